@@ -1,0 +1,136 @@
+"""Users, their pseuds (the names works are credited to) and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+LOGIN_MIN, LOGIN_MAX = 3, 40
+PSEUD_MAX = 40
+PSEUD_DESCRIPTION_MAX = 500
+PSEUDS_PER_USER_MAX = 300
+
+login_validator = RegexValidator(
+    r"\A[A-Za-z0-9]\w*[A-Za-z0-9]\Z",
+    "User names may contain letters, numbers and underscores, and must begin and end with a "
+    "letter or number.",
+    flags=0,
+)
+pseud_validator = RegexValidator(
+    r"\A[\w \-]*\w[\w \-]*\Z",
+    "Pseuds may contain letters, numbers, spaces, underscores and hyphens.",
+)
+
+
+class LifestreamUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Log-ins are case-insensitive, as their uniqueness is.
+        return self.get(username__iexact=username)
+
+    def _create_user(
+        self, username: str, email: str | None, password: str | None, **extra_fields: object
+    ) -> User:
+        # Every account, however made (sign-up, createsuperuser, the API tests), gets its
+        # default pseud in the same transaction.
+        with transaction.atomic():
+            user = super()._create_user(username, email, password, **extra_fields)
+            Pseud.objects.create(user=user, name=user.username, is_default=True)
+        return user
+
+
+class User(AbstractUser):
+    """An archive account. `username` is the login that appears in `/users/LOGIN`."""
+
+    username = models.CharField(
+        "user name",
+        max_length=LOGIN_MAX,
+        unique=True,
+        validators=[login_validator],
+        help_text=f"{LOGIN_MIN} to {LOGIN_MAX} characters: letters, numbers and underscores.",
+        error_messages={"unique": "That user name is already taken."},
+    )
+    email = models.EmailField("email address", max_length=254)
+    view_adult = models.BooleanField(
+        "show me adult content without checking",
+        default=False,
+        help_text="Skip the notice before works rated Mature or Explicit.",
+    )
+
+    objects = LifestreamUserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_login_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:user", args=[self.username])
+
+    @property
+    def default_pseud(self) -> Pseud:
+        return self.pseuds.get(is_default=True)
+
+
+class Pseud(models.Model):
+    """A name a user writes under. Every user has a default pseud named like the user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseuds")
+    name = models.CharField(max_length=PSEUD_MAX, validators=[pseud_validator])
+    description = models.TextField(blank=True, max_length=PSEUD_DESCRIPTION_MAX)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint("user", Lower("name"), name="pseud_name_ci_unique_per_user"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="one_default_pseud_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.byline
+
+    @property
+    def byline(self) -> str:
+        """AO3's byline: the pseud, with the login in brackets when they differ."""
+        if self.name == self.user.username:
+            return self.name
+        return f"{self.name} ({self.user.username})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:pseud", args=[self.user.username, self.name])
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 of the secret is stored."""
+
+    PREFIX = "ls_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()

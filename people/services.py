@@ -1,0 +1,99 @@
+"""Writes to people: accounts, pseuds and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from lifestream.errors import ErrorList
+
+from .models import PSEUD_MAX, PSEUDS_PER_USER_MAX, ApiToken, Pseud, User, pseud_validator
+
+
+def create_user(username: str, email: str, password: str | None, **extra: object) -> User:
+    """A new account with its default pseud, named like the account (the manager makes it)."""
+    return User.objects.create_user(username=username, email=email, password=password, **extra)
+
+
+def ensure_default_pseud(user: User) -> Pseud:
+    """Accounts made outside `create_user` (createsuperuser, the admin) get their pseud here."""
+    pseud = user.pseuds.filter(is_default=True).first()
+    if pseud is None:
+        pseud = Pseud.objects.create(user=user, name=user.username, is_default=True)
+    return pseud
+
+
+def check_pseud(user: User, name: str, description: str, errors: ErrorList, pseud_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        errors.add("name", "required", "Please enter a name for the pseud.")
+    elif len(name) > PSEUD_MAX:
+        errors.add("name", "too_long", f"Pseuds can be at most {PSEUD_MAX} characters long.")
+    else:
+        try:
+            pseud_validator(name)
+        except Exception as error:  # noqa: BLE001 - ValidationError carries the message
+            errors.add("name", "invalid", " ".join(getattr(error, "messages", [str(error)])))
+    if name and user.pseuds.filter(name__iexact=name).exclude(pk=pseud_id).exists():
+        errors.add("name", "taken", f"You already have a pseud called “{name}”.")
+    if len(description) > 500:
+        errors.add("description", "too_long", "The description can be at most 500 characters.")
+    return name
+
+
+@transaction.atomic
+def add_pseud(user: User, name: str, description: str = "") -> Pseud:
+    errors = ErrorList()
+    name = check_pseud(user, name, description, errors)
+    if user.pseuds.count() >= PSEUDS_PER_USER_MAX:
+        errors.add("name", "too_many", f"You can have at most {PSEUDS_PER_USER_MAX} pseuds.")
+    errors.raise_if_any()
+    return Pseud.objects.create(user=user, name=name, description=description)
+
+
+@transaction.atomic
+def update_pseud(pseud: Pseud, name: str, description: str) -> Pseud:
+    errors = ErrorList()
+    name = check_pseud(pseud.user, name, description, errors, pseud_id=pseud.pk)
+    if pseud.is_default and name != pseud.name:
+        errors.add("name", "default_pseud", "Your default pseud keeps your user name.")
+    errors.raise_if_any()
+    pseud.name = name
+    pseud.description = description
+    pseud.save(update_fields=["name", "description"])
+    return pseud
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token; the secret is returned once and only its hash is kept."""
+    key = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name.strip() or "API token")[:100],
+        key_hash=ApiToken.hash_key(key),
+        hint=key[:10],
+    )
+    return token, key
+
+
+def revoke_api_token(user: User, token_id: int) -> bool:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return deleted > 0
+
+
+def user_for_api_key(key: str) -> User | None:
+    """The active user a bearer key belongs to, marking the token used."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Written at most once a minute, so a busy client does not write on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

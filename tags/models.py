@@ -1,0 +1,102 @@
+"""One tag table. Ratings, warnings and categories are seeded with AO3's fixed ids."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+TAG_NAME_MAX = 150
+
+
+class TagKind(models.TextChoices):
+    RATING = "rating", "Rating"
+    WARNING = "warning", "Archive Warning"
+    CATEGORY = "category", "Category"
+    FANDOM = "fandom", "Fandom"
+    RELATIONSHIP = "relationship", "Relationship"
+    CHARACTER = "character", "Character"
+    FREEFORM = "freeform", "Additional Tags"
+    MEDIA = "media", "Media"
+
+
+# Kinds an author types freely, in the order a work's meta shows them.
+USER_KINDS = (TagKind.FANDOM, TagKind.RELATIONSHIP, TagKind.CHARACTER, TagKind.FREEFORM)
+# Kinds whose tags are fixed by the archive and chosen from a list.
+FIXED_KINDS = (TagKind.RATING, TagKind.WARNING, TagKind.CATEGORY)
+
+# AO3's fixed ids, which existing clients hard-code (`AO3_COMPAT.md` b.4). The slug is the CSS
+# class suffix AO3's blurbs use for the "required tags" symbols.
+FIXED_TAGS: tuple[tuple[int, str, str, str], ...] = (
+    (9, TagKind.RATING, "Not Rated", "notrated"),
+    (10, TagKind.RATING, "General Audiences", "general-audience"),
+    (11, TagKind.RATING, "Teen And Up Audiences", "teen"),
+    (12, TagKind.RATING, "Mature", "mature"),
+    (13, TagKind.RATING, "Explicit", "explicit"),
+    (14, TagKind.WARNING, "Creator Chose Not To Use Archive Warnings", "choosenotto"),
+    (16, TagKind.WARNING, "No Archive Warnings Apply", "no"),
+    (17, TagKind.WARNING, "Graphic Depictions Of Violence", "yes"),
+    (18, TagKind.WARNING, "Major Character Death", "yes"),
+    (19, TagKind.WARNING, "Rape/Non-Con", "yes"),
+    (20, TagKind.WARNING, "Underage Sex", "yes"),
+    (21, TagKind.CATEGORY, "Gen", "gen"),
+    (22, TagKind.CATEGORY, "F/M", "het"),
+    (23, TagKind.CATEGORY, "M/M", "slash"),
+    (24, TagKind.CATEGORY, "Other", "other"),
+    (116, TagKind.CATEGORY, "F/F", "femslash"),
+    (2246, TagKind.CATEGORY, "Multi", "multi"),
+)
+FIXED_SLUGS = {tag_id: slug for tag_id, _, _, slug in FIXED_TAGS}
+ADULT_RATING_IDS = frozenset({12, 13})
+NOT_RATED_ID = 9
+CHOSE_NOT_TO_WARN_ID = 14
+NO_WARNINGS_ID = 16
+
+# AO3's escaping of characters that cannot stand in a URL path segment (`Tag.to_param`).
+_URL_ESCAPES = (("/", "*s*"), ("&", "*a*"), (".", "*d*"), ("?", "*q*"), ("#", "*h*"))
+
+
+def tag_to_param(name: str) -> str:
+    for char, escape in _URL_ESCAPES:
+        name = name.replace(char, escape)
+    return name
+
+
+def tag_from_param(param: str) -> str:
+    for char, escape in _URL_ESCAPES:
+        param = param.replace(escape, char)
+    return param
+
+
+class Tag(models.Model):
+    kind = models.CharField(max_length=20, choices=TagKind.choices, db_index=True)
+    name = models.CharField(max_length=TAG_NAME_MAX)
+    canonical = models.BooleanField(default=False)
+    merger = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="synonyms",
+        help_text="The canonical tag this tag is a synonym of.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url_name(self) -> str:
+        return tag_to_param(self.name)
+
+    @property
+    def slug(self) -> str:
+        """The AO3 CSS suffix of a rating, warning or category tag."""
+        return FIXED_SLUGS.get(self.pk, "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("tags:works", args=[self.url_name])

@@ -1,0 +1,27 @@
+"""Named personas shared by every test module."""
+
+from __future__ import annotations
+
+import pytest
+
+from lifestream.testing import make_admin, make_user
+
+
+@pytest.fixture
+def author(db):
+    return make_user("cloud_author")
+
+
+@pytest.fixture
+def reader(db):
+    return make_user("tifa_reader")
+
+
+@pytest.fixture
+def stranger(db):
+    return make_user("a_stranger")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_admin()

@@ -1,0 +1,133 @@
+"""Works, their chapters and who created them. Workflows live in services.py, reads in queries.py."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import Pseud
+from tags.models import ADULT_RATING_IDS, Tag, TagKind
+
+from .languages import LANGUAGE_CHOICES
+
+# AO3's limits are the baseline (DESIGN.md, "Bad input").
+TITLE_MAX = 255
+SUMMARY_MAX = 1250
+NOTES_MAX = 5000
+CHAPTER_BODY_MAX = 510_000
+CHAPTER_TITLE_MAX = 255
+USER_TAGS_MAX = 75
+EXPECTED_CHAPTERS_MAX = 10_000
+CHAPTERS_PER_WORK_MAX = 1_000
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=TITLE_MAX)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    language = models.CharField(max_length=12, choices=LANGUAGE_CHOICES, default="en")
+    restricted = models.BooleanField(
+        "only show to registered users",
+        default=False,
+    )
+    posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True)
+    # Kept by services from the posted chapters, so listings never add up chapters per row.
+    word_count = models.PositiveIntegerField(default=0)
+    chapter_count = models.PositiveIntegerField(default=0)
+    published_on = models.DateField(default=timezone.localdate)
+    backdated = models.BooleanField(default=False)
+    revised_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    pseuds = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["posted", "restricted", "-revised_at", "-id"], name="work_listing"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:work", args=[self.pk])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.expected_chapters is not None and self.chapter_count >= self.expected_chapters
+
+    @property
+    def chapters_display(self) -> str:
+        """AO3's "N/M" with "?" for an unknown total."""
+        expected = "?" if self.expected_chapters is None else str(self.expected_chapters)
+        return f"{self.chapter_count}/{expected}"
+
+    @property
+    def revised_on(self):  # type: ignore[no-untyped-def]
+        return timezone.localdate(self.revised_at)
+
+    @property
+    def creator_pseuds(self) -> list[Pseud]:
+        """Pseuds in byline order, from the prefetched creatorships when present."""
+        return [creatorship.pseud for creatorship in self.creatorships.all()]
+
+    # Tag helpers read from the prefetched `tags` when present (listing queries prefetch them).
+    def tags_of(self, kind: str) -> list[Tag]:
+        return [tag for tag in self.tags.all() if tag.kind == kind]
+
+    @property
+    def rating(self) -> Tag | None:
+        ratings = self.tags_of(TagKind.RATING)
+        return ratings[0] if ratings else None
+
+    @property
+    def is_adult(self) -> bool:
+        rating = self.rating
+        return rating is not None and rating.pk in ADULT_RATING_IDS
+
+
+class Creatorship(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "pseud"], name="one_creatorship_per_pseud"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on {self.work_id}"
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=CHAPTER_TITLE_MAX, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    body = models.TextField()
+    posted = models.BooleanField(default=False)
+    word_count = models.PositiveIntegerField(default=0)
+    published_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "position"], name="chapter_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Chapter {self.position}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:chapter", args=[self.work_id, self.pk])

@@ -1,0 +1,111 @@
+"""Reads of works and chapters. Every read that could leak takes the viewer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from people.models import Pseud, User
+from tags.models import Tag
+
+from .models import Chapter, Creatorship, Work
+from .visibility import Access, is_creator, listable_chapters_q, listable_works_q, work_access
+
+if TYPE_CHECKING:
+    from .visibility import Viewer
+
+
+class LoginRequired(Exception):
+    """The work exists but only logged-in users may read it; views send the visitor to log in."""
+
+
+def _with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
+    """What a blurb or a work page shows, in a fixed number of queries for any number of works."""
+    return works.prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch(
+            "creatorships",
+            queryset=Creatorship.objects.select_related("pseud__user").order_by("position", "id"),
+        ),
+    )
+
+
+def visible_works(viewer: Viewer) -> QuerySet[Work]:
+    """Works `viewer` may find in listings and counts, newest update first."""
+    return Work.objects.filter(listable_works_q(viewer)).order_by("-revised_at", "-id")
+
+
+def listing(works: QuerySet[Work]) -> QuerySet[Work]:
+    return _with_blurb_data(works)
+
+
+def works_by_user(viewer: Viewer, user: User) -> QuerySet[Work]:
+    return visible_works(viewer).filter(pseuds__user=user).distinct()
+
+
+def works_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Work]:
+    return visible_works(viewer).filter(pseuds=pseud)
+
+
+def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
+    return visible_works(viewer).filter(tags=tag)
+
+
+def drafts_of(user: User) -> QuerySet[Work]:
+    """A user's own drafts; only ever shown to that user."""
+    return _with_blurb_data(
+        Work.objects.filter(posted=False, pseuds__user=user).distinct().order_by("-updated_at")
+    )
+
+
+def _get_work(work_id: int) -> Work:
+    work = _with_blurb_data(Work.objects.filter(pk=work_id)).first()
+    if work is None:
+        raise Http404("No such work.")
+    work._creator_user_ids = {c.pseud.user_id for c in work.creatorships.all()}  # type: ignore[attr-defined]
+    return work
+
+
+def get_work_for_reader(viewer: Viewer, work_id: int) -> Work:
+    """The work if `viewer` may read it. Drafts of others are 404, restricted works for
+    logged-out visitors raise LoginRequired."""
+    work = _get_work(work_id)
+    access = work_access(viewer, work)
+    if access is Access.HIDDEN:
+        raise Http404("No such work.")
+    if access is Access.LOGIN_REQUIRED:
+        raise LoginRequired
+    return work
+
+
+def get_work_for_editor(viewer: Viewer, work_id: int) -> Work:
+    """The work if `viewer` is one of its creators; 404 where they could not even read it."""
+    work = get_work_for_reader(viewer, work_id)
+    if not is_creator(viewer, work):
+        raise PermissionDenied("Only the work's creators can change it.")
+    return work
+
+
+def chapters_for_reader(viewer: Viewer, work: Work) -> list[Chapter]:
+    return list(work.chapters.filter(listable_chapters_q(viewer, work)).order_by("position"))
+
+
+def get_chapter_for_reader(viewer: Viewer, chapter_id: int) -> Chapter:
+    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    work = get_work_for_reader(viewer, chapter.work_id)
+    if not chapter.posted and not is_creator(viewer, work):
+        raise Http404("No such chapter.")
+    chapter.work = work
+    return chapter
+
+
+def get_chapter_for_editor(viewer: Viewer, chapter_id: int) -> Chapter:
+    chapter = get_chapter_for_reader(viewer, chapter_id)
+    if not is_creator(viewer, chapter.work):
+        raise PermissionDenied("Only the work's creators can change it.")
+    return chapter

@@ -1,0 +1,500 @@
+"""Writes to works and chapters. Each function is one atomic step: it validates everything first
+and commits whole or not at all, so no half-written work is ever visible."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lifestream.errors import ErrorList, FieldError, InvalidInput
+from lifestream.text import count_words, format_to_html
+from people.models import Pseud, User
+from tags.models import Tag, TagKind
+from tags.services import check_tag_names, find_or_create_tags, fixed_tags
+
+from .languages import LANGUAGE_NAMES
+from .models import (
+    CHAPTER_BODY_MAX,
+    CHAPTER_TITLE_MAX,
+    CHAPTERS_PER_WORK_MAX,
+    EXPECTED_CHAPTERS_MAX,
+    NOTES_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    USER_TAGS_MAX,
+    Chapter,
+    Creatorship,
+    Work,
+)
+
+BODY_FORMATS = ("html", "text")
+
+
+@dataclass
+class ChapterData:
+    """A chapter as a form or the API received it, before cleaning."""
+
+    body: str = ""
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    body_format: str = "html"
+    published_on: dt.date | None = None
+
+
+@dataclass
+class WorkData:
+    """A work's fields as a form or the API received them, before cleaning. Tag fields hold
+    names; `pseuds` the creator's chosen pseuds."""
+
+    title: str = ""
+    pseuds: list[Pseud] = field(default_factory=list)
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    rating: str = ""
+    warnings: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    fandoms: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    freeforms: list[str] = field(default_factory=list)
+    language: str = "en"
+    restricted: bool = False
+    expected_chapters: int | None = None
+    complete: bool = False
+    published_on: dt.date | None = None
+
+
+def work_data_from(work: Work) -> WorkData:
+    """The current state of `work` as WorkData, for forms and partial (PATCH) updates."""
+    return WorkData(
+        title=work.title,
+        pseuds=work.creator_pseuds,
+        summary=work.summary,
+        notes=work.notes,
+        end_notes=work.end_notes,
+        rating=work.rating.name if work.rating else "",
+        warnings=[t.name for t in work.tags_of(TagKind.WARNING)],
+        categories=[t.name for t in work.tags_of(TagKind.CATEGORY)],
+        fandoms=[t.name for t in work.tags_of(TagKind.FANDOM)],
+        relationships=[t.name for t in work.tags_of(TagKind.RELATIONSHIP)],
+        characters=[t.name for t in work.tags_of(TagKind.CHARACTER)],
+        freeforms=[t.name for t in work.tags_of(TagKind.FREEFORM)],
+        language=work.language,
+        restricted=work.restricted,
+        expected_chapters=work.expected_chapters,
+        complete=work.is_complete,
+        published_on=work.published_on if work.backdated else None,
+    )
+
+
+def chapter_data_from(chapter: Chapter) -> ChapterData:
+    return ChapterData(
+        body=chapter.body,
+        title=chapter.title,
+        summary=chapter.summary,
+        notes=chapter.notes,
+        end_notes=chapter.end_notes,
+        published_on=chapter.published_on,
+    )
+
+
+# --- cleaning ---------------------------------------------------------------------------------
+
+
+def _check_length(errors: ErrorList, name: str, label: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors.add(
+            name,
+            "too_long",
+            f"{label} must be at most {limit:,} characters long (it is {len(value):,}).",
+        )
+
+
+def _check_date(errors: ErrorList, name: str, value: dt.date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        errors.add(
+            name,
+            "future_date",
+            "Publication date can't be in the future. Backdating is fine; to post later, "
+            "save a draft.",
+        )
+
+
+@dataclass
+class _CleanWork:
+    title: str
+    pseuds: list[Pseud]
+    summary: str
+    notes: str
+    end_notes: str
+    tags: list[Tag]
+    language: str
+    restricted: bool
+    expected_chapters: int | None
+    complete: bool
+    published_on: dt.date | None
+
+
+def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
+    title = " ".join((data.title or "").split())
+    if not title:
+        errors.add("title", "required", "Please enter a title.")
+    _check_length(errors, "title", "Title", title, TITLE_MAX)
+
+    pseuds = list(dict.fromkeys(data.pseuds))
+    if not pseuds:
+        errors.add("pseuds", "required", "Choose at least one of your pseuds as the creator.")
+    elif any(pseud.user_id != user.pk for pseud in pseuds):
+        errors.add("pseuds", "not_yours", "You can only post under your own pseuds.")
+
+    _check_length(errors, "summary", "Summary", data.summary, SUMMARY_MAX)
+    _check_length(errors, "notes", "Notes", data.notes, NOTES_MAX)
+    _check_length(errors, "end_notes", "End notes", data.end_notes, NOTES_MAX)
+
+    tags: list[Tag] = []
+    ratings = fixed_tags(TagKind.RATING, [data.rating] if data.rating else [], "rating", errors)
+    if not data.rating:
+        errors.add("rating", "required", "Choose a rating.")
+    tags += ratings
+    if not data.warnings:
+        errors.add("warnings", "required", "Choose at least one archive warning.")
+    tags += fixed_tags(TagKind.WARNING, data.warnings, "warnings", errors)
+    tags += fixed_tags(TagKind.CATEGORY, data.categories, "categories", errors)
+
+    user_tags = {
+        "fandoms": (TagKind.FANDOM, data.fandoms),
+        "relationships": (TagKind.RELATIONSHIP, data.relationships),
+        "characters": (TagKind.CHARACTER, data.characters),
+        "freeforms": (TagKind.FREEFORM, data.freeforms),
+    }
+    if not data.fandoms:
+        errors.add("fandoms", "required", "Add at least one fandom.")
+    total = sum(len(names) for _, names in user_tags.values())
+    if total > USER_TAGS_MAX:
+        errors.add(
+            "freeforms",
+            "too_many_tags",
+            f"A work can have at most {USER_TAGS_MAX} fandom, relationship, character and "
+            f"additional tags together; this one has {total}.",
+        )
+    for name, (_, names) in user_tags.items():
+        check_tag_names(name, names, errors)
+    if not errors.errors:
+        # Only touch the tag table once everything else is known to be good.
+        for name, (kind, names) in user_tags.items():
+            tags += find_or_create_tags(kind, names, name, errors)
+
+    if data.language not in LANGUAGE_NAMES:
+        errors.add("language", "unknown_choice", "Choose a language from the list.")
+
+    expected = data.expected_chapters
+    if expected is not None and not 1 <= expected <= EXPECTED_CHAPTERS_MAX:
+        errors.add(
+            "expected_chapters",
+            "out_of_range",
+            f"The expected number of chapters must be between 1 and {EXPECTED_CHAPTERS_MAX:,}, "
+            "or left blank if unknown.",
+        )
+    _check_date(errors, "published_on", data.published_on)
+    return _CleanWork(
+        title=title,
+        pseuds=pseuds,
+        summary=format_to_html(data.summary, "html"),
+        notes=format_to_html(data.notes, "html"),
+        end_notes=format_to_html(data.end_notes, "html"),
+        tags=tags,
+        language=data.language,
+        restricted=data.restricted,
+        expected_chapters=expected,
+        complete=data.complete,
+        published_on=data.published_on,
+    )
+
+
+@dataclass
+class _CleanChapter:
+    title: str
+    summary: str
+    notes: str
+    end_notes: str
+    body: str
+    word_count: int
+    published_on: dt.date | None
+
+
+def _clean_chapter(data: ChapterData, errors: ErrorList, prefix: str = "") -> _CleanChapter:
+    title = " ".join((data.title or "").split())
+    _check_length(errors, f"{prefix}title", "Chapter title", title, CHAPTER_TITLE_MAX)
+    _check_length(errors, f"{prefix}summary", "Chapter summary", data.summary, SUMMARY_MAX)
+    _check_length(errors, f"{prefix}notes", "Chapter notes", data.notes, NOTES_MAX)
+    _check_length(errors, f"{prefix}end_notes", "Chapter end notes", data.end_notes, NOTES_MAX)
+    body = ""
+    if data.body_format not in BODY_FORMATS:
+        errors.add(f"{prefix}body_format", "unknown_choice", "Body format is html or text.")
+    elif len(data.body) > CHAPTER_BODY_MAX:
+        _check_length(errors, f"{prefix}body", "Chapter text", data.body, CHAPTER_BODY_MAX)
+    else:
+        body = format_to_html(data.body, data.body_format)
+        if not body.strip():
+            errors.add(
+                f"{prefix}body",
+                "required",
+                "The chapter text is empty. Brevity is the soul of wit, but we need you to "
+                "say something!",
+            )
+    _check_date(errors, f"{prefix}published_on", data.published_on)
+    return _CleanChapter(
+        title=title,
+        summary=format_to_html(data.summary, "html"),
+        notes=format_to_html(data.notes, "html"),
+        end_notes=format_to_html(data.end_notes, "html"),
+        body=body,
+        word_count=count_words(body),
+        published_on=data.published_on,
+    )
+
+
+# --- works ------------------------------------------------------------------------------------
+
+
+def _apply_work(work: Work, clean: _CleanWork) -> None:
+    work.title = clean.title
+    work.summary = clean.summary
+    work.notes = clean.notes
+    work.end_notes = clean.end_notes
+    work.language = clean.language
+    work.restricted = clean.restricted
+    work.expected_chapters = clean.expected_chapters
+    work.backdated = clean.published_on is not None
+    if clean.published_on is not None:
+        work.published_on = clean.published_on
+
+
+def _set_creators(work: Work, pseuds: list[Pseud]) -> None:
+    Creatorship.objects.filter(work=work).exclude(pseud__in=pseuds).delete()
+    for position, pseud in enumerate(pseuds):
+        Creatorship.objects.update_or_create(
+            work=work, pseud=pseud, defaults={"position": position}
+        )
+
+
+def _revision_time(work: Work) -> dt.datetime:
+    """Backdated works sort by their publication date; others by the moment of the change."""
+    now = timezone.now()
+    if work.backdated and work.published_on < timezone.localdate():
+        return dt.datetime.combine(work.published_on, dt.time(12), tzinfo=dt.UTC)
+    return now
+
+
+def _refresh_stats(work: Work) -> None:
+    """Recount from the posted chapters. Only this work's own row is written: posting never
+    locks a counter shared with other works."""
+    posted = list(work.chapters.filter(posted=True).values_list("word_count", flat=True))
+    work.chapter_count = len(posted)
+    work.word_count = sum(posted)
+    if work.expected_chapters is not None and work.expected_chapters < work.chapter_count:
+        work.expected_chapters = work.chapter_count
+
+
+def _apply_complete(work: Work, clean: _CleanWork, errors: ErrorList) -> None:
+    if clean.complete:
+        work.expected_chapters = max(work.chapter_count, 1)
+    elif clean.expected_chapters is not None and clean.expected_chapters < work.chapter_count:
+        errors.add(
+            "expected_chapters",
+            "fewer_than_posted",
+            f"This work already has {work.chapter_count} posted chapters; the expected number "
+            "can't be smaller.",
+        )
+
+
+@transaction.atomic
+def create_work(user: User, data: WorkData, chapter: ChapterData, *, post: bool) -> Work:
+    """A new work with its first chapter, posted at once or kept as a draft."""
+    errors = ErrorList()
+    clean = _clean_work(user, data, errors)
+    clean_chapter = _clean_chapter(chapter, errors, prefix="chapter_")
+    errors.raise_if_any()
+
+    work = Work(posted=post)
+    _apply_work(work, clean)
+    work.save()
+    _set_creators(work, clean.pseuds)
+    work.tags.set(clean.tags)
+    Chapter.objects.create(
+        work=work,
+        position=1,
+        title=clean_chapter.title,
+        summary=clean_chapter.summary,
+        notes=clean_chapter.notes,
+        end_notes=clean_chapter.end_notes,
+        body=clean_chapter.body,
+        word_count=clean_chapter.word_count,
+        posted=post,
+        published_on=work.published_on,
+    )
+    _refresh_stats(work)
+    _apply_complete(work, clean, errors)
+    errors.raise_if_any()
+    work.revised_at = _revision_time(work)
+    work.save()
+    return work
+
+
+@transaction.atomic
+def update_work(user: User, work: Work, data: WorkData) -> Work:
+    """Change a work's fields and tags (its chapters change through the chapter functions)."""
+    errors = ErrorList()
+    clean = _clean_work(user, data, errors)
+    errors.raise_if_any()
+    _apply_work(work, clean)
+    _refresh_stats(work)
+    _apply_complete(work, clean, errors)
+    errors.raise_if_any()
+    if work.backdated:
+        work.revised_at = _revision_time(work)
+    work.save()
+    _set_creators(work, clean.pseuds)
+    work.tags.set(clean.tags)
+    return work
+
+
+@transaction.atomic
+def post_draft(work: Work) -> Work:
+    """Post a draft work and all of its chapters, dated today unless it was backdated."""
+    if work.posted:
+        return work
+    work.posted = True
+    if not work.backdated:
+        work.published_on = timezone.localdate()
+    work.chapters.update(posted=True, published_on=work.published_on)
+    _refresh_stats(work)
+    work.revised_at = _revision_time(work)
+    work.save()
+    return work
+
+
+@transaction.atomic
+def delete_work(work: Work) -> None:
+    work.delete()
+
+
+# --- chapters ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
+    """Append a chapter. On a draft work the chapter is a draft whatever `post` says: it goes
+    out when the work is posted."""
+    errors = ErrorList()
+    clean = _clean_chapter(data, errors)
+    count = work.chapters.count()
+    if count >= CHAPTERS_PER_WORK_MAX:
+        errors.add("body", "too_many_chapters", f"A work can have at most {count:,} chapters.")
+    errors.raise_if_any()
+    # Lock this work's row only, so two chapters posted at once get distinct positions.
+    Work.objects.select_for_update().filter(pk=work.pk).values_list("pk", flat=True).first()
+    last = work.chapters.aggregate(last=Max("position"))["last"] or 0
+    chapter = Chapter.objects.create(
+        work=work,
+        position=last + 1,
+        title=clean.title,
+        summary=clean.summary,
+        notes=clean.notes,
+        end_notes=clean.end_notes,
+        body=clean.body,
+        word_count=clean.word_count,
+        posted=post and work.posted,
+        published_on=clean.published_on or timezone.localdate(),
+    )
+    _refresh_stats(work)
+    if chapter.posted:
+        work.revised_at = timezone.now()
+    work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
+    return chapter
+
+
+@transaction.atomic
+def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = None) -> Chapter:
+    """Change a chapter; `post=True` also posts a draft chapter of a posted work."""
+    errors = ErrorList()
+    clean = _clean_chapter(data, errors)
+    errors.raise_if_any()
+    work = chapter.work
+    chapter.title = clean.title
+    chapter.summary = clean.summary
+    chapter.notes = clean.notes
+    chapter.end_notes = clean.end_notes
+    chapter.body = clean.body
+    chapter.word_count = clean.word_count
+    if clean.published_on is not None:
+        chapter.published_on = clean.published_on
+    newly_posted = bool(post) and work.posted and not chapter.posted
+    if newly_posted:
+        chapter.posted = True
+    chapter.save()
+    _refresh_stats(work)
+    if newly_posted:
+        work.revised_at = timezone.now()
+    work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
+    return chapter
+
+
+@transaction.atomic
+def delete_chapter(chapter: Chapter) -> None:
+    """Delete a chapter. A work keeps at least one chapter (delete the work instead), and a
+    posted work at least one posted chapter."""
+    work = chapter.work
+    others = work.chapters.exclude(pk=chapter.pk)
+    if not others.exists():
+        raise InvalidInput(
+            [
+                FieldError(
+                    "chapter",
+                    "last_chapter",
+                    "This is the work's only chapter. Delete the whole work instead.",
+                )
+            ]
+        )
+    if work.posted and chapter.posted and not others.filter(posted=True).exists():
+        raise InvalidInput(
+            [
+                FieldError(
+                    "chapter",
+                    "last_posted_chapter",
+                    "This is the work's only posted chapter. Post another one first, or delete "
+                    "the whole work.",
+                )
+            ]
+        )
+    chapter.delete()
+    _renumber(work, list(others.order_by("position").values_list("pk", flat=True)))
+    _refresh_stats(work)
+    work.save(update_fields=["chapter_count", "word_count", "expected_chapters"])
+
+
+@transaction.atomic
+def reorder_chapters(work: Work, chapter_ids: list[int]) -> None:
+    """Put the work's chapters in the order given, which must name each chapter once."""
+    current = set(work.chapters.values_list("pk", flat=True))
+    if len(chapter_ids) != len(current) or set(chapter_ids) != current:
+        raise InvalidInput(
+            [FieldError("chapters", "mismatch", "The new order must list every chapter once.")]
+        )
+    _renumber(work, chapter_ids)
+
+
+def _renumber(work: Work, ordered_ids: list[int]) -> None:
+    # Two passes keep (work, position) unique at every step, on every database.
+    offset = CHAPTERS_PER_WORK_MAX * 10
+    for position, chapter_id in enumerate(ordered_ids, start=1):
+        Chapter.objects.filter(pk=chapter_id).update(position=offset + position)
+    for position, chapter_id in enumerate(ordered_ids, start=1):
+        Chapter.objects.filter(pk=chapter_id).update(position=position)
