@@ -121,6 +121,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": [
+                "django.contrib.humanize.templatetags.humanize",
+                "works.templatetags.archive",
+            ],
         },
     },
 ]
@@ -218,13 +222,14 @@ DEFAULT_FROM_EMAIL = env_str("LIFESTREAM_FROM_EMAIL", "Lifestream <noreply@local
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Unhashed names: pages render the same with or without `collectstatic` (tests, a fresh
+    # checkout), and whitenoise serves them gzipped/brotli'd with a short max-age.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Tests and `runserver` render pages without `collectstatic`; fall back to unhashed names there.
-WHITENOISE_MANIFEST_STRICT = False
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

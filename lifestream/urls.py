@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from people.urls import account_urlpatterns
+from works.views.listing import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
+    *account_urlpatterns,
+    path("", include("works.urls")),
+    path("", include("people.urls")),
+    path("", include("tags.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

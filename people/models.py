@@ -102,15 +102,15 @@ class Pseud(models.Model):
     def __str__(self) -> str:
         return self.byline
 
+    def get_absolute_url(self) -> str:
+        return reverse("people:pseud", args=[self.user.username, self.name])
+
     @property
     def byline(self) -> str:
         """AO3's byline: the pseud, with the login in brackets when they differ."""
         if self.name == self.user.username:
             return self.name
         return f"{self.name} ({self.user.username})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("people:pseud", args=[self.user.username, self.name])
 
 
 class ApiToken(models.Model):

@@ -25,7 +25,9 @@ def ensure_default_pseud(user: User) -> Pseud:
     return pseud
 
 
-def check_pseud(user: User, name: str, description: str, errors: ErrorList, pseud_id: int | None = None) -> str:
+def check_pseud(
+    user: User, name: str, description: str, errors: ErrorList, pseud_id: int | None = None
+) -> str:
     name = " ".join(name.split())
     if not name:
         errors.add("name", "required", "Please enter a name for the pseud.")
@@ -34,7 +36,7 @@ def check_pseud(user: User, name: str, description: str, errors: ErrorList, pseu
     else:
         try:
             pseud_validator(name)
-        except Exception as error:  # noqa: BLE001 - ValidationError carries the message
+        except Exception as error:
             errors.add("name", "invalid", " ".join(getattr(error, "messages", [str(error)])))
     if name and user.pseuds.filter(name__iexact=name).exclude(pk=pseud_id).exists():
         errors.add("name", "taken", f"You already have a pseud called “{name}”.")
@@ -97,3 +99,8 @@ def user_for_api_key(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def set_preferences(user: User, *, view_adult: bool) -> None:
+    user.view_adult = view_adult
+    user.save(update_fields=["view_adult"])

@@ -89,6 +89,9 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("tags:works", args=[self.url_name])
+
     @property
     def url_name(self) -> str:
         return tag_to_param(self.name)
@@ -97,6 +100,3 @@ class Tag(models.Model):
     def slug(self) -> str:
         """The AO3 CSS suffix of a rating, warning or category tag."""
         return FIXED_SLUGS.get(self.pk, "")
-
-    def get_absolute_url(self) -> str:
-        return reverse("tags:works", args=[self.url_name])

@@ -1,4 +1,4 @@
-"""Works, their chapters and who created them. Workflows live in services.py, reads in queries.py."""
+"""Works, their chapters and who created them. Workflows: services.py; reads: queries.py."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ class Work(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["posted", "restricted", "-revised_at", "-id"], name="work_listing"),
+            models.Index(
+                fields=["posted", "restricted", "-revised_at", "-id"], name="work_listing"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,26 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rating', 'Rating'), ('warning', 'Archive Warning'), ('category', 'Category'), ('fandom', 'Fandom'), ('relationship', 'Relationship'), ('character', 'Character'), ('freeform', 'Additional Tags'), ('media', 'Media')], db_index=True, max_length=20)),
-                ('name', models.CharField(max_length=150)),
-                ('canonical', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('merger', models.ForeignKey(blank=True, help_text='The canonical tag this tag is a synonym of.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='synonyms', to='tags.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rating", "Rating"),
+                            ("warning", "Archive Warning"),
+                            ("category", "Category"),
+                            ("fandom", "Fandom"),
+                            ("relationship", "Relationship"),
+                            ("character", "Character"),
+                            ("freeform", "Additional Tags"),
+                            ("media", "Media"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                ("canonical", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "merger",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The canonical tag this tag is a synonym of.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="synonyms",
+                        to="tags.tag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='tag_name_ci_unique')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="tag_name_ci_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -6,85 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('tags', '0001_initial'),
+        ("people", "0001_initial"),
+        ("tags", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Creatorship',
+            name="Creatorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('pseud', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='creatorships', to='people.pseud')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "pseud",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="creatorships",
+                        to="people.pseud",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('end_notes', models.TextField(blank=True)),
-                ('language', models.CharField(choices=[('en', 'English'), ('ar', 'العربية'), ('bg', 'Български'), ('ca', 'Català'), ('cs', 'Čeština'), ('cy', 'Cymraeg'), ('da', 'Dansk'), ('de', 'Deutsch'), ('el', 'Ελληνικά'), ('eo', 'Esperanto'), ('es', 'Español'), ('fa', 'فارسی'), ('fi', 'Suomi'), ('fil', 'Filipino'), ('fr', 'Français'), ('ga', 'Gaeilge'), ('he', 'עברית'), ('hi', 'हिन्दी'), ('hr', 'Hrvatski'), ('hu', 'Magyar'), ('id', 'Bahasa Indonesia'), ('it', 'Italiano'), ('ja', '日本語'), ('ko', '한국어'), ('la', 'Lingua latina'), ('lt', 'Lietuvių kalba'), ('lv', 'Latviešu valoda'), ('ms', 'Bahasa Malaysia'), ('nl', 'Nederlands'), ('no', 'Norsk'), ('pl', 'Polski'), ('pt-BR', 'Português brasileiro'), ('pt-PT', 'Português europeu'), ('ro', 'Română'), ('ru', 'Русский'), ('sk', 'Slovenčina'), ('sl', 'Slovenščina'), ('sr', 'Српски'), ('sv', 'Svenska'), ('th', 'ไทย'), ('tr', 'Türkçe'), ('uk', 'Українська'), ('vi', 'Tiếng Việt'), ('zh', '中文-普通话 國語'), ('yue', '中文-广东话 粵語')], default='en', max_length=12)),
-                ('restricted', models.BooleanField(default=False, verbose_name='only show to registered users')),
-                ('posted', models.BooleanField(default=False, help_text='False while the work is a draft.')),
-                ('expected_chapters', models.PositiveIntegerField(blank=True, null=True)),
-                ('word_count', models.PositiveIntegerField(default=0)),
-                ('chapter_count', models.PositiveIntegerField(default=0)),
-                ('published_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('backdated', models.BooleanField(default=False)),
-                ('revised_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('pseuds', models.ManyToManyField(related_name='works', through='works.Creatorship', to='people.pseud')),
-                ('tags', models.ManyToManyField(blank=True, related_name='works', to='tags.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                ("summary", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("end_notes", models.TextField(blank=True)),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("ar", "العربية"),
+                            ("bg", "Български"),
+                            ("ca", "Català"),
+                            ("cs", "Čeština"),
+                            ("cy", "Cymraeg"),
+                            ("da", "Dansk"),
+                            ("de", "Deutsch"),
+                            ("el", "Ελληνικά"),
+                            ("eo", "Esperanto"),
+                            ("es", "Español"),
+                            ("fa", "فارسی"),
+                            ("fi", "Suomi"),
+                            ("fil", "Filipino"),
+                            ("fr", "Français"),
+                            ("ga", "Gaeilge"),
+                            ("he", "עברית"),
+                            ("hi", "हिन्दी"),
+                            ("hr", "Hrvatski"),
+                            ("hu", "Magyar"),
+                            ("id", "Bahasa Indonesia"),
+                            ("it", "Italiano"),
+                            ("ja", "日本語"),
+                            ("ko", "한국어"),
+                            ("la", "Lingua latina"),
+                            ("lt", "Lietuvių kalba"),
+                            ("lv", "Latviešu valoda"),
+                            ("ms", "Bahasa Malaysia"),
+                            ("nl", "Nederlands"),
+                            ("no", "Norsk"),
+                            ("pl", "Polski"),
+                            ("pt-BR", "Português brasileiro"),
+                            ("pt-PT", "Português europeu"),
+                            ("ro", "Română"),
+                            ("ru", "Русский"),
+                            ("sk", "Slovenčina"),
+                            ("sl", "Slovenščina"),
+                            ("sr", "Српски"),
+                            ("sv", "Svenska"),
+                            ("th", "ไทย"),
+                            ("tr", "Türkçe"),
+                            ("uk", "Українська"),
+                            ("vi", "Tiếng Việt"),
+                            ("zh", "中文-普通话 國語"),
+                            ("yue", "中文-广东话 粵語"),
+                        ],
+                        default="en",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "restricted",
+                    models.BooleanField(
+                        default=False, verbose_name="only show to registered users"
+                    ),
+                ),
+                (
+                    "posted",
+                    models.BooleanField(
+                        default=False, help_text="False while the work is a draft."
+                    ),
+                ),
+                ("expected_chapters", models.PositiveIntegerField(blank=True, null=True)),
+                ("word_count", models.PositiveIntegerField(default=0)),
+                ("chapter_count", models.PositiveIntegerField(default=0)),
+                ("published_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("backdated", models.BooleanField(default=False)),
+                (
+                    "revised_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "pseuds",
+                    models.ManyToManyField(
+                        related_name="works", through="works.Creatorship", to="people.pseud"
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="works", to="tags.tag")),
             ],
         ),
         migrations.AddField(
-            model_name='creatorship',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='creatorships', to='works.work'),
+            model_name="creatorship",
+            name="work",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="creatorships",
+                to="works.work",
+            ),
         ),
         migrations.CreateModel(
-            name='Chapter',
+            name="Chapter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('end_notes', models.TextField(blank=True)),
-                ('body', models.TextField()),
-                ('posted', models.BooleanField(default=False)),
-                ('word_count', models.PositiveIntegerField(default=0)),
-                ('published_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chapters', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.CharField(blank=True, max_length=255)),
+                ("summary", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("end_notes", models.TextField(blank=True)),
+                ("body", models.TextField()),
+                ("posted", models.BooleanField(default=False)),
+                ("word_count", models.PositiveIntegerField(default=0)),
+                ("published_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chapters",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['posted', 'restricted', '-revised_at', '-id'], name='work_listing'),
+            model_name="work",
+            index=models.Index(
+                fields=["posted", "restricted", "-revised_at", "-id"], name="work_listing"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creatorship',
-            constraint=models.UniqueConstraint(fields=('work', 'pseud'), name='one_creatorship_per_pseud'),
+            model_name="creatorship",
+            constraint=models.UniqueConstraint(
+                fields=("work", "pseud"), name="one_creatorship_per_pseud"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chapter',
-            constraint=models.UniqueConstraint(fields=('work', 'position'), name='chapter_position_unique'),
+            model_name="chapter",
+            constraint=models.UniqueConstraint(
+                fields=("work", "position"), name="chapter_position_unique"
+            ),
         ),
     ]

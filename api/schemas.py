@@ -1,0 +1,285 @@
+"""What the API reads and writes. Input schemas check types only; the services check everything
+else (lengths, required fields, tag names), so the site and the API give the same answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from people.models import Pseud, User
+from tags.models import TagKind
+from works.models import CHAPTERS_PER_WORK_MAX, Chapter, Work
+
+# --- input ------------------------------------------------------------------------------------
+
+
+def _storable(value: str) -> str:
+    # Neither database can store these, and they would otherwise fail as a 500 on save.
+    if "\x00" in value:
+        raise PydanticCustomError("null_character", "Text can't contain the NUL character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(
+            "invalid_unicode", "Text must be valid Unicode; this has an unpaired surrogate."
+        ) from None
+    return value
+
+
+_ISO_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+
+
+def _iso_date(value: object) -> object:
+    # Only YYYY-MM-DD: pydantic alone would also take Unix timestamps and week dates.
+    if isinstance(value, str):
+        if _ISO_DATE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise PydanticCustomError("invalid_date", "Write dates as YYYY-MM-DD, e.g. 2024-05-17.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class Input(Schema):
+    # Strict: a JSON API gets JSON types ("5" is not a number, 1 is not true); unknown fields
+    # are refused so a misspelt one is reported instead of silently ignored.
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class _ChapterFields(Input):
+    title: Text = ""
+    summary: Text = ""
+    notes: Text = ""
+    end_notes: Text = ""
+    body_format: Literal["html", "text"] = Field(
+        "html", description="How `body` is written: sanitised HTML, or plain text."
+    )
+
+
+class ChapterText(_ChapterFields):
+    """A chapter posted together with a new work."""
+
+    body: Text
+
+
+class NewChapter(ChapterText):
+    """A chapter added to an existing work."""
+
+    draft: bool = Field(False, description="Keep the chapter as a draft, unposted.")
+
+
+class ChapterChanges(_ChapterFields):
+    """A partial update: only the fields sent change. `draft: false` posts a draft chapter."""
+
+    body: Text = ""
+    draft: bool = False
+
+
+class WorkChanges(Input):
+    """A work's fields. In a PATCH only the fields sent change; `draft: false` posts a draft.
+
+    The defaults are those of a new work; null is refused wherever it is not listed."""
+
+    title: Text = ""
+    pseuds: list[Text] = Field(
+        None, description="Names of your own pseuds; your default pseud when left out."
+    )
+    summary: Text = ""
+    notes: Text = ""
+    end_notes: Text = ""
+    rating: Text = Field("", description="An AO3 rating name, e.g. “General Audiences”.")
+    warnings: list[Text] = []
+    categories: list[Text] = []
+    fandoms: list[Text] = []
+    relationships: list[Text] = []
+    characters: list[Text] = []
+    freeforms: list[Text] = []
+    language: Text = Field("en", description="A language code, e.g. “en”.")
+    restricted: bool = Field(False, description="Only show the work to registered users.")
+    expected_chapters: int | None = None
+    complete: bool = False
+    published: IsoDate | None = Field(None, description="Backdate the work (YYYY-MM-DD).")
+    draft: bool = False
+
+
+class NewWork(WorkChanges):
+    """A new work with its chapters, posted (or saved as a draft) in one step."""
+
+    chapters: list[ChapterText] = Field(..., min_length=1, max_length=CHAPTERS_PER_WORK_MAX)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    field: str | None
+    code: str
+    message: str
+
+
+class ErrorsOut(Schema):
+    errors: list[ErrorOut]
+
+
+class PseudOut(Schema):
+    id: int
+    name: str
+    is_default: bool
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    pseuds: list[PseudOut]
+
+    @classmethod
+    def of(cls, user: User, pseuds: list[Pseud]) -> MeOut:
+        return cls(
+            id=user.pk,
+            username=user.username,
+            pseuds=[PseudOut(id=p.pk, name=p.name, is_default=p.is_default) for p in pseuds],
+        )
+
+
+class CreatorOut(Schema):
+    pseud: str
+    user: str
+
+
+class ChapterEntryOut(Schema):
+    """A chapter in a work's index."""
+
+    id: int
+    position: int
+    title: str
+    url: str
+    word_count: int
+    draft: bool
+    published: dt.date
+
+    @classmethod
+    def entry_fields(cls, chapter: Chapter) -> dict[str, object]:
+        return {
+            "id": chapter.pk,
+            "position": chapter.position,
+            "title": chapter.title,
+            "url": chapter.get_absolute_url(),
+            "word_count": chapter.word_count,
+            "draft": not chapter.posted,
+            "published": chapter.published_on,
+        }
+
+    @classmethod
+    def of(cls, chapter: Chapter) -> ChapterEntryOut:
+        return cls(**cls.entry_fields(chapter))  # type: ignore[arg-type]
+
+
+class ChapterOut(ChapterEntryOut):
+    """A chapter with its text. `summary`, `notes`, `end_notes` and `body` are HTML."""
+
+    work_id: int
+    summary: str
+    notes: str
+    end_notes: str
+    body: str
+
+    @classmethod
+    def of(cls, chapter: Chapter) -> ChapterOut:
+        return cls(
+            **cls.entry_fields(chapter),  # type: ignore[arg-type]
+            work_id=chapter.work_id,
+            summary=chapter.summary,
+            notes=chapter.notes,
+            end_notes=chapter.end_notes,
+            body=chapter.body,
+        )
+
+
+class WorkOut(Schema):
+    """A work. `summary`, `notes` and `end_notes` are HTML; tags are given by name."""
+
+    id: int
+    url: str
+    title: str
+    creators: list[CreatorOut]
+    summary: str
+    notes: str
+    end_notes: str
+    rating: str | None
+    warnings: list[str]
+    categories: list[str]
+    fandoms: list[str]
+    relationships: list[str]
+    characters: list[str]
+    freeforms: list[str]
+    language: str
+    restricted: bool
+    draft: bool
+    complete: bool
+    expected_chapters: int | None
+    chapter_count: int
+    word_count: int
+    published: dt.date
+    updated: dt.datetime
+    chapters: list[ChapterEntryOut] = Field(
+        description="The chapters the viewer may read, in order (creators also see drafts)."
+    )
+
+    @classmethod
+    def of(cls, work: Work, chapters: list[Chapter]) -> WorkOut:
+        """`work` must come with its tags and creators prefetched (works.queries does that)."""
+
+        def names(kind: str) -> list[str]:
+            return [tag.name for tag in work.tags_of(kind)]
+
+        rating = work.rating
+        return cls(
+            id=work.pk,
+            url=work.get_absolute_url(),
+            title=work.title,
+            creators=[
+                CreatorOut(pseud=pseud.name, user=pseud.user.username)
+                for pseud in work.creator_pseuds
+            ],
+            summary=work.summary,
+            notes=work.notes,
+            end_notes=work.end_notes,
+            rating=rating.name if rating else None,
+            warnings=names(TagKind.WARNING),
+            categories=names(TagKind.CATEGORY),
+            fandoms=names(TagKind.FANDOM),
+            relationships=names(TagKind.RELATIONSHIP),
+            characters=names(TagKind.CHARACTER),
+            freeforms=names(TagKind.FREEFORM),
+            language=work.language,
+            restricted=work.restricted,
+            draft=not work.posted,
+            complete=work.is_complete,
+            expected_chapters=work.expected_chapters,
+            chapter_count=work.chapter_count,
+            word_count=work.word_count,
+            published=work.published_on,
+            updated=work.revised_at,
+            chapters=[ChapterEntryOut.of(chapter) for chapter in chapters],
+        )
+
+
+class WorkPage(Schema):
+    """One page of works, newest update first. `next` and `previous` are paths, or null."""
+
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[WorkOut]

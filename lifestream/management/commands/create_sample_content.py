@@ -1,0 +1,155 @@
+"""Fill an empty archive with original sample content. `make run` calls it on every start, so it
+does nothing once the archive has any work or any account other than a superuser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from lifestream import sample_text
+from lifestream.sample_text import SAMPLE_PASSWORD, SampleChapter, SampleWork
+from people.models import Pseud, User
+from people.services import add_pseud, create_user
+from works.models import Work
+from works.services import ChapterData, WorkData, add_chapter, create_work, post_draft
+
+GENERATED_WORKS = 40
+SEED = 20240314
+ALREADY_FILLED = "Archive already has content; leaving it as it is."
+
+
+@dataclass
+class Summary:
+    authors: list[str]
+    posted: int = 0
+    drafts: int = 0
+    chapters: int = 0
+
+
+def archive_has_content() -> bool:
+    return Work.objects.exists() or User.objects.filter(is_superuser=False).exists()
+
+
+def _chapter_data(chapter: SampleChapter) -> ChapterData:
+    return ChapterData(
+        body=chapter.body,
+        title=chapter.title,
+        summary=chapter.summary,
+        notes=chapter.notes,
+        end_notes=chapter.end_notes,
+    )
+
+
+def _published_on(sample: SampleWork, today: dt.date) -> dt.date | None:
+    if sample.published_on is not None:
+        return sample.published_on
+    if sample.days_ago:
+        return today - dt.timedelta(days=sample.days_ago)
+    return None
+
+
+def create_sample_work(
+    sample: SampleWork, users: dict[str, User], pseuds: dict[str, Pseud], today: dt.date
+) -> Work:
+    """One sample work through the services. It is built as a draft and posted at the end, so a
+    backdated work with several chapters keeps its date (adding a chapter to a posted work would
+    date the update today)."""
+    user = users[sample.author]
+    pseud = pseuds[sample.pseud or sample.author]
+    data = WorkData(
+        title=sample.title,
+        pseuds=[pseud],
+        summary=sample.summary,
+        notes=sample.notes,
+        end_notes=sample.end_notes,
+        rating=sample.rating,
+        warnings=list(sample.warnings),
+        categories=list(sample.categories),
+        fandoms=list(sample.fandoms),
+        relationships=list(sample.relationships),
+        characters=list(sample.characters),
+        freeforms=list(sample.freeforms),
+        language=sample.language,
+        restricted=sample.restricted,
+        expected_chapters=sample.expected_chapters,
+        complete=sample.complete,
+        published_on=_published_on(sample, today),
+    )
+    first, *rest = sample.chapters
+    work = create_work(user, data, _chapter_data(first), post=False)
+    for chapter in rest:
+        add_chapter(work, _chapter_data(chapter), post=True)
+    if sample.post:
+        work = post_draft(work)
+    return work
+
+
+def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) -> Summary:
+    """The sample authors and works, in the caller's transaction."""
+    today = timezone.localdate()
+    # One hash for every sample account: hashing is the slow part, and the password is public.
+    password = make_password(SAMPLE_PASSWORD)
+    users: dict[str, User] = {}
+    pseuds: dict[str, Pseud] = {}
+    for author in sample_text.AUTHORS:
+        user = create_user(author.login, f"{author.login}@example.org", None)
+        user.password = password
+        user.save(update_fields=["password"])
+        users[author.login] = user
+        pseuds[author.login] = user.default_pseud
+        if author.extra_pseud:
+            pseuds[author.extra_pseud] = add_pseud(
+                user, author.extra_pseud, author.pseud_description
+            )
+
+    summary = Summary(authors=list(users))
+    samples = [*sample_text.HAND_WRITTEN_WORKS, *sample_text.generated_works(generated, seed)]
+    for sample in samples:
+        work = create_sample_work(sample, users, pseuds, today)
+        if work.posted:
+            summary.posted += 1
+        else:
+            summary.drafts += 1
+        summary.chapters += len(sample.chapters)
+    return summary
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty archive with original sample authors, fandoms and works (all invented "
+        "for Lifestream). Does nothing if any work, or any account other than a superuser, "
+        f"already exists. The sample accounts ({', '.join(a.login for a in sample_text.AUTHORS)}) "
+        f'all have the password "{SAMPLE_PASSWORD}".'
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet", action="store_true", help="Print nothing.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        quiet = options["quiet"] or options["verbosity"] == 0
+        started = time.monotonic()
+        with transaction.atomic():
+            if archive_has_content():
+                if not quiet:
+                    self.stdout.write(ALREADY_FILLED)
+                return
+            summary = create_sample_archive()
+        if quiet:
+            return
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {len(summary.authors)} sample authors, {summary.posted} posted works "
+                f"and {summary.drafts} draft ({summary.chapters} chapters) in {seconds:.1f} s."
+            )
+        )
+        self.stdout.write(
+            f"Sample logins: {', '.join(summary.authors)}; password: {SAMPLE_PASSWORD}"
+        )

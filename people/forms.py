@@ -1,0 +1,56 @@
+"""Forms for accounts, pseuds, preferences and API tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from .models import LOGIN_MIN, PSEUD_MAX, User
+
+# Names that are also paths under /users/ or that would confuse readers.
+RESERVED_LOGINS = frozenset(
+    {"login", "logout", "new", "password", "admin", "anonymous", "orphan_account"}
+)
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        max_length=254, help_text="For password resets. Never shown to other users."
+    )
+    terms = forms.BooleanField(
+        label="I am at least 13 years old and agree to the archive's terms of service.",
+        error_messages={"required": "You need to agree to the terms of service to sign up."},
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if len(username) < LOGIN_MIN:
+            raise forms.ValidationError(f"User names must be at least {LOGIN_MIN} characters.")
+        if username.lower() in RESERVED_LOGINS:
+            raise forms.ValidationError("That user name is reserved; please choose another.")
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That user name is already taken.")
+        return username
+
+
+class PseudForm(forms.Form):
+    name = forms.CharField(help_text=f"Up to {PSEUD_MAX} characters.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("view_adult",)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What the token is for, e.g. “e-reader sync”.",
+    )

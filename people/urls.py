@@ -1,0 +1,68 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("users/<str:login_name>", views.user_dashboard, name="user"),
+    path("users/<str:login_name>/works", views.user_works, name="works"),
+    path("users/<str:login_name>/works/drafts", views.drafts, name="drafts"),
+    path("users/<str:login_name>/pseuds", views.pseud_list, name="pseuds"),
+    path("users/<str:login_name>/pseuds/new", views.pseud_new, name="pseud_new"),
+    path("users/<str:login_name>/pseuds/<str:pseud_name>", views.pseud_page, name="pseud"),
+    path(
+        "users/<str:login_name>/pseuds/<str:pseud_name>/works",
+        views.pseud_works,
+        name="pseud_works",
+    ),
+    path(
+        "users/<str:login_name>/pseuds/<str:pseud_name>/edit", views.pseud_edit, name="pseud_edit"
+    ),
+    path("users/<str:login_name>/preferences", views.preferences, name="preferences"),
+    path("users/<str:login_name>/api_tokens", views.api_tokens, name="api_tokens"),
+    path(
+        "users/<str:login_name>/api_tokens/<int:token_id>/revoke",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
+]
+
+# Account routes keep Django's names (login, logout, password_reset, …) so its views find them.
+account_urlpatterns = [
+    path("signup", views.signup, name="signup"),
+    path("users/login", auth_views.LoginView.as_view(), name="login"),
+    path("users/logout", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/change",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "account/password/change/done",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "account/password/reset",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "account/password/reset/sent",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "account/password/reset/<uidb64>/<token>",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/password/reset/complete",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("works/drafts", views.my_drafts, name="my_drafts"),
+]

@@ -1,0 +1,183 @@
+"""Account pages: sign-up, a user's dashboard and works, pseuds, preferences and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lifestream.errors import InvalidInput
+from lifestream.pagination import paginate
+from works import queries as work_queries
+
+from . import queries, services
+from .forms import ApiTokenForm, PreferencesForm, PseudForm, SignupForm
+from .models import User
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.create_user(
+            form.cleaned_data["username"],
+            form.cleaned_data["email"],
+            form.cleaned_data["password1"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to the archive, {user.username}!")
+        return redirect(user)
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
+    owner = queries.get_user(login_name)
+    works = work_queries.listing(work_queries.works_by_user(request.user, owner))
+    return render(
+        request,
+        "people/dashboard.html",
+        {
+            "owner": owner,
+            "pseuds": list(owner.pseuds.all()),
+            "works": works[:5],
+            "work_count": works.count(),
+        },
+    )
+
+
+def user_works(request: HttpRequest, login_name: str) -> HttpResponse:
+    owner = queries.get_user(login_name)
+    page = paginate(request, work_queries.listing(work_queries.works_by_user(request.user, owner)))
+    return render(
+        request,
+        "people/works.html",
+        {"owner": owner, "page": page, "heading_suffix": f" by {owner.username}"},
+    )
+
+
+def pseud_works(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
+    owner = queries.get_user(login_name)
+    pseud = queries.get_pseud(owner, pseud_name)
+    page = paginate(request, work_queries.listing(work_queries.works_by_pseud(request.user, pseud)))
+    return render(
+        request,
+        "people/works.html",
+        {"owner": owner, "pseud": pseud, "page": page, "heading_suffix": f" by {pseud.byline}"},
+    )
+
+
+def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
+    owner = queries.get_user(login_name)
+    pseud = queries.get_pseud(owner, pseud_name)
+    works = work_queries.listing(work_queries.works_by_pseud(request.user, pseud))
+    return render(
+        request,
+        "people/pseud.html",
+        {"owner": owner, "pseud": pseud, "works": works[:5], "work_count": works.count()},
+    )
+
+
+def _own_account(request: HttpRequest, login_name: str) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.username.lower() != login_name.lower():
+        raise Http404("That page belongs to another account.")
+    return user
+
+
+@login_required
+def drafts(request: HttpRequest, login_name: str) -> HttpResponse:
+    user = _own_account(request, login_name)
+    page = paginate(request, work_queries.drafts_of(user))
+    return render(request, "people/drafts.html", {"owner": user, "page": page})
+
+
+@login_required
+def my_drafts(request: HttpRequest) -> HttpResponse:
+    return redirect("people:drafts", request.user.get_username())
+
+
+def pseud_list(request: HttpRequest, login_name: str) -> HttpResponse:
+    owner = queries.get_user(login_name)
+    return render(request, "people/pseuds.html", {"owner": owner, "pseuds": owner.pseuds.all()})
+
+
+def _pseud_form_errors(form: PseudForm, error: InvalidInput) -> None:
+    for field_error in error.errors:
+        form.add_error(
+            field_error.field if field_error.field in form.fields else None, field_error.message
+        )
+
+
+@login_required
+def pseud_new(request: HttpRequest, login_name: str) -> HttpResponse:
+    user = _own_account(request, login_name)
+    form = PseudForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pseud = services.add_pseud(
+                user, form.cleaned_data["name"], form.cleaned_data["description"]
+            )
+        except InvalidInput as error:
+            _pseud_form_errors(form, error)
+        else:
+            messages.success(request, f"Pseud “{pseud.name}” created.")
+            return redirect("people:pseuds", user.username)
+    return render(request, "people/pseud_form.html", {"form": form, "owner": user})
+
+
+@login_required
+def pseud_edit(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
+    user = _own_account(request, login_name)
+    pseud = queries.get_pseud(user, pseud_name)
+    initial = {"name": pseud.name, "description": pseud.description}
+    form = PseudForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_pseud(
+                pseud, form.cleaned_data["name"], form.cleaned_data["description"]
+            )
+        except InvalidInput as error:
+            _pseud_form_errors(form, error)
+        else:
+            messages.success(request, "Pseud updated.")
+            return redirect("people:pseuds", user.username)
+    return render(request, "people/pseud_form.html", {"form": form, "owner": user, "pseud": pseud})
+
+
+@login_required
+def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
+    user = _own_account(request, login_name)
+    form = PreferencesForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        services.set_preferences(user, view_adult=form.cleaned_data["view_adult"])
+        messages.success(request, "Your preferences were saved.")
+        return redirect("people:preferences", user.username)
+    return render(request, "people/preferences.html", {"form": form, "owner": user})
+
+
+@login_required
+def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
+    user = _own_account(request, login_name)
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _, new_key = services.create_api_token(user, form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "people/api_tokens.html",
+        {"owner": user, "form": form, "tokens": user.api_tokens.all(), "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, login_name: str, token_id: int) -> HttpResponse:
+    user = _own_account(request, login_name)
+    if services.revoke_api_token(user, token_id):
+        messages.success(request, "The token was revoked; it no longer works.")
+    return redirect("people:api_tokens", user.username)

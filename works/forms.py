@@ -1,0 +1,235 @@
+"""Posting and editing forms. They only parse what was typed; the rules (limits, required tags,
+dates) live in works.services and come back as field errors, so the form and the API agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from lifestream.errors import InvalidInput
+from people.models import Pseud, User
+from tags.models import FIXED_TAGS, TagKind
+from tags.services import split_tag_names
+
+from .languages import LANGUAGE_CHOICES
+from .services import ChapterData, WorkData
+
+
+def _names(kind: str) -> list[tuple[str, str]]:
+    return [(name, name) for _, tag_kind, name, _ in FIXED_TAGS if tag_kind == kind]
+
+
+def _textarea(rows: int, **attrs: Any) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+BODY_FORMAT_CHOICES = [("html", "Rich text (HTML)"), ("text", "Plain text")]
+TAG_HELP = "Separate tags with commas."
+
+
+class TagField(forms.CharField):
+    """Comma-separated tag names, with the archive's autocomplete in the browser."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", TAG_HELP)
+        attrs = {"data-autocomplete": kind, "autocomplete": "off", "class": "tag-input"}
+        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+
+class ServiceErrorsForm(forms.Form):
+    """Puts errors from a service on the fields they name; others go above the form."""
+
+    def add_service_errors(self, error: InvalidInput) -> None:
+        for field_error in error.errors:
+            name = field_error.field
+            self.add_error(name if name in self.fields else None, field_error.message)
+
+
+class WorkForm(ServiceErrorsForm):
+    title = forms.CharField(strip=False, required=False)
+    pseuds = forms.ModelMultipleChoiceField(
+        queryset=Pseud.objects.none(),
+        label="Creator/Pseud(s)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rating = forms.ChoiceField(
+        choices=[("", "Choose a rating"), *_names(TagKind.RATING)], required=False
+    )
+    warnings = forms.MultipleChoiceField(
+        label="Archive Warnings",
+        choices=_names(TagKind.WARNING),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.MultipleChoiceField(
+        choices=_names(TagKind.CATEGORY), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    fandoms = TagField(TagKind.FANDOM, label="Fandoms")
+    relationships = TagField(TagKind.RELATIONSHIP, label="Relationships")
+    characters = TagField(TagKind.CHARACTER, label="Characters")
+    freeforms = TagField(TagKind.FREEFORM, label="Additional Tags")
+    summary = forms.CharField(strip=False, required=False, widget=_textarea(5))
+    notes = forms.CharField(
+        label="Beginning notes", strip=False, required=False, widget=_textarea(5)
+    )
+    end_notes = forms.CharField(label="End notes", strip=False, required=False, widget=_textarea(5))
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial="en")
+    restricted = forms.BooleanField(label="Only show your work to registered users", required=False)
+    expected_chapters = forms.IntegerField(
+        label="Expected number of chapters",
+        required=False,
+        help_text="Leave blank if you don't know yet.",
+        widget=forms.NumberInput(attrs={"min": 1, "class": "number"}),
+    )
+    complete = forms.BooleanField(label="This work is complete", required=False)
+    published_on = forms.DateField(
+        label="Publication date",
+        required=False,
+        help_text="Leave blank for today. Set an earlier date to backdate the work.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+    )
+
+    def __init__(self, *args: Any, user: User, with_chapter: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["pseuds"].queryset = user.pseuds.all()  # type: ignore[attr-defined]
+        if not with_chapter:
+            for name in list(self.fields):
+                if name.startswith("chapter_") or name == "body_format":
+                    del self.fields[name]
+
+    chapter_title = forms.CharField(label="Chapter title", strip=False, required=False)
+    chapter_summary = forms.CharField(
+        label="Chapter summary", strip=False, required=False, widget=_textarea(3)
+    )
+    chapter_notes = forms.CharField(
+        label="Chapter beginning notes", strip=False, required=False, widget=_textarea(3)
+    )
+    chapter_end_notes = forms.CharField(
+        label="Chapter end notes", strip=False, required=False, widget=_textarea(3)
+    )
+    chapter_body_format = forms.ChoiceField(
+        label="Text format",
+        choices=BODY_FORMAT_CHOICES,
+        initial="html",
+        widget=forms.RadioSelect,
+    )
+    chapter_body = forms.CharField(
+        label="Work text", strip=False, required=False, widget=_textarea(20, **{"class": "body"})
+    )
+
+    def work_data(self) -> WorkData:
+        data = self.cleaned_data
+        return WorkData(
+            title=data.get("title") or "",
+            pseuds=list(data.get("pseuds") or []),
+            summary=data.get("summary") or "",
+            notes=data.get("notes") or "",
+            end_notes=data.get("end_notes") or "",
+            rating=data.get("rating") or "",
+            warnings=list(data.get("warnings") or []),
+            categories=list(data.get("categories") or []),
+            fandoms=split_tag_names(data.get("fandoms") or ""),
+            relationships=split_tag_names(data.get("relationships") or ""),
+            characters=split_tag_names(data.get("characters") or ""),
+            freeforms=split_tag_names(data.get("freeforms") or ""),
+            language=data.get("language") or "en",
+            restricted=bool(data.get("restricted")),
+            expected_chapters=data.get("expected_chapters"),
+            complete=bool(data.get("complete")),
+            published_on=data.get("published_on"),
+        )
+
+    def chapter_data(self) -> ChapterData:
+        data = self.cleaned_data
+        return ChapterData(
+            body=data.get("chapter_body") or "",
+            title=data.get("chapter_title") or "",
+            summary=data.get("chapter_summary") or "",
+            notes=data.get("chapter_notes") or "",
+            end_notes=data.get("chapter_end_notes") or "",
+            body_format=data.get("chapter_body_format") or "html",
+        )
+
+    @staticmethod
+    def initial_from(data: WorkData) -> dict[str, Any]:
+        return {
+            "title": data.title,
+            "pseuds": data.pseuds,
+            "summary": data.summary,
+            "notes": data.notes,
+            "end_notes": data.end_notes,
+            "rating": data.rating,
+            "warnings": data.warnings,
+            "categories": data.categories,
+            "fandoms": ", ".join(data.fandoms),
+            "relationships": ", ".join(data.relationships),
+            "characters": ", ".join(data.characters),
+            "freeforms": ", ".join(data.freeforms),
+            "language": data.language,
+            "restricted": data.restricted,
+            "expected_chapters": data.expected_chapters,
+            "complete": data.complete,
+            "published_on": data.published_on,
+        }
+
+
+class ChapterForm(ServiceErrorsForm):
+    title = forms.CharField(label="Chapter title", strip=False, required=False)
+    published_on = forms.DateField(
+        label="Chapter publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+    )
+    summary = forms.CharField(strip=False, required=False, widget=_textarea(3))
+    notes = forms.CharField(
+        label="Beginning notes", strip=False, required=False, widget=_textarea(4)
+    )
+    end_notes = forms.CharField(label="End notes", strip=False, required=False, widget=_textarea(4))
+    body_format = forms.ChoiceField(
+        label="Text format", choices=BODY_FORMAT_CHOICES, initial="html", widget=forms.RadioSelect
+    )
+    body = forms.CharField(
+        label="Chapter text", strip=False, required=False, widget=_textarea(20, **{"class": "body"})
+    )
+
+    def chapter_data(self) -> ChapterData:
+        data = self.cleaned_data
+        return ChapterData(
+            body=data.get("body") or "",
+            title=data.get("title") or "",
+            summary=data.get("summary") or "",
+            notes=data.get("notes") or "",
+            end_notes=data.get("end_notes") or "",
+            body_format=data.get("body_format") or "html",
+            published_on=data.get("published_on"),
+        )
+
+
+class ReorderForm(forms.Form):
+    """Chapter positions typed as numbers, one field per chapter (`position_<id>`)."""
+
+    def __init__(self, *args: Any, chapters: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapters = chapters
+        for chapter in chapters:
+            self.fields[f"position_{chapter.pk}"] = forms.IntegerField(
+                min_value=1,
+                max_value=len(chapters),
+                initial=chapter.position,
+                label=str(chapter),
+                widget=forms.NumberInput(attrs={"class": "number"}),
+            )
+
+    def ordered_ids(self) -> list[int]:
+        # Ties keep the old order, so typing the same number twice still gives a full order.
+        keyed = sorted(
+            self.chapters,
+            key=lambda c: (self.cleaned_data[f"position_{c.pk}"], c.position),
+        )
+        return [chapter.pk for chapter in keyed]

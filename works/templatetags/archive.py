@@ -1,0 +1,110 @@
+"""Template helpers for AO3's markup: headings, tag links, chapter numbering."""
+
+from __future__ import annotations
+
+from django import template
+from django.core.paginator import Page
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+
+from lifestream.pagination import listing_heading
+from tags.models import CHOSE_NOT_TO_WARN_ID, NO_WARNINGS_ID, Tag, TagKind, tag_to_param
+
+register = template.Library()
+
+
+@register.simple_tag
+def heading(page: Page, noun: str = "Work") -> str:
+    return listing_heading(page, noun)
+
+
+@register.filter
+def tag_works_url(tag: Tag) -> str:
+    return reverse("tags:works", args=[tag_to_param(tag.name)])
+
+
+@register.simple_tag
+def tag_link(tag: Tag) -> str:
+    return format_html('<a class="tag" href="{}">{}</a>', tag_works_url(tag), tag.name)
+
+
+@register.filter
+def of_kind(work, kind: str) -> list[Tag]:  # type: ignore[no-untyped-def]
+    return work.tags_of(kind)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, number: int) -> str:
+    """The current URL with `page` replaced, other query parameters kept."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
+
+
+@register.filter
+def warning_class(work) -> str:  # type: ignore[no-untyped-def]
+    """AO3's warning symbol: "yes" for any real warning, else "choosenotto" or "no"."""
+    ids = {tag.pk for tag in work.tags_of(TagKind.WARNING)}
+    if ids - {CHOSE_NOT_TO_WARN_ID, NO_WARNINGS_ID}:
+        return "yes"
+    if CHOSE_NOT_TO_WARN_ID in ids:
+        return "choosenotto"
+    return "no"
+
+
+@register.filter
+def warning_names(work) -> str:  # type: ignore[no-untyped-def]
+    return ", ".join(tag.name for tag in work.tags_of(TagKind.WARNING))
+
+
+@register.filter
+def category_class(work) -> str:  # type: ignore[no-untyped-def]
+    categories = work.tags_of(TagKind.CATEGORY)
+    if not categories:
+        return "none"
+    if len(categories) > 1:
+        return "multi"
+    return categories[0].slug
+
+
+@register.filter
+def category_names(work) -> str:  # type: ignore[no-untyped-def]
+    return ", ".join(tag.name for tag in work.tags_of(TagKind.CATEGORY)) or "No category"
+
+
+@register.simple_tag
+def static_lock() -> str:
+    return static("lifestream/img/lock.svg")
+
+
+@register.filter
+def page_window(page: Page) -> list[int | None]:
+    """Page numbers to link: the first two, the last two and four around the current one,
+    with None for a gap (never the whole range, which could be thousands)."""
+    last = page.paginator.num_pages
+    wanted = {1, 2, last - 1, last} | set(range(page.number - 4, page.number + 5))
+    numbers = sorted(n for n in wanted if 1 <= n <= last)
+    window: list[int | None] = []
+    for number in numbers:
+        if window and window[-1] is not None and number - window[-1] > 1:  # type: ignore[operator]
+            window.append(None)
+        window.append(number)
+    return window
+
+
+_META_KINDS = (
+    (TagKind.RATING, "Rating"),
+    (TagKind.WARNING, "Archive Warning"),
+    (TagKind.CATEGORY, "Category"),
+    (TagKind.FANDOM, "Fandom"),
+    (TagKind.RELATIONSHIP, "Relationship"),
+    (TagKind.CHARACTER, "Characters"),
+    (TagKind.FREEFORM, "Additional Tags"),
+)
+
+
+@register.simple_tag
+def meta_kinds() -> tuple[tuple[str, str], ...]:
+    """The tag rows of a work's meta block, in AO3's order with its labels."""
+    return _META_KINDS

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from .views import chapters, listing, posting, reading
+
+app_name = "works"
+
+urlpatterns = [
+    path("works", listing.work_index, name="index"),
+    path("works/new", posting.work_new, name="new"),
+    path("works/<int:work_id>", reading.work_show, name="work"),
+    path("works/<int:work_id>/navigate", reading.navigate, name="navigate"),
+    path("works/<int:work_id>/preview", reading.preview, name="preview"),
+    path("works/<int:work_id>/edit", posting.work_edit, name="edit"),
+    path("works/<int:work_id>/post", posting.work_post, name="post"),
+    path("works/<int:work_id>/confirm_delete", posting.work_delete, name="delete"),
+    path("works/<int:work_id>/chapters/new", chapters.chapter_new, name="chapter_new"),
+    path("works/<int:work_id>/chapters/manage", chapters.chapters_manage, name="chapters_manage"),
+    path("works/<int:work_id>/chapters/<int:chapter_id>", reading.chapter_show, name="chapter"),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/edit",
+        chapters.chapter_edit,
+        name="chapter_edit",
+    ),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/confirm_delete",
+        chapters.chapter_delete,
+        name="chapter_delete",
+    ),
+    path("chapters/<int:chapter_id>", reading.chapter_redirect, name="chapter_redirect"),
+]

@@ -1,0 +1,1 @@
+"""Work pages, split by page group: listings, reading, posting, chapters."""

@@ -1,0 +1,100 @@
+"""Adding, editing, deleting and reordering chapters."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from lifestream.errors import InvalidInput
+
+from .. import queries, services
+from ..forms import ChapterForm, ReorderForm
+from .posting import _user
+
+
+@login_required
+def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = queries.get_work_for_editor(_user(request), work_id)
+    form = ChapterForm(request.POST or None, initial={"body_format": "html"})
+    if request.method == "POST" and form.is_valid():
+        post = request.POST.get("action", "post") == "post"
+        try:
+            chapter = services.add_chapter(work, form.chapter_data(), post=post)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                "Chapter was successfully posted."
+                if chapter.posted
+                else "Chapter saved as a draft. Only you can see it until you post it.",
+            )
+            return redirect(chapter)
+    return render(
+        request,
+        "works/chapter_form.html",
+        {"form": form, "work": work, "number": work.chapters.count() + 1},
+    )
+
+
+@login_required
+def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    chapter = queries.get_chapter_for_editor(_user(request), chapter_id)
+    if chapter.work_id != work_id:
+        return redirect("works:chapter_edit", chapter.work_id, chapter.pk)
+    initial = vars(services.chapter_data_from(chapter))
+    form = ChapterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        post = request.POST.get("action") == "post"
+        try:
+            services.update_chapter(chapter, form.chapter_data(), post=post)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Chapter was successfully updated.")
+            return redirect(chapter)
+    return render(
+        request,
+        "works/chapter_form.html",
+        {"form": form, "work": chapter.work, "chapter": chapter, "number": chapter.position},
+    )
+
+
+@login_required
+def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    chapter = queries.get_chapter_for_editor(_user(request), chapter_id)
+    work = chapter.work
+    if chapter.work_id != work_id:
+        return redirect("works:chapter_delete", chapter.work_id, chapter.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.delete_chapter(chapter)
+        except InvalidInput as invalid:
+            error = invalid.errors[0].message
+        else:
+            messages.success(request, "The chapter was deleted.")
+            return redirect(work)
+    return render(
+        request,
+        "works/chapter_confirm_delete.html",
+        {"chapter": chapter, "work": work, "error": error},
+    )
+
+
+@login_required
+def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = queries.get_work_for_editor(_user(request), work_id)
+    chapters = list(work.chapters.order_by("position"))
+    form = ReorderForm(request.POST or None, chapters=chapters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reorder_chapters(work, form.ordered_ids())
+        except InvalidInput as error:
+            form.add_error(None, error.errors[0].message)
+        else:
+            messages.success(request, "Chapter order was updated.")
+            return redirect("works:navigate", work.pk)
+    return render(request, "works/chapters_manage.html", {"work": work, "form": form})

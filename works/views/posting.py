@@ -1,0 +1,100 @@
+"""Posting, editing and deleting works."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lifestream.errors import InvalidInput
+from people.models import User
+from people.services import ensure_default_pseud
+
+from .. import queries, services
+from ..forms import WorkForm
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required guarantees it
+    return user
+
+
+@login_required
+def work_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    default_pseud = ensure_default_pseud(user)
+    form = WorkForm(
+        request.POST or None,
+        user=user,
+        with_chapter=True,
+        initial={"pseuds": [default_pseud], "language": "en", "chapter_body_format": "html"},
+    )
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "post")
+        try:
+            work = services.create_work(
+                user, form.work_data(), form.chapter_data(), post=action == "post"
+            )
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            if action == "preview":
+                return redirect("works:preview", work.pk)
+            if action == "draft":
+                messages.success(request, "Draft saved. Only you can see it until you post it.")
+                return redirect("works:work", work.pk)
+            messages.success(request, "Work was successfully posted.")
+            return redirect(work)
+    return render(request, "works/form.html", {"form": form, "new": True})
+
+
+@login_required
+def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
+    user = _user(request)
+    work = queries.get_work_for_editor(user, work_id)
+    initial = WorkForm.initial_from(services.work_data_from(work))
+    form = WorkForm(request.POST or None, user=user, with_chapter=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "update")
+        try:
+            services.update_work(user, work, form.work_data())
+            if action == "post":
+                services.post_draft(work)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            if action == "preview":
+                return redirect("works:preview", work.pk)
+            messages.success(
+                request,
+                "Work was successfully updated."
+                if work.posted
+                else "Draft saved. Only you can see it until you post it.",
+            )
+            return redirect(work)
+    return render(request, "works/form.html", {"form": form, "work": work, "new": False})
+
+
+@login_required
+@require_POST
+def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = queries.get_work_for_editor(_user(request), work_id)
+    services.post_draft(work)
+    messages.success(request, "Work was successfully posted.")
+    return redirect(work)
+
+
+@login_required
+def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
+    """GET asks to confirm; POST deletes."""
+    user = _user(request)
+    work = queries.get_work_for_editor(user, work_id)
+    if request.method == "POST":
+        title = work.title
+        services.delete_work(work)
+        messages.success(request, f"Your work “{title}” was deleted.")
+        return redirect("people:works", user.username)
+    return render(request, "works/confirm_delete.html", {"work": work})

@@ -1,0 +1,116 @@
+"""Reading a work: the work page, single chapters, the whole work and the chapter index."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .. import queries
+from ..models import Chapter, Work
+from ..queries import LoginRequired
+from ..visibility import is_creator
+
+
+def _login_redirect(request: HttpRequest) -> HttpResponse:
+    messages.info(request, "This work is only available to registered users of the archive.")
+    return redirect_to_login(request.get_full_path())
+
+
+def _needs_adult_notice(request: HttpRequest, work: Work) -> bool:
+    """Mature and Explicit works ask first, unless the reader said yes already (this visit,
+    or once and for all in their preferences)."""
+    if not work.is_adult or is_creator(request.user, work):
+        return False
+    if request.GET.get("view_adult") == "true":
+        request.session["view_adult"] = True
+        return False
+    if request.session.get("view_adult"):
+        return False
+    return not getattr(request.user, "view_adult", False)
+
+
+def _reader_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -> dict:
+    numbers = {chapter.pk: number for number, chapter in enumerate(chapters, start=1)}
+    for chapter in chapters:
+        chapter.number = numbers[chapter.pk]  # type: ignore[attr-defined]
+    return {
+        "work": work,
+        "chapters": chapters,
+        "is_creator": is_creator(request.user, work),
+        "multi": len(chapters) > 1,
+    }
+
+
+def _render_work(
+    request: HttpRequest,
+    work: Work,
+    chapter: Chapter | None,
+    *,
+    template: str = "works/show.html",
+    whole: bool = False,
+) -> HttpResponse:
+    chapters = queries.chapters_for_reader(request.user, work)
+    context = _reader_context(request, work, chapters)
+    if _needs_adult_notice(request, work):
+        query = request.GET.copy()
+        query["view_adult"] = "true"
+        context["continue_url"] = f"{request.path}?{urlencode(query)}"
+        return render(request, "works/adult.html", context)
+    full = whole or request.GET.get("view_full_work") == "true" or len(chapters) <= 1
+    if full:
+        shown = chapters
+        current = None
+    else:
+        current = next((c for c in chapters if chapter and c.pk == chapter.pk), chapters[0])
+        shown = [current]
+        index = chapters.index(current)
+        context["previous_chapter"] = chapters[index - 1] if index > 0 else None
+        context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
+    context.update({"shown": shown, "current": current, "full": full})
+    return render(request, template, context)
+
+
+def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
+    try:
+        work = queries.get_work_for_reader(request.user, work_id)
+    except LoginRequired:
+        return _login_redirect(request)
+    return _render_work(request, work, None)
+
+
+def chapter_show(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    try:
+        chapter = queries.get_chapter_for_reader(request.user, chapter_id)
+    except LoginRequired:
+        return _login_redirect(request)
+    if chapter.work_id != work_id:
+        return redirect(chapter)
+    return _render_work(request, chapter.work, chapter)
+
+
+def chapter_redirect(request: HttpRequest, chapter_id: int) -> HttpResponse:
+    try:
+        chapter = queries.get_chapter_for_reader(request.user, chapter_id)
+    except LoginRequired:
+        return _login_redirect(request)
+    return redirect(chapter)
+
+
+def navigate(request: HttpRequest, work_id: int) -> HttpResponse:
+    try:
+        work = queries.get_work_for_reader(request.user, work_id)
+    except LoginRequired:
+        return _login_redirect(request)
+    chapters = queries.chapters_for_reader(request.user, work)
+    return render(request, "works/navigate.html", _reader_context(request, work, chapters))
+
+
+def preview(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = queries.get_work_for_editor(request.user, work_id)
+    if work.posted:
+        return redirect(work)
+    return _render_work(request, work, None, template="works/preview.html", whole=True)
