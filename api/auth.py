@@ -6,6 +6,8 @@ can be made to call it with a logged-in user's rights (and CSRF does not apply).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
@@ -23,8 +25,9 @@ class TokenError(AuthenticationError):
         self.invalid_token = invalid_token
 
 
-MISSING_TOKEN = "This needs an API token: send the header “Authorization: Bearer <token>”."
-INVALID_TOKEN = "The API token is not valid; it may have been revoked."
+# Messages, not secrets (S105 flags any string assigned to a name containing "token").
+MISSING_TOKEN = "This needs an API token: send “Authorization: Bearer <token>”."  # noqa: S105
+INVALID_TOKEN = "The API token is not valid; it may have been revoked."  # noqa: S105
 
 
 def _bearer_key(request: HttpRequest) -> str | None:
@@ -69,4 +72,14 @@ class OptionalBearerToken:
 
 
 # How reads describe themselves in OpenAPI: a token is accepted, and so is no token at all.
-OPTIONAL_TOKEN_OPENAPI = {"security": [{}, {BearerToken.__name__: []}]}
+OPTIONAL_TOKEN_OPENAPI: dict[str, Any] = {"security": [{}, {BearerToken.__name__: []}]}
+
+
+def viewer_of(request: HttpRequest) -> User | AnonymousUser:
+    """Who is asking, as the endpoint's authentication decided (anonymous on reads)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+def user_of(request: HttpRequest) -> User:
+    """The token's user, on endpoints that require a token."""
+    return request.auth  # type: ignore[attr-defined]

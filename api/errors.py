@@ -163,12 +163,16 @@ def install(api: NinjaAPI) -> None:
         message = "Something went wrong on the archive's side; please try again later."
         return respond(request, 500, [error(None, "server_error", message)])
 
-    api.add_exception_handler(InvalidInput, invalid_input)
-    api.add_exception_handler(ValidationError, validation_error)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(PermissionDenied, forbidden)
-    api.add_exception_handler(LoginRequired, login_required)
-    api.add_exception_handler(AuthenticationError, unauthorized)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(RequestDataTooBig, too_large)
-    api.add_exception_handler(Exception, server_error)
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (InvalidInput, invalid_input),
+        (ValidationError, validation_error),
+        (Http404, not_found),
+        (PermissionDenied, forbidden),
+        (LoginRequired, login_required),
+        (AuthenticationError, unauthorized),
+        (HttpError, http_error),
+        (RequestDataTooBig, too_large),
+        (Exception, server_error),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
-from people.models import Pseud, User
-from tags.models import TagKind
-from works.models import CHAPTERS_PER_WORK_MAX, Chapter, Work
+from people.models import PSEUDS_PER_USER_MAX, Pseud, User
+from tags.models import FIXED_TAGS, TagKind
+from works.models import CHAPTERS_PER_WORK_MAX, USER_TAGS_MAX, Chapter, Work
 
 # --- input ------------------------------------------------------------------------------------
 
@@ -85,6 +85,12 @@ class ChapterChanges(_ChapterFields):
     draft: bool = False
 
 
+# Lists are capped at what a valid work could hold, so a hostile request can't make the
+# services check (and report on) millions of entries; the services still apply the real limits.
+FixedTagNames = Annotated[list[Text], Field(max_length=len(FIXED_TAGS))]
+UserTagNames = Annotated[list[Text], Field(max_length=USER_TAGS_MAX)]
+
+
 class WorkChanges(Input):
     """A work's fields. In a PATCH only the fields sent change; `draft: false` posts a draft.
 
@@ -92,18 +98,20 @@ class WorkChanges(Input):
 
     title: Text = ""
     pseuds: list[Text] = Field(
-        None, description="Names of your own pseuds; your default pseud when left out."
+        default_factory=list,
+        max_length=PSEUDS_PER_USER_MAX,
+        description="Names of your own pseuds; your default pseud when left out.",
     )
     summary: Text = ""
     notes: Text = ""
     end_notes: Text = ""
     rating: Text = Field("", description="An AO3 rating name, e.g. “General Audiences”.")
-    warnings: list[Text] = []
-    categories: list[Text] = []
-    fandoms: list[Text] = []
-    relationships: list[Text] = []
-    characters: list[Text] = []
-    freeforms: list[Text] = []
+    warnings: FixedTagNames = []
+    categories: FixedTagNames = []
+    fandoms: UserTagNames = []
+    relationships: UserTagNames = []
+    characters: UserTagNames = []
+    freeforms: UserTagNames = []
     language: Text = Field("en", description="A language code, e.g. “en”.")
     restricted: bool = Field(False, description="Only show the work to registered users.")
     expected_chapters: int | None = None
@@ -168,7 +176,7 @@ class ChapterEntryOut(Schema):
     published: dt.date
 
     @classmethod
-    def entry_fields(cls, chapter: Chapter) -> dict[str, object]:
+    def entry_fields(cls, chapter: Chapter) -> dict[str, Any]:
         return {
             "id": chapter.pk,
             "position": chapter.position,
@@ -181,7 +189,7 @@ class ChapterEntryOut(Schema):
 
     @classmethod
     def of(cls, chapter: Chapter) -> ChapterEntryOut:
-        return cls(**cls.entry_fields(chapter))  # type: ignore[arg-type]
+        return cls(**cls.entry_fields(chapter))
 
 
 class ChapterOut(ChapterEntryOut):
@@ -196,7 +204,7 @@ class ChapterOut(ChapterEntryOut):
     @classmethod
     def of(cls, chapter: Chapter) -> ChapterOut:
         return cls(
-            **cls.entry_fields(chapter),  # type: ignore[arg-type]
+            **cls.entry_fields(chapter),
             work_id=chapter.work_id,
             summary=chapter.summary,
             notes=chapter.notes,

@@ -679,6 +679,8 @@ SOUNDS = (
     "clattered and went still",
 )
 SMELLS = ("woodsmoke", "wet stone", "new bread", "engine oil", "old paper", "salt")
+# Slots that stay the same for a whole chapter.
+SCENE_SLOTS = ("weather", "time", "thing")
 
 NARRATION = (
     "{a} had not meant to stay so long at {place}, but the {weather} had other plans.",
@@ -719,6 +721,19 @@ NARRATION = (
     "The road to {place} was longer than anyone remembered, and better.",
     "The sign on the door said <strong>CLOSED</strong>, which had never once stopped {b}.",
     "The air smelled of {smell} and of the {weather} still to come.",
+    "The kettle took an age to boil. Nobody minded.",
+    "For a while the only sound was the two of them breathing.",
+    "Somebody had left a light on, and it made all the difference.",
+    "It would have been easy to say nothing. It usually was.",
+    "They had argued about the {thing} for a week. Neither could now remember which side they "
+    "had taken.",
+    "The day had been long, and it was not finished with them yet.",
+    "{place} had never looked so small, or so much like home.",
+    "Far off, a door closed, and the whole building seemed to settle.",
+    "It was a terrible plan. It was also the only one they had.",
+    "There was a smudge of something on {b}'s cheek. {a} decided not to mention it.",
+    "Time did the strange thing it does late at night, and stretched.",
+    "Whatever happened next, they would at least be warm.",
 )
 DIALOGUE = (
     "“You're late,” said {b}.<br />“I'm exactly on time,” said {a}, “for someone who got lost "
@@ -787,6 +802,12 @@ TITLES = (
     "{a} and the {Adjective} {Thing}",
     "A Brief History of {Nouns}",
     "Come In Out of the {Weather}",
+    "Letters from {Place}",
+    "The Trouble with the {Thing}",
+    "All the {Adjective} {Nouns}",
+    "{Adjective} Weather",
+    "Three {Nouns} and a {Thing}",
+    "Nobody Mentions the {Thing}",
 )
 SUMMARIES = (
     "{a} has one {time} to fix the {thing} before anyone notices it's broken. {b} notices "
@@ -833,14 +854,20 @@ RATINGS = (
     ("Mature", 15),
     ("Not Rated", 15),
 )
-_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "to", "at", "for"})
+_SMALL_WORDS = frozenset(
+    {"a", "an", "the", "of", "and", "in", "on", "to", "at", "for", "from", "with"}
+)
 
 
 def _title_case(text: str) -> str:
+    """Capitalise each word (and each part of a hyphenated one) except small inner words."""
+
+    def cap(word: str) -> str:
+        return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
     words = text.split()
     return " ".join(
-        word if i and word in _SMALL_WORDS else word[:1].upper() + word[1:]
-        for i, word in enumerate(words)
+        word if i and word in _SMALL_WORDS else cap(word) for i, word in enumerate(words)
     )
 
 
@@ -854,6 +881,7 @@ class ProseGenerator:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self._deck: list[str] = []
+        self._titles: list[str] = []
 
     def _slots(self, canon: Canon, a: str, b: str) -> dict[str, str]:
         rng = self.rng
@@ -871,34 +899,37 @@ class ProseGenerator:
         }
 
     def _narration(self) -> str:
-        # Dealt like cards, so a chapter rarely repeats a sentence.
+        # Dealt like cards, so a chapter repeats no sentence until the deck runs out.
         if not self._deck:
             self._deck = list(NARRATION)
             self.rng.shuffle(self._deck)
         return self._deck.pop()
 
-    def paragraph(self, canon: Canon, a: str, b: str) -> str:
-        slots = self._slots(canon, a, b)
-        sentences = [self._narration() for _ in range(self.rng.randint(3, 5))]
+    def paragraph(self, slots: dict[str, str]) -> str:
+        sentences = [self._narration() for _ in range(self.rng.randint(3, 4))]
         return " ".join(_sentence_case(s.format(**slots)) for s in sentences)
 
     def chapter_body(self, canon: Canon, cast: tuple[str, str]) -> str:
+        """Four to six paragraphs, now and then a line of dialogue, a note in a blockquote or a
+        scene break. The weather, the hour and the object stay put for the whole chapter."""
         rng = self.rng
-        count = rng.randint(5, 8)
+        self._deck = []
+        scene = self._slots(canon, *cast)
+        count = rng.randint(4, 6)
         parts: list[str] = []
         used_break = used_letter = False
         for index in range(count):
             a, b = cast if rng.random() < 0.6 else cast[::-1]
+            slots = {**self._slots(canon, a, b), **{k: scene[k] for k in SCENE_SLOTS}}
             roll = rng.random()
             if index and roll < 0.3:
-                line = rng.choice(DIALOGUE).format(**self._slots(canon, a, b))
-                parts.append(f"<p>{line}</p>")
+                parts.append(f"<p>{rng.choice(DIALOGUE).format(**slots)}</p>")
             elif index > 1 and roll < 0.4 and not used_letter:
                 used_letter = True
-                letter = rng.choice(LETTERS).format(**self._slots(canon, a, b))
+                letter = rng.choice(LETTERS).format(**slots)
                 parts.append(f"<blockquote><p>{letter}</p></blockquote>")
             else:
-                parts.append(f"<p>{self.paragraph(canon, a, b)}</p>")
+                parts.append(f"<p>{self.paragraph(slots)}</p>")
             if 1 < index < count - 1 and not used_break and rng.random() < 0.15:
                 used_break = True
                 parts.append("<hr />")
@@ -906,15 +937,23 @@ class ProseGenerator:
 
     def title(self, canon: Canon, a: str) -> str:
         rng = self.rng
-        return rng.choice(TITLES).format(
+        if not self._titles:
+            self._titles = list(TITLES)
+            rng.shuffle(self._titles)
+        title = self._titles.pop().format(
             Adjective=rng.choice(TITLE_ADJECTIVES),
             Nouns=rng.choice(TITLE_NOUNS),
-            Thing=_title_case(rng.choice(canon.things)),
-            Place=_title_case(rng.choice(canon.places)),
-            Weather=_title_case(rng.choice(WEATHER)),
-            Feeling=_title_case(rng.choice(FEELINGS)),
+            Thing=rng.choice(canon.things),
+            Place=rng.choice(canon.places),
+            Weather=rng.choice(WEATHER),
+            Feeling=rng.choice(FEELINGS),
             a=a,
         )
+        return _title_case(title)
+
+    def summary(self, canon: Canon, cast: tuple[str, str]) -> str:
+        text = self.rng.choice(SUMMARIES).format(**self._slots(canon, *cast))
+        return f"<p>{_sentence_case(text)}</p>"
 
     def work(self, author: SampleAuthor) -> SampleWork:
         rng = self.rng
@@ -954,11 +993,9 @@ class ProseGenerator:
             SampleChapter(
                 title=chapter_title,
                 body=self.chapter_body(canon, cast),
-                summary=(
-                    f"<p>{rng.choice(SUMMARIES).format(**self._slots(canon, *cast))}</p>"
-                    if chapter_count > 1 and rng.random() < 0.3
-                    else ""
-                ),
+                summary=self.summary(canon, cast)
+                if chapter_count > 1 and rng.random() < 0.3
+                else "",
             )
             for chapter_title in chapter_titles
         )
@@ -981,7 +1018,7 @@ class ProseGenerator:
             author=author.login,
             pseud=author.extra_pseud if author.extra_pseud and rng.random() < 0.3 else "",
             title=self.title(canon, cast[0]),
-            summary=f"<p>{_sentence_case(rng.choice(SUMMARIES).format(**slots))}</p>",
+            summary=self.summary(canon, cast),
             notes=notes,
             end_notes=end_notes,
             chapters=chapters,

@@ -25,3 +25,9 @@ def stranger(db):
 @pytest.fixture
 def admin_user(db):
     return make_admin()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests make hundreds of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -109,6 +110,7 @@ def navigate(request: HttpRequest, work_id: int) -> HttpResponse:
     return render(request, "works/navigate.html", _reader_context(request, work, chapters))
 
 
+@login_required
 def preview(request: HttpRequest, work_id: int) -> HttpResponse:
     work = queries.get_work_for_editor(request.user, work_id)
     if work.posted:

@@ -144,10 +144,11 @@ class Command(BaseCommand):
         if quiet:
             return
         seconds = time.monotonic() - started
+        drafts = f"{summary.drafts} draft{'' if summary.drafts == 1 else 's'}"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {len(summary.authors)} sample authors, {summary.posted} posted works "
-                f"and {summary.drafts} draft ({summary.chapters} chapters) in {seconds:.1f} s."
+                f"and {drafts} ({summary.chapters} chapters) in {seconds:.1f} s."
             )
         )
         self.stdout.write(

@@ -1,0 +1,21 @@
+"""The API's one NinjaAPI: its routers, and the error handlers that keep every answer JSON."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from . import errors, people, works
+
+api = NinjaAPI(
+    title="Lifestream API",
+    version="1",
+    description=(
+        "Read and post works and chapters. Authenticate with `Authorization: Bearer <token>` "
+        "(`manage.py create_api_token USERNAME`); reads work without a token, as a logged-out "
+        'visitor. Errors are `{"errors": [{"field", "code", "message"}]}`.'
+    ),
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("", people.router)
+api.add_router("", works.router)

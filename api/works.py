@@ -1,0 +1,267 @@
+"""Works and chapters: the same queries and services as the site, behind JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Status
+
+from lifestream.errors import FieldError, InvalidInput
+from people.models import Pseud, User
+from people.services import ensure_default_pseud
+from works import queries, services
+from works.models import Chapter, Work
+from works.services import ChapterData, WorkData
+from works.visibility import listable_chapters_q
+
+from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
+from .errors import renamed
+from .schemas import (
+    ChapterChanges,
+    ChapterOut,
+    ChapterText,
+    ErrorsOut,
+    NewChapter,
+    NewWork,
+    WorkChanges,
+    WorkOut,
+    WorkPage,
+)
+
+if TYPE_CHECKING:
+    from works.visibility import Viewer
+
+router = Router(tags=["works"])
+
+READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
+WRITE: dict[str, Any] = {"auth": BearerToken()}
+READ_ERRORS = {(401, 404): ErrorsOut}
+WRITE_ERRORS = {(400, 401, 403, 404, 413, 422): ErrorsOut}
+
+# Ids past the database's bigint would overflow the query; they name nothing, so they are 404s
+# (errors.py turns every bad path parameter into a 404).
+ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
+PageNumber = Annotated[int, Query(1, ge=1, description="1 for the newest works.")]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def api_field_names(rename: Callable[[str], str]) -> Iterator[None]:
+    """Report a service's field errors under the names the client used."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise renamed(exc, rename) from exc
+
+
+def _work_field(name: str) -> str:
+    # create_work reports its first chapter's fields as `chapter_…`.
+    if name.startswith("chapter_"):
+        return "chapters.0." + name.removeprefix("chapter_")
+    return {"published_on": "published"}.get(name, name)
+
+
+def _chapter_field(index: int) -> Callable[[str], str]:
+    return lambda name: f"chapters.{index}.{name}"
+
+
+def _own_pseuds(user: User, names: list[str]) -> list[Pseud]:
+    """The user's pseuds by name, in the order given (names compare as the site does)."""
+    mine = {pseud.name.casefold(): pseud for pseud in user.pseuds.all()}
+    pseuds = []
+    for name in names:
+        pseud = mine.get(" ".join(name.split()).casefold())
+        if pseud is None:
+            raise InvalidInput(
+                [FieldError("pseuds", "unknown_pseud", f"You have no pseud called “{name[:50]}”.")]
+            )
+        pseuds.append(pseud)
+    return pseuds
+
+
+def _work_data(user: User, data: WorkData, changes: dict[str, Any]) -> WorkData:
+    """`data` with the fields the client sent in their place."""
+    fields = {key: value for key, value in changes.items() if key not in {"draft", "chapters"}}
+    if "published" in fields:
+        fields["published_on"] = fields.pop("published")
+    if "pseuds" in fields:
+        fields["pseuds"] = _own_pseuds(user, fields["pseuds"])
+    return dataclasses.replace(data, **fields)
+
+
+def _chapter_data(chapter: ChapterText) -> ChapterData:
+    return ChapterData(
+        body=chapter.body,
+        title=chapter.title,
+        summary=chapter.summary,
+        notes=chapter.notes,
+        end_notes=chapter.end_notes,
+        body_format=chapter.body_format,
+    )
+
+
+def _already_posted(what: str) -> InvalidInput:
+    return InvalidInput(
+        [FieldError("draft", "already_posted", f"A posted {what} can't become a draft again.")]
+    )
+
+
+def _chapter_index(viewer: Viewer, works: list[Work]) -> dict[int, list[Chapter]]:
+    """The chapters each work lists for `viewer`, for any number of works in one query and
+    without the chapter texts (an index needs titles, not bodies)."""
+    visible = Q(pk__in=[])
+    for work in works:
+        # Seed the creator check from the prefetched creatorships so it costs no query per work.
+        if not hasattr(work, "_creator_user_ids"):
+            work._creator_user_ids = {c.pseud.user_id for c in work.creatorships.all()}  # type: ignore[attr-defined]
+        visible |= Q(work=work) & listable_chapters_q(viewer, work)
+    index: dict[int, list[Chapter]] = {work.pk: [] for work in works}
+    chapters = (
+        Chapter.objects.filter(visible)
+        .only("id", "work_id", "position", "title", "word_count", "posted", "published_on")
+        .order_by("work_id", "position")
+    )
+    for chapter in chapters:
+        index[chapter.work_id].append(chapter)
+    return index
+
+
+def _work_out(viewer: Viewer, work: Work) -> WorkOut:
+    return WorkOut.of(work, _chapter_index(viewer, [work])[work.pk])
+
+
+def _reread(user: User, work: Work) -> WorkOut:
+    # After a write the prefetched tags and creators are stale: answer with what was stored.
+    return _work_out(user, queries.get_work_for_reader(user, work.pk))
+
+
+def _page_path(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"{request.path}?{query.urlencode()}"
+
+
+# --- works ------------------------------------------------------------------------------------
+
+
+@router.get("/works", response={200: WorkPage, **READ_ERRORS, 422: ErrorsOut}, **READ)
+def list_works(request: HttpRequest, page: PageNumber = 1) -> WorkPage:
+    """Works the viewer may see, newest update first; drafts are never listed."""
+    viewer = viewer_of(request)
+    paginator = Paginator(queries.listing(queries.visible_works(viewer)), settings.WORKS_PER_PAGE)
+    # Past the last page the answer is an empty page with the true count, not an error.
+    works = list(paginator.page(page).object_list) if page <= paginator.num_pages else []
+    chapters = _chapter_index(viewer, works)
+    return WorkPage(
+        count=paginator.count,
+        page=page,
+        pages=paginator.num_pages,
+        next=_page_path(request, page + 1) if page < paginator.num_pages else None,
+        previous=_page_path(request, min(page - 1, paginator.num_pages)) if page > 1 else None,
+        results=[WorkOut.of(work, chapters[work.pk]) for work in works],
+    )
+
+
+@router.post("/works", response={201: WorkOut, **WRITE_ERRORS}, **WRITE)
+def create_work(request: HttpRequest, payload: NewWork) -> Status:
+    """Post a work (or save it as a draft) with all its chapters, or nothing at all."""
+    user = user_of(request)
+    changes = payload.model_dump(exclude_unset=True)
+    base = WorkData() if "pseuds" in changes else WorkData(pseuds=[ensure_default_pseud(user)])
+    data = _work_data(user, base, changes)
+    first, *more = payload.chapters
+    with transaction.atomic():
+        # Written as a draft and posted once whole, as an author posts a finished draft: every
+        # chapter gets the work's (possibly backdated) date and the work sorts by that date.
+        with api_field_names(_work_field):
+            work = services.create_work(user, data, _chapter_data(first), post=False)
+        for index, chapter in enumerate(more, start=1):
+            with api_field_names(_chapter_field(index)):
+                services.add_chapter(work, _chapter_data(chapter), post=False)
+        if not payload.draft:
+            services.post_draft(work)
+    return Status(201, _reread(user, work))
+
+
+@router.get("/works/{work_id}", response={200: WorkOut, **READ_ERRORS}, **READ)
+def get_work(request: HttpRequest, work_id: ObjectId) -> WorkOut:
+    """One work. Drafts are found by their creators only; restricted works need a token."""
+    viewer = viewer_of(request)
+    return _work_out(viewer, queries.get_work_for_reader(viewer, work_id))
+
+
+@router.patch("/works/{work_id}", response={200: WorkOut, **WRITE_ERRORS}, **WRITE)
+def update_work(request: HttpRequest, work_id: ObjectId, payload: WorkChanges) -> WorkOut:
+    """Change the fields sent and keep the rest; `draft: false` posts a draft."""
+    user = user_of(request)
+    work = queries.get_work_for_editor(user, work_id)
+    changes = payload.model_dump(exclude_unset=True)
+    draft = changes.pop("draft", None)
+    if draft and work.posted:
+        raise _already_posted("work")
+    with transaction.atomic():
+        if changes:
+            data = _work_data(user, services.work_data_from(work), changes)
+            with api_field_names(_work_field):
+                services.update_work(user, work, data)
+        if draft is False:
+            services.post_draft(work)
+    return _reread(user, work)
+
+
+@router.delete("/works/{work_id}", response={204: None, **WRITE_ERRORS}, **WRITE)
+def delete_work(request: HttpRequest, work_id: ObjectId) -> Status:
+    """Delete a work with all its chapters."""
+    services.delete_work(queries.get_work_for_editor(user_of(request), work_id))
+    return Status(204, None)
+
+
+# --- chapters ---------------------------------------------------------------------------------
+
+
+@router.post("/works/{work_id}/chapters", response={201: ChapterOut, **WRITE_ERRORS}, **WRITE)
+def add_chapter(request: HttpRequest, work_id: ObjectId, payload: NewChapter) -> Status:
+    """Add a chapter at the end. On a draft work it stays a draft until the work is posted."""
+    work = queries.get_work_for_editor(user_of(request), work_id)
+    chapter = services.add_chapter(work, _chapter_data(payload), post=not payload.draft)
+    return Status(201, ChapterOut.of(chapter))
+
+
+@router.get("/chapters/{chapter_id}", response={200: ChapterOut, **READ_ERRORS}, **READ)
+def get_chapter(request: HttpRequest, chapter_id: ObjectId) -> ChapterOut:
+    """One chapter with its text."""
+    return ChapterOut.of(queries.get_chapter_for_reader(viewer_of(request), chapter_id))
+
+
+@router.patch("/chapters/{chapter_id}", response={200: ChapterOut, **WRITE_ERRORS}, **WRITE)
+def update_chapter(
+    request: HttpRequest, chapter_id: ObjectId, payload: ChapterChanges
+) -> ChapterOut:
+    """Change the fields sent and keep the rest; `draft: false` posts a draft chapter."""
+    chapter = queries.get_chapter_for_editor(user_of(request), chapter_id)
+    changes = payload.model_dump(exclude_unset=True)
+    draft = changes.pop("draft", None)
+    if draft and chapter.posted:
+        raise _already_posted("chapter")
+    if "body" not in changes:
+        # The stored body is HTML already; a format only describes a body sent with it.
+        changes.pop("body_format", None)
+    data = dataclasses.replace(services.chapter_data_from(chapter), **changes)
+    return ChapterOut.of(services.update_chapter(chapter, data, post=draft is False))
+
+
+@router.delete("/chapters/{chapter_id}", response={204: None, **WRITE_ERRORS}, **WRITE)
+def delete_chapter(request: HttpRequest, chapter_id: ObjectId) -> Status:
+    """Delete a chapter; a work's only chapter can't be deleted (delete the work instead)."""
+    services.delete_chapter(queries.get_chapter_for_editor(user_of(request), chapter_id))
+    return Status(204, None)

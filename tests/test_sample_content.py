@@ -1,0 +1,96 @@
+"""`create_sample_content`: fills an empty archive once, through the services, and never twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count, Q
+
+from lifestream.sample_text import AUTHORS, SAMPLE_PASSWORD, generated_works
+from lifestream.testing import make_admin, make_user
+from people.models import Pseud, User
+from tags.models import Tag
+from works.models import Chapter, Work
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("create_sample_content", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_fills_an_empty_archive(db):
+    output = run()
+
+    posted = Work.objects.filter(posted=True)
+    assert posted.count() > 20
+    assert posted.filter(restricted=False).count() > 20  # the public listing has a second page
+    assert Work.objects.filter(posted=False).count() == 1
+    assert posted.filter(restricted=True).exists()
+    assert posted.filter(tags__name="Mature").exists()
+    for rating in ("General Audiences", "Teen And Up Audiences", "Not Rated"):
+        assert posted.filter(tags__name=rating).exists()
+    assert posted.filter(chapter_count__gte=3).exists()
+    assert posted.filter(expected_chapters__isnull=True).exists()
+    assert posted.filter(language="fr").exists()
+    assert posted.filter(backdated=True, published_on__year=2024).exists()
+    assert posted.filter(published_on__lt=dt.date.today() - dt.timedelta(days=180)).exists()
+
+    # Every work has its chapters, and the kept counts match them.
+    for work in Work.objects.annotate(
+        posted_chapters=Count("chapters", filter=Q(chapters__posted=True)),
+        all_chapters=Count("chapters"),
+    ):
+        assert work.all_chapters >= 1
+        assert work.chapter_count == work.posted_chapters
+        assert work.word_count > 0 or not work.posted
+    assert Chapter.objects.filter(work__posted=True, posted=False).count() == 0
+    assert "<blockquote>" in " ".join(Chapter.objects.values_list("body", flat=True))
+
+    logins = [author.login for author in AUTHORS]
+    assert set(User.objects.values_list("username", flat=True)) == set(logins)
+    assert authenticate(username=logins[0], password=SAMPLE_PASSWORD) is not None
+    assert Pseud.objects.filter(is_default=False).exists()
+    assert Tag.objects.filter(name="Nell Carraway/Odile Fenn", kind="relationship").exists()
+    assert SAMPLE_PASSWORD in output
+
+
+def test_a_second_run_leaves_the_archive_alone(db):
+    run()
+    counts = (Work.objects.count(), Chapter.objects.count(), User.objects.count())
+
+    output = run()
+
+    assert output.strip() == "Archive already has content; leaving it as it is."
+    assert (Work.objects.count(), Chapter.objects.count(), User.objects.count()) == counts
+
+
+def test_an_archive_with_an_account_is_left_alone(db):
+    make_user("early_reader")
+
+    run()
+
+    assert not Work.objects.exists()
+    assert User.objects.count() == 1
+
+
+def test_a_superuser_alone_does_not_count_as_content(db):
+    make_admin()
+
+    run()
+
+    assert Work.objects.filter(posted=True).count() > 20
+
+
+def test_quiet_prints_nothing(db):
+    assert run("--quiet") == ""
+    assert Work.objects.exists()
+    assert run("--quiet") == ""
+
+
+def test_generated_works_are_deterministic():
+    assert generated_works(8, seed=3) == generated_works(8, seed=3)
+    assert generated_works(8, seed=3) != generated_works(8, seed=4)

@@ -1,0 +1,292 @@
+"""The visibility matrix: every viewer × every state of a work × every route that shows works.
+
+Viewers: a logged-out guest, a logged-in stranger, the creator, an admin.
+States: public, restricted (registered users only), draft, deleted.
+Every page, listing, count and API response that can show a work is listed here; a new route
+that shows works belongs in one of the route tables below.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from lifestream.testing import make_admin, make_user, make_work
+from people.services import create_api_token
+
+VIEWERS = ("guest", "stranger", "creator", "admin")
+STATES = ("public", "restricted", "draft", "deleted")
+FANDOM = "Matrix Fandom"
+
+
+@pytest.fixture
+def world(db):
+    creator = make_user("matrix_creator")
+    stranger = make_user("matrix_stranger")
+    admin = make_admin("matrix_admin")
+    works = {
+        "public": make_work(creator, title="Public Work", fandoms=[f"{FANDOM} Public"]),
+        "restricted": make_work(
+            creator, title="Restricted Work", restricted=True, fandoms=[f"{FANDOM} Restricted"]
+        ),
+        "draft": make_work(creator, title="Draft Work", draft=True, fandoms=[f"{FANDOM} Draft"]),
+        "deleted": make_work(creator, title="Deleted Work", fandoms=[f"{FANDOM} Deleted"]),
+    }
+    deleted = works["deleted"]
+    deleted_ids = (deleted.pk, deleted.chapters.get().pk)
+    deleted.delete()
+    users = {"guest": None, "stranger": stranger, "creator": creator, "admin": admin}
+    return {"users": users, "works": works, "creator": creator, "deleted_ids": deleted_ids}
+
+
+def _client(world: dict, viewer: str) -> Client:
+    client = Client()
+    user = world["users"][viewer]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _ids(world: dict, state: str) -> tuple[int, int]:
+    if state == "deleted":
+        return world["deleted_ids"]
+    work = world["works"][state]
+    return work.pk, work.chapters.get().pk
+
+
+# What a viewer gets on a work's own pages: "read", "login" (sent to log in) or "missing" (404).
+READ_EXPECTATIONS = {
+    ("public", "guest"): "read",
+    ("public", "stranger"): "read",
+    ("public", "creator"): "read",
+    ("public", "admin"): "read",
+    ("restricted", "guest"): "login",
+    ("restricted", "stranger"): "read",
+    ("restricted", "creator"): "read",
+    ("restricted", "admin"): "read",
+    ("draft", "guest"): "missing",
+    ("draft", "stranger"): "missing",
+    ("draft", "creator"): "read",
+    ("draft", "admin"): "missing",
+    ("deleted", "guest"): "missing",
+    ("deleted", "stranger"): "missing",
+    ("deleted", "creator"): "missing",
+    ("deleted", "admin"): "missing",
+}
+
+WORK_PAGES = {
+    "work": "/works/{work}?view_adult=true",
+    "full work": "/works/{work}?view_full_work=true",
+    "chapter": "/works/{work}/chapters/{chapter}",
+    "chapter index": "/works/{work}/navigate",
+}
+
+
+@pytest.mark.parametrize("page", WORK_PAGES)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_work_pages(world, viewer, state, page):
+    work_id, chapter_id = _ids(world, state)
+    response = _client(world, viewer).get(
+        WORK_PAGES[page].format(work=work_id, chapter=chapter_id)
+    )
+    expected = READ_EXPECTATIONS[(state, viewer)]
+    title = f"{state.capitalize()} Work"
+    if expected == "read":
+        assert response.status_code == 200
+        assert title in response.content.decode()
+    elif expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/users/login?next=")
+    else:
+        assert response.status_code == 404
+        assert title not in response.content.decode()
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_chapter_short_link(world, viewer, state):
+    work_id, chapter_id = _ids(world, state)
+    response = _client(world, viewer).get(f"/chapters/{chapter_id}")
+    expected = READ_EXPECTATIONS[(state, viewer)]
+    if expected == "read":
+        assert response.status_code == 302
+        assert response["Location"] == f"/works/{work_id}/chapters/{chapter_id}"
+    elif expected == "login":
+        assert response["Location"].startswith("/users/login?next=")
+    else:
+        assert response.status_code == 404
+
+
+# Listings never show drafts (not even to their creator: drafts have their own page).
+LISTED = {
+    ("public", viewer): True for viewer in VIEWERS
+} | {
+    ("restricted", "guest"): False,
+    ("restricted", "stranger"): True,
+    ("restricted", "creator"): True,
+    ("restricted", "admin"): True,
+} | {("draft", viewer): False for viewer in VIEWERS} | {
+    ("deleted", viewer): False for viewer in VIEWERS
+}
+
+LISTINGS = {
+    "home": "/",
+    "all works": "/works",
+    "tag works": "/tags/{fandom}/works",
+    "user dashboard": "/users/matrix_creator",
+    "user works": "/users/matrix_creator/works",
+    "pseud page": "/users/matrix_creator/pseuds/matrix_creator",
+    "pseud works": "/users/matrix_creator/pseuds/matrix_creator/works",
+}
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_listings(world, viewer, state, listing):
+    fandom = f"{FANDOM} {state.capitalize()}"
+    url = LISTINGS[listing].format(fandom=fandom)
+    response = _client(world, viewer).get(url)
+    body = response.content.decode()
+    title = f"{state.capitalize()} Work"
+    if listing == "tag works" and state == "deleted":
+        # The tag outlives its only work; its listing is simply empty.
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 200
+    assert (title in body) is LISTED[(state, viewer)]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_counts(world, viewer, state):
+    """The heading count of the work's own fandom listing counts it only when it is listed."""
+    fandom = f"{FANDOM} {state.capitalize()}"
+    response = _client(world, viewer).get(f"/tags/{fandom}/works")
+    expected = "1 Work in" if LISTED[(state, viewer)] else "0 Works in"
+    assert expected in response.content.decode()
+
+
+def test_user_work_counts(world):
+    """The creator's dashboard counts public and restricted works for registered viewers, only
+    public ones for guests, and never drafts."""
+    guest = _client(world, "guest").get("/users/matrix_creator").content.decode()
+    stranger = _client(world, "stranger").get("/users/matrix_creator").content.decode()
+    assert "Works (1)" in guest
+    assert "Works (2)" in stranger
+    own = _client(world, "creator").get("/users/matrix_creator/works").content.decode()
+    assert "2 Works by matrix_creator" in own
+
+
+# Pages that change a work: the creator only. Others get 404 where they can't even read it,
+# 403 where they can; guests are asked to log in first.
+EDIT_PAGES = {
+    "edit": "/works/{work}/edit",
+    "add chapter": "/works/{work}/chapters/new",
+    "edit chapter": "/works/{work}/chapters/{chapter}/edit",
+    "delete": "/works/{work}/confirm_delete",
+    "delete chapter": "/works/{work}/chapters/{chapter}/confirm_delete",
+    "manage chapters": "/works/{work}/chapters/manage",
+}
+
+
+@pytest.mark.parametrize("page", EDIT_PAGES)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_edit_pages(world, viewer, state, page):
+    work_id, chapter_id = _ids(world, state)
+    response = _client(world, viewer).get(EDIT_PAGES[page].format(work=work_id, chapter=chapter_id))
+    if viewer == "guest":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/users/login")
+    elif state == "deleted":
+        assert response.status_code == 404
+    elif viewer == "creator":
+        assert response.status_code == 200
+    elif READ_EXPECTATIONS[(state, viewer)] == "read":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_preview(world, viewer, state):
+    work_id, _ = _ids(world, state)
+    response = _client(world, viewer).get(f"/works/{work_id}/preview")
+    if viewer == "guest":
+        assert response.status_code == 302
+    elif state == "draft" and viewer == "creator":
+        assert response.status_code == 200
+        assert "Draft Work" in response.content.decode()
+    elif viewer == "creator" and state != "deleted":
+        assert response.status_code == 302  # a posted work has nothing to preview
+    elif state in {"public", "restricted"}:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_drafts_page_is_private(world, viewer, state):
+    response = _client(world, viewer).get("/users/matrix_creator/works/drafts")
+    if viewer == "guest":
+        assert response.status_code == 302
+    elif viewer == "creator":
+        assert response.status_code == 200
+        # The drafts page lists drafts and nothing else.
+        assert (f"{state.capitalize()} Work" in response.content.decode()) is (state == "draft")
+    else:
+        assert response.status_code == 404
+
+
+def _api_client(world: dict, viewer: str) -> dict:
+    user = world["users"][viewer]
+    if user is None:
+        return {}
+    _, key = create_api_token(user, "matrix")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_api_work_detail(world, viewer, state):
+    work_id, chapter_id = _ids(world, state)
+    headers = _api_client(world, viewer)
+    expected = READ_EXPECTATIONS[(state, viewer)]
+    for url in (f"/api/v1/works/{work_id}", f"/api/v1/chapters/{chapter_id}"):
+        response = Client().get(url, **headers)
+        if expected == "read":
+            assert response.status_code == 200, url
+            assert response.json()["id"] in {work_id, chapter_id}
+        elif expected == "login":
+            assert response.status_code == 401, url
+            assert "Restricted Work" not in response.content.decode()
+        else:
+            assert response.status_code == 404, url
+            assert response.json()["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_api_work_list(world, viewer, state):
+    headers = _api_client(world, viewer)
+    data = Client().get("/api/v1/works", **headers).json()
+    titles = {work["title"] for work in data["results"]}
+    assert (f"{state.capitalize()} Work" in titles) is LISTED[(state, viewer)]
+    assert data["count"] == sum(LISTED[(s, viewer)] for s in STATES)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_autocomplete_never_offers_draft_only_tags(world, viewer):
+    if viewer == "guest":
+        assert Client().get("/autocomplete/tags?kind=fandom&term=Matrix").status_code == 302
+        return
+    results = (
+        _client(world, viewer).get("/autocomplete/tags?kind=fandom&term=Matrix").json()["results"]
+    )
+    names = {result["name"] for result in results}
+    assert f"{FANDOM} Draft" not in names
+    assert f"{FANDOM} Public" in names
