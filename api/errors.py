@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any, TypedDict
 
@@ -35,9 +36,14 @@ def error(field: str | None, code: str, message: str) -> ErrorDict:
     return {"field": field, "code": code, "message": message}
 
 
-def renamed(exc: InvalidInput, rename: Callable[[str], str]) -> InvalidInput:
-    """The same errors with service field names turned into the API's JSON names."""
-    return InvalidInput([FieldError(rename(e.field), e.code, e.message) for e in exc.errors])
+@contextmanager
+def api_field_names(rename: Callable[[str], str]) -> Iterator[None]:
+    """Report a service's field errors under the names the client used."""
+    try:
+        yield
+    except InvalidInput as exc:
+        errors = [FieldError(rename(e.field), e.code, e.message) for e in exc.errors]
+        raise InvalidInput(errors) from exc
 
 
 # Pydantic's error types, grouped into the few codes a client needs to tell apart. Types not
@@ -63,7 +69,7 @@ def _code(pydantic_type: str) -> str:
         return _PYDANTIC_CODES[pydantic_type]
     if pydantic_type.startswith(("date", "datetime")):
         return "invalid_date"
-    if pydantic_type.endswith(("_type", "_parsing")) or pydantic_type == "model_attributes_type":
+    if pydantic_type.endswith(("_type", "_parsing")):
         return "invalid_type"
     return pydantic_type
 

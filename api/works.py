@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import functools
+import operator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from works.services import ChapterData, WorkData
 from works.visibility import listable_chapters_q
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
-from .errors import renamed
+from .errors import api_field_names
 from .schemas import (
     ChapterChanges,
     ChapterOut,
@@ -53,15 +54,6 @@ PageNumber = Annotated[int, Query(1, ge=1, description="1 for the newest works."
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def api_field_names(rename: Callable[[str], str]) -> Iterator[None]:
-    """Report a service's field errors under the names the client used."""
-    try:
-        yield
-    except InvalidInput as exc:
-        raise renamed(exc, rename) from exc
 
 
 def _work_field(name: str) -> str:
@@ -119,12 +111,15 @@ def _already_posted(what: str) -> InvalidInput:
 def _chapter_index(viewer: Viewer, works: list[Work]) -> dict[int, list[Chapter]]:
     """The chapters each work lists for `viewer`, for any number of works in one query and
     without the chapter texts (an index needs titles, not bodies)."""
-    visible = Q(pk__in=[])
+    if not works:
+        return {}
     for work in works:
         # Seed the creator check from the prefetched creatorships so it costs no query per work.
         if not hasattr(work, "_creator_user_ids"):
             work._creator_user_ids = {c.pseud.user_id for c in work.creatorships.all()}  # type: ignore[attr-defined]
-        visible |= Q(work=work) & listable_chapters_q(viewer, work)
+    visible = functools.reduce(
+        operator.or_, (Q(work=work) & listable_chapters_q(viewer, work) for work in works)
+    )
     index: dict[int, list[Chapter]] = {work.pk: [] for work in works}
     chapters = (
         Chapter.objects.filter(visible)
@@ -177,10 +172,10 @@ def create_work(request: HttpRequest, payload: NewWork) -> Status:
     """Post a work (or save it as a draft) with all its chapters, or nothing at all."""
     user = user_of(request)
     changes = payload.model_dump(exclude_unset=True)
-    base = WorkData() if "pseuds" in changes else WorkData(pseuds=[ensure_default_pseud(user)])
-    data = _work_data(user, base, changes)
     first, *more = payload.chapters
     with transaction.atomic():
+        pseuds = [] if "pseuds" in changes else [ensure_default_pseud(user)]
+        data = _work_data(user, WorkData(pseuds=pseuds), changes)
         # Written as a draft and posted once whole, as an author posts a finished draft: every
         # chapter gets the work's (possibly backdated) date and the work sorts by that date.
         with api_field_names(_work_field):

@@ -374,15 +374,19 @@ def test_an_empty_archive_lists_nothing(anonymous_api):
     }
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "99999999999999999999999"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "", "9" * 5000])
 def test_a_bad_page_number_is_rejected(anonymous_api, page):
     response = anonymous_api.get("/works", page=page)
-    if page == "99999999999999999999999":
-        assert response.status_code == 200
-        assert response.json()["results"] == []
-    else:
-        assert response.status_code == 422
-        assert [field for field, _ in errors(response)] == ["page"]
+    assert response.status_code == 422
+    assert [field for field, _ in errors(response)] == ["page"]
+
+
+def test_a_huge_page_number_is_an_empty_page(author, anonymous_api):
+    make_work(author)
+    response = anonymous_api.get("/works", page="99999999999999999999999")
+    assert response.status_code == 200
+    assert (response.json()["count"], response.json()["results"]) == (1, [])
+    assert response.json()["previous"] == f"{API}/works?page=1"
 
 
 def test_listing_shows_draft_chapters_to_their_creator_only(author, author_api, reader_api):
