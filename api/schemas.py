@@ -1,5 +1,5 @@
-"""What the API reads and writes. Input schemas check types only; the services check everything
-else (lengths, required fields, tag names), so the site and the API give the same answers."""
+"""What the API reads and writes. Input schemas check types (and cap list sizes); the services
+check everything else (lengths, required fields, tag names), so the site and the API agree."""
 
 from __future__ import annotations
 

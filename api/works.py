@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
-import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
@@ -19,9 +16,8 @@ from lifestream.errors import FieldError, InvalidInput
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
 from works import queries, services
-from works.models import Chapter, Work
+from works.models import Work
 from works.services import ChapterData, WorkData
-from works.visibility import listable_chapters_q
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .errors import api_field_names
@@ -108,31 +104,8 @@ def _already_posted(what: str) -> InvalidInput:
     )
 
 
-def _chapter_index(viewer: Viewer, works: list[Work]) -> dict[int, list[Chapter]]:
-    """The chapters each work lists for `viewer`, for any number of works in one query and
-    without the chapter texts (an index needs titles, not bodies)."""
-    if not works:
-        return {}
-    for work in works:
-        # Seed the creator check from the prefetched creatorships so it costs no query per work.
-        if not hasattr(work, "_creator_user_ids"):
-            work._creator_user_ids = {c.pseud.user_id for c in work.creatorships.all()}  # type: ignore[attr-defined]
-    visible = functools.reduce(
-        operator.or_, (Q(work=work) & listable_chapters_q(viewer, work) for work in works)
-    )
-    index: dict[int, list[Chapter]] = {work.pk: [] for work in works}
-    chapters = (
-        Chapter.objects.filter(visible)
-        .only("id", "work_id", "position", "title", "word_count", "posted", "published_on")
-        .order_by("work_id", "position")
-    )
-    for chapter in chapters:
-        index[chapter.work_id].append(chapter)
-    return index
-
-
 def _work_out(viewer: Viewer, work: Work) -> WorkOut:
-    return WorkOut.of(work, _chapter_index(viewer, [work])[work.pk])
+    return WorkOut.of(work, queries.chapter_index(viewer, [work])[work.pk])
 
 
 def _reread(user: User, work: Work) -> WorkOut:
@@ -156,7 +129,7 @@ def list_works(request: HttpRequest, page: PageNumber = 1) -> WorkPage:
     paginator = Paginator(queries.listing(queries.visible_works(viewer)), settings.WORKS_PER_PAGE)
     # Past the last page the answer is an empty page with the true count, not an error.
     works = list(paginator.page(page).object_list) if page <= paginator.num_pages else []
-    chapters = _chapter_index(viewer, works)
+    chapters = queries.chapter_index(viewer, works)
     return WorkPage(
         count=paginator.count,
         page=page,

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves its bundled API docs assets from our own static files
     "lifestream",
     "people",
     "tags",
@@ -152,7 +153,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "lifestream.sqlite3",
+            "NAME": str(DATA_DIR / "lifestream.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
@@ -266,3 +267,6 @@ LOGGING = {
 
 # Lifestream's own limits (AO3's are the baseline). Change them here, not in forms.
 WORKS_PER_PAGE = 20
+# One chapter may hold 510,000 characters; as UTF-8 form data or \u-escaped JSON that is several
+# megabytes, past Django's 2.5 MB default. The services enforce the real limits with a message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024

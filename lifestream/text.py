@@ -96,7 +96,7 @@ def _paragraphs(markup: str) -> str:
     if not markup:
         return ""
     paragraphs = [chunk.strip() for chunk in _PARAGRAPH_BREAK.split(markup) if chunk.strip()]
-    return "\n".join(f"<p>{chunk.replace(chr(10), '<br />' + chr(10))}</p>" for chunk in paragraphs)
+    return "\n".join(f"<p>{chunk.replace(chr(10), '<br>' + chr(10))}</p>" for chunk in paragraphs)
 
 
 def sanitize_html(markup: str, *, allow_classes: bool = True) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
@@ -19,7 +20,6 @@ login_validator = RegexValidator(
     r"\A[A-Za-z0-9]\w*[A-Za-z0-9]\Z",
     "User names may contain letters, numbers and underscores, and must begin and end with a "
     "letter or number.",
-    flags=0,
 )
 pseud_validator = RegexValidator(
     r"\A[\w \-]*\w[\w \-]*\Z",
@@ -38,7 +38,8 @@ class LifestreamUserManager(UserManager["User"]):
         # Every account, however made (sign-up, createsuperuser, the API tests), gets its
         # default pseud in the same transaction.
         with transaction.atomic():
-            user = super()._create_user(username, email, password, **extra_fields)
+            # Django's own hook, missing from the type stubs.
+            user = super()._create_user(username, email, password, **extra_fields)  # type: ignore[misc]
             Pseud.objects.create(user=user, name=user.username, is_default=True)
         return user
 
@@ -61,7 +62,7 @@ class User(AbstractUser):
         help_text="Skip the notice before works rated Mature or Explicit.",
     )
 
-    objects = LifestreamUserManager()
+    objects: ClassVar[LifestreamUserManager] = LifestreamUserManager()
 
     class Meta:
         constraints = [

@@ -38,7 +38,8 @@ def check_pseud(
             pseud_validator(name)
         except Exception as error:
             errors.add("name", "invalid", " ".join(getattr(error, "messages", [str(error)])))
-    if name and user.pseuds.filter(name__iexact=name).exclude(pk=pseud_id).exists():
+    others = user.pseuds.exclude(pk=pseud_id) if pseud_id else user.pseuds.all()
+    if name and others.filter(name__iexact=name).exists():
         errors.add("name", "taken", f"You already have a pseud called “{name}”.")
     if len(description) > 500:
         errors.add("description", "too_long", "The description can be at most 500 characters.")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
 from django.db.models.functions import Lower
 
 from lifestream.errors import ErrorList
 
-from .models import TAG_NAME_MAX, Tag, TagKind
+from .models import FIXED_TAGS, TAG_NAME_MAX, Tag, TagKind
 
 # AO3 refuses these in tag names; commas (ASCII and CJK) separate tags in the posting form.
 RESTRICTED_CHARACTERS = "^*<>{}=`\\%"
@@ -60,7 +61,7 @@ def find_or_create_tags(kind: str, names: list[str], field: str, errors: ErrorLi
     }
     tags: list[Tag] = []
     for key, name in folded.items():
-        tag = existing.get(key)
+        tag: Tag | None = existing.get(key)
         if tag is None:
             # Lower() in SQL and casefold() differ for a few letters (ß); look once more.
             tag = Tag.objects.filter(name__iexact=name).first()
@@ -90,3 +91,23 @@ def fixed_tags(kind: str, names: list[str], field: str, errors: ErrorList) -> li
         elif tag not in tags:
             tags.append(tag)
     return tags
+
+
+def ensure_fixed_tags() -> None:
+    """Put back any missing rating, warning or category tag with its AO3 id (the migration seeds
+    them; a database flushed by hand or by a test needs them again)."""
+    present = set(
+        Tag.objects.filter(pk__in=[t[0] for t in FIXED_TAGS]).values_list("pk", flat=True)
+    )
+    missing = [tag for tag in FIXED_TAGS if tag[0] not in present]
+    for tag_id, kind, name, _ in missing:
+        Tag.objects.update_or_create(
+            pk=tag_id, defaults={"kind": kind, "name": name, "canonical": True}
+        )
+    if missing and connection.vendor == "postgresql":
+        # Keep the id sequence past the fixed ids so new tags never collide with them.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('tags_tag', 'id'),"
+                " GREATEST((SELECT MAX(id) FROM tags_tag), 2246))"
+            )

@@ -31,3 +31,13 @@ def admin_user(db):
 def _fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests make hundreds of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_tags(request):
+    # Tests with a live server flush the database afterwards, seeded rows included.
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        from tags.services import ensure_fixed_tags
+
+        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+        ensure_fixed_tags()

@@ -168,6 +168,14 @@ def test_create_api_token_for_an_unknown_user_fails(db):
         call_command("create_api_token", "nobody", stdout=StringIO())
 
 
+def test_create_api_token_for_a_deactivated_account_fails(author):
+    author.is_active = False
+    author.save(update_fields=["is_active"])
+    with pytest.raises(CommandError, match="deactivated"):
+        call_command("create_api_token", "cloud_author", stdout=StringIO())
+    assert not author.api_tokens.exists()
+
+
 # --- posting and reading works ----------------------------------------------------------------
 
 

@@ -192,7 +192,7 @@ def test_plain_text_becomes_paragraphs(author_client, author):
     )
     chapter = Chapter.objects.get()
     assert chapter.body == (
-        "<p>First line<br />\nsecond line</p>\n"
+        "<p>First line<br>\nsecond line</p>\n"
         "<p>New paragraph with &lt;tags&gt; &amp; ampersands.</p>"
     )
 

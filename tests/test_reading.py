@@ -20,7 +20,7 @@ def html(response) -> str:
 
 @pytest.fixture
 def saga(author):
-    work = make_work(
+    return make_work(
         author,
         title="Advent",
         chapters=3,
@@ -30,7 +30,6 @@ def saga(author):
         summary="<p>Sum.</p>",
         expected_chapters=5,
     )
-    return work
 
 
 def test_single_chapter_work_markup(client, author):
@@ -202,7 +201,7 @@ def test_blurb_markup(client, author):
 def test_own_class_on_own_blurbs(client, author):
     make_work(author)
     client.force_login(author)
-    assert " own\" role=\"article\"" in html(client.get("/works"))
+    assert ' own" role="article"' in html(client.get("/works"))
 
 
 def test_listing_heading_and_pages(client, author):
@@ -224,7 +223,7 @@ def test_listing_heading_and_pages(client, author):
 
 def test_single_page_heading(client, author):
     make_work(author)
-    assert "<h2 class=\"heading\">1 Work</h2>" in html(client.get("/works"))
+    assert '<h2 class="heading">1 Work</h2>' in html(client.get("/works"))
     pseud = html(client.get(f"/users/{author.username}/pseuds/{author.username}/works"))
     assert f"1 Work by {author.username}" in pseud
 

@@ -87,9 +87,7 @@ WORK_PAGES = {
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_work_pages(world, viewer, state, page):
     work_id, chapter_id = _ids(world, state)
-    response = _client(world, viewer).get(
-        WORK_PAGES[page].format(work=work_id, chapter=chapter_id)
-    )
+    response = _client(world, viewer).get(WORK_PAGES[page].format(work=work_id, chapter=chapter_id))
     expected = READ_EXPECTATIONS[(state, viewer)]
     title = f"{state.capitalize()} Work"
     if expected == "read":
@@ -119,16 +117,17 @@ def test_chapter_short_link(world, viewer, state):
 
 
 # Listings never show drafts (not even to their creator: drafts have their own page).
-LISTED = {
-    ("public", viewer): True for viewer in VIEWERS
-} | {
-    ("restricted", "guest"): False,
-    ("restricted", "stranger"): True,
-    ("restricted", "creator"): True,
-    ("restricted", "admin"): True,
-} | {("draft", viewer): False for viewer in VIEWERS} | {
-    ("deleted", viewer): False for viewer in VIEWERS
-}
+LISTED = (
+    {("public", viewer): True for viewer in VIEWERS}
+    | {
+        ("restricted", "guest"): False,
+        ("restricted", "stranger"): True,
+        ("restricted", "creator"): True,
+        ("restricted", "admin"): True,
+    }
+    | {("draft", viewer): False for viewer in VIEWERS}
+    | {("deleted", viewer): False for viewer in VIEWERS}
+)
 
 LISTINGS = {
     "home": "/",

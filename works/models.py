@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -70,7 +72,7 @@ class Work(models.Model):
         return f"{self.chapter_count}/{expected}"
 
     @property
-    def revised_on(self):  # type: ignore[no-untyped-def]
+    def revised_on(self) -> dt.date:
         return timezone.localdate(self.revised_at)
 
     @property

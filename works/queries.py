@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from people.models import Pseud, User
@@ -65,7 +67,6 @@ def _get_work(work_id: int) -> Work:
     work = _with_blurb_data(Work.objects.filter(pk=work_id)).first()
     if work is None:
         raise Http404("No such work.")
-    work._creator_user_ids = {c.pseud.user_id for c in work.creatorships.all()}  # type: ignore[attr-defined]
     return work
 
 
@@ -91,6 +92,25 @@ def get_work_for_editor(viewer: Viewer, work_id: int) -> Work:
 
 def chapters_for_reader(viewer: Viewer, work: Work) -> list[Chapter]:
     return list(work.chapters.filter(listable_chapters_q(viewer, work)).order_by("position"))
+
+
+def chapter_index(viewer: Viewer, works: list[Work]) -> dict[int, list[Chapter]]:
+    """The chapters each work lists for `viewer`, for any number of works in one query and
+    without the chapter texts (an index needs titles, not bodies)."""
+    if not works:
+        return {}
+    visible = functools.reduce(
+        operator.or_, (Q(work=work) & listable_chapters_q(viewer, work) for work in works)
+    )
+    index: dict[int, list[Chapter]] = {work.pk: [] for work in works}
+    chapters = (
+        Chapter.objects.filter(visible)
+        .only("id", "work_id", "position", "title", "word_count", "posted", "published_on")
+        .order_by("work_id", "position")
+    )
+    for chapter in chapters:
+        index[chapter.work_id].append(chapter)
+    return index
 
 
 def get_chapter_for_reader(viewer: Viewer, chapter_id: int) -> Chapter:

@@ -294,25 +294,35 @@ def _revision_time(work: Work) -> dt.datetime:
 
 
 def _refresh_stats(work: Work) -> None:
-    """Recount from the posted chapters. Only this work's own row is written: posting never
-    locks a counter shared with other works."""
-    posted = list(work.chapters.filter(posted=True).values_list("word_count", flat=True))
-    work.chapter_count = len(posted)
-    work.word_count = sum(posted)
+    """Recount from the chapters readers will see: the posted ones, or for a draft all of them
+    (they are posted together). Only this work's own row is written: posting never locks a
+    counter shared with other works."""
+    chapters = work.chapters.all() if not work.posted else work.chapters.filter(posted=True)
+    counts = list(chapters.values_list("word_count", flat=True))
+    work.chapter_count = len(counts)
+    work.word_count = sum(counts)
     if work.expected_chapters is not None and work.expected_chapters < work.chapter_count:
         work.expected_chapters = work.chapter_count
 
 
-def _apply_complete(work: Work, clean: _CleanWork, errors: ErrorList) -> None:
-    if clean.complete:
-        work.expected_chapters = max(work.chapter_count, 1)
-    elif clean.expected_chapters is not None and clean.expected_chapters < work.chapter_count:
+def _apply_complete(
+    work: Work, clean: _CleanWork, errors: ErrorList, *, was_complete: bool = False
+) -> None:
+    """ "Complete" is a shorthand for the expected number of chapters, which wins when given:
+    ticked with no number, the work is finished at its current count; unticked on a work that
+    was complete, with the number left at the count, the total is unknown again."""
+    count = work.chapter_count
+    expected = clean.expected_chapters
+    if expected is not None and expected < count:
         errors.add(
             "expected_chapters",
             "fewer_than_posted",
-            f"This work already has {work.chapter_count} posted chapters; the expected number "
-            "can't be smaller.",
+            f"This work already has {count} chapters; the expected number can't be smaller.",
         )
+    elif clean.complete and expected is None:
+        work.expected_chapters = max(count, 1)
+    elif was_complete and not clean.complete and expected == count:
+        work.expected_chapters = None
 
 
 @transaction.atomic
@@ -354,9 +364,10 @@ def update_work(user: User, work: Work, data: WorkData) -> Work:
     errors = ErrorList()
     clean = _clean_work(user, data, errors)
     errors.raise_if_any()
+    was_complete = work.is_complete
     _apply_work(work, clean)
     _refresh_stats(work)
-    _apply_complete(work, clean, errors)
+    _apply_complete(work, clean, errors, was_complete=was_complete)
     errors.raise_if_any()
     if work.backdated:
         work.revised_at = _revision_time(work)

@@ -42,14 +42,19 @@ def listable_works_q(viewer: Viewer) -> Q:
     return q
 
 
+def creator_user_ids(work: Work) -> set[int]:
+    """The ids of the users credited on `work`, from its prefetched creatorships when the query
+    that loaded it fetched them (listings and the reader getters do), else in one query."""
+    prefetched = getattr(work, "_prefetched_objects_cache", {}).get("creatorships")
+    if prefetched is not None:
+        return {creatorship.pseud.user_id for creatorship in prefetched}
+    return set(work.creatorships.values_list("pseud__user_id", flat=True))
+
+
 def is_creator(viewer: Viewer, work: Work) -> bool:
     if not viewer.is_authenticated or work.pk is None:
         return False
-    creator_ids = getattr(work, "_creator_user_ids", None)
-    if creator_ids is None:
-        creator_ids = {pseud.user_id for pseud in work.pseuds.all()}
-        work._creator_user_ids = creator_ids  # type: ignore[attr-defined]
-    return viewer.pk in creator_ids
+    return viewer.pk in creator_user_ids(work)
 
 
 def work_access(viewer: Viewer, work: Work) -> Access:

@@ -30,7 +30,7 @@ def tag_link(tag: Tag) -> str:
 
 
 @register.filter
-def of_kind(work, kind: str) -> list[Tag]:  # type: ignore[no-untyped-def]
+def of_kind(work, kind: str) -> list[Tag]:
     return work.tags_of(kind)
 
 
@@ -43,7 +43,7 @@ def page_url(context: template.Context, number: int) -> str:
 
 
 @register.filter
-def warning_class(work) -> str:  # type: ignore[no-untyped-def]
+def warning_class(work) -> str:
     """AO3's warning symbol: "yes" for any real warning, else "choosenotto" or "no"."""
     ids = {tag.pk for tag in work.tags_of(TagKind.WARNING)}
     if ids - {CHOSE_NOT_TO_WARN_ID, NO_WARNINGS_ID}:
@@ -54,12 +54,12 @@ def warning_class(work) -> str:  # type: ignore[no-untyped-def]
 
 
 @register.filter
-def warning_names(work) -> str:  # type: ignore[no-untyped-def]
+def warning_names(work) -> str:
     return ", ".join(tag.name for tag in work.tags_of(TagKind.WARNING))
 
 
 @register.filter
-def category_class(work) -> str:  # type: ignore[no-untyped-def]
+def category_class(work) -> str:
     categories = work.tags_of(TagKind.CATEGORY)
     if not categories:
         return "none"
@@ -69,7 +69,7 @@ def category_class(work) -> str:  # type: ignore[no-untyped-def]
 
 
 @register.filter
-def category_names(work) -> str:  # type: ignore[no-untyped-def]
+def category_names(work) -> str:
     return ", ".join(tag.name for tag in work.tags_of(TagKind.CATEGORY)) or "No category"
 
 
@@ -87,7 +87,7 @@ def page_window(page: Page) -> list[int | None]:
     numbers = sorted(n for n in wanted if 1 <= n <= last)
     window: list[int | None] = []
     for number in numbers:
-        if window and window[-1] is not None and number - window[-1] > 1:  # type: ignore[operator]
+        if window and window[-1] is not None and number - window[-1] > 1:
             window.append(None)
         window.append(number)
     return window
