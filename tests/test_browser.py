@@ -22,13 +22,10 @@ from people.models import User
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
-# The live server sees the test's rows only through committed transactions (transaction=True).
-# Each test ends with a flush, which also empties what migrations seeded (the fixed ratings,
-# warnings and categories); serialized_rollback puts those back before every test.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# live_server makes these tests transactional: the server thread sees only committed rows, and
+# each test ends with a flush (conftest's _fixed_tags puts the seeded ratings, warnings and
+# categories back before the next one).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -103,7 +100,7 @@ class Site:
         return context.new_page()
 
     def log_in(self, context: BrowserContext, user: User) -> None:
-        """Hand the browser a session cookie; logging in through the form is test A's job."""
+        """Hand the browser a session cookie; signing up through the form is test A's job."""
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
