@@ -63,8 +63,9 @@ def test_multi_chapter_work_shows_first_chapter(client, saga):
     assert '<dd class="chapters">3/5</dd>' in page
     assert '<div class="notes module">' in page
     assert "Work notes." in page
-    # End notes wait for the last chapter.
+    # End notes wait for the last chapter, and the preface links there.
     assert 'id="work_endnotes"' not in page
+    assert f'href="/works/{saga.pk}/chapters/{chapters[2].pk}#work_endnotes">more notes' in page
 
 
 def test_chapter_page_navigation(client, saga):
@@ -85,6 +86,7 @@ def test_entire_work(client, saga):
         assert f'id="chapter-{number}"' in page
     assert '<li class="chapter bychapter">' in page
     assert 'id="work_endnotes"' in page
+    assert 'href="#work_endnotes">more notes' in page
 
 
 def test_chapter_of_another_work_redirects(client, author, saga):
