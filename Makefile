@@ -1,5 +1,5 @@
 # Lifestream: `make run` serves the archive on SQLite with sample content; `make test` runs the suite.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= $(or $(LIFESTREAM_BIND),127.0.0.1:8000)

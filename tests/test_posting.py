@@ -304,3 +304,39 @@ def test_reader_fixture_unused_guard(reader):
     # A reader exists alongside the author without owning anything.
     assert not Work.objects.filter(pseuds__user=reader).exists()
     assert make_user("another_reader").pseuds.get().name == "another_reader"
+
+
+def test_edit_one_shot_text_with_the_work(author_client, author):
+    work = make_work(author)
+    page = author_client.get(f"/works/{work.pk}/edit").content.decode()
+    assert "The reactor hummed under the city." in page
+    data = form_data(author, chapter_body="<p>Rewritten.</p>", action="update")
+    assert author_client.post(f"/works/{work.pk}/edit", data).status_code == 302
+    work.refresh_from_db()
+    assert work.chapters.get().body == "<p>Rewritten.</p>"
+    assert work.word_count == 1
+
+
+def test_edit_one_shot_bad_text_changes_nothing(author_client, author):
+    work = make_work(author)
+    data = form_data(author, title="New title", chapter_body="", action="update")
+    response = author_client.post(f"/works/{work.pk}/edit", data)
+    assert "Brevity is the soul of wit" in response.content.decode()
+    work.refresh_from_db()
+    assert work.title == "Lifestream"
+
+
+def test_edit_multi_chapter_work_leaves_text_to_chapter_pages(author_client, author):
+    work = make_work(author, chapters=2)
+    page = author_client.get(f"/works/{work.pk}/edit").content.decode()
+    assert 'name="chapter_body"' not in page
+    data = form_data(author, title="Renamed", action="update")
+    assert author_client.post(f"/works/{work.pk}/edit", data).status_code == 302
+    assert work.chapters.get(position=1).body == "<p>The reactor hummed under the city.</p>"
+
+
+def test_backdating_an_edit_moves_the_first_chapter_date(author_client, author):
+    work = make_work(author, chapters=2)
+    data = form_data(author, published_on="2020-02-02", action="update")
+    author_client.post(f"/works/{work.pk}/edit", data)
+    assert work.chapters.get(position=1).published_on == dt.date(2020, 2, 2)

@@ -156,6 +156,17 @@ class WorkForm(ServiceErrorsForm):
         )
 
     @staticmethod
+    def chapter_initial_from(data: ChapterData) -> dict[str, Any]:
+        return {
+            "chapter_title": data.title,
+            "chapter_summary": data.summary,
+            "chapter_notes": data.notes,
+            "chapter_end_notes": data.end_notes,
+            "chapter_body": data.body,
+            "chapter_body_format": "html",
+        }
+
+    @staticmethod
     def initial_from(data: WorkData) -> dict[str, Any]:
         return {
             "title": data.title,

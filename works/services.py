@@ -264,6 +264,18 @@ def _clean_chapter(data: ChapterData, errors: ErrorList, prefix: str = "") -> _C
 # --- works ------------------------------------------------------------------------------------
 
 
+def _write_chapter(chapter: Chapter, clean: _CleanChapter) -> None:
+    chapter.title = clean.title
+    chapter.summary = clean.summary
+    chapter.notes = clean.notes
+    chapter.end_notes = clean.end_notes
+    chapter.body = clean.body
+    chapter.word_count = clean.word_count
+    if clean.published_on is not None:
+        chapter.published_on = clean.published_on
+    chapter.save()
+
+
 def _apply_work(work: Work, clean: _CleanWork) -> None:
     work.title = clean.title
     work.summary = clean.summary
@@ -338,18 +350,8 @@ def create_work(user: User, data: WorkData, chapter: ChapterData, *, post: bool)
     work.save()
     _set_creators(work, clean.pseuds)
     work.tags.set(clean.tags)
-    Chapter.objects.create(
-        work=work,
-        position=1,
-        title=clean_chapter.title,
-        summary=clean_chapter.summary,
-        notes=clean_chapter.notes,
-        end_notes=clean_chapter.end_notes,
-        body=clean_chapter.body,
-        word_count=clean_chapter.word_count,
-        posted=post,
-        published_on=work.published_on,
-    )
+    first = Chapter(work=work, position=1, posted=post, published_on=work.published_on)
+    _write_chapter(first, clean_chapter)
     _refresh_stats(work)
     _apply_complete(work, clean, errors)
     errors.raise_if_any()
@@ -359,13 +361,24 @@ def create_work(user: User, data: WorkData, chapter: ChapterData, *, post: bool)
 
 
 @transaction.atomic
-def update_work(user: User, work: Work, data: WorkData) -> Work:
-    """Change a work's fields and tags (its chapters change through the chapter functions)."""
+def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | None = None) -> Work:
+    """Change a work's fields and tags, and with `chapter` the text of a one-chapter work (the
+    edit page of a one-shot shows both). Other chapters change through the chapter functions."""
     errors = ErrorList()
     clean = _clean_work(user, data, errors)
+    clean_chapter = _clean_chapter(chapter, errors, prefix="chapter_") if chapter else None
+    only_chapter = work.chapters.order_by("position").first() if clean_chapter else None
+    if clean_chapter and work.chapters.count() != 1:
+        errors.add("chapter_body", "not_a_one_shot", "Edit each chapter of this work on its own.")
     errors.raise_if_any()
     was_complete = work.is_complete
+    old_date = work.published_on
     _apply_work(work, clean)
+    if only_chapter is not None and clean_chapter is not None:
+        _write_chapter(only_chapter, clean_chapter)
+    if work.published_on != old_date:
+        # The first chapter carries the work's publication date.
+        work.chapters.filter(position=1).update(published_on=work.published_on)
     _refresh_stats(work)
     _apply_complete(work, clean, errors, was_complete=was_complete)
     errors.raise_if_any()
@@ -413,18 +426,13 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
     # Lock this work's row only, so two chapters posted at once get distinct positions.
     Work.objects.select_for_update().filter(pk=work.pk).values_list("pk", flat=True).first()
     last = work.chapters.aggregate(last=Max("position"))["last"] or 0
-    chapter = Chapter.objects.create(
+    chapter = Chapter(
         work=work,
         position=last + 1,
-        title=clean.title,
-        summary=clean.summary,
-        notes=clean.notes,
-        end_notes=clean.end_notes,
-        body=clean.body,
-        word_count=clean.word_count,
         posted=post and work.posted,
         published_on=clean.published_on or timezone.localdate(),
     )
+    _write_chapter(chapter, clean)
     _refresh_stats(work)
     if chapter.posted:
         work.revised_at = timezone.now()
@@ -439,18 +447,10 @@ def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = N
     clean = _clean_chapter(data, errors)
     errors.raise_if_any()
     work = chapter.work
-    chapter.title = clean.title
-    chapter.summary = clean.summary
-    chapter.notes = clean.notes
-    chapter.end_notes = clean.end_notes
-    chapter.body = clean.body
-    chapter.word_count = clean.word_count
-    if clean.published_on is not None:
-        chapter.published_on = clean.published_on
     newly_posted = bool(post) and work.posted and not chapter.posted
     if newly_posted:
         chapter.posted = True
-    chapter.save()
+    _write_chapter(chapter, clean)
     _refresh_stats(work)
     if newly_posted:
         work.revised_at = timezone.now()

@@ -48,7 +48,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 return redirect("works:work", work.pk)
             messages.success(request, "Work was successfully posted.")
             return redirect(work)
-    return render(request, "works/form.html", {"form": form, "new": True})
+    return render(request, "works/form.html", {"form": form, "new": True, "with_chapter": True})
 
 
 @login_required
@@ -56,11 +56,20 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     user = _user(request)
     work = queries.get_work_for_editor(user, work_id)
     initial = WorkForm.initial_from(services.work_data_from(work))
-    form = WorkForm(request.POST or None, user=user, with_chapter=False, initial=initial)
+    # A one-shot's text is edited with the work, as on AO3; chapters of longer works one by one.
+    chapters = list(work.chapters.all()[:2])
+    one_shot = chapters[0] if len(chapters) == 1 else None
+    if one_shot is not None:
+        initial.update(WorkForm.chapter_initial_from(services.chapter_data_from(one_shot)))
+    form = WorkForm(
+        request.POST or None, user=user, with_chapter=one_shot is not None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "update")
         try:
-            services.update_work(user, work, form.work_data())
+            services.update_work(
+                user, work, form.work_data(), form.chapter_data() if one_shot else None
+            )
             if action == "post":
                 services.post_draft(work)
         except InvalidInput as error:
@@ -75,7 +84,11 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
                 else "Draft saved. Only you can see it until you post it.",
             )
             return redirect(work)
-    return render(request, "works/form.html", {"form": form, "work": work, "new": False})
+    return render(
+        request,
+        "works/form.html",
+        {"form": form, "work": work, "new": False, "with_chapter": one_shot is not None},
+    )
 
 
 @login_required
