@@ -56,6 +56,11 @@ class User(AbstractUser):
         error_messages={"unique": "That user name is already taken."},
     )
     email = models.EmailField("email address", max_length=254)
+    is_tag_wrangler = models.BooleanField(
+        "tag wrangler",
+        default=False,
+        help_text="May make tags canonical, synonyms, metatags and parents, and rename them.",
+    )
     view_adult = models.BooleanField(
         "show me adult content without checking",
         default=False,

@@ -80,6 +80,15 @@ class Tag(models.Model):
         related_name="synonyms",
         help_text="The canonical tag this tag is a synonym of.",
     )
+    unwrangleable = models.BooleanField(
+        default=False, help_text="Wranglers looked at it and it fits no canonical tag."
+    )
+    # A parent of the same kind is a metatag (its listing includes this tag's works); a fandom
+    # parent places a character, relationship or freeform in that fandom; a media parent places
+    # a fandom in a medium.
+    parents = models.ManyToManyField(
+        "self", symmetrical=False, related_name="children", blank=True, through="TagParent"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,3 +109,19 @@ class Tag(models.Model):
     def slug(self) -> str:
         """The AO3 CSS suffix of a rating, warning or category tag."""
         return FIXED_SLUGS.get(self.pk, "")
+
+
+class TagParent(models.Model):
+    child = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="child_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "parent"], name="tag_parent_once"),
+            models.CheckConstraint(
+                condition=~models.Q(child=models.F("parent")), name="tag_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} > {self.child}"
