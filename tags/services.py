@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 
 from lifestream.errors import ErrorList
 
-from .models import FIXED_TAGS, TAG_NAME_MAX, Tag, TagKind
+from .models import FIXED_TAGS, TAG_NAME_MAX, Tag, TagKind, TagParent
 
 # AO3 refuses these in tag names; commas (ASCII and CJK) separate tags in the posting form.
 RESTRICTED_CHARACTERS = "^*<>{}=`\\%"
@@ -111,3 +113,181 @@ def ensure_fixed_tags() -> None:
                 "SELECT setval(pg_get_serial_sequence('tags_tag', 'id'),"
                 " GREATEST((SELECT MAX(id) FROM tags_tag), 2246))"
             )
+
+
+# --- wrangling ----------------------------------------------------------------------------------
+
+# Which kinds of parent a canonical tag of each kind may have besides metatags of its own kind.
+PARENT_KINDS: dict[str, set[str]] = {
+    TagKind.FANDOM: {TagKind.MEDIA},
+    TagKind.RELATIONSHIP: {TagKind.FANDOM},
+    TagKind.CHARACTER: {TagKind.FANDOM},
+    TagKind.FREEFORM: {TagKind.FANDOM},
+    TagKind.MEDIA: set(),
+}
+
+
+@dataclass
+class WrangleData:
+    """What a wrangler changes on one tag; None leaves a field as it is."""
+
+    name: str | None = None
+    canonical: bool | None = None
+    synonym_of: str | None = None  # "" removes the synonym link
+    parents: list[str] | None = None  # names; replaces the current parents
+    add_parents: list[str] | None = None  # names; added to the current parents
+    unwrangleable: bool | None = None
+
+
+def _find(name: str) -> Tag | None:
+    return Tag.objects.filter(name__iexact=" ".join(name.split())).first()
+
+
+def _ancestors(tag_ids: set[int]) -> set[int]:
+    """Every same-kind ancestor (metatag) of the given tags."""
+    seen: set[int] = set()
+    frontier = set(tag_ids)
+    while frontier:
+        parents = set(
+            TagParent.objects.filter(
+                child_id__in=frontier, parent__kind=F("child__kind")
+            ).values_list("parent_id", flat=True)
+        )
+        frontier = parents - seen
+        seen |= frontier
+    return seen
+
+
+@transaction.atomic
+def wrangle_tag(tag: Tag, data: WrangleData) -> Tag:
+    """Apply a wrangler's changes to one tag, all or nothing.
+
+    A synonym points at a canonical tag of the same kind and stops being canonical; its own
+    synonyms and subtags move to that tag. Parents are set on canonical tags only: same-kind
+    parents are metatags (no cycles), fandoms parent characters, relationships and freeforms,
+    media parent fandoms. Unwrangleable is for tags that are neither canonical nor synonyms.
+    Fixed tags (ratings, warnings, categories) cannot be wrangled."""
+    if data.add_parents:
+        current = [parent.name for parent in tag.parents.all()]
+        data = replace(data, parents=current + data.add_parents, add_parents=None)
+    errors = ErrorList()
+    if tag.kind in (TagKind.RATING, TagKind.WARNING, TagKind.CATEGORY):
+        errors.add("name", "fixed_tag", "Ratings, warnings and categories can't be wrangled.")
+        errors.raise_if_any()
+
+    if data.name is not None:
+        new_name = " ".join(data.name.split())
+        check_tag_names("name", [new_name], errors)
+        if not new_name:
+            errors.add("name", "required", "A tag needs a name.")
+        elif (
+            new_name.casefold() != tag.name.casefold()
+            and Tag.objects.filter(name__iexact=new_name).exclude(pk=tag.pk).exists()
+        ):
+            errors.add("name", "taken", f"There is already a tag called “{new_name}”.")
+        tag.name = new_name
+
+    target: Tag | None = None
+    if data.synonym_of:
+        target = _find(data.synonym_of)
+        if target is None:
+            errors.add("synonym_of", "unknown_tag", f"There is no tag called “{data.synonym_of}”.")
+        elif target.pk == tag.pk:
+            errors.add("synonym_of", "self", "A tag can't be a synonym of itself.")
+        elif target.kind != tag.kind:
+            errors.add(
+                "synonym_of",
+                "kind_mismatch",
+                f"“{target.name}” is a {TagKind(target.kind).label.lower()} tag; a synonym must "
+                f"be of the same kind.",
+            )
+        elif not target.canonical:
+            errors.add("synonym_of", "not_canonical", f"“{target.name}” is not canonical.")
+        elif data.canonical:
+            errors.add("canonical", "conflict", "A synonym can't be canonical itself.")
+
+    if data.canonical is False and target is None and tag.synonyms.exists():
+        errors.add(
+            "canonical",
+            "has_synonyms",
+            f"“{tag.name}” has synonyms; make them synonyms of another tag first.",
+        )
+
+    parents: list[Tag] = []
+    if data.parents is not None:
+        will_be_canonical = data.canonical if data.canonical is not None else tag.canonical
+        if data.parents and (not will_be_canonical or target is not None):
+            errors.add("parents", "not_canonical", "Only canonical tags can have parents.")
+        allowed = PARENT_KINDS.get(tag.kind, set()) | {tag.kind}
+        for name in data.parents:
+            parent = _find(name)
+            if parent is None:
+                errors.add("parents", "unknown_tag", f"There is no tag called “{name}”.")
+            elif parent.pk == tag.pk:
+                errors.add("parents", "self", "A tag can't be its own parent.")
+            elif parent.kind not in allowed:
+                errors.add(
+                    "parents",
+                    "kind_mismatch",
+                    f"A {TagKind(tag.kind).label.lower()} tag can't have the "
+                    f"{TagKind(parent.kind).label.lower()} tag “{parent.name}” as a parent.",
+                )
+            elif not parent.canonical:
+                errors.add("parents", "not_canonical", f"“{parent.name}” is not canonical.")
+            elif parent.kind == tag.kind and tag.pk in _ancestors({parent.pk}) | {parent.pk}:
+                errors.add(
+                    "parents",
+                    "cycle",
+                    f"“{parent.name}” is already a subtag of “{tag.name}”; that would be a loop.",
+                )
+            elif parent not in parents:
+                parents.append(parent)
+
+    if data.unwrangleable:
+        if data.canonical or (data.canonical is None and tag.canonical and target is None):
+            errors.add("unwrangleable", "canonical", "A canonical tag can't be unwrangleable.")
+        if target is not None or (data.synonym_of is None and tag.merger_id):
+            errors.add("unwrangleable", "synonym", "A synonym can't be unwrangleable.")
+    errors.raise_if_any()
+
+    if data.synonym_of == "":
+        tag.merger = None
+    if data.canonical is not None:
+        tag.canonical = data.canonical
+    if target is not None:
+        _merge_into(tag, target)
+    if data.canonical and tag.merger_id:
+        tag.merger = None
+    if data.unwrangleable is not None:
+        tag.unwrangleable = data.unwrangleable
+    if tag.canonical or tag.merger_id:
+        tag.unwrangleable = False
+    tag.save()
+    if data.parents is not None:
+        TagParent.objects.filter(child=tag).delete()
+        TagParent.objects.bulk_create([TagParent(child=tag, parent=p) for p in parents])
+    if not tag.canonical:
+        # Only canonical tags keep parents and subtags.
+        TagParent.objects.filter(child=tag).delete()
+        TagParent.objects.filter(parent=tag).delete()
+    return tag
+
+
+def _merge_into(tag: Tag, target: Tag) -> None:
+    """Make `tag` a synonym of `target`, handing its synonyms and subtags over."""
+    Tag.objects.filter(merger=tag).update(merger=target)
+    for link in TagParent.objects.filter(parent=tag).exclude(child=target):
+        TagParent.objects.get_or_create(child_id=link.child_id, parent=target)
+    TagParent.objects.filter(parent=tag).delete()
+    TagParent.objects.filter(child=tag).delete()
+    tag.canonical = False
+    tag.merger = target
+    tag.unwrangleable = False
+
+
+def wrangle_tags(tags: list[Tag], data: WrangleData) -> int:
+    """The same change on many tags (the unwrangled bin's mass actions), all or nothing."""
+    with transaction.atomic():
+        for tag in tags:
+            wrangle_tag(tag, data)
+    return len(tags)

@@ -1,13 +1,15 @@
 from django.urls import path
 
-from works.views import listing
-
 from . import views
 
 app_name = "tags"
 
 urlpatterns = [
-    path("tags/<str:tag_name>", listing.tag_show, name="show"),
-    path("tags/<str:tag_name>/works", listing.tag_works, name="works"),
+    path("tags/search", views.tag_search, name="search"),
+    path("tags/unwrangled", views.unwrangled, name="unwrangled"),
+    path("tags/<int:tag_id>/feed.atom", views.TagFeed(), name="feed"),
+    path("tags/<str:tag_name>", views.tag_show, name="show"),
+    path("tags/<str:tag_name>/works", views.tag_works, name="works"),
+    path("tags/<str:tag_name>/edit", views.tag_edit, name="edit"),
     path("autocomplete/tags", views.autocomplete, name="autocomplete"),
 ]

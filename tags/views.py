@@ -1,25 +1,247 @@
-"""Tag autocomplete for the posting form."""
+"""Tag pages, tag listings and feeds, tag search, autocomplete, and wrangling."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, JsonResponse
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
+
+from lifestream.errors import InvalidInput
+from lifestream.pagination import paginate
+from works import queries as work_queries
+from works.models import Work
 
 from . import queries
-from .models import USER_KINDS
+from .forms import MassWrangleForm, TagSearchForm, WrangleForm
+from .models import USER_KINDS, Tag, TagKind, tag_from_param, tag_to_param
+from .services import WrangleData, split_tag_names, wrangle_tag, wrangle_tags
+
+FEED_ITEMS = 20
+
+
+def is_wrangler(user: object) -> bool:
+    return bool(getattr(user, "is_tag_wrangler", False) or getattr(user, "is_superuser", False))
+
+
+def _findable_tag(request: HttpRequest, param: str) -> Tag:
+    """The tag named in the URL, if the viewer may know it exists (else 404)."""
+    name = tag_from_param(param)
+    tags = work_queries.findable_tags(request.user, Tag.objects.filter(name__iexact=name))
+    tag = tags.select_related("merger").first()
+    if tag is None:
+        raise Http404("No such tag.")
+    return tag
+
+
+def tag_show(request: HttpRequest, tag_name: str) -> HttpResponse:
+    tag = _findable_tag(request, tag_name)
+    if tag_to_param(tag.name) != tag_name:
+        return redirect("tags:show", tag_to_param(tag.name), permanent=True)
+    works = work_queries.works_tagged(request.user, tag)
+    synonyms = work_queries.findable_tags(request.user, tag.synonyms.all()).order_by("name")
+    context = {
+        "tag": tag,
+        "canonical_tag": queries.canonical_of(tag),
+        "work_count": works.count(),
+        "recent": work_queries.listing(works)[:5],
+        "synonyms": list(synonyms),
+        "metatags": queries.metatags_of(tag),
+        "subtags": queries.subtags_of(tag),
+        "parents": queries.parents_of(tag),
+        "children": queries.children_of(tag),
+        "can_wrangle": is_wrangler(request.user),
+    }
+    return render(request, "tags/show.html", context)
+
+
+def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
+    tag = _findable_tag(request, tag_name)
+    if tag.merger is not None:
+        # A synonym's works are listed under its canonical tag, as on AO3.
+        return redirect("tags:works", tag_to_param(tag.merger.name))
+    if tag_to_param(tag.name) != tag_name:
+        # One address per tag, spelled as the tag is, so links and bookmarks agree.
+        return redirect("tags:works", tag_to_param(tag.name), permanent=True)
+    page = paginate(request, work_queries.listing(work_queries.works_tagged(request.user, tag)))
+    return render(request, "works/index.html", {"page": page, "tag": tag})
+
+
+class TagFeed(Feed):
+    """The newest works in a tag's listing, as a logged-out reader sees it (feed readers never
+    log in, so restricted works are never in a feed)."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, tag_id: int) -> Tag:
+        from django.contrib.auth.models import AnonymousUser
+
+        self.viewer = AnonymousUser()
+        tag = (
+            work_queries.findable_tags(self.viewer, Tag.objects.filter(pk=tag_id))
+            .select_related("merger")
+            .first()
+        )
+        if tag is None:
+            raise Http404("No such tag.")
+        return queries.canonical_of(tag)
+
+    def title(self, tag: Tag) -> str:
+        return f"{tag.name} works | Lifestream"
+
+    def link(self, tag: Tag) -> str:
+        return reverse("tags:works", args=[tag_to_param(tag.name)])
+
+    def subtitle(self, tag: Tag) -> str:
+        return f"The newest works tagged {tag.name}."
+
+    def items(self, tag: Tag) -> QuerySet[Work]:
+        works = work_queries.works_tagged(self.viewer, tag)
+        return work_queries.listing(works)[:FEED_ITEMS]
+
+    def item_title(self, work: Work) -> str:
+        names = ", ".join(pseud.name for pseud in work.creator_pseuds)
+        return f"{work.title} by {names}"
+
+    def item_description(self, work: Work) -> str:
+        lines = [
+            f"<p>by {', '.join(p.byline for p in work.creator_pseuds)}</p>",
+            work.summary,
+            f"<p>Words: {work.word_count:,}, Chapters: {work.chapters_display}, "
+            f"Language: {work.get_language_display()}</p>",
+        ]
+        for kind, label in (
+            (TagKind.FANDOM, "Fandoms"),
+            (TagKind.RATING, "Rating"),
+            (TagKind.WARNING, "Warnings"),
+            (TagKind.RELATIONSHIP, "Relationships"),
+            (TagKind.CHARACTER, "Characters"),
+            (TagKind.FREEFORM, "Additional Tags"),
+        ):
+            names = [t.name for t in work.tags_of(kind)]
+            if names:
+                lines.append(f"<p>{label}: {strip_tags(', '.join(names))}</p>")
+        return "\n".join(lines)
+
+    def item_link(self, work: Work) -> str:
+        return work.get_absolute_url()
+
+    def item_author_name(self, work: Work) -> str:
+        return ", ".join(pseud.name for pseud in work.creator_pseuds)
+
+    def item_pubdate(self, work: Work):
+        return work.created_at
+
+    def item_updateddate(self, work: Work):
+        return work.revised_at
+
+
+def tag_search(request: HttpRequest) -> HttpResponse:
+    form = TagSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid() and form.has_criteria():
+        data = form.cleaned_data
+        tags = queries.search_tags(data["name"], data["kind"], form.canonical_value())
+        page = paginate(request, work_queries.findable_tags(request.user, tags), per_page=50)
+    return render(request, "tags/search.html", {"form": form, "page": page})
 
 
 @login_required
 def autocomplete(request: HttpRequest) -> JsonResponse:
     kind = request.GET.get("kind", "")
-    if kind not in USER_KINDS:
-        return JsonResponse(
-            {
-                "errors": [
-                    {"field": "kind", "code": "unknown_choice", "message": "Unknown tag kind."}
-                ]
-            },
-            status=400,
+    if kind not in {*USER_KINDS, TagKind.MEDIA}:
+        error = {"field": "kind", "code": "unknown_choice", "message": "Unknown tag kind."}
+        return JsonResponse({"errors": [error]}, status=400)
+    candidates = work_queries.findable_tags(request.user, Tag.objects.filter(kind=kind))
+    tags = queries.autocomplete(candidates, request.GET.get("term", "")[:150])
+    results = [
+        {
+            "id": tag.pk,
+            "name": tag.name,
+            "canonical": tag.canonical,
+            "synonym_of": tag.merger.name if tag.merger else None,
+        }
+        for tag in tags
+    ]
+    return JsonResponse({"results": results})
+
+
+# --- wrangling ----------------------------------------------------------------------------------
+
+
+def _require_wrangler(request: HttpRequest) -> None:
+    if not is_wrangler(request.user):
+        raise PermissionDenied("Only tag wranglers can do that.")
+
+
+@login_required
+def tag_edit(request: HttpRequest, tag_name: str) -> HttpResponse:
+    _require_wrangler(request)
+    tag = _findable_tag(request, tag_name)
+    initial = {
+        "name": tag.name,
+        "canonical": tag.canonical,
+        "synonym_of": tag.merger.name if tag.merger else "",
+        "parents": ", ".join(t.name for t in tag.parents.order_by("name")),
+        "unwrangleable": tag.unwrangleable,
+    }
+    form = WrangleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        change = WrangleData(
+            name=data["name"],
+            canonical=data["canonical"],
+            synonym_of=data["synonym_of"],
+            parents=split_tag_names(data["parents"]),
+            unwrangleable=data["unwrangleable"],
         )
-    tags = queries.autocomplete(kind, request.GET.get("term", "")[:150])
-    return JsonResponse({"results": [{"id": tag.pk, "name": tag.name} for tag in tags]})
+        try:
+            wrangle_tag(tag, change)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"“{tag.name}” was updated.")
+            return redirect("tags:show", tag_to_param(tag.name))
+    context = {
+        "tag": tag,
+        "form": form,
+        "synonyms": tag.synonyms.order_by("name"),
+        "subtags": queries.subtags_of(tag),
+    }
+    return render(request, "tags/edit.html", context)
+
+
+@login_required
+def unwrangled(request: HttpRequest) -> HttpResponse:
+    """The unwrangled bin for one kind, optionally within a fandom, with mass actions."""
+    _require_wrangler(request)
+    kind = request.GET.get("kind", TagKind.CHARACTER)
+    if kind not in {*USER_KINDS, TagKind.MEDIA}:
+        raise Http404("Unknown tag kind.")
+    fandom = None
+    fandom_name = request.GET.get("fandom", "").strip()
+    if fandom_name:
+        fandom = Tag.objects.filter(name__iexact=fandom_name, kind=TagKind.FANDOM).first()
+        if fandom is None:
+            messages.error(request, f"There is no fandom called “{fandom_name}”.")
+    tags = work_queries.unwrangled_tags(kind, fandom)
+    form = MassWrangleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(Tag.objects.filter(pk__in=form.cleaned_data["tag_ids"], kind=kind))
+        try:
+            count = wrangle_tags(chosen, form.wrangle_data())
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{count} tag{'s' if count != 1 else ''} wrangled.")
+            return redirect(request.get_full_path())
+    page = paginate(request, tags, per_page=100)
+    kinds = [(k, TagKind(k).label) for k in (*USER_KINDS, TagKind.MEDIA)]
+    context = {"page": page, "kind": kind, "kinds": kinds, "fandom": fandom, "form": form}
+    return render(request, "tags/unwrangled.html", context)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from lifestream.errors import InvalidInput
+from lifestream.forms import ServiceErrorsForm
 from people.models import Pseud, User
 from tags.models import FIXED_TAGS, TagKind
 from tags.services import split_tag_names
@@ -36,15 +36,6 @@ class TagField(forms.CharField):
         kwargs.setdefault("help_text", TAG_HELP)
         attrs = {"data-autocomplete": kind, "autocomplete": "off", "class": "tag-input"}
         super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
-
-
-class ServiceErrorsForm(forms.Form):
-    """Puts errors from a service on the fields they name; others go above the form."""
-
-    def add_service_errors(self, error: InvalidInput) -> None:
-        for field_error in error.errors:
-            name = field_error.field
-            self.add_error(name if name in self.fields else None, field_error.message)
 
 
 class WorkForm(ServiceErrorsForm):

@@ -7,10 +7,12 @@ import operator
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from people.models import Pseud, User
+from tags import queries as tag_queries
 from tags.models import Tag
 
 from .models import Chapter, Creatorship, Work
@@ -53,7 +55,50 @@ def works_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Work]:
 
 
 def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
-    return visible_works(viewer).filter(tags=tag)
+    """Works in the listing of `tag`: tagged with it, a synonym, a subtag or a subtag's synonym."""
+    family = tag_queries.family_ids(tag)
+    if len(family) == 1:
+        return visible_works(viewer).filter(tags=tag)
+    on_family = Work.tags.through.objects.filter(work=OuterRef("pk"), tag_id__in=family)
+    return visible_works(viewer).filter(Exists(on_family))
+
+
+def on_listable_work(viewer: Viewer) -> Exists:
+    """For a Tag queryset: the tag is on at least one work `viewer` could find in a listing."""
+    return Exists(
+        Work.tags.through.objects.filter(
+            tag=OuterRef("pk"), work__in=Work.objects.filter(listable_works_q(viewer))
+        )
+    )
+
+
+def findable_tags(viewer: Viewer, tags: QuerySet[Tag]) -> QuerySet[Tag]:
+    """Tags `viewer` may know exist: wrangled ones (canonical, synonyms, and the archive's fixed
+    tags) and any on a work the viewer can find. A tag typed only on someone's draft, or only
+    on restricted works for a logged-out visitor, stays unknown (to wranglers and admins
+    too: the unwrangled bin only holds tags on posted works)."""
+    return tags.filter(Q(canonical=True) | Q(merger__isnull=False) | on_listable_work(viewer))
+
+
+def unwrangled_tags(kind: str, fandom: Tag | None = None) -> QuerySet[Tag]:
+    """The unwrangled bin: tags of `kind` that are neither canonical, synonyms nor marked
+    unwrangleable, used on at least one posted work (in `fandom`'s family, if given), with
+    how many posted works use each. Tags used only on drafts are not wrangled yet."""
+    works = Work.objects.filter(posted=True)
+    if fandom is not None:
+        works = works.filter(
+            Exists(
+                Work.tags.through.objects.filter(
+                    work=OuterRef("pk"), tag_id__in=tag_queries.family_ids(fandom)
+                )
+            )
+        )
+    return (
+        Tag.objects.filter(kind=kind, canonical=False, merger__isnull=True, unwrangleable=False)
+        .filter(works__in=works)
+        .annotate(uses=Count("works", distinct=True))
+        .order_by(Lower("name"))
+    )
 
 
 def drafts_of(user: User) -> QuerySet[Work]:

@@ -1,0 +1,37 @@
+"""Form helpers shared by every app."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .errors import InvalidInput
+
+# Ids are 64-bit; a larger number would overflow the database driver rather than match nothing.
+DB_ID_MAX = 2**63 - 1
+
+
+def database_id(value: object) -> int:
+    """`int(value)` for a submitted id, refusing what no row can have (ValueError)."""
+    number = int(str(value))
+    if not 1 <= number <= DB_ID_MAX:
+        raise ValueError(f"{number} is not an id")
+    return number
+
+
+class ServiceErrorsForm(forms.Form):
+    """Puts errors from a service on the fields they name; others go above the form."""
+
+    def add_service_errors(self, error: InvalidInput) -> None:
+        for field_error in error.errors:
+            name = field_error.field
+            self.add_error(name if name in self.fields else None, field_error.message)
+
+
+class BracketPrefixForm(forms.Form):
+    """Field names in AO3's `scope[field]` style (`tag_search[name]`, `work_search[query]`), so
+    URLs written for AO3 work here."""
+
+    scope = ""
+
+    def add_prefix(self, field_name: str) -> str:
+        return f"{self.scope}[{field_name}]"
