@@ -15,6 +15,7 @@ api = NinjaAPI(
         'visitor. Errors are `{"errors": [{"field", "code", "message"}]}`.'
     ),
     urls_namespace="api",
+    parser=errors.StrictJsonParser(),
 )
 errors.install(api)
 api.add_router("", people.router)

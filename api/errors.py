@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from lifestream.errors import FieldError, InvalidInput
 from works.queries import LoginRequired
@@ -99,6 +101,37 @@ def validation_errors(raw: Iterable[dict[str, Any]]) -> list[ErrorDict]:
     return errors
 
 
+class BodyError(ValueError):
+    """A request body the API refuses before reading its fields."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise BodyError(
+            400, "duplicate_key", f"The body names {', '.join(duplicates)} more than once."
+        )
+    return dict(pairs)
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies only, each key once: `{"title": "a", "title": "b"}` is an error, not "b"."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.body and request.content_type != "application/json":
+            raise BodyError(
+                415,
+                "unsupported_media_type",
+                "Send the body as JSON, with Content-Type: application/json.",
+            )
+        return json.loads(request.body, object_pairs_hook=_refuse_duplicate_keys)
+
+
 def install(api: NinjaAPI) -> None:
     """Answer every exception an endpoint can raise with the JSON error shape."""
 
@@ -141,6 +174,9 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, BodyError):
+            return respond(request, cause.status, [error(None, cause.code, cause.message)])
         if exc.status_code == 400:
             # Ninja raises a bare 400 only when the body cannot be parsed.
             return respond(

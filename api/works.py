@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
@@ -57,10 +56,6 @@ def _work_field(name: str) -> str:
     if name.startswith("chapter_"):
         return "chapters.0." + name.removeprefix("chapter_")
     return {"published_on": "published"}.get(name, name)
-
-
-def _chapter_field(index: int) -> Callable[[str], str]:
-    return lambda name: f"chapters.{index}.{name}"
 
 
 def _own_pseuds(user: User, names: list[str]) -> list[Pseud]:
@@ -149,15 +144,16 @@ def create_work(request: HttpRequest, payload: NewWork) -> Status:
     with transaction.atomic():
         pseuds = [] if "pseuds" in changes else [ensure_default_pseud(user)]
         data = _work_data(user, WorkData(pseuds=pseuds), changes)
-        # Written as a draft and posted once whole, as an author posts a finished draft: every
-        # chapter gets the work's (possibly backdated) date and the work sorts by that date.
+        # One step for the work and every chapter: all get the work's (possibly backdated)
+        # date, and "complete" is judged against the full chapter count.
         with api_field_names(_work_field):
-            work = services.create_work(user, data, _chapter_data(first), post=False)
-        for index, chapter in enumerate(more, start=1):
-            with api_field_names(_chapter_field(index)):
-                services.add_chapter(work, _chapter_data(chapter), post=False)
-        if not payload.draft:
-            services.post_draft(work)
+            work = services.create_work(
+                user,
+                data,
+                _chapter_data(first),
+                post=not payload.draft,
+                more_chapters=[_chapter_data(chapter) for chapter in more],
+            )
     return Status(201, _reread(user, work))
 
 

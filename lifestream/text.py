@@ -136,9 +136,18 @@ _WORD = re.compile(r"\w+")
 _JOINERS = re.compile(r"['’‘\-]")
 
 
+# Tags that separate words; inline ones (em, span, a, …) may sit inside a word.
+_BLOCK_BOUNDARY = re.compile(
+    r"<(?=/?(p|div|br|hr|li|ol|ul|dl|dt|dd|h[1-6]|table|caption|thead|tbody|tfoot|tr|td|th"
+    r"|blockquote|pre|details|summary|figure|figcaption|center|address|ruby|rt|rp|img"
+    r"|audio|video)\b)",
+    re.IGNORECASE,
+)
+
+
 def html_to_text(markup: str) -> str:
     """Readable text of sanitised HTML, with block boundaries kept as whitespace."""
-    spaced = re.sub(r"<(?=/?(p|div|br|li|h[1-6]|td|th|tr|blockquote)\b)", " <", markup or "")
+    spaced = _BLOCK_BOUNDARY.sub(" <", markup or "")
     return html.unescape(_STRIP_ALL.clean(spaced))
 
 

@@ -18,16 +18,22 @@ RESTRICTED_CHARACTERS = "^*<>{}=`\\%"
 _SEPARATORS = re.compile(r"[,，、]")
 
 
-def split_tag_names(text: str) -> list[str]:
-    """Comma-separated tags as typed, trimmed, blank ones and duplicates (any case) dropped."""
+def normalize_tag_names(raw_names: list[str]) -> list[str]:
+    """Tag names as an author meant them: inner whitespace folded, blank ones and duplicates
+    (in any case) dropped. The form and the API both pass through here."""
     names: list[str] = []
     seen: set[str] = set()
-    for raw in _SEPARATORS.split(text or ""):
+    for raw in raw_names:
         name = " ".join(raw.split())
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)
     return names
+
+
+def split_tag_names(text: str) -> list[str]:
+    """Comma-separated tags as typed in the posting form."""
+    return normalize_tag_names(_SEPARATORS.split(text or ""))
 
 
 def check_tag_names(field: str, names: list[str], errors: ErrorList) -> None:
@@ -39,7 +45,9 @@ def check_tag_names(field: str, names: list[str], errors: ErrorList) -> None:
                 f"Tags can be at most {TAG_NAME_MAX} characters long: “{name[:40]}…” is "
                 f"{len(name)}.",
             )
-        bad = sorted({char for char in name if char in RESTRICTED_CHARACTERS})
+        bad = sorted(
+            {char for char in name if char in RESTRICTED_CHARACTERS or _SEPARATORS.match(char)}
+        )
         if bad:
             errors.add(
                 field,
@@ -70,15 +78,36 @@ def find_or_create_tags(kind: str, names: list[str], field: str, errors: ErrorLi
         if tag is None:
             tag = Tag.objects.create(kind=kind, name=name)
         elif tag.kind != kind:
-            errors.add(
-                field,
-                "tag_kind_conflict",
-                f"“{tag.name}” is already in use as a {TagKind(tag.kind).label.lower()} tag, "
-                f"so it can't also be a {TagKind(kind).label.lower()} tag.",
-            )
+            errors.add(field, "tag_kind_conflict", _kind_conflict(tag, kind))
             continue
         tags.append(tag)
     return tags
+
+
+_KIND_NOUNS = {
+    TagKind.RATING: "a rating",
+    TagKind.WARNING: "an archive warning",
+    TagKind.CATEGORY: "a category",
+    TagKind.FANDOM: "a fandom",
+    TagKind.RELATIONSHIP: "a relationship",
+    TagKind.CHARACTER: "a character",
+    TagKind.FREEFORM: "an additional tag",
+    TagKind.MEDIA: "a media tag",
+}
+
+
+def _kind_conflict(tag: Tag, kind: str) -> str:
+    # Name the other kind only when the tag is public knowledge: a tag seen only on someone's
+    # draft must not be revealed by this message.
+    public = tag.canonical or tag.merger_id or tag.works.filter(posted=True).exists()
+    if public:
+        return (
+            f"“{tag.name}” is already used as {_KIND_NOUNS[TagKind(tag.kind)]}, so it can't "
+            f"also be {_KIND_NOUNS[TagKind(kind)]}."
+        )
+    return (
+        f"“{tag.name}” can't be used as {_KIND_NOUNS[TagKind(kind)]}; please word it differently."
+    )
 
 
 def fixed_tags(kind: str, names: list[str], field: str, errors: ErrorList) -> list[Tag]:

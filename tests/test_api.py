@@ -685,3 +685,17 @@ def test_openapi_describes_the_api(anonymous_api):
 
 def test_the_docs_page_loads(anonymous_api):
     assert anonymous_api.get("/docs").status_code == 200
+
+
+def test_duplicate_keys_and_wrong_content_type_are_refused(client, author):
+    from people.services import create_api_token
+
+    _, key = create_api_token(author, "t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    body = '{"title": "a", "title": "b", "rating": "Not Rated", "chapters": [{"body": "x"}]}'
+    response = client.post("/api/v1/works", body, content_type="application/json", **headers)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "duplicate_key"
+    response = client.post("/api/v1/works", "{}", content_type="text/plain", **headers)
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["code"] == "unsupported_media_type"

@@ -138,7 +138,9 @@ def test_too_many_tags(author_client, author):
 def test_tag_typed_in_the_wrong_kind(author_client, author):
     make_work(author, characters=["Zack Fair"])
     response = author_client.post("/works/new", form_data(author, freeforms="zack fair"))
-    assert "already in use as a character tag" in str(response.context["form"].errors)
+    assert response.context["form"].errors["freeforms"] == [
+        "“Zack Fair” is already used as a character, so it can't also be an additional tag."
+    ]
     assert Work.objects.count() == 1
 
 
@@ -340,3 +342,85 @@ def test_backdating_an_edit_moves_the_first_chapter_date(author_client, author):
     data = form_data(author, published_on="2020-02-02", action="update")
     author_client.post(f"/works/{work.pk}/edit", data)
     assert work.chapters.get(position=1).published_on == dt.date(2020, 2, 2)
+
+
+def test_a_draft_only_tag_is_not_revealed_by_a_kind_conflict(author_client, author, stranger):
+    make_work(stranger, draft=True, freeforms=["Secret Backstory"])
+    response = author_client.post("/works/new", form_data(author, fandoms="secret backstory"))
+    message = response.context["form"].errors["fandoms"][0]
+    assert message == "“Secret Backstory” can't be used as a fandom; please word it differently."
+
+
+def test_out_of_range_pseud_id_is_an_invalid_choice(author_client, author):
+    for bad in ("99999999999999999999", "9223372036854775808", "-1", "abc"):
+        response = author_client.post("/works/new", form_data(author, pseuds=[bad]))
+        assert response.status_code == 200
+        assert "pseuds" in response.context["form"].errors
+    assert not Work.objects.exists()
+
+
+def test_tags_with_separators_or_blanks(author_client, author):
+    from lifestream.errors import InvalidInput
+    from works.services import (  # the API's path, without the form
+        ChapterData,
+        WorkData,
+        create_work,
+    )
+
+    data = WorkData(
+        title="T",
+        pseuds=[author.default_pseud],
+        rating="Not Rated",
+        warnings=["No Archive Warnings Apply"],
+        fandoms=[" ", ""],
+    )
+    with pytest.raises(InvalidInput) as error:
+        create_work(author, data, ChapterData(body="x"), post=True)
+    assert error.value.errors[0].code == "required"
+    data.fandoms = ["A, B"]
+    with pytest.raises(InvalidInput) as error:
+        create_work(author, data, ChapterData(body="x"), post=True)
+    assert error.value.errors[0].code == "tag_restricted_character"
+    data.fandoms = ["Angst ", " angst", "sp  ace"]
+    work = create_work(author, data, ChapterData(body="x"), post=True)
+    assert sorted(t.name for t in work.tags_of(TagKind.FANDOM)) == ["Angst", "sp ace"]
+
+
+def test_complete_ticked_on_a_work_in_progress(author_client, author):
+    from works.services import ChapterData, add_chapter
+
+    work = make_work(author, expected_chapters=5)
+    add_chapter(work, ChapterData(body="<p>Two.</p>"), post=True)
+    data = form_data(author, expected_chapters="5", complete="on", action="update")
+    author_client.post(f"/works/{work.pk}/edit", data)
+    work.refresh_from_db()
+    assert work.chapters_display == "2/2"
+    data = form_data(author, expected_chapters="7", complete="on", action="update")
+    response = author_client.post(f"/works/{work.pk}/edit", data)
+    assert "complete" in response.context["form"].errors
+
+
+def test_removing_a_backdate(author_client, author):
+    work = make_work(author, published_on=dt.date(2020, 1, 5))
+    author_client.post(f"/works/{work.pk}/edit", form_data(author, action="update"))
+    work.refresh_from_db()
+    assert not work.backdated
+    assert work.published_on == timezone.localdate()
+
+
+def test_editing_a_backdated_work_keeps_its_update_date(author_client, author):
+    from works.services import ChapterData, add_chapter
+
+    work = make_work(author, published_on=dt.date(2020, 1, 5))
+    add_chapter(work, ChapterData(body="<p>New.</p>"), post=True)
+    work.refresh_from_db()
+    updated = work.revised_at
+    data = form_data(author, title="Renamed", published_on="2020-01-05", action="update")
+    author_client.post(f"/works/{work.pk}/edit", data)
+    work.refresh_from_db()
+    assert work.revised_at == updated
+
+
+def test_very_old_dates_are_refused(author_client, author):
+    response = author_client.post("/works/new", form_data(author, published_on="0001-01-01"))
+    assert "start at 1900-01-01" in str(response.context["form"].errors["published_on"])

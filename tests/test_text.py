@@ -94,3 +94,15 @@ def test_sanitiser_output_is_stable_and_safe(markup):
 @given(st.text())
 def test_word_count_never_fails(text):
     assert count_words(text_to_html(text)) >= 0
+
+
+def test_block_tags_separate_words():
+    for markup in (
+        "one<hr>two",
+        "<dl><dt>one</dt><dd>two</dd></dl>",
+        "<details><summary>one</summary>two</details>",
+        "<center>one</center><center>two</center>",
+        "<figure>one<figcaption>two</figcaption></figure>",
+    ):
+        assert count_words(markup) == 2, markup
+    assert count_words("wo<em>rd</em>") == 1

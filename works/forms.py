@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from lifestream.forms import ServiceErrorsForm
+from lifestream.forms import ServiceErrorsForm, database_id
 from people.models import Pseud, User
 from tags.models import FIXED_TAGS, TagKind
 from tags.services import split_tag_names
@@ -28,6 +28,23 @@ BODY_FORMAT_CHOICES = [("html", "Rich text (HTML)"), ("text", "Plain text")]
 TAG_HELP = "Separate tags with commas."
 
 
+class PseudChoiceField(forms.ModelMultipleChoiceField):
+    """The author's pseuds by id; a number no row could have is an invalid choice, not a
+    query the database driver chokes on."""
+
+    def _check_values(self, value):  # type: ignore[no-untyped-def]
+        for pk in value:
+            try:
+                database_id(pk)
+            except (TypeError, ValueError):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                ) from None
+        return super()._check_values(value)
+
+
 class TagField(forms.CharField):
     """Comma-separated tag names, with the archive's autocomplete in the browser."""
 
@@ -40,7 +57,7 @@ class TagField(forms.CharField):
 
 class WorkForm(ServiceErrorsForm):
     title = forms.CharField(strip=False, required=False)
-    pseuds = forms.ModelMultipleChoiceField(
+    pseuds = PseudChoiceField(
         queryset=Pseud.objects.none(),
         label="Creator/Pseud(s)",
         required=False,

@@ -14,7 +14,12 @@ from lifestream.errors import ErrorList, FieldError, InvalidInput
 from lifestream.text import count_words, format_to_html
 from people.models import Pseud, User
 from tags.models import Tag, TagKind
-from tags.services import check_tag_names, find_or_create_tags, fixed_tags
+from tags.services import (
+    check_tag_names,
+    find_or_create_tags,
+    fixed_tags,
+    normalize_tag_names,
+)
 
 from .languages import LANGUAGE_NAMES
 from .models import (
@@ -117,14 +122,21 @@ def _check_length(errors: ErrorList, name: str, label: str, value: str, limit: i
         )
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
 def _check_date(errors: ErrorList, name: str, value: dt.date | None) -> None:
-    if value is not None and value > timezone.localdate():
+    if value is None:
+        return
+    if value > timezone.localdate():
         errors.add(
             name,
             "future_date",
             "Publication date can't be in the future. Backdating is fine; to post later, "
             "save a draft.",
         )
+    elif value < EARLIEST_DATE:
+        errors.add(name, "too_early", f"Publication dates start at {EARLIEST_DATE:%Y-%m-%d}.")
 
 
 @dataclass
@@ -169,12 +181,12 @@ def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
     tags += fixed_tags(TagKind.CATEGORY, data.categories, "categories", errors)
 
     user_tags = {
-        "fandoms": (TagKind.FANDOM, data.fandoms),
-        "relationships": (TagKind.RELATIONSHIP, data.relationships),
-        "characters": (TagKind.CHARACTER, data.characters),
-        "freeforms": (TagKind.FREEFORM, data.freeforms),
+        "fandoms": (TagKind.FANDOM, normalize_tag_names(data.fandoms)),
+        "relationships": (TagKind.RELATIONSHIP, normalize_tag_names(data.relationships)),
+        "characters": (TagKind.CHARACTER, normalize_tag_names(data.characters)),
+        "freeforms": (TagKind.FREEFORM, normalize_tag_names(data.freeforms)),
     }
-    if not data.fandoms:
+    if not user_tags["fandoms"][1]:
         errors.add("fandoms", "required", "Add at least one fandom.")
     total = sum(len(names) for _, names in user_tags.values())
     if total > USER_TAGS_MAX:
@@ -305,6 +317,17 @@ def _revision_time(work: Work) -> dt.datetime:
     return now
 
 
+def _dated_revision_time(work: Work) -> dt.datetime:
+    """After the publication date is changed: the latest of the work's date and its posted
+    chapters' dates (a chapter posted since still counts), never in the future."""
+    dates = [work.published_on]
+    dates += work.chapters.filter(posted=True, position__gt=1).values_list(
+        "published_on", flat=True
+    )
+    latest = dt.datetime.combine(max(dates), dt.time(12), tzinfo=dt.UTC)
+    return min(latest, timezone.now())
+
+
 def _refresh_stats(work: Work) -> None:
     """Recount from the chapters readers will see: the posted ones, or for a draft all of them
     (they are posted together). Only this work's own row is written: posting never locks a
@@ -318,31 +341,60 @@ def _refresh_stats(work: Work) -> None:
 
 
 def _apply_complete(
-    work: Work, clean: _CleanWork, errors: ErrorList, *, was_complete: bool = False
+    work: Work,
+    clean: _CleanWork,
+    errors: ErrorList,
+    *,
+    previous_expected: int | None = None,
+    was_complete: bool = False,
 ) -> None:
-    """ "Complete" is a shorthand for the expected number of chapters, which wins when given:
-    ticked with no number, the work is finished at its current count; unticked on a work that
-    was complete, with the number left at the count, the total is unknown again."""
+    """ "Complete" is a shorthand for the expected number of chapters. Ticked, the work is
+    finished at its current count, unless a different number was typed (an error: they
+    disagree). Unticked on a work that was complete, with the number left at the count, the
+    total is unknown again. A number typed alone always wins."""
     count = work.chapter_count
     expected = clean.expected_chapters
+    typed = expected is not None and expected != previous_expected
     if expected is not None and expected < count:
         errors.add(
             "expected_chapters",
             "fewer_than_posted",
             f"This work already has {count} chapters; the expected number can't be smaller.",
         )
-    elif clean.complete and expected is None:
-        work.expected_chapters = max(count, 1)
-    elif was_complete and not clean.complete and expected == count:
+    elif clean.complete:
+        if typed and expected is not None and expected > max(count, 1):
+            errors.add(
+                "complete",
+                "complete_mismatch",
+                f"A complete work has as many chapters as it expects; this one has {count}. "
+                f"Untick “complete” or change the expected number.",
+            )
+        else:
+            work.expected_chapters = max(count, 1)
+    elif was_complete and expected == count:
         work.expected_chapters = None
 
 
 @transaction.atomic
-def create_work(user: User, data: WorkData, chapter: ChapterData, *, post: bool) -> Work:
-    """A new work with its first chapter, posted at once or kept as a draft."""
+def create_work(
+    user: User,
+    data: WorkData,
+    chapter: ChapterData,
+    *,
+    post: bool,
+    more_chapters: list[ChapterData] | tuple[ChapterData, ...] = (),
+) -> Work:
+    """A new work with its first chapter (errors named `chapter_…`) and any further chapters
+    (errors named `chapters.N.…`), posted at once or kept as a draft, whole or not at all."""
     errors = ErrorList()
     clean = _clean_work(user, data, errors)
     clean_chapter = _clean_chapter(chapter, errors, prefix="chapter_")
+    clean_more = [
+        _clean_chapter(extra, errors, prefix=f"chapters.{index}.")
+        for index, extra in enumerate(more_chapters, start=1)
+    ]
+    if 1 + len(clean_more) > CHAPTERS_PER_WORK_MAX:
+        errors.add("chapters", "too_many_chapters", f"At most {CHAPTERS_PER_WORK_MAX:,} chapters.")
     errors.raise_if_any()
 
     work = Work(posted=post)
@@ -350,8 +402,9 @@ def create_work(user: User, data: WorkData, chapter: ChapterData, *, post: bool)
     work.save()
     _set_creators(work, clean.pseuds)
     work.tags.set(clean.tags)
-    first = Chapter(work=work, position=1, posted=post, published_on=work.published_on)
-    _write_chapter(first, clean_chapter)
+    for position, clean_text in enumerate([clean_chapter, *clean_more], start=1):
+        new = Chapter(work=work, position=position, posted=post, published_on=work.published_on)
+        _write_chapter(new, clean_text)
     _refresh_stats(work)
     _apply_complete(work, clean, errors)
     errors.raise_if_any()
@@ -372,18 +425,23 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
         errors.add("chapter_body", "not_a_one_shot", "Edit each chapter of this work on its own.")
     errors.raise_if_any()
     was_complete = work.is_complete
-    old_date = work.published_on
+    previous_expected = work.expected_chapters
+    old_date, was_backdated = work.published_on, work.backdated
     _apply_work(work, clean)
+    if was_backdated and not work.backdated:
+        # The backdate was removed: the work is dated when it was first saved again.
+        work.published_on = timezone.localdate(work.created_at)
     if only_chapter is not None and clean_chapter is not None:
         _write_chapter(only_chapter, clean_chapter)
     if work.published_on != old_date:
         # The first chapter carries the work's publication date.
         work.chapters.filter(position=1).update(published_on=work.published_on)
+        work.revised_at = _dated_revision_time(work)
     _refresh_stats(work)
-    _apply_complete(work, clean, errors, was_complete=was_complete)
+    _apply_complete(
+        work, clean, errors, previous_expected=previous_expected, was_complete=was_complete
+    )
     errors.raise_if_any()
-    if work.backdated:
-        work.revised_at = _revision_time(work)
     work.save()
     _set_creators(work, clean.pseuds)
     work.tags.set(clean.tags)
@@ -450,6 +508,8 @@ def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = N
     newly_posted = bool(post) and work.posted and not chapter.posted
     if newly_posted:
         chapter.posted = True
+        # Dated the day readers get it, not the day the draft was started.
+        chapter.published_on = timezone.localdate()
     _write_chapter(chapter, clean)
     _refresh_stats(work)
     if newly_posted:
