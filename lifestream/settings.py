@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "people",
     "tags",
     "works",
-    "search",
     "api",
 ]
 
