@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import errors, people, works
+from . import errors, people, tags, works
 
 api = NinjaAPI(
     title="Lifestream API",
@@ -20,3 +20,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", people.router)
 api.add_router("", works.router)
+api.add_router("", tags.router)

@@ -156,3 +156,10 @@ def test_account_pages_are_private(client, author, stranger):
     client.force_login(stranger)
     for page in ("api_tokens", "preferences", "works/drafts", "pseuds/new"):
         assert client.get(f"/users/{author.username}/{page}").status_code == 404, page
+
+
+def test_admin_gives_the_wrangler_role(client, admin_user, author):
+    client.force_login(admin_user)
+    assert client.get("/admin/people/user/").status_code == 200
+    page = client.get(f"/admin/people/user/{author.pk}/change/").content.decode()
+    assert "is_tag_wrangler" in page

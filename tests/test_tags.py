@@ -244,3 +244,68 @@ def test_family_listing_query_count_is_constant(client, author, family):
 
 def test_kinds_are_kept(family):
     assert {t.kind for t in Tag.objects.filter(pk__in=family_ids(tag("AU")))} == {TagKind.FREEFORM}
+
+
+def _bearer(user) -> dict:
+    from people.services import create_api_token
+
+    _, key = create_api_token(user, "tags")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_api_tag(client, family):
+    data = client.get("/api/v1/tags/Coffee Shop AU").json()
+    assert data["canonical"] is True
+    assert data["works_count"] == 3
+    assert [t["name"] for t in data["synonyms"]] == ["coffee shop"]
+    assert [t["name"] for t in data["parents"]] == ["Alternate Universe"]
+    assert [t["name"] for t in data["subtags"]] == ["Barista AU"]
+    synonym = client.get("/api/v1/tags/coffee shop").json()
+    assert synonym["synonym_of"]["name"] == "Coffee Shop AU"
+    assert client.get("/api/v1/tags/Nothing Here").status_code == 404
+
+
+def test_api_tag_escaped_name(client, author):
+    make_work(author, relationships=["Cloud Strife/Sephiroth"])
+    data = client.get("/api/v1/tags/Cloud Strife*s*Sephiroth").json()
+    assert data["name"] == "Cloud Strife/Sephiroth"
+    assert data["kind"] == "relationship"
+
+
+def test_api_tag_search(client, family):
+    data = client.get("/api/v1/tags?q=coffee&kind=freeform&canonical=true").json()
+    assert data == {
+        "count": 1,
+        "results": [{"name": "Coffee Shop AU", "kind": "freeform", "canonical": True}],
+    }
+    assert client.get("/api/v1/tags?kind=nonsense").status_code == 422
+
+
+def test_api_wrangling(client, wrangler, stranger, family):
+    response = client.patch(
+        "/api/v1/tags/AU",
+        {"synonym_of": "Coffee Shop AU"},
+        content_type="application/json",
+        **_bearer(stranger),
+    )
+    assert response.status_code == 403
+    response = client.patch(
+        "/api/v1/tags/Barista AU",
+        {"parents": ["Alternate Universe"]},
+        content_type="application/json",
+        **_bearer(wrangler),
+    )
+    assert response.status_code == 200
+    assert [t["name"] for t in response.json()["parents"]] == ["Alternate Universe"]
+    response = client.patch(
+        "/api/v1/tags/Barista AU",
+        {"synonym_of": "Final Fantasy VII"},
+        content_type="application/json",
+        **_bearer(wrangler),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "synonym_of",
+        "code": "kind_mismatch",
+        "message": response.json()["errors"][0]["message"],
+    }
