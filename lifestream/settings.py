@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "people",
     "tags",
     "works",
+    "search",
     "api",
 ]
 

@@ -9,6 +9,7 @@ from works.views.listing import home
 urlpatterns = [
     path("", home, name="home"),
     *account_urlpatterns,
+    path("", include("search.urls")),
     path("", include("works.urls")),
     path("", include("people.urls")),
     path("", include("tags.urls")),

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 
 from lifestream.errors import ErrorList
+from lifestream.models import log_tag_change
 
 from .models import FIXED_TAGS, TAG_NAME_MAX, Tag, TagKind, TagParent
 
@@ -299,6 +300,11 @@ def wrangle_tag(tag: Tag, data: WrangleData) -> Tag:
         # Only canonical tags keep parents and subtags.
         TagParent.objects.filter(child=tag).delete()
         TagParent.objects.filter(parent=tag).delete()
+    log_tag_change(tag.pk)
+    # Works carry their tags' names (and canonical names) in the text index.
+    from search.indexing import schedule_reindex_works
+
+    schedule_reindex_works(tag.works.values_list("pk", flat=True))
     return tag
 
 

@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 
 from lifestream.errors import InvalidInput
 from lifestream.pagination import paginate
+from search.views import listing as filtered_listing
 from works import queries as work_queries
 from works.models import Work
 
@@ -69,8 +70,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     if tag_to_param(tag.name) != tag_name:
         # One address per tag, spelled as the tag is, so links and bookmarks agree.
         return redirect("tags:works", tag_to_param(tag.name), permanent=True)
-    page = paginate(request, work_queries.listing(work_queries.works_tagged(request.user, tag)))
-    return render(request, "works/index.html", {"page": page, "tag": tag})
+    return filtered_listing(request, "works/index.html", {"tag": tag}, tag=tag)
 
 
 class TagFeed(Feed):

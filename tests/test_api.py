@@ -678,6 +678,8 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/works/{{work_id}}",
         f"{API}/works/{{work_id}}/chapters",
         f"{API}/chapters/{{chapter_id}}",
+        f"{API}/tags",
+        f"{API}/tags/{{name}}",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

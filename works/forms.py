@@ -32,7 +32,7 @@ class PseudChoiceField(forms.ModelMultipleChoiceField):
     """The author's pseuds by id; a number no row could have is an invalid choice, not a
     query the database driver chokes on."""
 
-    def _check_values(self, value):  # type: ignore[no-untyped-def]
+    def _check_values(self, value: Any) -> Any:
         for pk in value:
             try:
                 database_id(pk)
@@ -42,7 +42,7 @@ class PseudChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 ) from None
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's hook, not in stubs
 
 
 class TagField(forms.CharField):

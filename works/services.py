@@ -11,8 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lifestream.errors import ErrorList, FieldError, InvalidInput
+from lifestream.models import log_work_change
 from lifestream.text import count_words, format_to_html
 from people.models import Pseud, User
+from search.indexing import schedule_reindex
 from tags.models import Tag, TagKind
 from tags.services import (
     check_tag_names,
@@ -375,6 +377,13 @@ def _apply_complete(
         work.expected_chapters = None
 
 
+def _changed(work_id: int) -> None:
+    """Record that a work changed, in the same transaction: the filter index replays the
+    change log, and the text index is refreshed once the change is committed."""
+    log_work_change(work_id)
+    schedule_reindex(work_id)
+
+
 @transaction.atomic
 def create_work(
     user: User,
@@ -410,6 +419,7 @@ def create_work(
     errors.raise_if_any()
     work.revised_at = _revision_time(work)
     work.save()
+    _changed(work.pk)
     return work
 
 
@@ -445,6 +455,7 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
     work.save()
     _set_creators(work, clean.pseuds)
     work.tags.set(clean.tags)
+    _changed(work.pk)
     return work
 
 
@@ -460,11 +471,13 @@ def post_draft(work: Work) -> Work:
     _refresh_stats(work)
     work.revised_at = _revision_time(work)
     work.save()
+    _changed(work.pk)
     return work
 
 
 @transaction.atomic
 def delete_work(work: Work) -> None:
+    _changed(work.pk)
     work.delete()
 
 
@@ -495,6 +508,7 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
     if chapter.posted:
         work.revised_at = timezone.now()
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
+    _changed(work.pk)
     return chapter
 
 
@@ -515,6 +529,7 @@ def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = N
     if newly_posted:
         work.revised_at = timezone.now()
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
+    _changed(work.pk)
     return chapter
 
 
@@ -549,6 +564,7 @@ def delete_chapter(chapter: Chapter) -> None:
     _renumber(work, list(others.order_by("position").values_list("pk", flat=True)))
     _refresh_stats(work)
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters"])
+    _changed(work.pk)
 
 
 @transaction.atomic

@@ -108,3 +108,11 @@ _META_KINDS = (
 def meta_kinds() -> tuple[tuple[str, str], ...]:
     """The tag rows of a work's meta block, in AO3's order with its labels."""
     return _META_KINDS
+
+
+@register.filter
+def lookup(mapping: dict | None, key: object) -> object:
+    """`mapping[key]`, or None: `{{ results.snippets|lookup:work.pk }}`."""
+    if not mapping:
+        return None
+    return mapping.get(key)

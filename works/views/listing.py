@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lifestream.pagination import paginate
-
 from .. import queries
 
 HOME_WORKS = 10
@@ -18,5 +16,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_index(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, queries.listing(queries.visible_works(request.user)))
-    return render(request, "works/index.html", {"page": page})
+    from search.views import listing as filtered_listing
+
+    return filtered_listing(request, "works/index.html", {})

@@ -1,0 +1,478 @@
+"""The filter index: tag filters, facet counts and sorting from memory.
+
+Each process keeps, for every tag, a roaring bitmap of the works that carry it, and numpy arrays
+of each work's numbers (words, chapters, dates, language, …) indexed by work id. It is built
+from the database on first use and kept current by replaying the change log (`ChangeLog`)
+before every query, so answers are exact even right after a post.
+
+It never decides visibility on its own: it starts from the set of works the viewer may list
+(posted; not restricted for guests) and the caller fetches the page's works through
+`works.queries.visible_works`, so a stale index could only show fewer works, never more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+from pyroaring import BitMap
+
+from lifestream.models import ChangeLog
+from tags.models import Tag, TagKind
+from works.languages import LANGUAGES
+from works.models import Creatorship, Work
+
+LANGUAGE_INDEX = {code: index for index, (code, _) in enumerate(LANGUAGES)}
+KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# Rows loaded per round trip while building.
+BATCH = 50_000
+
+
+def _ids(bitmap: BitMap) -> np.ndarray:
+    return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
+
+
+@dataclass
+class NumberRange:
+    low: int | None = None
+    high: int | None = None
+
+    def mask(self, values: np.ndarray) -> np.ndarray:
+        keep = np.ones(len(values), dtype=bool)
+        if self.low is not None:
+            keep &= values >= self.low
+        if self.high is not None:
+            keep &= values <= self.high
+        return keep
+
+
+@dataclass
+class Filters:
+    """What a listing asks for, in the index's terms (tag families already expanded)."""
+
+    include: list[set[int]] = field(default_factory=list)  # each set: one family, AND between
+    exclude: set[int] = field(default_factory=set)
+    user_id: int | None = None
+    pseud_id: int | None = None
+    language: str | None = None
+    complete: bool | None = None
+    crossover: bool | None = None
+    single_chapter: bool = False
+    restricted: bool | None = None
+    numbers: dict[str, NumberRange] = field(default_factory=dict)  # column name → range
+    only_ids: np.ndarray | None = None  # e.g. the works a text query matched
+
+
+@dataclass
+class Results:
+    count: int
+    ids: np.ndarray
+    page_ids: list[int]
+    facets: dict[str, list[tuple[int, int]]]  # kind → [(canonical tag id, count)] best first
+
+
+SORT_COLUMNS = {
+    "revised_at": "revised",
+    "created_at": "created",
+    "word_count": "words",
+    "hits": "hits",
+    "kudos_count": "kudos",
+    "comments_count": "comments",
+    "bookmarks_count": "bookmarks",
+    "title_to_sort_on": "title_rank",
+    "authors_to_sort_on": "author_rank",
+}
+NUMBER_COLUMNS = (
+    "words",
+    "chapters",
+    "expected",
+    "revised",
+    "created",
+    "hits",
+    "kudos",
+    "comments",
+    "bookmarks",
+    "title_rank",
+    "author_rank",
+    "fandoms",
+    "relationships",
+    "language",
+)
+
+
+class FilterIndex:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._built_for: str | None = None
+        self._reset()
+
+    # --- building and keeping current ------------------------------------------------------
+
+    def _reset(self) -> None:
+        self.last_change = 0
+        self.last_stamp: dt.datetime | None = None
+        self.capacity = 0
+        self.columns: dict[str, np.ndarray] = {}
+        self.posted = BitMap()
+        self.restricted = BitMap()
+        self.complete = BitMap()
+        self.by_tag: dict[int, BitMap] = defaultdict(BitMap)
+        self.by_user: dict[int, BitMap] = defaultdict(BitMap)
+        self.by_pseud: dict[int, BitMap] = defaultdict(BitMap)
+        self.work_tags: dict[int, tuple[int, ...]] = {}
+        self.work_users: dict[int, tuple[int, ...]] = {}
+        self.work_pseuds: dict[int, tuple[int, ...]] = {}
+        self.tag_canonical = np.zeros(0, dtype=np.int64)
+        self.tag_kind = np.zeros(0, dtype=np.int8)
+        self._csr: tuple[np.ndarray, np.ndarray] | None = None
+        self._csr_stale = BitMap()
+
+    def _grow(self, max_id: int) -> None:
+        if max_id < self.capacity:
+            return
+        capacity = max(1024, int((max_id + 1) * 1.25))
+        for name in NUMBER_COLUMNS:
+            old = self.columns.get(name, np.zeros(0, dtype=np.int64))
+            grown = np.zeros(capacity, dtype=np.int64)
+            grown[: len(old)] = old
+            self.columns[name] = grown
+        self.capacity = capacity
+
+    def _database_key(self) -> str:
+        # One index per database (tests switch databases; a process serves one in production).
+        settings = connection.settings_dict
+        return f"{connection.vendor}:{settings.get('NAME')}"
+
+    def rebuild(self) -> None:
+        with self._lock:
+            self._reset()
+            self._built_for = self._database_key()
+            last = ChangeLog.objects.order_by("-pk").values_list("pk", "created_at").first()
+            self.last_change, self.last_stamp = last if last else (0, None)
+            self._load_tags()
+            last_id = 0
+            while True:
+                ids = list(
+                    Work.objects.filter(pk__gt=last_id)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:BATCH]
+                )
+                if not ids:
+                    break
+                self._load_works(ids)
+                last_id = ids[-1]
+            self._rank_titles()
+            self._csr = None
+
+    def _load_tags(self) -> None:
+        rows = list(Tag.objects.values_list("pk", "kind", "canonical", "merger_id"))
+        size = max((row[0] for row in rows), default=0) + 1
+        canonical = np.full(size, -1, dtype=np.int64)
+        kinds = np.zeros(size, dtype=np.int8)
+        for tag_id, kind, is_canonical, merger_id in rows:
+            kinds[tag_id] = KIND_INDEX.get(kind, 0)
+            if merger_id is not None:
+                canonical[tag_id] = merger_id
+            elif is_canonical:
+                canonical[tag_id] = tag_id
+        self.tag_canonical = canonical
+        self.tag_kind = kinds
+
+    def _forget(self, work_id: int) -> None:
+        for tag_id in self.work_tags.pop(work_id, ()):
+            self.by_tag[tag_id].discard(work_id)
+        for user_id in self.work_users.pop(work_id, ()):
+            self.by_user[user_id].discard(work_id)
+        for pseud_id in self.work_pseuds.pop(work_id, ()):
+            self.by_pseud[pseud_id].discard(work_id)
+        for bitmap in (self.posted, self.restricted, self.complete):
+            bitmap.discard(work_id)
+
+    def _load_works(self, ids: list[int]) -> None:
+        """(Re)load these works from the database; ids with no row are forgotten."""
+        for work_id in ids:
+            self._forget(work_id)
+            self._csr_stale.add(work_id)
+        rows = Work.objects.filter(pk__in=ids).values_list(
+            "pk",
+            "posted",
+            "restricted",
+            "word_count",
+            "chapter_count",
+            "expected_chapters",
+            "language",
+            "revised_at",
+            "created_at",
+        )
+        found = []
+        for pk, posted, restricted, words, chapters, expected, language, revised, created in rows:
+            found.append(pk)
+            self._grow(pk)
+            columns = self.columns
+            columns["words"][pk] = words
+            columns["chapters"][pk] = chapters
+            columns["expected"][pk] = -1 if expected is None else expected
+            columns["language"][pk] = LANGUAGE_INDEX.get(language, -1)
+            columns["revised"][pk] = int((revised - EPOCH).total_seconds())
+            columns["created"][pk] = int((created - EPOCH).total_seconds())
+            if posted:
+                self.posted.add(pk)
+            if restricted:
+                self.restricted.add(pk)
+            if expected is not None and chapters >= expected:
+                self.complete.add(pk)
+        if not found:
+            return
+        tags: dict[int, list[int]] = defaultdict(list)
+        for work_id, tag_id in Work.tags.through.objects.filter(work_id__in=found).values_list(
+            "work_id", "tag_id"
+        ):
+            tags[work_id].append(tag_id)
+            self.by_tag[tag_id].add(work_id)
+        if any(t >= len(self.tag_kind) for ts in tags.values() for t in ts):
+            self._load_tags()  # tags typed since the last load
+        fandom_kind = KIND_INDEX[TagKind.FANDOM]
+        relationship_kind = KIND_INDEX[TagKind.RELATIONSHIP]
+        for work_id in found:
+            work_tags = tuple(tags.get(work_id, ()))
+            self.work_tags[work_id] = work_tags
+            kinds = self.tag_kind[list(work_tags)] if work_tags else np.zeros(0, dtype=np.int8)
+            self.columns["fandoms"][work_id] = int((kinds == fandom_kind).sum())
+            self.columns["relationships"][work_id] = int((kinds == relationship_kind).sum())
+        users: dict[int, set[int]] = defaultdict(set)
+        pseuds: dict[int, set[int]] = defaultdict(set)
+        for work_id, pseud_id, user_id in Creatorship.objects.filter(work_id__in=found).values_list(
+            "work_id", "pseud_id", "pseud__user_id"
+        ):
+            users[work_id].add(user_id)
+            pseuds[work_id].add(pseud_id)
+            self.by_user[user_id].add(work_id)
+            self.by_pseud[pseud_id].add(work_id)
+        for work_id in found:
+            self.work_users[work_id] = tuple(users.get(work_id, ()))
+            self.work_pseuds[work_id] = tuple(pseuds.get(work_id, ()))
+        self._rank_new(found)
+
+    def _rank_titles(self) -> None:
+        """Sort keys for title and author order: each work's rank among all works."""
+        titles = list(Work.objects.values_list("pk", "title"))
+        titles.sort(key=lambda row: (row[1].casefold(), row[0]))
+        rank = self.columns.get("title_rank")
+        if rank is not None:
+            for position, (pk, _) in enumerate(titles):
+                rank[pk] = position * 1024
+        authors = list(Creatorship.objects.filter(position=0).values_list("work_id", "pseud__name"))
+        authors.sort(key=lambda row: (row[1].casefold(), row[0]))
+        author_rank = self.columns.get("author_rank")
+        if author_rank is not None:
+            for position, (pk, _) in enumerate(authors):
+                author_rank[pk] = position * 1024
+        self._sorted_titles = [(title.casefold(), pk) for pk, title in titles]
+        self._sorted_authors = [(name.casefold(), pk) for pk, name in authors]
+
+    def _rank_new(self, ids: list[int]) -> None:
+        """Place changed works between their neighbours' ranks (gaps of 1024 leave room)."""
+        if not hasattr(self, "_sorted_titles"):
+            return
+        import bisect
+
+        for pk, title in Work.objects.filter(pk__in=ids).values_list("pk", "title"):
+            position = bisect.bisect_left(self._sorted_titles, (title.casefold(), pk))
+            self.columns["title_rank"][pk] = position * 1024 - 512
+        for pk, name in Creatorship.objects.filter(work_id__in=ids, position=0).values_list(
+            "work_id", "pseud__name"
+        ):
+            position = bisect.bisect_left(self._sorted_authors, (name.casefold(), pk))
+            self.columns["author_rank"][pk] = position * 1024 - 512
+
+    def ensure_current(self) -> None:
+        """Replay what changed since the last query (one cheap query when nothing did)."""
+        with self._lock:
+            if self._built_for != self._database_key():
+                self.rebuild()
+                return
+            rows = list(
+                ChangeLog.objects.filter(pk__gte=self.last_change)
+                .order_by("pk")
+                .values_list("pk", "kind", "object_id", "created_at")[: BATCH + 1]
+            )
+            # The last change applied must still be there, unchanged: if it is gone, the
+            # database was rolled back or replaced under us, and only a rebuild is exact.
+            applied = (self.last_change, self.last_stamp)
+            if self.last_change and (not rows or (rows[0][0], rows[0][3]) != applied):
+                self.rebuild()
+                return
+            changes = [row[:3] for row in rows if row[0] > self.last_change]
+            if not changes:
+                return
+            if len(changes) >= BATCH:
+                self.rebuild()
+                return
+            self.last_change, self.last_stamp = rows[-1][0], rows[-1][3]
+            if any(kind == ChangeLog.Kind.TAG for _, kind, _ in changes):
+                self._load_tags()
+            work_ids = sorted({obj for _, kind, obj in changes if kind == ChangeLog.Kind.WORK})
+            if work_ids:
+                self._load_works(work_ids)
+            if len(self._csr_stale) > 20_000:
+                self._csr = None
+
+    # --- querying ---------------------------------------------------------------------------
+
+    def listable(self, authenticated: bool) -> BitMap:
+        return self.posted if authenticated else self.posted - self.restricted
+
+    def family_bitmap(self, family: Iterable[int]) -> BitMap:
+        result = BitMap()
+        for tag_id in family:
+            bitmap = self.by_tag.get(tag_id)
+            if bitmap:
+                result |= bitmap
+        return result
+
+    def matching(self, authenticated: bool, filters: Filters) -> np.ndarray:
+        """Ids (ascending) of the listable works that pass every filter."""
+        base = self.listable(authenticated)
+        if filters.user_id is not None:
+            base = base & self.by_user.get(filters.user_id, BitMap())
+        if filters.pseud_id is not None:
+            base = base & self.by_pseud.get(filters.pseud_id, BitMap())
+        for family in filters.include:
+            base = base & self.family_bitmap(family)
+        if filters.exclude:
+            base = base - self.family_bitmap(filters.exclude)
+        if filters.complete is not None:
+            base = base & self.complete if filters.complete else base - self.complete
+        if filters.restricted is not None:
+            base = base & self.restricted if filters.restricted else base - self.restricted
+        ids = _ids(base)
+        if filters.only_ids is not None:
+            ids = np.intersect1d(ids, filters.only_ids, assume_unique=False)
+        if not len(ids):
+            return ids
+        keep = np.ones(len(ids), dtype=bool)
+        columns = self.columns
+        if filters.language is not None:
+            keep &= columns["language"][ids] == LANGUAGE_INDEX.get(filters.language, -2)
+        if filters.crossover is not None:
+            crossover = columns["fandoms"][ids] > 1
+            keep &= crossover if filters.crossover else ~crossover
+        if filters.single_chapter:
+            keep &= columns["chapters"][ids] == 1
+        for name, number_range in filters.numbers.items():
+            keep &= number_range.mask(columns[name][ids])
+        return ids[keep]
+
+    def sort_page(
+        self,
+        ids: np.ndarray,
+        column: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+        scores: dict[int, float] | None = None,
+    ) -> list[int]:
+        """One page of `ids` in the requested order; ties newest id first."""
+        if not len(ids) or offset >= len(ids):
+            return []
+        if scores is not None:
+            keys = np.array([scores.get(int(i), 0.0) for i in ids])
+        else:
+            keys = self.columns[SORT_COLUMNS.get(column, "revised")][ids]
+        primary = -keys if descending else keys
+        order = np.lexsort((-ids, primary))
+        return [int(i) for i in ids[order[offset : offset + limit]]]
+
+    def _facet_csr(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every work's tags as one flat array with offsets, rebuilt when much has changed."""
+        if self._csr is None:
+            size = self.capacity + 1
+            lengths = np.zeros(size, dtype=np.int64)
+            for work_id, tags in self.work_tags.items():
+                lengths[work_id + 1] = len(tags)
+            offsets = np.cumsum(lengths)
+            flat = np.zeros(int(offsets[-1]), dtype=np.int64)
+            for work_id, tags in self.work_tags.items():
+                start = offsets[work_id]
+                flat[start : start + len(tags)] = tags
+            self._csr = (offsets, flat)
+            self._csr_stale = BitMap()
+        return self._csr
+
+    def facets(self, ids: np.ndarray, per_kind: int = 10) -> dict[str, list[tuple[int, int]]]:
+        """For each kind, the canonical tags most common among `ids`, with exact counts (a
+        synonym counts for its canonical tag; a work counts once per tag)."""
+        offsets, flat = self._facet_csr()
+        stale = self._csr_stale
+        if len(stale):
+            mask = np.isin(ids, _ids(stale))
+            fresh, changed = ids[~mask], ids[mask]
+        else:
+            fresh, changed = ids, ids[:0]
+        fresh = fresh[fresh + 1 < len(offsets)]
+        starts = offsets[fresh]
+        lengths = offsets[fresh + 1] - starts
+        total = int(lengths.sum())
+        # Each work's slice of `flat`, gathered in one vectorised step.
+        firsts = np.cumsum(lengths) - lengths
+        positions = np.repeat(starts - firsts, lengths) + np.arange(total, dtype=np.int64)
+        changed_tags = [self.work_tags.get(int(w), ()) for w in changed]
+        tag_ids = np.concatenate(
+            [flat[positions], np.array([t for tags in changed_tags for t in tags], dtype=np.int64)]
+        )
+        owners = np.concatenate(
+            [
+                np.repeat(fresh, lengths),
+                np.repeat(changed, [len(tags) for tags in changed_tags]).astype(np.int64),
+            ]
+        )
+        inside = tag_ids < len(self.tag_canonical)
+        tag_ids, owners = tag_ids[inside], owners[inside]
+        canonical = self.tag_canonical[tag_ids]
+        keep = canonical >= 0
+        width = len(self.tag_canonical)
+        # A work tagged with two synonyms of one tag counts once for it.
+        pairs = np.unique(owners[keep] * width + canonical[keep])
+        counts = np.bincount(pairs % width, minlength=width) if len(pairs) else None
+        result: dict[str, list[tuple[int, int]]] = {}
+        for kind, kind_index in KIND_INDEX.items():
+            if counts is None:
+                result[kind] = []
+                continue
+            of_kind = np.nonzero((self.tag_kind[: len(counts)] == kind_index) & (counts > 0))[0]
+            best = of_kind[np.lexsort((of_kind, -counts[of_kind]))][:per_kind]
+            result[kind] = [(int(t), int(counts[t])) for t in best]
+        return result
+
+    def query(
+        self,
+        authenticated: bool,
+        filters: Filters,
+        *,
+        sort_column: str = "revised_at",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 20,
+        with_facets: bool = True,
+        scores: dict[int, float] | None = None,
+    ) -> Results:
+        with self._lock:
+            self.ensure_current()
+            ids = self.matching(authenticated, filters)
+            page = self.sort_page(ids, sort_column, descending, offset, limit, scores)
+            facets = self.facets(ids) if with_facets else {}
+        return Results(count=len(ids), ids=ids, page_ids=page, facets=facets)
+
+
+_index = FilterIndex()
+
+
+def get_index() -> FilterIndex:
+    """This process's index (built on first use)."""
+    return _index
