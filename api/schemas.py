@@ -282,8 +282,15 @@ class WorkOut(Schema):
         )
 
 
+class FacetOut(Schema):
+    id: int
+    name: str
+    count: int
+
+
 class WorkPage(Schema):
-    """One page of works, newest update first. `next` and `previous` are paths, or null."""
+    """One page of works. `next` and `previous` are paths, or null. `facets` gives, for each
+    tag kind, the canonical tags most common among all the results, with exact counts."""
 
     count: int
     page: int
@@ -291,3 +298,4 @@ class WorkPage(Schema):
     next: str | None
     previous: str | None
     results: list[WorkOut]
+    facets: dict[str, list[FacetOut]]

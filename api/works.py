@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Annotated, Any
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
@@ -14,6 +12,7 @@ from ninja import Path, Query, Router, Status
 from lifestream.errors import FieldError, InvalidInput
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
+from search.work_search import read_request, search
 from works import queries, services
 from works.models import Work
 from works.services import ChapterData, WorkData
@@ -25,6 +24,7 @@ from .schemas import (
     ChapterOut,
     ChapterText,
     ErrorsOut,
+    FacetOut,
     NewChapter,
     NewWork,
     WorkChanges,
@@ -119,19 +119,31 @@ def _page_path(request: HttpRequest, number: int) -> str:
 
 @router.get("/works", response={200: WorkPage, **READ_ERRORS, 422: ErrorsOut}, **READ)
 def list_works(request: HttpRequest, page: PageNumber = 1) -> WorkPage:
-    """Works the viewer may see, newest update first; drafts are never listed."""
+    """Works the viewer may see, newest update first; drafts are never listed.
+
+    Takes the site's search and filter parameters (AO3's names): `work_search[query]`,
+    `work_search[fandom_names]`, `work_search[complete]=T`, `work_search[sort_column]`,
+    `include_work_search[freeform_ids][]=ID`, `exclude_work_search[rating_ids][]=ID`, …"""
     viewer = viewer_of(request)
-    paginator = Paginator(queries.listing(queries.visible_works(viewer)), settings.WORKS_PER_PAGE)
+    search_request = read_request(request.GET)
+    search_request.page = page
     # Past the last page the answer is an empty page with the true count, not an error.
-    works = list(paginator.page(page).object_list) if page <= paginator.num_pages else []
+    results = search(viewer, search_request, clamp_page=False)
+    works = list(results.page.object_list)
+    count = results.page.paginator.count
+    pages = max(1, results.page.paginator.num_pages)
     chapters = queries.chapter_index(viewer, works)
     return WorkPage(
-        count=paginator.count,
+        count=count,
         page=page,
-        pages=paginator.num_pages,
-        next=_page_path(request, page + 1) if page < paginator.num_pages else None,
-        previous=_page_path(request, min(page - 1, paginator.num_pages)) if page > 1 else None,
+        pages=pages,
+        next=_page_path(request, page + 1) if page < pages else None,
+        previous=_page_path(request, min(page - 1, pages)) if page > 1 else None,
         results=[WorkOut.of(work, chapters[work.pk]) for work in works],
+        facets={
+            kind: [FacetOut(id=f.tag.pk, name=f.tag.name, count=f.count) for f in facets]
+            for kind, facets in results.facets.items()
+        },
     )
 
 

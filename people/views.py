@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from lifestream.errors import InvalidInput
 from lifestream.pagination import paginate
+from search.views import listing as filtered_listing
 from works import queries as work_queries
 
 from . import queries, services
@@ -51,23 +52,15 @@ def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
 
 def user_works(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
-    page = paginate(request, work_queries.listing(work_queries.works_by_user(request.user, owner)))
-    return render(
-        request,
-        "people/works.html",
-        {"owner": owner, "page": page, "heading_suffix": f" by {owner.username}"},
-    )
+    context = {"owner": owner, "heading_suffix": f" by {owner.username}"}
+    return filtered_listing(request, "people/works.html", context, user_id=owner.pk)
 
 
 def pseud_works(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     pseud = queries.get_pseud(owner, pseud_name)
-    page = paginate(request, work_queries.listing(work_queries.works_by_pseud(request.user, pseud)))
-    return render(
-        request,
-        "people/works.html",
-        {"owner": owner, "pseud": pseud, "page": page, "heading_suffix": f" by {pseud.byline}"},
-    )
+    context = {"owner": owner, "pseud": pseud, "heading_suffix": f" by {pseud.byline}"}
+    return filtered_listing(request, "people/works.html", context, pseud_id=pseud.pk)
 
 
 def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:

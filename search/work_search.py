@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models.functions import Lower
 from django.http import QueryDict
@@ -40,7 +41,6 @@ from .query import ParsedQuery, parse
 if TYPE_CHECKING:
     from works.visibility import Viewer
 
-PER_PAGE = 20
 MAX_PAGE = 10_000_000
 FILTER_KINDS = (
     TagKind.RATING,
@@ -392,8 +392,9 @@ def search(
     user_id: int | None = None,
     pseud_id: int | None = None,
     tag: Tag | None = None,
-    per_page: int = PER_PAGE,
+    per_page: int | None = None,
     with_facets: bool = True,
+    clamp_page: bool = True,
 ) -> SearchResults:
     """Run a search for `viewer` and return a page of works with facets and snippets."""
     raw_query = " ".join(
@@ -410,7 +411,6 @@ def search(
     filters.user_id, filters.pseud_id = user_id, pseud_id
     if tag is not None:
         filters.include.append(_family(tag))
-    scores: dict[int, float] | None = None
     if parsed is not None and parsed.text is not None:
         filters.only_ids = text.matching_work_ids(parsed.text)
 
@@ -427,30 +427,20 @@ def search(
         else (sort_column not in ASCENDING_BY_DEFAULT)
     )
 
-    index = get_index()
+    per_page = per_page or settings.WORKS_PER_PAGE
     authenticated = bool(viewer.is_authenticated)
-    # A page past the end shows the last page, as the site's other listings do.
-    total = index.query(authenticated, filters, limit=0, with_facets=False).count
-    last_page = max(1, -(-total // per_page))
-    request.page = min(request.page, last_page)
+    # Everything that matches, with facets; the page is cut below.
+    found = get_index().query(authenticated, filters, limit=0, with_facets=with_facets)
+    results_count, facets = found.count, found.facets
+    if clamp_page:
+        # A page past the end shows the last page, as the site's other listings do.
+        request.page = min(request.page, max(1, -(-results_count // per_page)))
     offset = (request.page - 1) * per_page
     if sort_column == "_score" and parsed is not None:
-        first = index.query(authenticated, filters, limit=0, with_facets=with_facets)
-        ranked = text.ranked(parsed.text, first.ids, limit=per_page, offset=offset)
+        ranked = text.ranked(parsed.text, found.ids, limit=per_page, offset=offset)
         page_ids = [work_id for work_id, _ in ranked]
-        results_count, facets = first.count, first.facets
     else:
-        results = index.query(
-            authenticated,
-            filters,
-            sort_column=sort_column,
-            descending=descending,
-            offset=offset,
-            limit=per_page,
-            with_facets=with_facets,
-            scores=scores,
-        )
-        page_ids, results_count, facets = results.page_ids, results.count, results.facets
+        page_ids = get_index().sort_page(found.ids, sort_column, descending, offset, per_page)
 
     # The page's works come from the database through the visibility rules, in index order.
     loaded = {
