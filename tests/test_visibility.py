@@ -328,3 +328,31 @@ def test_tag_feed_shows_only_public_works(world, viewer):
         tag = Tag.objects.get(name=f"{FANDOM} {state.capitalize()}")
         body = _client(world, viewer).get(f"/tags/{tag.pk}/feed.atom").content.decode()
         assert (f"{state.capitalize()} Work" in body) is (state == "public")
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_facet_counts(world, viewer, state):
+    """The filter sidebar counts a work's fandom only when the viewer could list the work."""
+    from tags.models import Tag
+
+    Tag.objects.filter(name__startswith=FANDOM).update(canonical=True)
+    fandom = f"{FANDOM} {state.capitalize()}"
+    page = _client(world, viewer).get("/works").content.decode()
+    assert (f"<span>{fandom} (1)</span>" in page) is LISTED[(state, viewer)]
+    api = Client().get("/api/v1/works", **_api_client(world, viewer)).json()
+    names = {facet["name"] for facet in api["facets"]["fandom"]}
+    assert (fandom in names) is LISTED[(state, viewer)]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_text_search_results(world, viewer, state):
+    """Search finds a work's text only where the viewer could list the work, however fresh or
+    stale the text index is."""
+    from search.text import rebuild
+
+    rebuild()
+    title = f"{state.capitalize()} Work"
+    page = _client(world, viewer).get("/works/search?work_search[query]=reactor").content.decode()
+    assert (title in page) is LISTED[(state, viewer)]

@@ -35,10 +35,12 @@
         var item = document.createElement("li");
         var button = document.createElement("button");
         button.type = "button";
-        button.textContent = tag.name;
+        // A synonym shows the canonical tag it stands for, and choosing it uses that tag.
+        var chosen = tag.synonym_of || tag.name;
+        button.textContent = tag.synonym_of ? tag.name + " → " + tag.synonym_of : tag.name;
         button.addEventListener("mousedown", function (event) {
           event.preventDefault();
-          input.value = replaceLast(input.value, tag.name);
+          input.value = replaceLast(input.value, chosen);
           close();
           input.focus();
         });
