@@ -132,6 +132,7 @@ class FilterIndex:
         self.tag_kind = np.zeros(0, dtype=np.int8)
         self._csr: tuple[np.ndarray, np.ndarray] | None = None
         self._csr_stale = BitMap()
+        self._facet_cache: dict[tuple, tuple[int, dict[str, list[tuple[int, int]]]]] = {}
 
     def _grow(self, max_id: int) -> None:
         if max_id < self.capacity:
@@ -435,20 +436,43 @@ class FilterIndex:
         inside = tag_ids < len(self.tag_canonical)
         tag_ids, owners = tag_ids[inside], owners[inside]
         canonical = self.tag_canonical[tag_ids]
-        keep = canonical >= 0
         width = len(self.tag_canonical)
-        # A work tagged with two synonyms of one tag counts once for it.
-        pairs = np.unique(owners[keep] * width + canonical[keep])
-        counts = np.bincount(pairs % width, minlength=width) if len(pairs) else None
+        direct = canonical == tag_ids  # the canonical tag itself
+        synonym = (canonical >= 0) & ~direct
+        counts = np.bincount(canonical[direct], minlength=width)
+        if synonym.any():
+            # A work counts once per canonical tag, however many of its synonyms it carries:
+            # keep each (work, canonical) synonym pair once, and only where the work doesn't
+            # carry the canonical tag itself. Synonym pairs are few, so this stays cheap.
+            keys = np.unique(owners[synonym] * width + canonical[synonym])
+            targets = np.unique(canonical[synonym])
+            near = direct & np.isin(canonical, targets)
+            direct_keys = owners[near] * width + canonical[near]
+            keys = keys[~np.isin(keys, direct_keys)]
+            counts += np.bincount(keys % width, minlength=width)
         result: dict[str, list[tuple[int, int]]] = {}
         for kind, kind_index in KIND_INDEX.items():
-            if counts is None:
-                result[kind] = []
-                continue
             of_kind = np.nonzero((self.tag_kind[: len(counts)] == kind_index) & (counts > 0))[0]
             best = of_kind[np.lexsort((of_kind, -counts[of_kind]))][:per_kind]
             result[kind] = [(int(t), int(counts[t])) for t in best]
         return result
+
+    def _cache_key(self, authenticated: bool, filters: Filters) -> tuple | None:
+        if filters.only_ids is not None:
+            return None
+        return (
+            authenticated,
+            tuple(sorted(tuple(sorted(family)) for family in filters.include)),
+            tuple(sorted(filters.exclude)),
+            filters.user_id,
+            filters.pseud_id,
+            filters.language,
+            filters.complete,
+            filters.crossover,
+            filters.single_chapter,
+            filters.restricted,
+            tuple(sorted((k, r.low, r.high) for k, r in filters.numbers.items())),
+        )
 
     def query(
         self,
@@ -466,7 +490,20 @@ class FilterIndex:
             self.ensure_current()
             ids = self.matching(authenticated, filters)
             page = self.sort_page(ids, sort_column, descending, offset, limit, scores)
-            facets = self.facets(ids) if with_facets else {}
+            facets: dict[str, list[tuple[int, int]]] = {}
+            if with_facets:
+                # Facets of a listing only change with the archive: keep the recent ones
+                # until the next change (the unfiltered listings are asked for most).
+                key = self._cache_key(authenticated, filters)
+                cached = self._facet_cache.get(key) if key is not None else None
+                if cached is not None and cached[0] == self.last_change:
+                    facets = cached[1]
+                else:
+                    facets = self.facets(ids)
+                    if key is not None:
+                        if len(self._facet_cache) > 256:
+                            self._facet_cache.clear()
+                        self._facet_cache[key] = (self.last_change, facets)
         return Results(count=len(ids), ids=ids, page_ids=page, facets=facets)
 
 

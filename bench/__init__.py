@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic archive they run against (see `generator.py`)."""
