@@ -28,6 +28,17 @@ from works.languages import LANGUAGES
 from works.models import Creatorship, Work
 
 LANGUAGE_INDEX = {code: index for index, (code, _) in enumerate(LANGUAGES)}
+WORK_FIELDS = (
+    "pk",
+    "posted",
+    "restricted",
+    "word_count",
+    "chapter_count",
+    "expected_chapters",
+    "language",
+    "revised_at",
+    "created_at",
+)
 KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Rows loaded per round trip while building.
@@ -125,13 +136,15 @@ class FilterIndex:
         self.by_tag: dict[int, BitMap] = defaultdict(BitMap)
         self.by_user: dict[int, BitMap] = defaultdict(BitMap)
         self.by_pseud: dict[int, BitMap] = defaultdict(BitMap)
-        self.work_tags: dict[int, tuple[int, ...]] = {}
-        self.work_users: dict[int, tuple[int, ...]] = {}
-        self.work_pseuds: dict[int, tuple[int, ...]] = {}
+        # Each work's tags, users and pseuds as built (flat arrays with offsets by work id) …
+        empty = (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.base_tags, self.base_users, self.base_pseuds = empty, empty, empty
+        # … and for works changed since: their rows here, the built rows marked stale.
+        self.overlay: dict[int, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
+        self.stale = BitMap()
         self.tag_canonical = np.zeros(0, dtype=np.int64)
         self.tag_kind = np.zeros(0, dtype=np.int8)
-        self._csr: tuple[np.ndarray, np.ndarray] | None = None
-        self._csr_stale = BitMap()
+        self._canonical_rows: tuple[np.ndarray, np.ndarray] | None = None
         self._facet_cache: dict[tuple, tuple[int, dict[str, list[tuple[int, int]]]]] = {}
 
     def _grow(self, max_id: int) -> None:
@@ -151,25 +164,90 @@ class FilterIndex:
         return f"{connection.vendor}:{settings.get('NAME')}"
 
     def rebuild(self) -> None:
+        """Load everything from the database, in batches, with vectorised bookkeeping."""
         with self._lock:
             self._reset()
             self._built_for = self._database_key()
             last = ChangeLog.objects.order_by("-pk").values_list("pk", "created_at").first()
             self.last_change, self.last_stamp = last if last else (0, None)
             self._load_tags()
-            last_id = 0
-            while True:
-                ids = list(
-                    Work.objects.filter(pk__gt=last_id)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)[:BATCH]
-                )
-                if not ids:
-                    break
-                self._load_works(ids)
-                last_id = ids[-1]
+            max_id = Work.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            self._grow(max_id)
+            pairs: list[np.ndarray] = []
+            credits: list[np.ndarray] = []
+            for start in range(0, max_id + 1, BATCH):
+                window = {"pk__gte": start, "pk__lt": start + BATCH}
+                self._store_columns(list(Work.objects.filter(**window).values_list(*WORK_FIELDS)))
+                links = Work.tags.through.objects.filter(
+                    work_id__gte=start, work_id__lt=start + BATCH
+                ).values_list("work_id", "tag_id")
+                pairs.append(np.array(list(links), dtype=np.int64).reshape(-1, 2))
+                rows = Creatorship.objects.filter(
+                    work_id__gte=start, work_id__lt=start + BATCH
+                ).values_list("work_id", "pseud__user_id", "pseud_id")
+                credits.append(np.array(list(rows), dtype=np.int64).reshape(-1, 3))
+            tag_pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
+            credit_rows = np.concatenate(credits) if credits else np.zeros((0, 3), dtype=np.int64)
+            size = max_id + 1
+            self.base_tags = self._group(tag_pairs[:, 0], tag_pairs[:, 1], size, self.by_tag)
+            self.base_users = self._group(credit_rows[:, 0], credit_rows[:, 1], size, self.by_user)
+            self.base_pseuds = self._group(
+                credit_rows[:, 0], credit_rows[:, 2], size, self.by_pseud
+            )
+            self._count_kinds_from_base()
             self._rank_titles()
-            self._csr = None
+
+    @staticmethod
+    def _group(
+        owners: np.ndarray, values: np.ndarray, size: int, bitmaps: dict[int, BitMap]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of (work, value) → per-work offsets into a flat array, and per-value bitmaps."""
+        order = np.lexsort((values, owners))
+        owners, values = owners[order], values[order]
+        offsets = np.zeros(size + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum(np.bincount(owners, minlength=size)[:size])
+        by_value = np.argsort(values, kind="stable")
+        grouped_values, grouped_owners = values[by_value], owners[by_value]
+        cuts = np.flatnonzero(np.diff(grouped_values)) + 1
+        for chunk_owners, chunk_values in zip(
+            np.split(grouped_owners, cuts), np.split(grouped_values, cuts), strict=True
+        ):
+            if len(chunk_values):
+                bitmaps[int(chunk_values[0])] = BitMap(chunk_owners.astype(np.uint32))
+        return offsets, values
+
+    def _store_columns(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        pk, posted, restricted, words, chapters, expected, language, revised, created = zip(
+            *rows, strict=True
+        )
+        ids = np.array(pk, dtype=np.int64)
+        self._grow(int(ids.max()))
+        columns = self.columns
+        chapters_array = np.array(chapters, dtype=np.int64)
+        expected_array = np.array([-1 if e is None else e for e in expected], dtype=np.int64)
+        columns["words"][ids] = np.array(words, dtype=np.int64)
+        columns["chapters"][ids] = chapters_array
+        columns["expected"][ids] = expected_array
+        columns["language"][ids] = [LANGUAGE_INDEX.get(code, -1) for code in language]
+        columns["revised"][ids] = [int(moment.timestamp()) for moment in revised]
+        columns["created"][ids] = [int(moment.timestamp()) for moment in created]
+        as_bitmap = ids.astype(np.uint32)
+        self.posted |= BitMap(as_bitmap[np.array(posted, dtype=bool)])
+        self.restricted |= BitMap(as_bitmap[np.array(restricted, dtype=bool)])
+        done = (expected_array >= 0) & (chapters_array >= expected_array)
+        self.complete |= BitMap(as_bitmap[done])
+
+    def _count_kinds_from_base(self) -> None:
+        offsets, flat = self.base_tags
+        owners = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+        known = flat < len(self.tag_kind)
+        owners, flat = owners[known], flat[known]
+        kinds = self.tag_kind[flat] if len(flat) else np.zeros(0, dtype=np.int8)
+        for column, kind in (("fandoms", TagKind.FANDOM), ("relationships", TagKind.RELATIONSHIP)):
+            counted = np.bincount(owners[kinds == KIND_INDEX[kind]], minlength=len(offsets) - 1)
+            self.columns[column][: len(counted)] = counted
 
     def _load_tags(self) -> None:
         rows = list(Tag.objects.values_list("pk", "kind", "canonical", "merger_id"))
@@ -184,50 +262,47 @@ class FilterIndex:
                 canonical[tag_id] = tag_id
         self.tag_canonical = canonical
         self.tag_kind = kinds
+        self._canonical_rows = None
+
+    @staticmethod
+    def _row(grouped: tuple[np.ndarray, np.ndarray], work_id: int) -> tuple[int, ...]:
+        offsets, flat = grouped
+        if work_id + 1 >= len(offsets):
+            return ()
+        return tuple(int(v) for v in flat[offsets[work_id] : offsets[work_id + 1]])
+
+    def _links(self, work_id: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """The work's tags, users and pseuds as the index has them."""
+        if work_id in self.overlay:
+            return self.overlay[work_id]
+        if work_id in self.stale:
+            return (), (), ()
+        return (
+            self._row(self.base_tags, work_id),
+            self._row(self.base_users, work_id),
+            self._row(self.base_pseuds, work_id),
+        )
 
     def _forget(self, work_id: int) -> None:
-        for tag_id in self.work_tags.pop(work_id, ()):
+        tags, users, pseuds = self._links(work_id)
+        for tag_id in tags:
             self.by_tag[tag_id].discard(work_id)
-        for user_id in self.work_users.pop(work_id, ()):
+        for user_id in users:
             self.by_user[user_id].discard(work_id)
-        for pseud_id in self.work_pseuds.pop(work_id, ()):
+        for pseud_id in pseuds:
             self.by_pseud[pseud_id].discard(work_id)
         for bitmap in (self.posted, self.restricted, self.complete):
             bitmap.discard(work_id)
+        self.overlay.pop(work_id, None)
+        self.stale.add(work_id)
 
     def _load_works(self, ids: list[int]) -> None:
-        """(Re)load these works from the database; ids with no row are forgotten."""
+        """Reload changed works from the database; ids with no row are forgotten."""
         for work_id in ids:
             self._forget(work_id)
-            self._csr_stale.add(work_id)
-        rows = Work.objects.filter(pk__in=ids).values_list(
-            "pk",
-            "posted",
-            "restricted",
-            "word_count",
-            "chapter_count",
-            "expected_chapters",
-            "language",
-            "revised_at",
-            "created_at",
-        )
-        found = []
-        for pk, posted, restricted, words, chapters, expected, language, revised, created in rows:
-            found.append(pk)
-            self._grow(pk)
-            columns = self.columns
-            columns["words"][pk] = words
-            columns["chapters"][pk] = chapters
-            columns["expected"][pk] = -1 if expected is None else expected
-            columns["language"][pk] = LANGUAGE_INDEX.get(language, -1)
-            columns["revised"][pk] = int((revised - EPOCH).total_seconds())
-            columns["created"][pk] = int((created - EPOCH).total_seconds())
-            if posted:
-                self.posted.add(pk)
-            if restricted:
-                self.restricted.add(pk)
-            if expected is not None and chapters >= expected:
-                self.complete.add(pk)
+        rows = list(Work.objects.filter(pk__in=ids).values_list(*WORK_FIELDS))
+        found = [row[0] for row in rows]
+        self._store_columns(rows)
         if not found:
             return
         tags: dict[int, list[int]] = defaultdict(list)
@@ -238,14 +313,6 @@ class FilterIndex:
             self.by_tag[tag_id].add(work_id)
         if any(t >= len(self.tag_kind) for ts in tags.values() for t in ts):
             self._load_tags()  # tags typed since the last load
-        fandom_kind = KIND_INDEX[TagKind.FANDOM]
-        relationship_kind = KIND_INDEX[TagKind.RELATIONSHIP]
-        for work_id in found:
-            work_tags = tuple(tags.get(work_id, ()))
-            self.work_tags[work_id] = work_tags
-            kinds = self.tag_kind[list(work_tags)] if work_tags else np.zeros(0, dtype=np.int8)
-            self.columns["fandoms"][work_id] = int((kinds == fandom_kind).sum())
-            self.columns["relationships"][work_id] = int((kinds == relationship_kind).sum())
         users: dict[int, set[int]] = defaultdict(set)
         pseuds: dict[int, set[int]] = defaultdict(set)
         for work_id, pseud_id, user_id in Creatorship.objects.filter(work_id__in=found).values_list(
@@ -255,9 +322,18 @@ class FilterIndex:
             pseuds[work_id].add(pseud_id)
             self.by_user[user_id].add(work_id)
             self.by_pseud[pseud_id].add(work_id)
+        fandom_kind = KIND_INDEX[TagKind.FANDOM]
+        relationship_kind = KIND_INDEX[TagKind.RELATIONSHIP]
         for work_id in found:
-            self.work_users[work_id] = tuple(users.get(work_id, ()))
-            self.work_pseuds[work_id] = tuple(pseuds.get(work_id, ()))
+            work_tags = tuple(tags.get(work_id, ()))
+            self.overlay[work_id] = (
+                work_tags,
+                tuple(users.get(work_id, ())),
+                tuple(pseuds.get(work_id, ())),
+            )
+            kinds = self.tag_kind[list(work_tags)] if work_tags else np.zeros(0, dtype=np.int8)
+            self.columns["fandoms"][work_id] = int((kinds == fandom_kind).sum())
+            self.columns["relationships"][work_id] = int((kinds == relationship_kind).sum())
         self._rank_new(found)
 
     def _rank_titles(self) -> None:
@@ -321,8 +397,8 @@ class FilterIndex:
             work_ids = sorted({obj for _, kind, obj in changes if kind == ChangeLog.Kind.WORK})
             if work_ids:
                 self._load_works(work_ids)
-            if len(self._csr_stale) > 20_000:
-                self._csr = None
+            if len(self.overlay) > 50_000:
+                self.rebuild()  # fold the changes into the flat arrays again
 
     # --- querying ---------------------------------------------------------------------------
 
@@ -390,69 +466,50 @@ class FilterIndex:
         order = np.lexsort((-ids, primary))
         return [int(i) for i in ids[order[offset : offset + limit]]]
 
-    def _facet_csr(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every work's tags as one flat array with offsets, rebuilt when much has changed."""
-        if self._csr is None:
-            size = self.capacity + 1
-            lengths = np.zeros(size, dtype=np.int64)
-            for work_id, tags in self.work_tags.items():
-                lengths[work_id + 1] = len(tags)
-            offsets = np.cumsum(lengths)
-            flat = np.zeros(int(offsets[-1]), dtype=np.int64)
-            for work_id, tags in self.work_tags.items():
-                start = offsets[work_id]
-                flat[start : start + len(tags)] = tags
-            self._csr = (offsets, flat)
-            self._csr_stale = BitMap()
-        return self._csr
+    def _canonical_base(self) -> tuple[np.ndarray, np.ndarray]:
+        """The built rows mapped to canonical tags, each at most once per work (a work with a
+        tag and its synonym counts once). Remade after wrangling changes the mapping."""
+        if self._canonical_rows is None:
+            offsets, flat = self.base_tags
+            owners = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+            inside = flat < len(self.tag_canonical)
+            owners, flat = owners[inside], flat[inside]
+            canonical = self.tag_canonical[flat]
+            keep = canonical >= 0
+            width = len(self.tag_canonical)
+            keys = np.unique(owners[keep] * width + canonical[keep])
+            owners, values = keys // width, keys % width
+            size = len(offsets) - 1
+            grouped = np.zeros(size + 1, dtype=np.int64)
+            grouped[1:] = np.cumsum(np.bincount(owners, minlength=size)[:size])
+            self._canonical_rows = (grouped, values)
+        return self._canonical_rows
 
     def facets(self, ids: np.ndarray, per_kind: int = 10) -> dict[str, list[tuple[int, int]]]:
         """For each kind, the canonical tags most common among `ids`, with exact counts (a
         synonym counts for its canonical tag; a work counts once per tag)."""
-        offsets, flat = self._facet_csr()
-        stale = self._csr_stale
-        if len(stale):
-            mask = np.isin(ids, _ids(stale))
-            fresh, changed = ids[~mask], ids[mask]
+        offsets, flat = self._canonical_base()
+        width = len(self.tag_canonical)
+        if len(self.stale):
+            changed_mask = np.isin(ids, _ids(self.stale))
+            fresh, changed = ids[~changed_mask], ids[changed_mask]
         else:
             fresh, changed = ids, ids[:0]
         fresh = fresh[fresh + 1 < len(offsets)]
         starts = offsets[fresh]
         lengths = offsets[fresh + 1] - starts
         total = int(lengths.sum())
-        # Each work's slice of `flat`, gathered in one vectorised step.
+        # Each work's slice of the flat array, gathered in one vectorised step.
         firsts = np.cumsum(lengths) - lengths
         positions = np.repeat(starts - firsts, lengths) + np.arange(total, dtype=np.int64)
-        changed_tags = [self.work_tags.get(int(w), ()) for w in changed]
-        tag_ids = np.concatenate(
-            [flat[positions], np.array([t for tags in changed_tags for t in tags], dtype=np.int64)]
-        )
-        owners = np.concatenate(
-            [
-                np.repeat(fresh, lengths),
-                np.repeat(changed, [len(tags) for tags in changed_tags]).astype(np.int64),
-            ]
-        )
-        inside = tag_ids < len(self.tag_canonical)
-        tag_ids, owners = tag_ids[inside], owners[inside]
-        canonical = self.tag_canonical[tag_ids]
-        width = len(self.tag_canonical)
-        direct = canonical == tag_ids  # the canonical tag itself
-        synonym = (canonical >= 0) & ~direct
-        counts = np.bincount(canonical[direct], minlength=width)
-        if synonym.any():
-            # A work counts once per canonical tag, however many of its synonyms it carries:
-            # keep each (work, canonical) synonym pair once, and only where the work doesn't
-            # carry the canonical tag itself. Synonym pairs are few, so this stays cheap.
-            keys = np.unique(owners[synonym] * width + canonical[synonym])
-            targets = np.unique(canonical[synonym])
-            near = direct & np.isin(canonical, targets)
-            direct_keys = owners[near] * width + canonical[near]
-            keys = keys[~np.isin(keys, direct_keys)]
-            counts += np.bincount(keys % width, minlength=width)
+        counts = np.bincount(flat[positions], minlength=width)
+        for work_id in changed:
+            tags = [t for t in self.overlay.get(int(work_id), ((), (), ()))[0] if t < width]
+            for tag_id in {int(self.tag_canonical[t]) for t in tags} - {-1}:
+                counts[tag_id] += 1
         result: dict[str, list[tuple[int, int]]] = {}
         for kind, kind_index in KIND_INDEX.items():
-            of_kind = np.nonzero((self.tag_kind[: len(counts)] == kind_index) & (counts > 0))[0]
+            of_kind = np.nonzero((self.tag_kind[:width] == kind_index) & (counts[:width] > 0))[0]
             best = of_kind[np.lexsort((of_kind, -counts[of_kind]))][:per_kind]
             result[kind] = [(int(t), int(counts[t])) for t in best]
         return result
