@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= $(or $(LIFESTREAM_BIND),127.0.0.1:8000)
 
-.PHONY: run test lint format install install-dev migrate sample clean
+.PHONY: run test lint format install install-dev migrate sample clean bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# A fresh synthetic archive of BENCH_WORKS works in var/bench, then the benchmarks.
+BENCH_WORKS ?= 1000000
+bench: install-dev
+	rm -rf var/bench
+	LIFESTREAM_DATA_DIR=var/bench $(PY) manage.py migrate --noinput --verbosity 0
+	LIFESTREAM_DATA_DIR=var/bench $(PY) manage.py generate_archive --works $(BENCH_WORKS)
+	LIFESTREAM_DATA_DIR=var/bench $(PY) -m bench.filters --runs 200 --orm-runs 10
 
 clean:
 	rm -rf $(VENV) var/static

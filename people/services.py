@@ -63,9 +63,15 @@ def update_pseud(pseud: Pseud, name: str, description: str) -> Pseud:
     if pseud.is_default and name != pseud.name:
         errors.add("name", "default_pseud", "Your default pseud keeps your user name.")
     errors.raise_if_any()
+    renamed = pseud.name != name
     pseud.name = name
     pseud.description = description
     pseud.save(update_fields=["name", "description"])
+    if renamed:
+        # Works are found by their creators' names too.
+        from search.indexing import schedule_reindex_works
+
+        schedule_reindex_works(pseud.works.values_list("pk", flat=True))
     return pseud
 
 

@@ -455,15 +455,25 @@ class FilterIndex:
         limit: int,
         scores: dict[int, float] | None = None,
     ) -> list[int]:
-        """One page of `ids` in the requested order; ties newest id first."""
+        """One page of `ids` in the requested order; ties newest id first. Only the first
+        `offset + limit` places are ordered (a partition, then a small sort), so page 4,000
+        costs about what page 1 does."""
         if not len(ids) or offset >= len(ids):
             return []
         if scores is not None:
             keys = np.array([scores.get(int(i), 0.0) for i in ids])
+            order = np.lexsort((-ids, -keys if descending else keys))
+            return [int(i) for i in ids[order[offset : offset + limit]]]
+        values = self.columns[SORT_COLUMNS.get(column, "revised")][ids]
+        # One int64 key per work: the sort value, then the id (newest first) to break ties.
+        span = int(self.capacity) + 1
+        composite = (-values if descending else values) * span + (span - 1 - ids)
+        wanted = offset + limit
+        if wanted < len(composite):
+            head = np.argpartition(composite, wanted - 1)[:wanted]
+            order = head[np.argsort(composite[head], kind="stable")]
         else:
-            keys = self.columns[SORT_COLUMNS.get(column, "revised")][ids]
-        primary = -keys if descending else keys
-        order = np.lexsort((-ids, primary))
+            order = np.argsort(composite, kind="stable")
         return [int(i) for i in ids[order[offset : offset + limit]]]
 
     def _canonical_base(self) -> tuple[np.ndarray, np.ndarray]:

@@ -110,9 +110,11 @@ def rebuild(*, batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | N
             progress(done)
     indexed = backend.indexed_ids()
     kept = np.concatenate(seen) if seen else np.empty(0, dtype=np.int64)
+    # Indexed but not seen: deleted or unposted since, or posted after the scan passed them
+    # (their own reindex may already have run). index_works decides each from the database.
     gone = np.setdiff1d(indexed, kept)
     if len(gone):
-        remove_works(gone.tolist())
+        index_works(gone.tolist())
     backend.optimize()
     return done
 

@@ -40,10 +40,14 @@ _DIACRITICS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20
 
 
 def _mark_ranges() -> str:
-    """A character class body for every combining mark (Unicode category M*), which Python's
-    `\\w` leaves out although they belong inside words (Devanagari vowel signs, for example)."""
+    """A character class body for the combining marks (Unicode category M*) of the Basic
+    Multilingual Plane, which Python's `\\w` leaves out although they belong inside words
+    (Devanagari vowel signs, for example). Astral-plane marks (Brahmi, musical notation) are left
+    out on purpose: a class with characters past U+FFFF makes `re` test ranges one by one,
+    several times slower on every text; those marks separate tokens instead, the same way on
+    both backends."""
     ranges: list[tuple[int, int]] = []
-    for code in [*range(0x30000), *range(0xE0100, 0xE01F0)]:
+    for code in range(0x10000):
         if unicodedata.category(chr(code))[0] == "M":
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)
@@ -56,12 +60,13 @@ def _mark_ranges() -> str:
 
 
 _MARKS = _mark_ranges()
-# Letters and digits (`\w` without the underscore) and marks. Private-use characters are not
-# token characters here, which keeps U+E000 free as the boundary marker below.
-_WORD_RE = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
+# Letters, digits and marks; `\w` also has the underscore, which `tokens` turns into a space
+# first (one class is much faster than an alternation). Private-use characters are not token
+# characters, which keeps U+E000 free as the boundary marker below.
+_WORD_RE = re.compile(f"[\\w{_MARKS}]+")
 # Runs of token characters in the original text, CJK characters one by one: for mapping tokens
 # back to the text a snippet shows.
-_RAW_RE = re.compile(f"[{_CJK}]|(?:(?![{_CJK}])(?:[^\\W_]|[{_MARKS}]))+")
+_RAW_RE = re.compile(f"[{_CJK}]|(?:(?![{_CJK}])[^\\W_]|[{_MARKS}])+")
 
 # Put between fields, tags and chapter parts so that no phrase matches across them. FTS5 indexes
 # it as a token (its tokenizer counts private-use characters as token characters); no query can
@@ -80,7 +85,7 @@ def tokens(text: str) -> list[str]:
     """The tokens of `text`, in order."""
     if not text:
         return []
-    found = _WORD_RE.findall(_CJK_RE.sub(r" \g<0> ", fold(text)))
+    found = _WORD_RE.findall(_CJK_RE.sub(r" \g<0> ", fold(text).replace("_", " ")))
     if found and max(map(len, found)) > MAX_TOKEN_CHARS:
         found = [token for token in found if len(token) <= MAX_TOKEN_CHARS]
     return found

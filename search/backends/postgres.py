@@ -40,7 +40,7 @@ _MAX_POSITIONS = 256
 _MAX_VECTOR_BYTES = 900_000
 FIELD_CODES = {"title": "_t:", "summary": "_s:", "notes": "_n:", "creators": "_c:", "tags": "_g:"}
 # Positions kept in `words` per lexeme and weight class, standing for term frequency.
-_CLASS_CAPS = (("A", 4), ("B", 4), ("C", 4), ("D", 8))
+_CLASS_CAPS = (4, 4, 4, 8)  # A, B, C, D
 _RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
 _PASSAGE_EXISTS = (
     "EXISTS (SELECT 1 FROM search_pg_passage p WHERE p.work_id = w.work_id"
@@ -51,14 +51,21 @@ _PASSAGE_EXISTS = (
 # --- building vectors -------------------------------------------------------------------------
 
 
-def _literal(positions: dict[str, list[str]]) -> str:
+def _literal(positions: dict[str, list[int]]) -> str:
     # Lexemes are letters, digits and marks (and our "_x:" field prefixes): no quote or
     # backslash to escape.
-    return " ".join(f"'{lexeme}':{','.join(found)}" for lexeme, found in positions.items())
+    return " ".join(
+        f"'{lexeme}':{','.join(map(str, found[:_MAX_POSITIONS]))}"
+        for lexeme, found in positions.items()
+    )
+
+
+def body_tokens(document: WorkDocument) -> list[list[str]]:
+    return [tokens(part) for part in document.body]
 
 
 def meta_vector(document: WorkDocument) -> str:
-    positions: dict[str, list[str]] = defaultdict(list)
+    positions: dict[str, list[int]] = defaultdict(list)
     position = 1
     fields = (
         ("title", [document.title]),
@@ -73,45 +80,54 @@ def meta_vector(document: WorkDocument) -> str:
             for token in tokens(entry):
                 if position > _MAX_POSITION:
                     break
-                for lexeme in (token, code + token):
-                    found = positions[lexeme]
-                    if len(found) < _MAX_POSITIONS:
-                        found.append(str(position))
+                positions[token].append(position)
+                positions[code + token].append(position)
                 position += 1
             position += 1  # a gap: no phrase across two entries
     return _literal(positions)
 
 
-def words_vector(document: WorkDocument) -> str:
-    classes = (
+# "1,2,…,n": the positions of a lexeme found n times in the chapters only (weight D, unlabelled).
+_BODY_POSITIONS = [",".join(str(n) for n in range(1, count + 1)) for count in range(257)]
+
+
+def words_vector(document: WorkDocument, body: list[list[str]] | None = None) -> str:
+    body = body_tokens(document) if body is None else body
+    labelled = (
         Counter(tokens(document.title)),
         Counter(token for entry in document.creators + document.tags for token in tokens(entry)),
         Counter(token for entry in [document.summary, *document.notes] for token in tokens(entry)),
-        Counter(token for part in document.body for token in tokens(part)),
     )
-    lexemes = set().union(*classes)
+    in_body: Counter[str] = Counter()
+    for part in body:
+        in_body.update(part)
+    in_meta = set().union(*labelled)
 
-    def build(caps: Sequence[tuple[str, int]]) -> str:
-        positions: dict[str, list[str]] = {}
-        for lexeme in lexemes:
+    def build(caps: Sequence[int]) -> str:
+        entries = [
+            f"'{lexeme}':{_BODY_POSITIONS[min(count, caps[3])]}"
+            for lexeme, count in in_body.items()
+            if lexeme not in in_meta
+        ]
+        for lexeme in in_meta:
             found: list[str] = []
-            for counts, (label, cap) in zip(classes, caps, strict=True):
-                count = min(counts.get(lexeme, 0), cap)
+            for counts, label, cap in zip((*labelled, in_body), "ABCD", caps, strict=True):
                 suffix = "" if label == "D" else label
-                found.extend(f"{len(found) + n + 1}{suffix}" for n in range(count))
-            positions[lexeme] = found
-        return _literal(positions)
+                for _ in range(min(counts.get(lexeme, 0), cap)):
+                    found.append(f"{len(found) + 1}{suffix}")
+            entries.append(f"'{lexeme}':{','.join(found)}")
+        return " ".join(entries)
 
     vector = build(_CLASS_CAPS)
-    if len(vector.encode()) > _MAX_VECTOR_BYTES:
-        vector = build(tuple((label, 1) for label, _ in _CLASS_CAPS))
-    if len(vector.encode()) > _MAX_VECTOR_BYTES:
+    if len(vector) > _MAX_VECTOR_BYTES // 4 and len(vector.encode()) > _MAX_VECTOR_BYTES:
+        vector = build((1, 1, 1, 1))
+    if len(vector) > _MAX_VECTOR_BYTES // 4 and len(vector.encode()) > _MAX_VECTOR_BYTES:
         # Millions of distinct words: keep the most frequent that fit. Only such a work's rarest
         # words go unfound on PostgreSQL; logged so the case is seen.
         logger.warning(
-            "search: work %s has too many distinct words for one tsvector", document.work_id
+            "search: work %s has too many distinct words for a tsvector", document.work_id
         )
-        total = classes[0] + classes[1] + classes[2] + classes[3]
+        total = in_body + labelled[0] + labelled[1] + labelled[2]
         kept, size = [], 0
         for lexeme, _ in total.most_common():
             size += len(lexeme.encode()) + 8
@@ -122,29 +138,22 @@ def words_vector(document: WorkDocument) -> str:
     return vector
 
 
-def _stream(document: WorkDocument) -> list[str | None]:
-    """The chapters' tokens, None between parts."""
+def passage_vectors(document: WorkDocument, body: list[list[str]] | None = None) -> list[str]:
+    """The chapters' tokens in overlapping passages, with a position gap between chapter parts."""
+    body = body_tokens(document) if body is None else body
     stream: list[str | None] = []
-    for part in document.body:
-        found = tokens(part)
+    for found in body:
         if found:
             if stream:
                 stream.append(None)
             stream.extend(found)
-    return stream
-
-
-def passage_vectors(document: WorkDocument) -> list[str]:
-    stream = _stream(document)
     vectors: list[str] = []
     start = 0
     while start < len(stream):
-        positions: dict[str, list[str]] = defaultdict(list)
+        positions: dict[str, list[int]] = defaultdict(list)
         for offset, token in enumerate(stream[start : start + PASSAGE_TOKENS], start=1):
             if token is not None:
-                found = positions[token]
-                if len(found) < _MAX_POSITIONS:
-                    found.append(str(offset))
+                positions[token].append(offset)
         if positions:
             vectors.append(_literal(positions))
         if start + PASSAGE_TOKENS >= len(stream):
@@ -246,15 +255,20 @@ class PostgresBackend(TextBackend):
             if not documents:
                 return
             raw = cursor.cursor  # psycopg's own cursor, for COPY
+            rows, passages = [], []
+            for document in documents:
+                body = body_tokens(document)
+                rows.append((document.work_id, meta_vector(document), words_vector(document, body)))
+                passages += [
+                    (document.work_id, seq, vector)
+                    for seq, vector in enumerate(passage_vectors(document, body))
+                ]
             with raw.copy("COPY search_pg_work (work_id, meta, words) FROM STDIN") as copy:
-                for document in documents:
-                    copy.write_row(
-                        (document.work_id, meta_vector(document), words_vector(document))
-                    )
+                for row in rows:
+                    copy.write_row(row)
             with raw.copy("COPY search_pg_passage (work_id, seq, body) FROM STDIN") as copy:
-                for document in documents:
-                    for seq, vector in enumerate(passage_vectors(document)):
-                        copy.write_row((document.work_id, seq, vector))
+                for passage in passages:
+                    copy.write_row(passage)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
@@ -263,6 +277,10 @@ class PostgresBackend(TextBackend):
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
+            # Merge the GIN pending lists a bulk load leaves (entries there are rechecked
+            # against the table on every query), then refresh the planner's statistics.
+            for index in ("search_pg_work_meta", "search_pg_work_words", "search_pg_passage_body"):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute("ANALYZE search_pg_work")
             cursor.execute("ANALYZE search_pg_passage")
 
