@@ -13,6 +13,7 @@ It never decides visibility on its own: it starts from the set of works the view
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -196,6 +197,10 @@ class FilterIndex:
             )
             self._count_kinds_from_base()
             self._rank_titles()
+            # What was just built lives as long as the process: keep the garbage collector
+            # from walking it again and again (its full passes were the slowest requests).
+            gc.collect()
+            gc.freeze()
 
     @staticmethod
     def _group(
