@@ -337,3 +337,38 @@ def test_adult_notice_asks_once_per_visit(site: Site) -> None:
     expect(page.get_by_text("This work could have adult content")).to_have_count(0)
     page.goto(f"/works/{first.pk}")
     expect(page.locator("#chapters .userstuff")).to_contain_text("First text.")
+
+
+# --- E: filtering a listing and searching inside stories ----------------------------------------
+
+
+def test_filter_sidebar_and_search(site: Site) -> None:
+    from playwright.sync_api import expect
+
+    from tags.models import Tag
+    from tags.services import WrangleData, wrangle_tag
+
+    author = make_user("cloud_author")
+    make_work(author, title="Reactor Nights", fandoms=["Final Fantasy VII"], body="<p>Mako.</p>")
+    make_work(
+        author, title="Keyblade Days", fandoms=["Kingdom Hearts"], body="<p>A paopu fruit.</p>"
+    )
+    for name in ("Final Fantasy VII", "Kingdom Hearts"):
+        wrangle_tag(Tag.objects.get(name=name), WrangleData(canonical=True))
+
+    page = site.new_page()
+    page.goto("/works")
+    expect(page.locator("h2.heading").first).to_have_text("2 Works")
+    fandoms = page.locator("#include_fandom_tags")
+    expect(fandoms).to_contain_text("Kingdom Hearts (1)")
+    fandoms.get_by_text("Kingdom Hearts (1)").click()
+    page.get_by_role("button", name="Sort and Filter").click()
+    expect(page.locator("h2.heading").first).to_have_text("1 Work")
+    expect(page.locator("ol.work.index")).to_contain_text("Keyblade Days")
+    expect(page.locator("ol.work.index")).not_to_contain_text("Reactor Nights")
+
+    page.goto("/works/search")
+    page.locator("#work_search_query").fill("paopu")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("h3.heading").first).to_have_text("1 Found")
+    expect(page.locator("blockquote.snippet mark")).to_have_text("paopu")
