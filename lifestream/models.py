@@ -5,7 +5,10 @@ Rows are only ever inserted, never updated, so posting never contends on a share
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 
 
 class ChangeLog(models.Model):
@@ -21,9 +24,21 @@ class ChangeLog(models.Model):
         return f"{self.kind} {self.object_id}"
 
 
+# Indexes replay the log from the last change they applied; a week back is far more than any
+# running process needs (one that slept longer simply rebuilds).
+KEEP = dt.timedelta(days=7)
+PRUNE_EVERY = 1000
+
+
+def _log(kind: str, object_id: int) -> None:
+    entry = ChangeLog.objects.create(kind=kind, object_id=object_id)
+    if entry.pk % PRUNE_EVERY == 0:
+        ChangeLog.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+
+
 def log_work_change(work_id: int) -> None:
-    ChangeLog.objects.create(kind=ChangeLog.Kind.WORK, object_id=work_id)
+    _log(ChangeLog.Kind.WORK, work_id)
 
 
 def log_tag_change(tag_id: int) -> None:
-    ChangeLog.objects.create(kind=ChangeLog.Kind.TAG, object_id=tag_id)
+    _log(ChangeLog.Kind.TAG, tag_id)

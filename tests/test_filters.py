@@ -297,3 +297,18 @@ def test_api_facets_and_filters(client, shelf):
     assert fandoms == {"Kingdom Hearts": 2, "FFVII": 1}
     query = client.get("/api/v1/works?work_search[complete]=T").json()
     assert [w["title"] for w in query["results"]] == ["Midgar"]
+
+
+def test_old_change_log_rows_are_pruned(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lifestream.models import PRUNE_EVERY, ChangeLog, log_work_change
+
+    old = ChangeLog.objects.create(kind="work", object_id=1)
+    ChangeLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=30))
+    for _ in range(PRUNE_EVERY + 1):
+        log_work_change(2)
+    assert not ChangeLog.objects.filter(pk=old.pk).exists()
+    assert ChangeLog.objects.count() >= PRUNE_EVERY - 1
