@@ -118,7 +118,39 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
         else:
             summary.drafts += 1
         summary.chapters += len(sample.chapters)
+    wrangle_sample_tags()
     return summary
+
+
+def wrangle_sample_tags() -> None:
+    """Do what an archive's wranglers would have done, so the sample's filters have canonical
+    tags to offer: fandoms canonical; characters and relationships canonical under the fandom
+    they are written in; additional tags used more than once canonical. The rest stay in the
+    unwrangled bins for a new wrangler to try."""
+    from collections import Counter
+
+    from tags.models import Tag, TagKind
+    from tags.services import WrangleData, wrangle_tag
+
+    posted = Work.objects.filter(posted=True)
+    for fandom in Tag.objects.filter(kind=TagKind.FANDOM, works__in=posted).distinct():
+        wrangle_tag(fandom, WrangleData(canonical=True))
+    for kind in (TagKind.CHARACTER, TagKind.RELATIONSHIP):
+        for tag in Tag.objects.filter(kind=kind, works__in=posted).distinct():
+            fandoms = Counter(
+                Tag.objects.filter(kind=TagKind.FANDOM, works__tags=tag).values_list(
+                    "name", flat=True
+                )
+            )
+            parents = [fandoms.most_common(1)[0][0]] if fandoms else []
+            wrangle_tag(tag, WrangleData(canonical=True, parents=parents))
+    uses = Counter(
+        Work.tags.through.objects.filter(work__posted=True, tag__kind=TagKind.FREEFORM).values_list(
+            "tag_id", flat=True
+        )
+    )
+    for tag in Tag.objects.filter(pk__in=[tag_id for tag_id, n in uses.items() if n > 1]):
+        wrangle_tag(tag, WrangleData(canonical=True))
 
 
 class Command(BaseCommand):
