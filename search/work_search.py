@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from works.visibility import Viewer
 
 MAX_PAGE = 10_000_000
+# Below this many matches ranking is cheap enough whatever the words.
+COMMON_MATCHES = 5_000
 FILTER_KINDS = (
     TagKind.RATING,
     TagKind.WARNING,
@@ -216,6 +218,7 @@ class SearchResults:
     request: SearchRequest
     sort_column: str
     descending: bool
+    unranked: bool = False  # relevance asked for, but the words are too common to rank by
 
 
 class _ResultList:
@@ -436,9 +439,18 @@ def search(
         # A page past the end shows the last page, as the site's other listings do.
         request.page = min(request.page, max(1, -(-results_count // per_page)))
     offset = (request.page - 1) * per_page
+    unranked = False
     if sort_column == "_score" and parsed is not None:
-        ranked = text.ranked(parsed.text, found.ids, limit=per_page, offset=offset)
-        page_ids = [work_id for work_id, _ in ranked]
+        # Words found in most of the archive carry no relevance signal (their weight in BM25
+        # is nil), and ranking every match would be the slowest thing the archive does: such
+        # results are listed newest first instead, and the page says so.
+        listable = len(get_index().listable(authenticated))
+        if results_count >= COMMON_MATCHES and results_count * 2 >= listable:
+            unranked = True
+            page_ids = get_index().sort_page(found.ids, "revised_at", True, offset, per_page)
+        else:
+            ranked = text.ranked(parsed.text, found.ids, limit=per_page, offset=offset)
+            page_ids = [work_id for work_id, _ in ranked]
     else:
         page_ids = get_index().sort_page(found.ids, sort_column, descending, offset, per_page)
 
@@ -464,6 +476,7 @@ def search(
         request=request,
         sort_column=sort_column,
         descending=descending,
+        unranked=unranked,
     )
 
 

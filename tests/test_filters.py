@@ -312,3 +312,16 @@ def test_old_change_log_rows_are_pruned(db):
         log_work_change(2)
     assert not ChangeLog.objects.filter(pk=old.pk).exists()
     assert ChangeLog.objects.count() >= PRUNE_EVERY - 1
+
+
+def test_words_in_most_works_list_newest_first(client, author, monkeypatch):
+    from search import work_search
+    from search.text import index_works
+
+    monkeypatch.setattr(work_search, "COMMON_MATCHES", 2)
+    older = make_work(author, title="Older", body="<p>the the the</p>")
+    newer = make_work(author, title="Newer", body="<p>the</p>")
+    index_works([older.pk, newer.pk])
+    page = client.get("/works/search?work_search[query]=the").content.decode()
+    assert "listed newest first" in page
+    assert page.index("Newer") < page.index("Older")
