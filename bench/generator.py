@@ -48,6 +48,7 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from lifestream.models import log_work_change
 from people.models import Pseud, User
 from tags.models import Tag, TagKind, TagParent
 from works.languages import LANGUAGE_NAMES
@@ -1503,4 +1504,10 @@ def generate_archive(
         progress=progress,
         analyze=analyze,
     )
-    return generator.run()
+    summary = generator.run()
+    # One change-log row marks the bulk load, so in-memory indexes built before it (or built
+    # on it and then rolled back) know to rebuild rather than replay.
+    newest = Work.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if newest is not None:
+        log_work_change(newest)
+    return summary

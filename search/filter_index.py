@@ -127,6 +127,7 @@ class FilterIndex:
     # --- building and keeping current ------------------------------------------------------
 
     def _reset(self) -> None:
+        self.built_max_id = 0
         self.last_change = 0
         self.last_stamp: dt.datetime | None = None
         self.capacity = 0
@@ -173,6 +174,7 @@ class FilterIndex:
             self.last_change, self.last_stamp = last if last else (0, None)
             self._load_tags()
             max_id = Work.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            self.built_max_id = max_id
             self._grow(max_id)
             pairs: list[np.ndarray] = []
             credits: list[np.ndarray] = []
@@ -391,6 +393,13 @@ class FilterIndex:
                 self.rebuild()
                 return
             changes = [row[:3] for row in rows if row[0] > self.last_change]
+            if not self.last_change and not changes:
+                # Built before any change was logged (a fresh or bulk-loaded archive): the
+                # newest work id is the only sign that rows came or went without the log.
+                newest = Work.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                if newest != self.built_max_id:
+                    self.rebuild()
+                return
             if not changes:
                 return
             if len(changes) >= BATCH:
