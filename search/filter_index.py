@@ -46,6 +46,10 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 BATCH = 50_000
 
 
+def _sorted_unique(values: np.ndarray) -> bool:
+    return bool(len(values) < 2 or (np.diff(values) > 0).all())
+
+
 def _ids(bitmap: BitMap) -> np.ndarray:
     return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
 
@@ -444,7 +448,13 @@ class FilterIndex:
             base = base & self.restricted if filters.restricted else base - self.restricted
         ids = _ids(base)
         if filters.only_ids is not None:
-            ids = np.intersect1d(ids, filters.only_ids, assume_unique=False)
+            ids = np.intersect1d(
+                ids,
+                np.unique(filters.only_ids)
+                if not _sorted_unique(filters.only_ids)
+                else filters.only_ids,
+                assume_unique=True,
+            )
         if not len(ids):
             return ids
         keep = np.ones(len(ids), dtype=bool)

@@ -111,6 +111,25 @@ def _excerpt(text: str, terms: list[Term]) -> str | None:
     return "".join(pieces).strip()
 
 
+# Long chapters are read in overlapping pieces: the excerpt comes from the first piece where the
+# query could match, so a 100,000-word chapter costs about what a short one does.
+_PIECE_CHARS = 4000
+_PIECE_OVERLAP = 400
+
+
+def _excerpt_from_chapter(text: str, terms: list[Term]) -> str | None:
+    if len(text) <= _PIECE_CHARS:
+        return _excerpt(text, terms)
+    for start in range(0, len(text), _PIECE_CHARS - _PIECE_OVERLAP):
+        piece = text[start : start + _PIECE_CHARS]
+        if not _quick_score(fold(piece), terms):
+            continue
+        excerpt = _excerpt(piece, terms)
+        if excerpt is not None:
+            return "…" + excerpt if start and not excerpt.startswith("…") else excerpt
+    return None
+
+
 def _escape(text: str) -> str:
     return html.escape(_SPACE.sub(" ", text))
 
@@ -143,7 +162,7 @@ def snippets(node: Node | None, work_ids: Iterable[int]) -> dict[int, Snippet]:
     for work_id, candidates in by_work.items():
         candidates.sort(reverse=True)
         for _, negative_position, chapter_id, text in candidates[:3]:
-            excerpt = _excerpt(text, terms)
+            excerpt = _excerpt_from_chapter(text, terms)
             if excerpt is not None:
                 # Escaped piece by piece above; the only markup is our own <mark>.
                 result[work_id] = Snippet(chapter_id, -negative_position, mark_safe(excerpt))
