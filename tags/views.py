@@ -79,15 +79,19 @@ class TagFeed(Feed):
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, tag_id: int) -> Tag:
+    def get_object(
+        self, request: HttpRequest, tag_id: int | None = None, tag_name: str | None = None
+    ) -> Tag:
         from django.contrib.auth.models import AnonymousUser
 
         self.viewer = AnonymousUser()
-        tag = (
-            work_queries.findable_tags(self.viewer, Tag.objects.filter(pk=tag_id))
-            .select_related("merger")
-            .first()
+        # AO3 addresses feeds by tag id; Lifestream also by name (`/tags/NAME/feed.atom`).
+        chosen = (
+            Tag.objects.filter(pk=tag_id)
+            if tag_id is not None
+            else Tag.objects.filter(name__iexact=tag_from_param(tag_name or ""))
         )
+        tag = work_queries.findable_tags(self.viewer, chosen).select_related("merger").first()
         if tag is None:
             raise Http404("No such tag.")
         return queries.canonical_of(tag)

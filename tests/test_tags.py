@@ -310,3 +310,11 @@ def test_api_wrangling(client, wrangler, stranger, family):
         "code": "kind_mismatch",
         "message": response.json()["errors"][0]["message"],
     }
+
+
+def test_feed_by_name(client, family):
+    by_name = client.get("/tags/Coffee Shop AU/feed.atom")
+    by_id = client.get(f"/tags/{tag('Coffee Shop AU').pk}/feed.atom")
+    assert by_name.status_code == by_id.status_code == 200
+    assert by_name.content.count(b"<entry>") == by_id.content.count(b"<entry>") == 3
+    assert client.get("/tags/Nothing At All/feed.atom").status_code == 404

@@ -326,8 +326,9 @@ def test_tag_feed_shows_only_public_works(world, viewer):
     Tag.objects.filter(name__startswith=FANDOM).update(canonical=True)
     for state in STATES:
         tag = Tag.objects.get(name=f"{FANDOM} {state.capitalize()}")
-        body = _client(world, viewer).get(f"/tags/{tag.pk}/feed.atom").content.decode()
-        assert (f"{state.capitalize()} Work" in body) is (state == "public")
+        for url in (f"/tags/{tag.pk}/feed.atom", f"/tags/{tag.name}/feed.atom"):
+            body = _client(world, viewer).get(url).content.decode()
+            assert (f"{state.capitalize()} Work" in body) is (state == "public")
 
 
 @pytest.mark.parametrize("state", STATES)
