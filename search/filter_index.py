@@ -124,7 +124,7 @@ NUMBER_COLUMNS = (
 
 class FilterIndex:
     def __init__(self) -> None:
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._built_for: str | None = None
         self._reset()
 
@@ -171,7 +171,7 @@ class FilterIndex:
 
     def rebuild(self) -> None:
         """Load everything from the database, in batches, with vectorised bookkeeping."""
-        with self._lock:
+        with self.lock:
             self._reset()
             self._built_for = self._database_key()
             last = ChangeLog.objects.order_by("-pk").values_list("pk", "created_at").first()
@@ -381,7 +381,7 @@ class FilterIndex:
 
     def ensure_current(self) -> None:
         """Replay what changed since the last query (one cheap query when nothing did)."""
-        with self._lock:
+        with self.lock:
             if self._built_for != self._database_key():
                 self.rebuild()
                 return
@@ -421,7 +421,8 @@ class FilterIndex:
     # --- querying ---------------------------------------------------------------------------
 
     def listable(self, authenticated: bool) -> BitMap:
-        return self.posted if authenticated else self.posted - self.restricted
+        with self.lock:  # other threads' requests replay changes into these bitmaps
+            return self.posted.copy() if authenticated else self.posted - self.restricted
 
     def family_bitmap(self, family: Iterable[int]) -> BitMap:
         result = BitMap()
@@ -484,6 +485,18 @@ class FilterIndex:
         costs about what page 1 does."""
         if not len(ids) or offset >= len(ids):
             return []
+        with self.lock:
+            return self._sort_page(ids, column, descending, offset, limit, scores)
+
+    def _sort_page(
+        self,
+        ids: np.ndarray,
+        column: str,
+        descending: bool,
+        offset: int,
+        limit: int,
+        scores: dict[int, float] | None,
+    ) -> list[int]:
         if scores is not None:
             keys = np.array([scores.get(int(i), 0.0) for i in ids])
             order = np.lexsort((-ids, -keys if descending else keys))
@@ -577,7 +590,7 @@ class FilterIndex:
         with_facets: bool = True,
         scores: dict[int, float] | None = None,
     ) -> Results:
-        with self._lock:
+        with self.lock:
             self.ensure_current()
             ids = self.matching(authenticated, filters)
             page = self.sort_page(ids, sort_column, descending, offset, limit, scores)
