@@ -1,9 +1,11 @@
-"""Listings of works: the home page, all works and a tag's works."""
+"""Listings of works: the home page and all works (a tag's works live with the tag pages)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from search.views import listing as filtered_listing
 
 from .. import queries
 
@@ -16,6 +18,5 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_index(request: HttpRequest) -> HttpResponse:
-    from search.views import listing as filtered_listing
-
+    """All works, with the filter sidebar."""
     return filtered_listing(request, "works/index.html", {})
