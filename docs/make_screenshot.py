@@ -3,7 +3,7 @@
 Start an archive with the sample content first (`make run` serves it on http://127.0.0.1:8000),
 then run:
 
-    .venv/bin/python docs/make_screenshot.py [BASE_URL] [--work ID] [--mobile /tmp/mobile.png]
+    .venv/bin/python docs/make_screenshot.py [BASE_URL] [--work ID] [--mobile mobile.png]
 
 The script needs Playwright (requirements-dev.txt) and a Chromium: $LIFESTREAM_CHROMIUM, else
 `chromium` or `chromium-browser` on the PATH. It never downloads a browser.
