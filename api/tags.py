@@ -120,7 +120,7 @@ def get_tag(request: HttpRequest, name: str) -> TagOut:
 def patch_tag(request: HttpRequest, name: str, payload: TagChanges) -> TagOut:
     """Wrangle a tag: canonical, synonym of, parents, unwrangleable, rename. Wranglers only."""
     user = user_of(request)
-    if not (user.is_tag_wrangler or user.is_superuser):
+    if not user.can_wrangle:
         raise PermissionDenied("Only tag wranglers can change tags.")
     tag = _findable(user, name)
     changes = payload.model_dump(exclude_unset=True)

@@ -81,6 +81,11 @@ class User(AbstractUser):
         return reverse("people:user", args=[self.username])
 
     @property
+    def can_wrangle(self) -> bool:
+        """Tag wranglers, and the archive's superusers, may wrangle tags."""
+        return self.is_tag_wrangler or self.is_superuser
+
+    @property
     def default_pseud(self) -> Pseud:
         return self.pseuds.get(is_default=True)
 

@@ -59,6 +59,12 @@ class NumberRange:
     low: int | None = None
     high: int | None = None
 
+    def narrowed(self, low: int | None, high: int | None) -> NumberRange:
+        """The part of this range that also lies within `low`..`high` (None: unbounded)."""
+        lows = [x for x in (self.low, low) if x is not None]
+        highs = [x for x in (self.high, high) if x is not None]
+        return NumberRange(max(lows) if lows else None, min(highs) if highs else None)
+
     def mask(self, values: np.ndarray) -> np.ndarray:
         keep = np.ones(len(values), dtype=bool)
         if self.low is not None:

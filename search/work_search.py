@@ -246,10 +246,6 @@ def _tags_by_names(names: list[str], kind: str | None = None) -> list[Tag]:
     return list(tags.select_related("merger"))
 
 
-def _family(tag: Tag) -> set[int]:
-    return family_ids(tag)
-
-
 def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | None) -> Filters:
     """The index's filters from the request and the query box's operators."""
     filters = Filters()
@@ -262,20 +258,20 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
             if name.casefold() not in known:
                 unknown.append(name)
         for tag in found:
-            filters.include.append(_family(tag))
+            filters.include.append(family_ids(tag))
         if len(found) < len(names):
             filters.include.append(set())  # a tag that doesn't exist matches nothing
 
     include_ids = [i for ids in request.include.values() for i in ids]
     include_ids += request.get("rating_ids", []) + request.get("archive_warning_ids", [])
     include_ids += request.get("category_ids", [])
-    for tag in Tag.objects.filter(pk__in=include_ids).select_related("merger"):
-        filters.include.append(_family(tag))
-    if len({*include_ids}) > Tag.objects.filter(pk__in=include_ids).count():
-        filters.include.append(set())
+    included = list(Tag.objects.filter(pk__in=include_ids).select_related("merger"))
+    filters.include += [family_ids(tag) for tag in included]
+    if len({*include_ids}) > len(included):
+        filters.include.append(set())  # an id that names no tag matches nothing
     exclude_ids = [i for ids in request.exclude.values() for i in ids]
     for tag in Tag.objects.filter(pk__in=exclude_ids).select_related("merger"):
-        filters.exclude |= _family(tag)
+        filters.exclude |= family_ids(tag)
 
     for param, kind in NAME_PARAMS.items():
         names = split_tag_names(request.get(param))
@@ -286,7 +282,7 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
         include_names(other, None)
     excluded = split_tag_names(request.get("excluded_tag_names"))
     for tag in _tags_by_names(excluded):
-        filters.exclude |= _family(tag)
+        filters.exclude |= family_ids(tag)
 
     filters.complete = _bool(request.get("complete"))
     filters.crossover = _bool(request.get("crossover"))
@@ -306,14 +302,7 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
     words_from, words_to = _number(request.get("words_from")), _number(request.get("words_to"))
     if words_from is not None or words_to is not None:
         current = filters.numbers.get("words", NumberRange())
-        filters.numbers["words"] = NumberRange(
-            max(x for x in (current.low, words_from) if x is not None)
-            if (current.low is not None or words_from is not None)
-            else None,
-            min(x for x in (current.high, words_to) if x is not None)
-            if (current.high is not None or words_to is not None)
-            else None,
-        )
+        filters.numbers["words"] = current.narrowed(words_from, words_to)
     date_from, date_to = _date(request.get("date_from")), _date(request.get("date_to"))
     if date_from or date_to:
         filters.numbers["revised"] = NumberRange(
@@ -383,7 +372,7 @@ def _apply_query_filter(filters: Filters, item: Any, include_names: Any) -> None
         )
         if item.exclude:
             for tag in _tags_by_names([item.value], kind):
-                filters.exclude |= _family(tag)
+                filters.exclude |= family_ids(tag)
         else:
             include_names([item.value], kind)
 
@@ -413,7 +402,7 @@ def search(
     filters = build_filters(viewer, request, parsed)
     filters.user_id, filters.pseud_id = user_id, pseud_id
     if tag is not None:
-        filters.include.append(_family(tag))
+        filters.include.append(family_ids(tag))
     if parsed is not None and parsed.text is not None:
         filters.only_ids = text.matching_work_ids(parsed.text)
 

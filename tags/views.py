@@ -28,7 +28,8 @@ FEED_ITEMS = 20
 
 
 def is_wrangler(user: object) -> bool:
-    return bool(getattr(user, "is_tag_wrangler", False) or getattr(user, "is_superuser", False))
+    # Guests are AnonymousUser, which has no can_wrangle.
+    return bool(getattr(user, "can_wrangle", False))
 
 
 def _findable_tag(request: HttpRequest, param: str) -> Tag:
