@@ -357,3 +357,16 @@ def test_text_search_results(world, viewer, state):
     title = f"{state.capitalize()} Work"
     page = _client(world, viewer).get("/works/search?work_search[query]=reactor").content.decode()
     assert (title in page) is LISTED[(state, viewer)]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_api_tags_stay_private(world, viewer, state):
+    """The API's tag lookup and tag search know a tag only where the site's pages do."""
+    tag = f"{FANDOM} {state.capitalize()}"
+    headers = _api_client(world, viewer)
+    detail = Client().get(f"/api/v1/tags/{tag}", **headers)
+    assert detail.status_code == (200 if LISTED[(state, viewer)] else 404)
+    found = Client().get("/api/v1/tags", {"q": tag}, **headers).json()
+    names = {result["name"] for result in found["results"]}
+    assert (tag in names) is LISTED[(state, viewer)]
