@@ -21,12 +21,15 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 sample: migrate
 	$(PY) manage.py create_sample_content
 
 run: sample
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	# The task worker (notification emails) runs beside the web server and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn lifestream.wsgi --bind $(BIND) --workers 2 --threads 4 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 

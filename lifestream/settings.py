@@ -5,12 +5,16 @@
 | LIFESTREAM_DATA_DIR | ./var (database, media, mail, generated secret key) |
 | LIFESTREAM_BIND | 127.0.0.1:8000 (read by `make run`, and added to ALLOWED_HOSTS) |
 | DATABASE_URL | SQLite in the data dir |
-| REDIS_URL | unset: local-memory cache |
+| REDIS_URL | unset: the cache is a table in the database |
 | LIFESTREAM_SECRET_KEY (or LIFESTREAM_SECRET_KEY_FILE) | generated once into the data dir |
 | LIFESTREAM_DEBUG | off |
 | LIFESTREAM_ALLOWED_HOSTS | localhost, 127.0.0.1, [::1] and the bind host |
 | LIFESTREAM_EMAIL_URL | mail written as files to <data dir>/mail |
 | LIFESTREAM_HTTPS | off; on behind a TLS proxy: secure cookies, HSTS, redirect to https |
+| LIFESTREAM_SITE_URL | http://<bind> (https with LIFESTREAM_HTTPS); the address used in emails |
+| LIFESTREAM_TASKS | database (run by `manage.py db_worker`); `immediate` runs tasks in-process |
+| LIFESTREAM_RATE_<ACTION> | count/seconds per action: see RATE_LIMITS below |
+| LIFESTREAM_NEW_ACCOUNT_DAYS | 7 (accounts younger than this get the "new" rate limits) |
 """
 
 from __future__ import annotations
@@ -90,10 +94,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves its bundled API docs assets from our own static files
+    "django_tasks",
+    "django_tasks_db",
     "lifestream",
     "people",
     "tags",
     "works",
+    "feedback",
     "search",
     "api",
 ]
@@ -167,7 +174,42 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every worker process (hit de-duplication, rate limits) with no extra service.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lifestream_cache",
+        }
+    }
+
+# --- Background tasks -----------------------------------------------------------------------
+# "database": queued in the database and run by `manage.py db_worker` (`make run` starts one);
+# "immediate": run at once in the process that queued them (tests, or a site without a worker).
+TASKS_BACKEND = env_str("LIFESTREAM_TASKS", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(TASKS_BACKEND, "django_tasks_db.DatabaseBackend")
+    }
+}
+
+# --- Rate limits ----------------------------------------------------------------------------
+# "COUNT/SECONDS" per action and kind of actor; LIFESTREAM_RATE_<NAME> overrides one ("0/1"
+# turns an action off for that actor, an empty value removes the limit).
+# "new" accounts are those younger than NEW_ACCOUNT_DAYS.
+NEW_ACCOUNT_DAYS = env_int("LIFESTREAM_NEW_ACCOUNT_DAYS", 7)
+RATE_LIMITS = {
+    name: env_str(f"LIFESTREAM_RATE_{name.upper()}", default)
+    for name, default in {
+        "comment_guest": "5/600",
+        "comment_new": "20/600",
+        "comment_user": "60/600",
+        "kudos_guest": "20/600",
+        "kudos_new": "60/600",
+    }.items()
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
@@ -219,6 +261,8 @@ def email_settings(url: str, data_dir: Path) -> dict[str, object]:
 
 
 globals().update(email_settings(env_str("LIFESTREAM_EMAIL_URL"), DATA_DIR))
+# Where the archive is reached from outside, for links in emails and feeds.
+SITE_URL = env_str("LIFESTREAM_SITE_URL", f"{'https' if HTTPS else 'http'}://{BIND}").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("LIFESTREAM_FROM_EMAIL", "Lifestream <noreply@localhost>")
 
 # --- Static and media -----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import ApiToken, Pseud, User
+from .models import ApiToken, Block, Mute, Pseud, User
 
 
 @admin.register(User)
@@ -29,3 +29,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "hint", "created_at", "last_used_at")
     readonly_fields = ("key_hash", "hint", "created_at", "last_used_at")
     raw_id_fields = ("user",)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("id", "blocker", "blocked", "created_at")
+    raw_id_fields = ("blocker", "blocked")
+
+
+@admin.register(Mute)
+class MuteAdmin(admin.ModelAdmin):
+    list_display = ("id", "muter", "muted", "created_at")
+    raw_id_fields = ("muter", "muted")

@@ -66,6 +66,28 @@ class User(AbstractUser):
         default=False,
         help_text="Skip the notice before works rated Mature or Explicit.",
     )
+    # Reading history and what reaches the inbox and the mailbox (feedback/).
+    history_enabled = models.BooleanField(
+        "keep my reading history",
+        default=True,
+        help_text="Remember the works I read, when, and how often. Only I can see it.",
+    )
+    email_subscriptions = models.BooleanField("email me about my subscriptions", default=True)
+    email_comments = models.BooleanField("email me comments on my works", default=True)
+    email_kudos = models.BooleanField("email me kudos on my works (once a day)", default=True)
+    digest_interval = models.CharField(
+        "send my notification emails",
+        max_length=10,
+        choices=[
+            ("hourly", "at most once an hour"),
+            ("daily", "once a day"),
+            ("weekly", "once a week"),
+        ],
+        default="hourly",
+    )
+    # Set while a digest email is scheduled, so a burst of events schedules one email.
+    digest_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[LifestreamUserManager] = LifestreamUserManager()
 
@@ -145,3 +167,47 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+BLOCKS_MAX = 2000
+MUTES_MAX = 2000
+
+
+class Block(models.Model):
+    """`blocker` no longer hears from `blocked`: no comments, replies, kudos or gifts from them."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocked_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="no_self_block"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class Mute(models.Model):
+    """`muter` no longer sees `muted`'s works, bookmarks, series or comments anywhere."""
+
+    muter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mutes")
+    muted = models.ForeignKey(User, on_delete=models.CASCADE, related_name="muted_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="one_mute_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(muter=models.F("muted")), name="no_self_mute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muter_id} mutes {self.muted_id}"

@@ -89,6 +89,7 @@ class Filters:
     restricted: bool | None = None
     numbers: dict[str, NumberRange] = field(default_factory=dict)  # column name → range
     only_ids: np.ndarray | None = None  # e.g. the works a text query matched
+    muted_user_ids: frozenset[int] = frozenset()  # the viewer's mutes: their works are left out
 
 
 @dataclass
@@ -445,6 +446,8 @@ class FilterIndex:
             base = base & self.by_user.get(filters.user_id, BitMap())
         if filters.pseud_id is not None:
             base = base & self.by_pseud.get(filters.pseud_id, BitMap())
+        for muted in filters.muted_user_ids:
+            base = base - self.by_user.get(muted, BitMap())
         for family in filters.include:
             base = base & self.family_bitmap(family)
         if filters.exclude:
@@ -582,6 +585,7 @@ class FilterIndex:
             filters.single_chapter,
             filters.restricted,
             tuple(sorted((k, r.low, r.high) for k, r in filters.numbers.items())),
+            tuple(sorted(filters.muted_user_ids)),
         )
 
     def query(

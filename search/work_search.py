@@ -33,6 +33,7 @@ from tags.queries import family_ids
 from tags.services import split_tag_names
 from works import queries as work_queries
 from works.models import Work
+from works.visibility import muted_user_ids
 
 from . import text
 from .filter_index import EPOCH, Filters, NumberRange, get_index
@@ -248,7 +249,7 @@ def _tags_by_names(names: list[str], kind: str | None = None) -> list[Tag]:
 
 def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | None) -> Filters:
     """The index's filters from the request and the query box's operators."""
-    filters = Filters()
+    filters = Filters(muted_user_ids=muted_user_ids(viewer))
     unknown: list[str] = []
 
     def include_names(names: list[str], kind: str | None) -> None:

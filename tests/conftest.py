@@ -41,3 +41,9 @@ def _fixed_tags(request):
 
         request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
         ensure_fixed_tags()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(settings):
+    # Tasks run where they are queued; tests of the queued path switch to the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

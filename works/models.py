@@ -24,6 +24,12 @@ EXPECTED_CHAPTERS_MAX = 10_000
 CHAPTERS_PER_WORK_MAX = 1_000
 
 
+class CommentPermission(models.TextChoices):
+    EVERYONE = "everyone", "Registered users and guests can comment"
+    REGISTERED = "registered", "Only registered users can comment"
+    NO_ONE = "no_one", "No one can comment"
+
+
 class Work(models.Model):
     title = models.CharField(max_length=TITLE_MAX)
     summary = models.TextField(blank=True)
@@ -41,6 +47,17 @@ class Work(models.Model):
     chapter_count = models.PositiveIntegerField(default=0)
     published_on = models.DateField(default=timezone.localdate)
     backdated = models.BooleanField(default=False)
+    comment_permission = models.CharField(
+        "who can comment",
+        max_length=10,
+        choices=CommentPermission.choices,
+        default=CommentPermission.EVERYONE,
+    )
+    moderated_comments = models.BooleanField(
+        "enable comment moderation",
+        default=False,
+        help_text="New comments are held until you approve them.",
+    )
     revised_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,7 +7,12 @@ The rules:
 - a draft is seen by its creators only (not by admins, not by anyone with the URL);
 - a restricted work is seen by logged-in users only; logged-out visitors never find it in a
   listing or a count, and opening it sends them to log in;
-- a deleted work no longer exists.
+- a deleted work no longer exists;
+- a user's mutes take the muted users' works, bookmarks and comments out of everything the muter
+  lists and counts (a muted user's work is still there when opened by its address);
+- a private bookmark, a reading history, subscriptions, mutes, blocks, notifications and a
+  guest commenter's email are their owner's alone (the email: no one's, outside the admin);
+- a comment awaiting moderation is seen by its writer and the work's creators only.
 """
 
 from __future__ import annotations
@@ -33,12 +38,65 @@ class Access(enum.Enum):
     HIDDEN = "hidden"
 
 
-def listable_works_q(viewer: Viewer) -> Q:
-    """The filter for works that appear in listings and counts for `viewer`. Drafts never do,
-    not even the viewer's own: they have their own page."""
-    q = Q(posted=True)
+def muted_user_ids(viewer: Viewer) -> frozenset[int]:
+    """The users `viewer` has muted, read once per request (kept on the user object)."""
     if not viewer.is_authenticated:
-        q &= Q(restricted=False)
+        return frozenset()
+    cached = getattr(viewer, "_muted_user_ids", None)
+    if cached is None:
+        from people.models import Mute
+
+        cached = frozenset(Mute.objects.filter(muter=viewer).values_list("muted_id", flat=True))
+        viewer._muted_user_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget_mutes(viewer: Viewer) -> None:
+    """Drop the per-request copy of `viewer`'s mutes after they change."""
+    if hasattr(viewer, "_muted_user_ids"):
+        del viewer._muted_user_ids
+
+
+def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
+    """The filter for works that appear in listings and counts for `viewer`. Drafts never do,
+    not even the viewer's own: they have their own page. `prefix` ("work__") applies the same
+    rule to rows that point at a work (bookmarks, readings, subscriptions)."""
+    q = Q(**{f"{prefix}posted": True})
+    if not viewer.is_authenticated:
+        q &= Q(**{f"{prefix}restricted": False})
+    muted = muted_user_ids(viewer)
+    if muted:
+        from .models import Creatorship
+
+        muted_works = Creatorship.objects.filter(pseud__user_id__in=muted).values("work_id")
+        q &= ~Q(**{f"{prefix}pk__in": muted_works})
+    return q
+
+
+def listable_bookmarks_q(viewer: Viewer) -> Q:
+    """Bookmarks `viewer` may see in any listing or count: public ones (and their own private
+    ones) of works they may list, not made by a user they muted."""
+    q = listable_works_q(viewer, prefix="work__")
+    if viewer.is_authenticated:
+        q &= Q(private=False) | Q(user_id=viewer.pk)
+        muted = muted_user_ids(viewer)
+        if muted:
+            q &= ~Q(user_id__in=muted)
+    else:
+        q &= Q(private=False)
+    return q
+
+
+def visible_comments_q(viewer: Viewer, work: Work) -> Q:
+    """Comments on `work` (which the caller has already let `viewer` read) that `viewer` sees:
+    published ones, and those awaiting moderation for the work's creators and their writer.
+    Deleted comments stay in the result as placeholders; comments by users `viewer` muted are
+    filtered by the caller, which keeps them as placeholders when they have replies."""
+    q = Q(work=work, status="published")
+    if is_creator(viewer, work):
+        return Q(work=work)
+    if viewer.is_authenticated:
+        q |= Q(work=work, user_id=viewer.pk)
     return q
 
 

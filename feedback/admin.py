@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import Bookmark, Comment, Kudos, Notification, Reading, Subscription
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("id", "work", "author_name", "status", "is_deleted", "created_at")
+    list_filter = ("status", "is_deleted", "is_frozen")
+    raw_id_fields = ("work", "chapter", "parent", "thread", "user", "pseud")
+    search_fields = ("body", "guest_name")
+
+
+@admin.register(Bookmark)
+class BookmarkAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "work", "private", "rec", "created_at")
+    list_filter = ("private", "rec")
+    raw_id_fields = ("user", "pseud", "work", "tags")
+
+
+@admin.register(Kudos)
+class KudosAdmin(admin.ModelAdmin):
+    list_display = ("id", "work", "user", "created_at")
+    raw_id_fields = ("work", "user")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "work", "creator", "created_at")
+    raw_id_fields = ("user", "work", "creator")
+
+
+@admin.register(Reading)
+class ReadingAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "work", "visit_count", "last_visited_at", "marked_for_later")
+    raw_id_fields = ("user", "work", "chapter")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "kind", "work", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("user", "work", "chapter", "comment", "actor")

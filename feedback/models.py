@@ -1,0 +1,300 @@
+"""What readers give back: kudos, comments, bookmarks, subscriptions, reading history, hits,
+and the notifications they raise. Workflows: services.py; reads: queries.py. Who may see what is
+decided in `works/visibility.py`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from people.models import Pseud
+from tags.models import Tag
+from works.models import Chapter, Work
+
+COMMENT_MAX = 10_000
+GUEST_NAME_MAX = 100
+BOOKMARK_NOTES_MAX = 5_000
+BOOKMARK_TAGS_MAX = 75
+# Hits are spread over this many rows per work, so two readers never wait on one counter row.
+HIT_SHARDS = 8
+
+
+class WorkStats(models.Model):
+    """A work's public numbers, kept by the services in the same transaction as the change
+    they count (hits are summed from `HitCount` instead). One row per work, created lazily."""
+
+    work = models.OneToOneField(
+        Work, on_delete=models.CASCADE, primary_key=True, related_name="stats"
+    )
+    kudos_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)
+    bookmarks_count = models.PositiveIntegerField(default=0)  # public bookmarks only
+    subscriptions_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "work stats"
+
+    def __str__(self) -> str:
+        return f"stats of {self.work_id}"
+
+
+class HitCount(models.Model):
+    """One of a work's `HIT_SHARDS` hit counters; a work's hits are the sum of its rows."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="hit_counts")
+    shard = models.PositiveSmallIntegerField()
+    count = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "shard"], name="one_hit_row_per_shard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hits of {self.work_id} [{self.shard}]"
+
+
+class Kudos(models.Model):
+    """One per registered user, or one per guest (by a hash of their address), per work."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="kudos")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="kudos",
+    )
+    guest_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "kudos"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "user"], condition=Q(user__isnull=False), name="one_kudos_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["work", "guest_key"],
+                condition=Q(user__isnull=True),
+                name="one_kudos_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(guest_key=""), name="kudos_has_a_giver"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"kudos on {self.work_id}"
+
+
+class CommentStatus(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    PENDING = "pending", "Awaiting approval"
+
+
+class Comment(models.Model):
+    """A comment on a work (or one of its chapters), or a reply to another comment.
+
+    `thread` is the top-level comment of the conversation (itself for a top-level comment), so a
+    page of threads loads all its replies in one query. A registered commenter writes as one of
+    their pseuds; a guest gives a name and an email that is never shown to anyone."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="comments")
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    thread = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="thread_comments"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    pseud = models.ForeignKey(Pseud, on_delete=models.SET_NULL, null=True, blank=True)
+    guest_name = models.CharField(max_length=GUEST_NAME_MAX, blank=True)
+    guest_email = models.EmailField(blank=True)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
+    )
+    # A deleted comment with replies stays as a placeholder so the thread keeps its shape.
+    is_deleted = models.BooleanField(default=False)
+    is_frozen = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["work", "parent", "status", "id"], name="comment_threads"),
+            models.Index(fields=["thread", "id"], name="comment_thread_members"),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.work_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:comment", args=[self.pk])
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None and not self.is_deleted
+
+    @property
+    def author_name(self) -> str:
+        if self.pseud is not None:
+            return self.pseud.byline
+        return self.guest_name
+
+
+class Bookmark(models.Model):
+    """A reader's bookmark of a work, with their own notes and tags; private ones are seen by
+    the bookmarker alone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="bookmarks")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="bookmarks")
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, related_name="bookmarks", blank=True)
+    private = models.BooleanField(default=False)
+    rec = models.BooleanField("recommendation", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "work"], name="one_bookmark_per_user"),
+        ]
+        indexes = [
+            models.Index(fields=["work", "private", "-created_at"], name="bookmarks_of_work")
+        ]
+
+    def __str__(self) -> str:
+        return f"bookmark {self.pk} of {self.work_id}"
+
+
+class Subscription(models.Model):
+    """A user following a work (new chapters) or another user (new works)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscribers",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work__isnull=False, creator__isnull=True)
+                | Q(work__isnull=True, creator__isnull=False),
+                name="subscription_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "work"],
+                condition=Q(work__isnull=False),
+                name="one_work_subscription",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "creator"],
+                condition=Q(creator__isnull=False),
+                name="one_user_subscription",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk}"
+
+
+class Reading(models.Model):
+    """A user's reading history of one work, and their "Mark for Later". Private to the user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readings"
+    )
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="readings")
+    chapter = models.ForeignKey(Chapter, on_delete=models.SET_NULL, null=True, blank=True)
+    first_visited_at = models.DateTimeField(null=True, blank=True)
+    last_visited_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    visit_count = models.PositiveIntegerField(default=0)
+    marked_for_later = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-last_visited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "work"], name="one_reading_per_work"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reading of {self.work_id} by {self.user_id}"
+
+
+class NotificationKind(models.TextChoices):
+    NEW_CHAPTER = "chapter", "New chapter"
+    NEW_WORK = "work", "New work"
+    COMMENT = "comment", "Comment"
+    REPLY = "reply", "Reply"
+    KUDOS = "kudos", "Kudos"
+
+
+class Notification(models.Model):
+    """One thing for one user's inbox, emailed in their next digest if they asked for email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Null while waiting for the next digest; set when emailed or when email isn't wanted.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="inbox"),
+            models.Index(fields=["user", "emailed_at"], name="pending_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"
