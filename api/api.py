@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import errors, people, tags, works
+from . import bookmarks, comments, errors, kudos, people, subscriptions, tags, works
 
 api = NinjaAPI(
     title="Lifestream API",
@@ -21,3 +21,7 @@ errors.install(api)
 api.add_router("", people.router)
 api.add_router("", works.router)
 api.add_router("", tags.router)
+api.add_router("", comments.router)
+api.add_router("", kudos.router)
+api.add_router("", bookmarks.router)
+api.add_router("", subscriptions.router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("works.urls")),
     path("", include("people.urls")),
     path("", include("tags.urls")),
+    path("", include("feedback.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

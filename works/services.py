@@ -23,6 +23,7 @@ from tags.services import (
     normalize_tag_names,
 )
 
+from . import signals
 from .languages import LANGUAGE_NAMES
 from .models import (
     CHAPTER_BODY_MAX,
@@ -420,6 +421,8 @@ def create_work(
     work.revised_at = _revision_time(work)
     work.save()
     _changed(work.pk)
+    if post:
+        signals.work_posted.send(sender=Work, work=work)
     return work
 
 
@@ -472,6 +475,7 @@ def post_draft(work: Work) -> Work:
     work.revised_at = _revision_time(work)
     work.save()
     _changed(work.pk)
+    signals.work_posted.send(sender=Work, work=work)
     return work
 
 
@@ -509,6 +513,8 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
         work.revised_at = timezone.now()
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
     _changed(work.pk)
+    if chapter.posted:
+        signals.chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 
@@ -530,6 +536,8 @@ def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = N
         work.revised_at = timezone.now()
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
     _changed(work.pk)
+    if newly_posted:
+        signals.chapter_posted.send(sender=Chapter, chapter=chapter)
     return chapter
 
 

@@ -1,0 +1,7 @@
+"""API for comments: the same queries and services as the pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["comments"])
