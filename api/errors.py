@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from lifestream.errors import FieldError, InvalidInput
+from lifestream.ratelimit import RateLimited
 from works.queries import LoginRequired
 
 from .auth import MISSING_TOKEN, TokenError
@@ -139,7 +140,12 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, {"errors": errors}, status=status)
 
     def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
-        return respond(request, 422, [error(e.field, e.code, e.message) for e in exc.errors])
+        errors = [error(e.field, e.code, e.message) for e in exc.errors]
+        if isinstance(exc, RateLimited):
+            response = respond(request, 429, errors)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return respond(request, 422, errors)
 
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         # A path that does not parse as an id (or one past the database's range) names no

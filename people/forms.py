@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from .models import LOGIN_MIN, PSEUD_MAX, User
+from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User
 
 # Names that are also paths under /users/ or that would confuse readers.
 RESERVED_LOGINS = frozenset(
@@ -45,7 +45,7 @@ class PseudForm(forms.Form):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("view_adult",)
+        fields = PREFERENCE_FIELDS
 
 
 class ApiTokenForm(forms.Form):

@@ -112,6 +112,17 @@ class User(AbstractUser):
         return self.pseuds.get(is_default=True)
 
 
+# What a user changes on their preferences page.
+PREFERENCE_FIELDS = (
+    "view_adult",
+    "history_enabled",
+    "email_subscriptions",
+    "email_comments",
+    "email_kudos",
+    "digest_interval",
+)
+
+
 class Pseud(models.Model):
     """A name a user writes under. Every user has a default pseud named like the user."""
 

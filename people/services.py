@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from lifestream.errors import ErrorList
 
-from .models import PSEUD_MAX, PSEUDS_PER_USER_MAX, ApiToken, Pseud, User, pseud_validator
+from .models import (
+    PREFERENCE_FIELDS,
+    PSEUD_MAX,
+    PSEUDS_PER_USER_MAX,
+    ApiToken,
+    Pseud,
+    User,
+    pseud_validator,
+)
 
 
 def create_user(username: str, email: str, password: str | None, **extra: object) -> User:
@@ -108,6 +116,11 @@ def user_for_api_key(key: str) -> User | None:
     return token.user
 
 
-def set_preferences(user: User, *, view_adult: bool) -> None:
-    user.view_adult = view_adult
-    user.save(update_fields=["view_adult"])
+def set_preferences(user: User, **preferences: object) -> None:
+    """Change any of the preferences the preferences form shows (`PREFERENCE_FIELDS`)."""
+    unknown = set(preferences) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a preference: {sorted(unknown)}")
+    for name, value in preferences.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(preferences))

@@ -146,7 +146,7 @@ def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        services.set_preferences(user, view_adult=form.cleaned_data["view_adult"])
+        services.set_preferences(user, **form.cleaned_data)
         messages.success(request, "Your preferences were saved.")
         return redirect("people:preferences", user.username)
     return render(request, "people/preferences.html", {"form": form, "owner": user})

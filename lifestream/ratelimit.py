@@ -1,0 +1,104 @@
+"""Rate limits for what guests and new accounts can do many times (comments, kudos).
+
+Limits live in `settings.RATE_LIMITS` as "COUNT/SECONDS", one per action and kind of actor:
+`comment_guest`, `comment_new`, `comment_user`, … An actor is a guest (counted by address), a
+new account (younger than `NEW_ACCOUNT_DAYS`) or a user; an action without a limit for the
+actor's kind is not limited. Counts are kept in the cache, shared by every worker process (a
+database table, or Redis with REDIS_URL), in fixed windows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .errors import FieldError, InvalidInput
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Limit | None:
+        if not text.strip():
+            return None
+        count, _, seconds = text.partition("/")
+        return cls(int(count), max(int(seconds or 1), 1))
+
+
+class RateLimited(InvalidInput):
+    """Too many of one action in too short a time; `retry_after` is in seconds. The API
+    answers 429 with a Retry-After header; pages show the message with the form."""
+
+    def __init__(self, field: str, message: str, retry_after: int) -> None:
+        super().__init__([FieldError(field, "rate_limited", message)])
+        self.retry_after = retry_after
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address. Behind the proxy `make run` trusts, gunicorn has already put the
+    forwarded address in REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def visitor_key(request: HttpRequest) -> str:
+    """A stable, non-reversible key for a guest: a keyed hash of their address."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode())
+    return digest.hexdigest()
+
+
+def actor_kind(user: object) -> str:
+    if not getattr(user, "is_authenticated", False):
+        return "guest"
+    joined = getattr(user, "date_joined", None)
+    if joined is not None and timezone.now() - joined < dt.timedelta(
+        days=settings.NEW_ACCOUNT_DAYS
+    ):
+        return "new"
+    return "user"
+
+
+def check_rate(action: str, request: HttpRequest, *, field: str = "", noun: str = "") -> None:
+    """Count one `action` by the request's actor; raise `RateLimited` past the limit.
+
+    `noun` words the message ("comments", "kudos")."""
+    user = request.user
+    kind = actor_kind(user)
+    limit = Limit.parse(settings.RATE_LIMITS.get(f"{action}_{kind}", ""))
+    if limit is None:
+        return
+    who = f"user:{user.pk}" if kind != "guest" else f"guest:{visitor_key(request)}"
+    now = time.time()
+    window = int(now // limit.seconds)
+    key = f"ratelimit:{action}:{who}:{window}"
+    # add() then incr(): the first request of a window creates the counter, no lost updates.
+    cache.add(key, 0, timeout=limit.seconds + 1)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the counter expired between the two calls
+        cache.add(key, 1, timeout=limit.seconds + 1)
+        used = 1
+    if used > limit.count:
+        retry_after = math.ceil((window + 1) * limit.seconds - now)
+        minutes = max(1, math.ceil(retry_after / 60))
+        what = noun or "that"
+        advice = {
+            "guest": "Registered users have a higher limit.",
+            "new": "New accounts have a lower limit for their first days.",
+        }.get(kind, "")
+        raise RateLimited(
+            field,
+            f"You've sent a lot of {what} in a short time. Please wait {minutes} minute"
+            f"{'s' if minutes != 1 else ''} and try again. {advice}".strip(),
+            retry_after,
+        )
