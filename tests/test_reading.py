@@ -148,7 +148,10 @@ def test_adult_notice_preference(client, author, reader):
     work = make_work(author, rating="Mature")
     client.force_login(reader)
     assert "could have adult content" in html(client.get(f"/works/{work.pk}"))
-    client.post(f"/users/{reader.username}/preferences", {"view_adult": "on"})
+    client.post(
+        f"/users/{reader.username}/preferences",
+        {"view_adult": "on", "history_enabled": "on", "digest_interval": "daily"},
+    )
     assert "The reactor hummed" in html(client.get(f"/works/{work.pk}"))
 
 
