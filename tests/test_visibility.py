@@ -1,6 +1,6 @@
 """The visibility matrix: every viewer × every state of a work × every route that shows works.
 
-Viewers: a logged-out guest, a logged-in stranger, the creator, an admin.
+Viewers: a logged-out guest, a logged-in stranger, a tag wrangler, the creator, an admin.
 States: public, restricted (registered users only), draft, deleted.
 Every page, listing, count and API response that can show a work is listed here; a new route
 that shows works belongs in one of the route tables below.
@@ -14,7 +14,7 @@ from django.test import Client
 from lifestream.testing import make_admin, make_user, make_work
 from people.services import create_api_token
 
-VIEWERS = ("guest", "stranger", "creator", "admin")
+VIEWERS = ("guest", "stranger", "wrangler", "creator", "admin")
 STATES = ("public", "restricted", "draft", "deleted")
 FANDOM = "Matrix Fandom"
 
@@ -23,6 +23,7 @@ FANDOM = "Matrix Fandom"
 def world(db):
     creator = make_user("matrix_creator")
     stranger = make_user("matrix_stranger")
+    wrangler = make_user("matrix_wrangler", is_tag_wrangler=True)
     admin = make_admin("matrix_admin")
     works = {
         "public": make_work(creator, title="Public Work", fandoms=[f"{FANDOM} Public"]),
@@ -35,7 +36,13 @@ def world(db):
     deleted = works["deleted"]
     deleted_ids = (deleted.pk, deleted.chapters.get().pk)
     deleted.delete()
-    users = {"guest": None, "stranger": stranger, "creator": creator, "admin": admin}
+    users = {
+        "guest": None,
+        "stranger": stranger,
+        "wrangler": wrangler,
+        "creator": creator,
+        "admin": admin,
+    }
     return {"users": users, "works": works, "creator": creator, "deleted_ids": deleted_ids}
 
 
@@ -72,6 +79,10 @@ READ_EXPECTATIONS = {
     ("deleted", "stranger"): "missing",
     ("deleted", "creator"): "missing",
     ("deleted", "admin"): "missing",
+}
+# A wrangler reads works as any registered user does.
+READ_EXPECTATIONS |= {
+    (state, "wrangler"): READ_EXPECTATIONS[(state, "stranger")] for state in STATES
 }
 
 WORK_PAGES = {
@@ -122,6 +133,7 @@ LISTED = (
     | {
         ("restricted", "guest"): False,
         ("restricted", "stranger"): True,
+        ("restricted", "wrangler"): True,
         ("restricted", "creator"): True,
         ("restricted", "admin"): True,
     }
@@ -370,3 +382,27 @@ def test_api_tags_stay_private(world, viewer, state):
     found = Client().get("/api/v1/tags", {"q": tag}, **headers).json()
     names = {result["name"] for result in found["results"]}
     assert (tag in names) is LISTED[(state, viewer)]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_wrangling_pages_know_only_findable_tags(world, viewer, state):
+    """The wrangler-only pages: a tag's edit page exists for wranglers (and the archive's
+    admins) when the tag is findable by them; the unwrangled bin never names a tag that is only
+    on drafts, and lists one only on restricted works for registered wranglers alone."""
+    tag = f"{FANDOM} {state.capitalize()}"
+    client = _client(world, viewer)
+    edit = client.get(f"/tags/{tag}/edit")
+    may_wrangle = viewer in {"wrangler", "admin"}
+    if not may_wrangle:
+        assert edit.status_code in {302, 403, 404}
+        assert tag not in edit.content.decode()
+    else:
+        assert edit.status_code == (200 if LISTED[(state, viewer)] else 404)
+    bin_page = client.get("/tags/unwrangled?kind=fandom")
+    if may_wrangle:
+        assert bin_page.status_code == 200
+        assert (f">{tag}<" in bin_page.content.decode()) is LISTED[(state, viewer)]
+    else:
+        assert bin_page.status_code in {302, 403, 404}
+        assert tag not in bin_page.content.decode()
