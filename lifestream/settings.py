@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "tags",
     "works",
     "feedback",
+    "downloads",
     "search",
     "api",
 ]

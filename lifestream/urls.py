@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("tags.urls")),
     path("", include("feedback.urls")),
+    path("", include("downloads.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

@@ -406,3 +406,32 @@ def test_wrangling_pages_know_only_findable_tags(world, viewer, state):
     else:
         assert bin_page.status_code in {302, 403, 404}
         assert tag not in bin_page.content.decode()
+
+
+# Downloads package posted works only: a draft is never packaged, not even for its creator.
+DOWNLOAD_EXPECTATIONS = READ_EXPECTATIONS | {("draft", "creator"): "missing"}
+
+
+@pytest.mark.parametrize("extension", ["epub", "html", "txt"])
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_downloads(world, viewer, state, extension, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    work_id, _ = _ids(world, state)
+    response = _client(world, viewer).get(f"/downloads/{work_id}/Work.{extension}")
+    expected = DOWNLOAD_EXPECTATIONS[(state, viewer)]
+    if expected == "read":
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        if extension == "epub":
+            import io
+            import zipfile
+
+            content = zipfile.ZipFile(io.BytesIO(content)).read("EPUB/title.xhtml")
+        assert f"{state.capitalize()} Work".encode() in content
+        assert ("private" in response["Cache-Control"]) is (state == "restricted")
+    elif expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/users/login?next=")
+    else:
+        assert response.status_code == 404

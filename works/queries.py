@@ -16,7 +16,14 @@ from tags import queries as tag_queries
 from tags.models import Tag
 
 from .models import Chapter, Creatorship, Work
-from .visibility import Access, is_creator, listable_chapters_q, listable_works_q, work_access
+from .visibility import (
+    Access,
+    download_access,
+    is_creator,
+    listable_chapters_q,
+    listable_works_q,
+    work_access,
+)
 
 if TYPE_CHECKING:
     from .visibility import Viewer
@@ -125,6 +132,17 @@ def get_work_for_reader(viewer: Viewer, work_id: int) -> Work:
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     return work
+
+
+def get_work_for_download(viewer: Viewer, work_id: int) -> tuple[Work, list[Chapter]]:
+    """A posted work `viewer` may read, with its posted chapters in order (never drafts)."""
+    work = _get_work(work_id)
+    access = download_access(viewer, work)
+    if access is Access.HIDDEN:
+        raise Http404("No such work.")
+    if access is Access.LOGIN_REQUIRED:
+        raise LoginRequired
+    return work, list(work.chapters.filter(posted=True).order_by("position"))
 
 
 def get_work_for_editor(viewer: Viewer, work_id: int) -> Work:

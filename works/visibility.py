@@ -124,6 +124,14 @@ def work_access(viewer: Viewer, work: Work) -> Access:
     return Access.READ
 
 
+def download_access(viewer: Viewer, work: Work) -> Access:
+    """Downloads (and OPDS acquisitions) are of posted works only, their creators' included:
+    a draft is never packaged. Otherwise as reading."""
+    if not work.posted:
+        return Access.HIDDEN
+    return work_access(viewer, work)
+
+
 def listable_chapters_q(viewer: Viewer, work: Work) -> Q:
     """Chapters of a readable work that `viewer` sees: creators see their draft chapters too."""
     if is_creator(viewer, work):

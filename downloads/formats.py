@@ -1,0 +1,117 @@
+"""The download formats, each a small class: its extension, media type and how to build it.
+
+Built files are cached in <data dir>/downloads by the book's version, so a work is packaged
+again only after something shown in it changed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from lifestream.text import html_to_text
+
+from .book import Book, book_version
+from .epub import build_epub
+
+
+class Format:
+    extension: ClassVar[str]
+    media_type: ClassVar[str]
+    label: ClassVar[str]
+
+    def build(self, book: Book) -> bytes:
+        raise NotImplementedError
+
+
+class Epub(Format):
+    extension = "epub"
+    media_type = "application/epub+zip"
+    label = "EPUB"
+
+    def build(self, book: Book) -> bytes:
+        return build_epub(book)
+
+
+class Html(Format):
+    """One self-contained page: the styles inline, nothing loaded from elsewhere."""
+
+    extension = "html"
+    media_type = "text/html; charset=utf-8"
+    label = "HTML"
+
+    def build(self, book: Book) -> bytes:
+        return render_to_string("downloads/work.html", {"book": book}).encode("utf-8")
+
+
+class Text(Format):
+    extension = "txt"
+    media_type = "text/plain; charset=utf-8"
+    label = "Plain text"
+
+    def build(self, book: Book) -> bytes:
+        rule = "=" * 60
+
+        def section(heading: str, stored_html: str) -> list[str]:
+            text = html_to_text(stored_html).strip()
+            return [f"{heading}:", "", text, ""] if text else []
+
+        lines = [book.title, f"by {book.byline}", "", book.url, ""]
+        lines += [f"{label}: {', '.join(names)}" for label, names in book.tags]
+        lines += [f"Language: {book.language_name}", f"Published: {book.published.isoformat()}"]
+        if book.updated:
+            lines.append(
+                f"{'Completed' if book.completed else 'Updated'}: {book.updated.isoformat()}"
+            )
+        lines += [f"Words: {book.words:,}", f"Chapters: {book.chapters_display}"]
+        lines += [f"{label}: {value:,}" for label, value in book.stats]
+        lines.append("")
+        lines += section("Summary", book.summary) + section("Notes", book.notes)
+        for part in book.parts:
+            lines += [rule, part.heading, rule, ""]
+            lines += section("Chapter Summary", part.summary)
+            lines += section("Chapter Notes", part.notes)
+            lines += [html_to_text(part.body).strip(), ""]
+            lines += section("Chapter End Notes", part.end_notes)
+        if book.end_notes.strip():
+            lines += [rule, "", *section("End Notes", book.end_notes)]
+        return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+
+
+FORMATS: dict[str, Format] = {fmt.extension: fmt for fmt in (Epub(), Html(), Text())}
+
+
+def cache_dir() -> Path:
+    return Path(settings.DATA_DIR) / "downloads"
+
+
+def built_file(book: Book, fmt: Format) -> Path:
+    """The path of `book` in `fmt`, built now unless this version is already cached."""
+    folder = cache_dir() / str(book.work_id)
+    path = folder / f"{book_version(book)}.{fmt.extension}"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    content = fmt.build(book)
+    # Written aside and renamed, so a reader never gets half a file.
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.replace(temporary, path)
+    for old in folder.glob(f"*.{fmt.extension}"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def forget_work(work_id: int) -> None:
+    """Remove a work's cached files (when it is deleted)."""
+    folder = cache_dir() / str(work_id)
+    if folder.is_dir():
+        for old in folder.iterdir():
+            old.unlink(missing_ok=True)
+        folder.rmdir()

@@ -1,0 +1,224 @@
+"""Downloads: EPUB (checked by W3C epubcheck), HTML and plain text; caching; who may download."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from downloads.book import make_book
+from downloads.xhtml import to_xhtml
+from lifestream.testing import make_work
+from works.models import Chapter
+from works.queries import get_work_for_download
+from works.services import ChapterData, add_chapter, update_chapter
+
+# Markup a work may hold that HTML5/EPUB 3 no longer allows, or that a book can't carry.
+AWKWARD_BODY = """
+<p align="center">Centred &amp; <b>bold</b><br>next line</p>
+<center>An old centre tag</center>
+<p><big>big</big> <strike>struck</strike> <tt>typewriter</tt> <acronym title="a">ACR</acronym></p>
+<li>a list item with no list</li><li>and another</li>
+<table border="1" width="50%"><tr><td width="20">cell</td><td>two</td></tr></table>
+<p><img src="https://images.example/pic.png" alt="a picture" border="0"> and
+<a href="/works/1">a link into the archive</a>, <a href="#nowhere">a dead anchor</a>,
+<a href="mailto:someone@example.org">mail</a>.</p>
+<ol type="disc"><li>bad type</li></ol>
+<details><summary>Spoiler</summary><p>Hidden.</p></details>
+<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>
+<audio src="https://audio.example/podfic.mp3" controls></audio>
+<p lang="fr">Une phrase en français.</p>
+"""
+
+
+def epubcheck(path: Path) -> subprocess.CompletedProcess:
+    found = shutil.which("epubcheck") or os.environ.get("LIFESTREAM_EPUBCHECK")
+    if not found:
+        if os.environ.get("LIFESTREAM_REQUIRE_EPUBCHECK"):
+            pytest.fail("epubcheck is required here (apt-get install epubcheck)")
+        pytest.skip("epubcheck not installed (Debian: apt-get install epubcheck)")
+    jar = Path(found).resolve()
+    command = ["java", "-jar", str(jar)] if jar.suffix == ".jar" else [str(jar)]
+    return subprocess.run(
+        [*command, "--failonwarnings", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def rich_work(author):
+    work = make_work(
+        author,
+        title="Lifestream: Reunion — “Part One”",
+        summary="<p>Cloud remembers <em>something</em>.</p>",
+        notes="<p>Beginning notes.</p>",
+        end_notes="<p>Please review!</p>",
+        fandoms=["Final Fantasy VII"],
+        relationships=["Cloud Strife/Sephiroth"],
+        characters=["Cloud Strife", "Tifa Lockhart"],
+        freeforms=["Angst", "Hurt/Comfort"],
+        body=AWKWARD_BODY,
+        expected_chapters=3,
+    )
+    add_chapter(
+        work,
+        ChapterData(
+            title="Nibelheim",
+            body="<p>Five years ago.</p>",
+            summary="<p>A flashback.</p>",
+            notes="<p>Chapter notes.</p>",
+            end_notes="<p>Chapter end notes.</p>",
+        ),
+        post=True,
+    )
+    add_chapter(work, ChapterData(title="Unposted", body="<p>Secret draft text.</p>"), post=False)
+    work.refresh_from_db()
+    return work
+
+
+def _get(client: Client, work, extension: str):
+    return client.get(f"/downloads/{work.pk}/Lifestream.{extension}")
+
+
+def _content(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_epub_passes_epubcheck(client, rich_work, tmp_path):
+    response = _get(client, rich_work, "epub")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/epub+zip"
+    assert 'filename="Lifestream_Reunion_Part_One.epub"' in response["Content-Disposition"]
+    path = tmp_path / "book.epub"
+    path.write_bytes(_content(response))
+    result = epubcheck(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No errors or warnings detected" in result.stdout + result.stderr
+
+
+def test_one_shot_in_another_script_passes_epubcheck(client, author, tmp_path):
+    work = make_work(
+        author, title="夢の中", language="ja", body="<p>「夢を見た」と彼は言った。</p>"
+    )
+    path = tmp_path / "one.epub"
+    path.write_bytes(_content(_get(client, work, "epub")))
+    result = epubcheck(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_epub_holds_the_whole_work(client, rich_work):
+    archive = zipfile.ZipFile(io.BytesIO(_content(_get(client, rich_work, "epub"))))
+    names = archive.namelist()
+    assert names[0] == "mimetype"
+    assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+    package = archive.read("EPUB/package.opf").decode()
+    assert "<dc:title>Lifestream: Reunion — “Part One”</dc:title>" in package
+    assert "<dc:creator>cloud_author</dc:creator>" in package
+    assert "<dc:language>en</dc:language>" in package
+    assert "<dc:subject>Cloud Strife/Sephiroth</dc:subject>" in package
+    title = archive.read("EPUB/title.xhtml").decode()
+    for expected in (
+        "Final Fantasy VII",
+        "Tifa Lockhart",
+        "Hurt/Comfort",
+        "General Audiences",
+        "Beginning notes.",
+        "Chapters: 2/3",
+        f"/works/{rich_work.pk}",
+    ):
+        assert expected in title
+    chapters = [n for n in names if n.startswith("EPUB/chapter-")]
+    assert len(chapters) == 2  # the unposted chapter stays out
+    second = archive.read(chapters[1]).decode()
+    assert "Chapter 2: Nibelheim" in second
+    assert "Chapter notes." in second and "Chapter end notes." in second
+    assert "Please review!" in archive.read("EPUB/afterword.xhtml").decode()
+    nav = archive.read("EPUB/nav.xhtml").decode()
+    assert "Chapter 1" in nav and "Chapter 2: Nibelheim" in nav
+    everything = b"".join(archive.read(n) for n in names).decode()
+    assert "Secret draft text" not in everything
+
+
+def test_html_download_is_one_page(client, rich_work):
+    response = _get(client, rich_work, "html")
+    assert response.status_code == 200
+    body = _content(response).decode()
+    assert "<style>" in body and "<link" not in body and "<script" not in body
+    assert "Five years ago." in body and "Please review!" in body
+    assert "Secret draft text" not in body
+
+
+def test_text_download(client, rich_work):
+    body = _content(_get(client, rich_work, "txt")).decode()
+    assert body.startswith("Lifestream: Reunion — “Part One”\nby cloud_author\n")
+    assert "Relationship: Cloud Strife/Sephiroth" in body
+    assert "Chapter 2: Nibelheim" in body and "Five years ago." in body
+    assert "End Notes:\n\nPlease review!" in body
+    assert "<p>" not in body
+
+
+def test_unknown_format_is_404(client, rich_work):
+    assert _get(client, rich_work, "exe").status_code == 404
+    assert client.get(f"/downloads/{rich_work.pk}/noextension").status_code == 404
+
+
+def test_work_page_links_each_format(client, rich_work):
+    page = client.get(f"/works/{rich_work.pk}").content.decode()
+    for extension in ("epub", "html", "txt"):
+        assert (
+            f"/downloads/{rich_work.pk}/Lifestream_Reunion_Part_One.{extension}?updated_at=" in page
+        )
+
+
+def test_built_files_are_cached_until_the_work_changes(client, rich_work, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    first = _content(_get(client, rich_work, "epub"))
+    folder = tmp_path / "downloads" / str(rich_work.pk)
+    built = list(folder.glob("*.epub"))
+    assert len(built) == 1
+    stamp = built[0].stat().st_mtime_ns
+    assert _content(_get(client, rich_work, "epub")) == first
+    assert built[0].stat().st_mtime_ns == stamp  # served from the cache, not rebuilt
+    chapter = Chapter.objects.get(work=rich_work, position=2)
+    update_chapter(chapter, ChapterData(title="Nibelheim", body="<p>Rewritten.</p>"))
+    changed = _content(_get(client, rich_work, "epub"))
+    assert changed != first
+    rebuilt = list(folder.glob("*.epub"))
+    assert len(rebuilt) == 1 and rebuilt[0] != built[0]  # the old version is gone
+
+
+def test_book_skips_unposted_chapters(rich_work, author):
+    work, chapters = get_work_for_download(author, rich_work.pk)
+    book = make_book(work, chapters)
+    assert [part.heading for part in book.parts] == ["Chapter 1", "Chapter 2: Nibelheim"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("<p>a<br>b</p>", "<p>a<br/>b</p>"),
+        ('<p align="right">r</p>', '<p class="align-right">r</p>'),
+        ("<center>c</center>", '<div class="center">c</div>'),
+        ("<li>x</li><p>y</p>", "<ul><li>x</li></ul><p>y</p>"),
+        ("<td>cell</td>", "cell"),
+        ('<a href="#x">t</a>', "<a>t</a>"),
+        ('<a href="javascript:alert(1)">t</a>', "<a>t</a>"),
+        ('<a href="/works/2">t</a>', '<a href="https://archive.example/works/2">t</a>'),
+        ('<img src="https://i.example/a.png" alt="cat">', "[cat]"),
+        ("<p>x &lt; y &amp; “z”</p>", "<p>x &lt; y &amp; “z”</p>"),
+        ('<p lang="fr">oui</p>', '<p lang="fr" xml:lang="fr">oui</p>'),
+        ("<p>open <b>bold", "<p>open <b>bold</b></p>"),
+        ("</div>stray", "stray"),
+    ],
+)
+def test_stored_html_becomes_book_xhtml(stored, expected):
+    assert to_xhtml(stored, base_url="https://archive.example") == expected
