@@ -422,7 +422,7 @@ def test_downloads(world, viewer, state, extension, settings, tmp_path):
     expected = DOWNLOAD_EXPECTATIONS[(state, viewer)]
     if expected == "read":
         assert response.status_code == 200
-        content = b"".join(response.streaming_content)
+        content = response.getvalue()
         if extension == "epub":
             import io
             import zipfile
