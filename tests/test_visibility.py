@@ -435,3 +435,28 @@ def test_downloads(world, viewer, state, extension, settings, tmp_path):
         assert response["Location"].startswith("/users/login?next=")
     else:
         assert response.status_code == 404
+
+
+OPDS_FEEDS = {
+    "newest": "/opds/new",
+    "fandom": "/opds/tags/{fandom}",
+    "creator": "/opds/users/matrix_creator",
+    "search": "/opds/search?q=Work",
+}
+
+
+@pytest.mark.parametrize("feed", OPDS_FEEDS)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_opds_feeds(world, viewer, state, feed):
+    from search import text
+
+    text.index_works([work.pk for work in world["works"].values() if work.pk])
+    fandom = f"{FANDOM} {state.capitalize()}"
+    response = _client(world, viewer).get(OPDS_FEEDS[feed].format(fandom=fandom))
+    title = f"{state.capitalize()} Work"
+    if feed == "fandom" and not LISTED[(state, viewer)]:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    assert (title in response.content.decode()) is LISTED[(state, viewer)]

@@ -1,0 +1,197 @@
+"""The OPDS catalogue's pages under `/opds`.
+
+E-reader apps can't log in through a form, so besides the site's session a catalogue request
+may carry an API token: `Authorization: Bearer TOKEN`, or HTTP Basic with the login as user
+name and the token as password (what most apps offer). Without one the catalogue is what a
+logged-out visitor sees."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from typing import cast
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import User
+from people.queries import get_user
+from people.services import user_for_api_key
+from search.filter_index import Filters, get_index
+from search.work_search import read_request, search
+from tags.models import Tag, TagKind, tag_from_param, tag_to_param
+from tags.queries import canonical_of
+from works import queries as work_queries
+from works.visibility import muted_user_ids
+
+from .opds import NAVIGATION_TYPE, Feed, NavigationEntry, absolute
+from .opds import opensearch_description as opensearch_document
+
+PER_PAGE = 25
+FANDOMS_PER_PAGE = 50
+
+
+def _viewer(request: HttpRequest) -> User | AnonymousUser | None:
+    """The reader, or None for credentials that don't match (answered 401)."""
+    if request.user.is_authenticated:
+        return cast(User, request.user)
+    header = request.headers.get("Authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    key = ""
+    if scheme.lower() == "bearer":
+        key = credentials.strip()
+    elif scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        login, _, key = decoded.partition(":")
+        user = user_for_api_key(key) if key else None
+        return user if user is not None and user.username.lower() == login.lower() else None
+    if key:
+        return user_for_api_key(key)
+    return AnonymousUser()
+
+
+def _respond(request: HttpRequest, feed: Feed) -> HttpResponse:
+    response = HttpResponse(feed.render(), content_type=f"{feed.media_type};charset=utf-8")
+    response["Vary"] = "Cookie, Authorization"
+    return response
+
+
+def _unauthorized() -> HttpResponse:
+    response = HttpResponse("That login and API token don't match.", status=401)
+    response["WWW-Authenticate"] = 'Basic realm="Lifestream catalogue", charset="UTF-8"'
+    return response
+
+
+def _works_feed(
+    request: HttpRequest,
+    *,
+    title: str,
+    path: str,
+    query: QueryDict | None = None,
+    base: str = "",
+    tag: Tag | None = None,
+    user_id: int | None = None,
+) -> HttpResponse:
+    viewer = _viewer(request)
+    if viewer is None:
+        return _unauthorized()
+    wanted = read_request(query if query is not None else request.GET)
+    results = search(viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False)
+    page = results.page
+    feed = Feed(id=absolute(path), title=title, self_href=base or path, kind="acquisition")
+    total = page.paginator.count
+    feed.pages(base or path, page.number, max(1, math.ceil(total / PER_PAGE)), total, PER_PAGE)
+    for work in page.object_list:
+        feed.work(work)
+    return _respond(request, feed)
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    feed = Feed(id=absolute("/opds"), title="Lifestream", self_href="/opds", kind="navigation")
+    feed.navigation(
+        NavigationEntry(
+            "Newest works",
+            "/opds/new",
+            "The works updated most recently.",
+            now,
+            absolute("/opds/new"),
+        )
+    )
+    feed.navigation(
+        NavigationEntry(
+            "Fandoms",
+            "/opds/fandoms",
+            "Every fandom with works you can read.",
+            now,
+            absolute("/opds/fandoms"),
+        ),
+        link_type=NAVIGATION_TYPE,
+    )
+    return _respond(request, feed)
+
+
+def newest(request: HttpRequest) -> HttpResponse:
+    return _works_feed(request, title="Newest works", path="/opds/new")
+
+
+def fandoms(request: HttpRequest) -> HttpResponse:
+    """Canonical fandoms with the number of works the reader can list in each, by name."""
+    viewer = _viewer(request)
+    if viewer is None:
+        return _unauthorized()
+    index = get_index()
+    with index.lock:
+        index.ensure_current()
+        ids = index.matching(
+            viewer.is_authenticated, Filters(muted_user_ids=muted_user_ids(viewer))
+        )
+        counted = index.facets(ids, per_kind=1_000_000)[TagKind.FANDOM]
+    counts = dict(counted)
+    tags = sorted(Tag.objects.filter(pk__in=counts), key=lambda tag: tag.name.casefold())
+    pages = max(1, math.ceil(len(tags) / FANDOMS_PER_PAGE))
+    number = request.GET.get("page", "1")
+    page = min(max(int(number), 1), pages) if number.isdigit() and len(number) < 9 else 1
+    feed = Feed(
+        id=absolute("/opds/fandoms"), title="Fandoms", self_href="/opds/fandoms", kind="navigation"
+    )
+    feed.pages("/opds/fandoms", page, pages, len(tags), FANDOMS_PER_PAGE)
+    now = timezone.now()
+    for tag in tags[(page - 1) * FANDOMS_PER_PAGE : page * FANDOMS_PER_PAGE]:
+        count = counts[tag.pk]
+        href = reverse("downloads:opds_tag", args=[tag_to_param(tag.name)])
+        feed.navigation(
+            NavigationEntry(
+                tag.name,
+                href,
+                f"{count:,} work{'s' if count != 1 else ''}",
+                now,
+                absolute(f"/tags/{tag_to_param(tag.name)}"),
+            )
+        )
+    return _respond(request, feed)
+
+
+def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
+    viewer = _viewer(request)
+    if viewer is None:
+        return _unauthorized()
+    chosen = Tag.objects.filter(name__iexact=tag_from_param(tag_name))
+    tag = work_queries.findable_tags(viewer, chosen).select_related("merger").first()
+    if tag is None:
+        raise Http404("No such tag.")
+    tag = canonical_of(tag)
+    path = reverse("downloads:opds_tag", args=[tag_to_param(tag.name)])
+    return _works_feed(request, title=f"{tag.name} works", path=path, tag=tag)
+
+
+def user_works(request: HttpRequest, login_name: str) -> HttpResponse:
+    owner = get_user(login_name)
+    path = reverse("downloads:opds_user", args=[owner.username])
+    return _works_feed(request, title=f"Works by {owner.username}", path=path, user_id=owner.pk)
+
+
+def search_works(request: HttpRequest) -> HttpResponse:
+    words = request.GET.get("q", "").strip()[:500]
+    query = QueryDict(mutable=True)
+    if words:
+        query["work_search[query]"] = words
+    query["page"] = request.GET.get("page", "1")
+    return _works_feed(
+        request,
+        title=f"Search: {words}" if words else "Search",
+        path="/opds/search",
+        query=query,
+        base=f"/opds/search?{urlencode({'q': words})}",
+    )
+
+
+def opensearch_description(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(opensearch_document(), content_type="application/opensearchdescription+xml")
