@@ -13,9 +13,9 @@ from django.test import Client
 from lxml import etree
 
 from lifestream.testing import make_user, make_work
-from search import text
 from people.models import Mute
 from people.services import create_api_token
+from search import text
 from tags.models import Tag
 
 SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).with_name("schemas") / "opds-catalog.rng")))
