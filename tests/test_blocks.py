@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -310,10 +313,8 @@ def test_list_pages_query_count_does_not_grow(author, kind, django_assert_num_qu
 
 def test_profile_offers_block_and_mute(author, reader):
     html = _logged_in(reader).get("/users/cloud_author").content.decode()
-    assert (
-        '<li class="block"><a class="button" href="/users/tifa_reader/blocked/users/confirm_block?blocked_id=cloud_author">Block</a>'
-        in html
-    )
+    confirm = "/users/tifa_reader/blocked/users/confirm_block?blocked_id=cloud_author"
+    assert f'<li class="block"><a class="button" href="{confirm}">Block</a>' in html
     assert "/users/tifa_reader/muted/users/confirm_mute?muted_id=cloud_author" in html
 
 
@@ -343,39 +344,53 @@ def test_menu_links_for_the_owner_only(author, reader):
 # --- API --------------------------------------------------------------------------------------
 
 
-def _api(user) -> tuple[Client, dict[str, str]]:
-    _, key = create_api_token(user, "test")
-    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+class Api:
+    """JSON requests with `user`'s bearer token (or none)."""
 
+    def __init__(self, user=None) -> None:
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            _, key = create_api_token(user, "test")
+            self.headers = {"Authorization": f"Bearer {key}"}
 
-def _post(client: Client, path: str, body: dict, headers: dict):
-    import json
+    def get(self, path: str) -> Any:
+        return self.client.get("/api/v1" + path, headers=self.headers)
 
-    return client.post(path, json.dumps(body), content_type="application/json", **headers)
+    def post(self, path: str, body: dict) -> Any:
+        return self.client.post(
+            "/api/v1" + path,
+            json.dumps(body),
+            content_type="application/json",
+            headers=self.headers,
+        )
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete("/api/v1" + path, headers=self.headers)
 
 
 def test_api_block_list_and_unblock(author, reader, stranger):
-    client, headers = _api(author)
-    response = _post(client, "/api/v1/me/blocks", {"user": "Tifa_Reader"}, headers)
+    api = Api(author)
+    response = api.post("/me/blocks", {"user": "Tifa_Reader"})
     assert response.status_code == 201
     body = response.json()
     assert body["user"] == "tifa_reader"
     assert body["created"]
-    _post(client, "/api/v1/me/blocks", {"user": "a_stranger"}, headers)
-    listed = client.get("/api/v1/me/blocks", **headers).json()
+    api.post("/me/blocks", {"user": "a_stranger"})
+    listed = api.get("/me/blocks").json()
     assert listed["count"] == 2
     assert [row["user"] for row in listed["results"]] == ["a_stranger", "tifa_reader"]
-    response = client.delete("/api/v1/me/blocks/tifa_reader", **headers)
+    response = api.delete("/me/blocks/tifa_reader")
     assert response.status_code == 204
     assert list(Block.objects.values_list("blocked__username", flat=True)) == ["a_stranger"]
 
 
 def test_api_mutes(author, reader):
-    client, headers = _api(author)
-    assert _post(client, "/api/v1/me/mutes", {"user": "tifa_reader"}, headers).status_code == 201
-    listed = client.get("/api/v1/me/mutes", **headers).json()
+    api = Api(author)
+    assert api.post("/me/mutes", {"user": "tifa_reader"}).status_code == 201
+    listed = api.get("/me/mutes").json()
     assert [row["user"] for row in listed["results"]] == ["tifa_reader"]
-    assert client.delete("/api/v1/me/mutes/tifa_reader", **headers).status_code == 204
+    assert api.delete("/me/mutes/tifa_reader").status_code == 204
     assert not Mute.objects.exists()
 
 
@@ -392,8 +407,8 @@ def test_api_mutes(author, reader):
 )
 def test_api_refusals(author, path, user, status, code):
     make_admin("boss")
-    client, headers = _api(author)
-    response = _post(client, f"/api/v1/me/{path}", {"user": user}, headers)
+    api = Api(author)
+    response = api.post(f"/me/{path}", {"user": user})
     assert response.status_code == status
     error = response.json()["errors"][0]
     assert (error["field"], error["code"]) == ("user", code)
@@ -401,46 +416,47 @@ def test_api_refusals(author, path, user, status, code):
 
 
 def test_api_already_and_limit(monkeypatch, author, reader, stranger):
-    client, headers = _api(author)
-    _post(client, "/api/v1/me/blocks", {"user": "tifa_reader"}, headers)
-    response = _post(client, "/api/v1/me/blocks", {"user": "tifa_reader"}, headers)
+    api = Api(author)
+    api.post("/me/blocks", {"user": "tifa_reader"})
+    response = api.post("/me/blocks", {"user": "tifa_reader"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "already_blocked"
     monkeypatch.setattr(people_models, "BLOCKS_MAX", 1)
-    response = _post(client, "/api/v1/me/blocks", {"user": "a_stranger"}, headers)
+    response = api.post("/me/blocks", {"user": "a_stranger"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "limit_reached"
-    _post(client, "/api/v1/me/mutes", {"user": "tifa_reader"}, headers)
-    response = _post(client, "/api/v1/me/mutes", {"user": "tifa_reader"}, headers)
+    api.post("/me/mutes", {"user": "tifa_reader"})
+    response = api.post("/me/mutes", {"user": "tifa_reader"})
     assert response.json()["errors"][0]["code"] == "already_muted"
 
 
 def test_api_delete_of_what_is_not_there(author, reader):
-    client, headers = _api(author)
+    api = Api(author)
     for path in ("blocks/tifa_reader", "mutes/tifa_reader", "blocks/nobody_here"):
-        response = client.delete(f"/api/v1/me/{path}", **headers)
+        response = api.delete(f"/me/{path}")
         assert response.status_code == 404
         assert response.json()["errors"][0]["code"] == "not_found"
 
 
 def test_api_needs_a_token_and_a_body(author):
-    client = Client()
-    assert client.get("/api/v1/me/blocks").status_code == 401
-    assert client.delete("/api/v1/me/mutes/x").status_code == 401
-    client, headers = _api(author)
-    response = _post(client, "/api/v1/me/blocks", {"login": "x"}, headers)
+    guest = Api()
+    assert guest.get("/me/blocks").status_code == 401
+    assert guest.delete("/me/mutes/x").status_code == 401
+    assert guest.post("/me/blocks", {"user": "cloud_author"}).status_code == 401
+    api = Api(author)
+    response = api.post("/me/blocks", {"login": "x"})
     assert response.status_code == 422
     codes = {e["code"] for e in response.json()["errors"]}
     assert codes == {"missing", "unknown_field"}
 
 
 def test_api_list_pages(author):
-    client, headers = _api(author)
+    api = Api(author)
     for n in range(23):
         block_user(author, make_user(f"paged_{n}"))
-    first = client.get("/api/v1/me/blocks", **headers).json()
+    first = api.get("/me/blocks").json()
     assert (first["count"], first["page"], first["pages"], len(first["results"])) == (23, 1, 2, 20)
     assert first["next"] == "/api/v1/me/blocks?page=2"
-    second = client.get(first["next"], **headers).json()
+    second = api.client.get(first["next"], headers=api.headers).json()
     assert [row["user"] for row in second["results"]] == ["paged_2", "paged_1", "paged_0"]
     assert second["previous"] == "/api/v1/me/blocks?page=1"

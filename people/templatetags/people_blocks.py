@@ -10,6 +10,7 @@ from typing import Any
 
 from django import template
 
+from people.models import User
 from people.queries import has_blocked
 from works.visibility import muted_user_ids
 
@@ -19,15 +20,10 @@ register = template.Library()
 @register.inclusion_tag("people/_profile_block_buttons.html", takes_context=True)
 def profile_block_actions(context: template.Context) -> dict[str, Any]:
     viewer, owner = context.get("user"), context.get("owner")
-    shown = (
-        viewer is not None
-        and owner is not None
-        and viewer.is_authenticated
-        and viewer.pk != owner.pk
+    if not isinstance(viewer, User) or not isinstance(owner, User) or viewer.pk == owner.pk:
+        return {"shown": False}
+    if owner.is_staff or owner.is_superuser:
         # Official accounts can't be blocked or muted: no button that could only fail.
-        and not (owner.is_staff or owner.is_superuser)
-    )
-    if not shown:
         return {"shown": False}
     return {
         "shown": True,
