@@ -17,9 +17,9 @@ from django.test import Client
 from lifestream.models import log_work_change
 from lifestream.testing import make_user, make_work
 from people.services import create_api_token, mute_user, unmute_user
-from tags.models import Tag
 from search.filter_index import get_index
 from search.indexing import schedule_reindex
+from tags.models import Tag
 from tags.services import WrangleData, wrangle_tag
 from works.models import Creatorship
 
