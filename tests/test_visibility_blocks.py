@@ -151,8 +151,9 @@ def test_the_owners_profile_does_not_tell_who_they_blocked_or_muted(db, viewer):
     }
     make_work(owner, title="Owner's Work")
     client = Client()
-    if users[viewer] is not None:
-        client.force_login(users[viewer])
+    user = users[viewer]
+    if user is not None:
+        client.force_login(user)
     before = _profile(client, "matrix_owner")
     block_user(owner, target)
     mute_user(owner, target)
