@@ -303,3 +303,20 @@ def test_muting_one_user_leaves_others(archive):
     assert "Shared Work" not in titles
     assert "Third Solo" not in titles
     assert {"Muted Solo", "Muted Crossover", "Author One"} <= titles
+
+
+def test_muting_through_the_api(archive):
+    archive.post_muted_works()
+    headers = {"Authorization": f"Bearer {archive.keys['muter']}"}
+    client = Client()
+    before = archive.api("muter", "api works")
+    response = client.post(
+        "/api/v1/me/mutes",
+        '{"user": "muted_writer"}',
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 201
+    assert archive.api("muter", "api works")["count"] == before["count"] - 4
+    assert client.delete("/api/v1/me/mutes/muted_writer", headers=headers).status_code == 204
+    assert archive.api("muter", "api works") == before
