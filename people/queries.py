@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Block, Pseud, User
+from .models import Block, Mute, Pseud, User
 
 
 def get_user(login: str) -> User:
@@ -21,3 +22,33 @@ def is_blocked_by_any(user: object, owner_ids: set[int]) -> bool:
     if not getattr(user, "is_authenticated", False) or not owner_ids:
         return False
     return Block.objects.filter(blocker_id__in=owner_ids, blocked_id=user.pk).exists()  # type: ignore[attr-defined]
+
+
+def find_user(login: str) -> User | None:
+    """The active account called `login` (any case), for forms and the API that name one."""
+    login = login.strip()
+    if not login:
+        return None
+    return User.objects.filter(username__iexact=login, is_active=True).first()
+
+
+def blocks_of(user: User) -> QuerySet[Block]:
+    """The users `user` blocked, newest first. Only ever shown to `user`."""
+    return (
+        Block.objects.filter(blocker=user, blocked__is_active=True)
+        .select_related("blocked")
+        .order_by("-created_at", "-id")
+    )
+
+
+def mutes_of(user: User) -> QuerySet[Mute]:
+    """The users `user` muted, newest first. Only ever shown to `user`."""
+    return (
+        Mute.objects.filter(muter=user, muted__is_active=True)
+        .select_related("muted")
+        .order_by("-created_at", "-id")
+    )
+
+
+def has_blocked(user: User, other: User) -> bool:
+    return Block.objects.filter(blocker=user, blocked=other).exists()

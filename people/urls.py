@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_blocks
 
 app_name = "people"
 
@@ -27,6 +27,30 @@ urlpatterns = [
         views.api_token_revoke,
         name="api_token_revoke",
     ),
+    path("users/<str:login_name>/blocked/users", views_blocks.blocked_users, name="blocked_users"),
+    path(
+        "users/<str:login_name>/blocked/users/confirm_block",
+        views_blocks.confirm_block,
+        name="confirm_block",
+    ),
+    path(
+        "users/<str:login_name>/blocked/users/confirm_unblock",
+        views_blocks.confirm_unblock,
+        name="confirm_unblock",
+    ),
+    path("users/<str:login_name>/blocked/users/unblock", views_blocks.unblock, name="unblock"),
+    path("users/<str:login_name>/muted/users", views_blocks.muted_users, name="muted_users"),
+    path(
+        "users/<str:login_name>/muted/users/confirm_mute",
+        views_blocks.confirm_mute,
+        name="confirm_mute",
+    ),
+    path(
+        "users/<str:login_name>/muted/users/confirm_unmute",
+        views_blocks.confirm_unmute,
+        name="confirm_unmute",
+    ),
+    path("users/<str:login_name>/muted/users/unmute", views_blocks.unmute, name="unmute"),
 ]
 
 # Account routes keep Django's names (login, logout, password_reset, …) so its views find them.

@@ -685,6 +685,11 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/chapters/{{chapter_id}}",
         f"{API}/tags",
         f"{API}/tags/{{name}}",
+        # Blocks and mutes: the token owner's own lists.
+        f"{API}/me/blocks",
+        f"{API}/me/blocks/{{login}}",
+        f"{API}/me/mutes",
+        f"{API}/me/mutes/{{login}}",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]
