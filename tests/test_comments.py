@@ -3,6 +3,8 @@ sanitising and notifications."""
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
@@ -352,3 +354,215 @@ def test_comment_for_anothers_work_chapter_is_refused(author, reader):
     other = make_work(make_user("someone_else"))
     with pytest.raises(Http404):
         post_comment(reader, work, "hi", chapter=other.chapters.get())
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def _client(user=None):
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_work_page_shows_threads_in_ao3_markup(work, reader, stranger):
+    top = post_comment(reader, work, "<p>First!</p>")
+    reply = post_comment(stranger, work, "<p>Second.</p>", parent=top)
+    html = _client().get(f"/works/{work.pk}").content.decode()
+    assert 'id="comments_placeholder"' in html
+    assert f'<li class="comment group" id="comment_{top.pk}"' in html
+    assert (
+        'class="heading byline"' in html and '<blockquote class="userstuff"><p>First!</p>' in html
+    )
+    # The reply sits in a nested thread inside its parent's item.
+    nested = html[html.index(f'id="comment_{top.pk}"') :]
+    assert nested.index('<ol class="thread">') < nested.index(f'id="comment_{reply.pk}"')
+    assert f'href="/comments/{top.pk}"' in html
+
+
+def test_reader_posts_a_comment_and_a_reply_through_the_pages(work, reader, stranger):
+    client = _client(reader)
+    response = client.post(f"/works/{work.pk}/comments", {"body": "Loved it"})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/comments/{comment.pk}#comment_{comment.pk}"
+    response = _client(stranger).post(f"/comments/{comment.pk}/reply", {"body": "Me too"})
+    reply = Comment.objects.get(parent=comment)
+    assert response["Location"] == f"/comments/{comment.pk}#comment_{reply.pk}"
+    page = client.get(f"/comments/{comment.pk}").content.decode()
+    assert "Loved it" in page and "Me too" in page and work.title in page
+
+
+def test_rejected_comment_comes_back_with_the_text_and_the_message(work, reader):
+    body = "x" * 10_001
+    response = _client(reader).post(f"/works/{work.pk}/comments", {"body": body})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert body in html and "at most 10,000 characters" in html
+    assert not Comment.objects.exists()
+
+
+def test_guest_comment_form_asks_for_name_and_email(work):
+    html = _client().get(f"/works/{work.pk}").content.decode()
+    assert 'name="guest_name"' in html and 'name="guest_email"' in html
+    response = _client().post(
+        f"/works/{work.pk}/comments", {"body": "hi", "guest_name": "Zack", "guest_email": "nope"}
+    )
+    assert response.status_code == 422
+    assert "valid email" in response.content.decode()
+
+
+def test_pseud_choice_only_for_users_with_several(work, reader):
+    html = _client(reader).get(f"/works/{work.pk}").content.decode()
+    assert 'name="pseud"' not in html
+    other = reader.pseuds.create(name="Lockhart")
+    html = _client(reader).get(f"/works/{work.pk}").content.decode()
+    assert 'name="pseud"' in html
+    _client(reader).post(f"/works/{work.pk}/comments", {"body": "hi", "pseud": other.pk})
+    assert Comment.objects.get().pseud == other
+
+
+@pytest.mark.parametrize(
+    ("permission", "viewer", "message"),
+    [
+        (CommentPermission.REGISTERED, None, "doesn't allow guest comments"),
+        (CommentPermission.NO_ONE, "reader", "doesn't allow comments"),
+    ],
+)
+def test_closed_comments_say_why_instead_of_a_form(author, reader, permission, viewer, message):
+    work = make_work(author, comment_permission=permission)
+    html = unescape(_client(reader if viewer else None).get(f"/works/{work.pk}").content.decode())
+    assert message in html and 'name="body"' not in html
+
+
+def test_blocked_reader_sees_why_and_post_is_refused(work, author, reader):
+    Block.objects.create(blocker=author, blocked=reader)
+    client = _client(reader)
+    assert "has blocked you" in client.get(f"/works/{work.pk}").content.decode()
+    response = client.post(f"/works/{work.pk}/comments", {"body": "let me in"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "has blocked you" in html
+    assert not Comment.objects.exists()
+
+
+def test_chapter_page_shows_that_chapters_comments_whole_work_shows_all(author, reader):
+    work = make_work(author, chapters=2)
+    first, second = work.chapters.order_by("position")
+    post_comment(reader, work, "About chapter one", chapter=first)
+    post_comment(reader, work, "About chapter two", chapter=second)
+    html = _client().get(f"/works/{work.pk}/chapters/{second.pk}").content.decode()
+    assert "About chapter two" in html and "About chapter one" not in html
+    html = _client().get(f"/works/{work.pk}?view_full_work=true").content.decode()
+    assert "About chapter two" in html and "About chapter one" in html
+    # A comment posted from a chapter page belongs to that chapter.
+    _client(reader).post(
+        f"/works/{work.pk}/comments", {"body": "Ch2 again", "chapter_id": second.pk}
+    )
+    assert Comment.objects.get(body="Ch2 again").chapter == second
+
+
+def test_threads_are_paginated_twenty_a_page_oldest_first(work, reader):
+    comments = [post_comment(reader, work, f"Comment number {n:02d}") for n in range(23)]
+    html = _client().get(f"/works/{work.pk}").content.decode()
+    assert "Comment number 00" in html and "Comment number 19" in html
+    assert "Comment number 20" not in html
+    assert '<ol class="pagination actions"' in html
+    second = _client().get(f"/works/{work.pk}?page=2").content.decode()
+    assert "Comment number 22" in second and "Comment number 00" not in second
+    assert len(comments) == 23
+
+
+def test_edit_shows_last_edited(work, reader):
+    comment = post_comment(reader, work, "tpyo")
+    client = _client(reader)
+    assert "tpyo" in client.get(f"/comments/{comment.pk}/edit").content.decode()
+    response = client.post(f"/comments/{comment.pk}/edit", {"body": "typo"})
+    assert response.status_code == 302
+    html = client.get(f"/comments/{comment.pk}").content.decode()
+    assert "typo" in html and "Last edited" in html
+
+
+def test_delete_asks_first_then_leaves_a_placeholder(work, reader, stranger):
+    top = post_comment(reader, work, "hi")
+    post_comment(stranger, work, "hello", parent=top)
+    client = _client(reader)
+    assert "Are you sure" in client.get(f"/comments/{top.pk}/delete").content.decode()
+    assert Comment.objects.count() == 2
+    client.post(f"/comments/{top.pk}/delete")
+    html = _client().get(f"/works/{work.pk}").content.decode()
+    assert "(Previous comment deleted.)" in html and "hello" in html
+    assert _client(stranger).get(f"/comments/{top.pk}/delete").status_code == 403
+
+
+def test_creator_freezes_and_unfreezes_from_the_page(work, author, reader):
+    top = post_comment(reader, work, "hi")
+    client = _client(author)
+    html = client.get(f"/works/{work.pk}").content.decode()
+    assert "Freeze Thread" in html
+    assert _client(reader).post(f"/comments/{top.pk}/freeze").status_code == 403
+    client.post(f"/comments/{top.pk}/freeze")
+    top.refresh_from_db()
+    assert top.is_frozen
+    html = _client(reader).get(f"/comments/{top.pk}/reply").content.decode()
+    assert "frozen" in html and 'name="body"' not in html
+    client.post(f"/comments/{top.pk}/unfreeze")
+    top.refresh_from_db()
+    assert not top.is_frozen
+
+
+def test_creator_approves_from_the_unreviewed_page(author, reader):
+    work = make_work(author, moderated_comments=True)
+    response = _client(reader).post(f"/works/{work.pk}/comments", {"body": "please review"})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert "please review" not in _client().get(f"/works/{work.pk}").content.decode()
+    assert _client(reader).get(f"/works/{work.pk}/comments/unreviewed").status_code == 403
+    page = _client(author).get(f"/works/{work.pk}/comments/unreviewed").content.decode()
+    assert "please review" in page and "Approve" in page
+    _client(author).post(f"/comments/{comment.pk}/approve")
+    assert "please review" in _client().get(f"/works/{work.pk}").content.decode()
+
+
+def test_muted_commenter_is_hidden_for_the_muter_only(work, reader, stranger):
+    from people.models import Mute
+
+    lone = post_comment(stranger, work, "Muted and alone")
+    answered = post_comment(stranger, work, "Muted but answered")
+    post_comment(reader, work, "An answer", parent=answered)
+    Mute.objects.create(muter=reader, muted=stranger)
+    html = _client(reader).get(f"/works/{work.pk}").content.decode()
+    assert "Muted and alone" not in html and f'id="comment_{lone.pk}"' not in html
+    assert "Muted but answered" not in html and "An answer" in html
+    assert "(This comment is by a user you muted.)" in html
+    other = _client().get(f"/works/{work.pk}").content.decode()
+    assert "Muted and alone" in other and "Muted but answered" in other
+
+
+def test_work_page_queries_do_not_grow_with_comments(
+    work, author, reader, stranger, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_threads(count):
+        for n in range(count):
+            top = post_comment(reader, work, f"top {n}")
+            reply = post_comment(stranger, work, f"reply {n}", parent=top)
+            post_comment(reader, work, f"deeper {n}", parent=reply)
+
+    def queries_for(client):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/works/{work.pk}").status_code == 200
+        return len(captured)
+
+    add_threads(2)
+    clients = {"guest": _client(), "reader": _client(reader), "author": _client(author)}
+    counts = {name: queries_for(client) for name, client in clients.items()}
+    add_threads(10)
+    for name, client in clients.items():
+        with django_assert_num_queries(counts[name]):
+            client.get(f"/works/{work.pk}")

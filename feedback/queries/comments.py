@@ -150,7 +150,7 @@ def _walk(comments: list[Comment]) -> list[Comment]:
     return found
 
 
-def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> list[Comment]:
+def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> tuple[list[Comment], Permissions]:
     members = list(
         Comment.objects.filter(visible_comments_q(viewer, work) & q)
         .select_related("pseud__user")
@@ -163,13 +163,14 @@ def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> list[Comment]:
     )
     for comment in everyone:
         permissions.annotate(comment)
-    return threads
+    return threads, permissions
 
 
 @dataclass
 class ThreadPage:
     page: Page
     threads: list[Comment]
+    permissions: Permissions
 
 
 def thread_page(request: HttpRequest, work: Work, chapter: Chapter | None = None) -> ThreadPage:
@@ -179,15 +180,17 @@ def thread_page(request: HttpRequest, work: Work, chapter: Chapter | None = None
     ids = top_level_comments(viewer, work, chapter).values_list("pk", flat=True)
     page = paginate(request, ids, THREADS_PER_PAGE)
     roots = list(page.object_list)
-    threads = _load(viewer, work, Q(thread_id__in=roots), roots) if roots else []
-    return ThreadPage(page, threads)
+    if not roots:
+        return ThreadPage(page, [], Permissions.of(viewer, work, set()))
+    threads, permissions = _load(viewer, work, Q(thread_id__in=roots), roots)
+    return ThreadPage(page, threads, permissions)
 
 
 def comment_in_context(viewer: Viewer, comment: Comment) -> list[Comment]:
     """`comment` with every visible reply below it, as a one-item thread list for the
     permalink page."""
     thread_id = comment.thread_id or comment.pk
-    threads = _load(viewer, comment.work, Q(thread_id=thread_id), [thread_id])
+    threads, _ = _load(viewer, comment.work, Q(thread_id=thread_id), [thread_id])
     for node in _walk(threads):
         if node.pk == comment.pk:
             return [node]

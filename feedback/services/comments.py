@@ -258,9 +258,7 @@ def can_delete(user: Viewer, comment: Comment) -> bool:
     """The writer, a creator of the work, or an admin."""
     if not user.is_authenticated or comment.is_deleted:
         return False
-    return (
-        comment.user_id == user.pk or user.is_staff or is_creator(user, comment.work)  # type: ignore[union-attr]
-    )
+    return comment.user_id == user.pk or user.is_staff or is_creator(user, comment.work)
 
 
 @transaction.atomic
