@@ -3,6 +3,8 @@ sanitising and notifications."""
 
 from __future__ import annotations
 
+import json
+import re
 from html import unescape
 
 import pytest
@@ -566,3 +568,175 @@ def test_work_page_queries_do_not_grow_with_comments(
     for name, client in clients.items():
         with django_assert_num_queries(counts[name]):
             client.get(f"/works/{work.pk}")
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+API = "/api/v1"
+
+
+class Api:
+    """A JSON client for the API, with or without a bearer token."""
+
+    def __init__(self, key: str | None = None) -> None:
+        from django.test import Client
+
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {key}"} if key else {}
+
+    def get(self, path: str):
+        return self.client.get(API + path, headers=self.headers)
+
+    def send(self, method: str, path: str, body=None):
+        data = "" if body is None else json.dumps(body)
+        return getattr(self.client, method)(
+            API + path, data=data, content_type="application/json", headers=self.headers
+        )
+
+    def post(self, path: str, body=None):
+        return self.send("post", path, body)
+
+    def patch(self, path: str, body=None):
+        return self.send("patch", path, body)
+
+    def delete(self, path: str):
+        return self.send("delete", path)
+
+
+def token_for(user) -> str:
+    from people.services import create_api_token
+
+    return create_api_token(user, "tests")[1]
+
+
+def errors(response) -> list[tuple[str | None, str]]:
+    body = response.json()
+    assert set(body) == {"errors"}
+    assert all(error["message"] for error in body["errors"])
+    return [(error["field"], error["code"]) for error in body["errors"]]
+
+
+@pytest.fixture
+def reader_api(reader):
+    return Api(token_for(reader))
+
+
+@pytest.fixture
+def author_api(author):
+    return Api(token_for(author))
+
+
+def test_api_posts_a_comment_and_a_nested_reply(work, reader_api, author_api):
+    response = reader_api.post(f"/works/{work.pk}/comments", {"body": "<p>Great</p>"})
+    assert response.status_code == 201
+    top = response.json()
+    assert top["author"] == {"pseud": "tifa_reader", "user": "tifa_reader"}
+    assert (top["body"], top["status"], top["depth"]) == ("<p>Great</p>", "published", 0)
+    reply = author_api.post(
+        f"/works/{work.pk}/comments", {"body": "Thanks", "parent_id": top["id"]}
+    ).json()
+    assert (reply["parent_id"], reply["thread_id"], reply["depth"]) == (top["id"], top["id"], 1)
+    listing = Api().get(f"/works/{work.pk}/comments").json()
+    assert listing["count"] == 1
+    assert listing["results"][0]["replies"][0]["body"] == "Thanks"
+    assert Api().get(f"/comments/{top['id']}").json()["replies"][0]["id"] == reply["id"]
+
+
+def test_api_guest_comment_needs_name_and_email_and_never_returns_the_email(work):
+    api = Api()
+    response = api.post(f"/works/{work.pk}/comments", {"body": "hi"})
+    assert response.status_code == 422
+    assert set(errors(response)) == {("guest_name", "required"), ("guest_email", "required")}
+    response = api.post(
+        f"/works/{work.pk}/comments",
+        {"body": "hi", "guest_name": "Zack", "guest_email": "zack@example.org"},
+    )
+    assert response.status_code == 201
+    assert response.json()["guest_name"] == "Zack"
+    assert "zack@example.org" not in response.content.decode()
+    assert "zack@example.org" not in api.get(f"/works/{work.pk}/comments").content.decode()
+
+
+def test_api_refusals_are_403_with_a_message(author, reader_api):
+    work = make_work(author, comment_permission=CommentPermission.NO_ONE)
+    response = reader_api.post(f"/works/{work.pk}/comments", {"body": "hi"})
+    assert response.status_code == 403
+    assert "doesn't allow comments" in response.json()["errors"][0]["message"]
+
+
+def test_api_rate_limit_is_429_with_retry_after(work, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment_guest": "1/600"}
+    body = {"body": "hi", "guest_name": "Zack", "guest_email": "zack@example.org"}
+    assert Api().post(f"/works/{work.pk}/comments", body).status_code == 201
+    response = Api().post(f"/works/{work.pk}/comments", body)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert errors(response) == [("body", "rate_limited")]
+
+
+def test_api_edit_delete_and_moderation(author, reader_api, author_api):
+    work = make_work(author, moderated_comments=True)
+    held = reader_api.post(f"/works/{work.pk}/comments", {"body": "hi"}).json()
+    assert held["status"] == "pending"
+    assert Api().get(f"/comments/{held['id']}").status_code == 404
+    assert reader_api.post(f"/comments/{held['id']}/approve").status_code == 403
+    assert author_api.post(f"/comments/{held['id']}/approve").json()["status"] == "published"
+    edited = reader_api.patch(f"/comments/{held['id']}", {"body": "hello"}).json()
+    assert edited["body"] == "hello" and edited["edited"] is not None
+    assert author_api.patch(f"/comments/{held['id']}", {"body": "x"}).status_code == 403
+    assert author_api.post(f"/comments/{held['id']}/freeze").json()["frozen"] is True
+    assert reader_api.patch(f"/comments/{held['id']}", {"body": "again"}).status_code == 403
+    assert author_api.post(f"/comments/{held['id']}/unfreeze").json()["frozen"] is False
+    assert reader_api.delete(f"/comments/{held['id']}").status_code == 204
+    assert not Comment.objects.exists()
+
+
+def test_api_work_schema_reads_and_writes_comment_settings(author_api):
+    new_work = {
+        "title": "Settings",
+        "rating": "General Audiences",
+        "warnings": ["No Archive Warnings Apply"],
+        "fandoms": ["Final Fantasy VII"],
+        "chapters": [{"body": "<p>Text.</p>"}],
+        "comment_permission": "registered",
+        "moderated_comments": True,
+    }
+    created = author_api.post("/works", new_work).json()
+    assert (created["comment_permission"], created["moderated_comments"]) == ("registered", True)
+    changed = author_api.patch(f"/works/{created['id']}", {"comment_permission": "no_one"}).json()
+    assert changed["comment_permission"] == "no_one" and changed["moderated_comments"] is True
+    response = author_api.patch(f"/works/{created['id']}", {"comment_permission": "robots"})
+    assert errors(response) == [("comment_permission", "unknown_choice")]
+
+
+def test_posting_form_sets_who_can_comment_and_moderation(author):
+    from works.models import Work
+
+    def form_data(author, **extra):
+        return {
+            "title": "Posted with settings",
+            "pseuds": [author.default_pseud.pk],
+            "rating": "General Audiences",
+            "warnings": ["No Archive Warnings Apply"],
+            "fandoms": "Final Fantasy VII",
+            "language": "en",
+            "chapter_body_format": "html",
+            "chapter_body": "<p>Text.</p>",
+            "action": "post",
+            **extra,
+        }
+
+    client = _client(author)
+    page = client.get("/works/new").content.decode()
+    assert 'name="comment_permission"' in page and 'name="moderated_comments"' in page
+    client.post(
+        "/works/new",
+        form_data(author, comment_permission="registered", moderated_comments="on"),
+    )
+    work = Work.objects.get()
+    assert (work.comment_permission, work.moderated_comments) == ("registered", True)
+    edit = client.get(f"/works/{work.pk}/edit").content.decode()
+    radio = re.search(
+        r'<input type="radio" name="comment_permission" value="registered"[^>]*>', edit
+    )
+    assert radio is not None and "checked" in radio.group(0)
