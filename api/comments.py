@@ -52,6 +52,9 @@ class CommentOut(Schema):
     created: dt.datetime
     edited: dt.datetime | None
     replies: list[CommentOut]
+    more_replies: bool = Field(
+        description="Replies nest deeper than one answer shows: read them at this comment."
+    )
 
     @classmethod
     def of(cls, comment: Comment) -> CommentOut:
@@ -79,6 +82,7 @@ class CommentOut(Schema):
             created=comment.created_at,
             edited=None if hidden else comment.edited_at,
             replies=[cls.of(reply) for reply in getattr(comment, "shown_replies", [])],
+            more_replies=bool(getattr(comment, "continue_thread", False)),
         )
 
 

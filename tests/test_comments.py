@@ -740,3 +740,65 @@ def test_posting_form_sets_who_can_comment_and_moderation(author):
         r'<input type="radio" name="comment_permission" value="registered"[^>]*>', edit
     )
     assert radio is not None and "checked" in radio.group(0)
+
+
+def test_refused_submission_keeps_the_text(work, author, reader):
+    top = post_comment(reader, work, "hi")
+    freeze_thread(author, top)
+    response = _client(reader).post(f"/comments/{top.pk}/reply", {"body": "My long answer"})
+    assert response.status_code == 403
+    html = unescape(response.content.decode())
+    assert "frozen" in html and "My long answer" in html
+
+
+def test_long_reply_chains_continue_on_the_permalink(work, reader, stranger):
+    from feedback.queries.comments import NESTING_SHOWN
+
+    comment = post_comment(reader, work, "level 0")
+    chain = [comment]
+    for level in range(1, NESTING_SHOWN + 4):
+        writer = stranger if level % 2 else reader
+        comment = post_comment(writer, work, f"level {level}", parent=comment)
+        chain.append(comment)
+    html = _client().get(f"/works/{work.pk}").content.decode()
+    assert f"level {NESTING_SHOWN}<" in html and f"level {NESTING_SHOWN + 1}<" not in html
+    cut = chain[NESTING_SHOWN]
+    assert "Continue this thread" in html and f'href="/comments/{cut.pk}"' in html
+    deeper = _client().get(f"/comments/{cut.pk}").content.decode()
+    assert f"level {NESTING_SHOWN + 3}<" in deeper
+    data = Api().get(f"/works/{work.pk}/comments").json()["results"][0]
+    for _ in range(NESTING_SHOWN):
+        data = data["replies"][0]
+    assert data["replies"] == [] and data["more_replies"] is True
+
+
+def test_comment_listing_pages_keep_their_query_count(
+    work, author, reader, stranger, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_threads(count):
+        for n in range(count):
+            top = post_comment(reader, work, f"top {n}")
+            post_comment(stranger, work, f"reply {n}", parent=top)
+
+    add_threads(2)
+    first = Comment.objects.order_by("id").first()
+    routes = [
+        (_client(author), f"/works/{work.pk}/comments"),
+        (_client(author), f"/works/{work.pk}/comments/unreviewed"),
+        (_client(reader), f"/comments/{first.pk}"),
+        (_client(reader), f"/api/v1/works/{work.pk}/comments"),
+    ]
+    counts = []
+    for client, route in routes:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(route).status_code == 200
+        counts.append(len(captured))
+    add_threads(10)
+    for _ in range(5):
+        post_comment(stranger, work, "more", parent=first)
+    for (client, route), count in zip(routes, counts, strict=True):
+        with django_assert_num_queries(count):
+            client.get(route)

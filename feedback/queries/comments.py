@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from works.visibility import Viewer
 
 THREADS_PER_PAGE = 20
+# Levels of replies a page shows below each conversation it starts from.
+NESTING_SHOWN = 8
 
 
 def get_comment_for_reader(viewer: Viewer, comment_id: int) -> Comment:
@@ -119,7 +121,9 @@ class Permissions:
 
 def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Comment]:
     """Hang each comment under its parent, in order; drop what the viewer shouldn't see and
-    keep placeholders where hidden or deleted comments have visible replies."""
+    keep placeholders where hidden or deleted comments have visible replies. Below
+    `NESTING_SHOWN` levels a page stops and links to the rest ("Continue this thread"), so a
+    long back-and-forth never nests without end."""
     muted = muted_user_ids(viewer)
     children: dict[int, list[Comment]] = {}
     by_id = {comment.pk: comment for comment in members}
@@ -127,9 +131,18 @@ def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Com
         if comment.parent_id is not None:
             children.setdefault(comment.parent_id, []).append(comment)
 
-    def keep(comment: Comment) -> bool:
-        shown = [reply for reply in children.get(comment.pk, []) if keep(reply)]
+    # Children before parents (an explicit stack: a reply chain can be thousands deep).
+    order: list[Comment] = []
+    stack = [by_id[pk] for pk in roots if pk in by_id]
+    while stack:
+        comment = stack.pop()
+        order.append(comment)
+        stack.extend(children.get(comment.pk, []))
+    kept: set[int] = set()
+    for comment in reversed(order):
+        shown = [reply for reply in children.get(comment.pk, []) if reply.pk in kept]
         comment.shown_replies = shown  # type: ignore[attr-defined]
+        comment.continue_thread = False  # type: ignore[attr-defined]
         hidden = comment.is_deleted or (comment.user_id is not None and comment.user_id in muted)
         comment.is_placeholder = hidden  # type: ignore[attr-defined]
         comment.placeholder_text = (  # type: ignore[attr-defined]
@@ -137,16 +150,27 @@ def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Com
             if comment.is_deleted
             else "(This comment is by a user you muted.)"
         )
-        return not hidden or bool(shown)
-
-    return [by_id[pk] for pk in roots if pk in by_id and keep(by_id[pk])]
+        if not hidden or shown:
+            kept.add(comment.pk)
+    threads = [by_id[pk] for pk in roots if pk in kept]
+    level = threads
+    for _ in range(NESTING_SHOWN):
+        level = [reply for comment in level for reply in comment.shown_replies]  # type: ignore[attr-defined]
+    for comment in level:
+        if comment.shown_replies:  # type: ignore[attr-defined]
+            comment.shown_replies = []  # type: ignore[attr-defined]
+            comment.continue_thread = True  # type: ignore[attr-defined]
+    return threads
 
 
 def _walk(comments: list[Comment]) -> list[Comment]:
+    """Every comment shown, each before its replies."""
     found = []
-    for comment in comments:
+    stack = list(reversed(comments))
+    while stack:
+        comment = stack.pop()
         found.append(comment)
-        found.extend(_walk(comment.shown_replies))  # type: ignore[attr-defined]
+        stack.extend(reversed(comment.shown_replies))  # type: ignore[attr-defined]
     return found
 
 
@@ -187,16 +211,16 @@ def thread_page(request: HttpRequest, work: Work, chapter: Chapter | None = None
 
 
 def comment_in_context(viewer: Viewer, comment: Comment) -> list[Comment]:
-    """`comment` with every visible reply below it, as a one-item thread list for the
+    """`comment` with the visible replies below it, as a one-item thread list for the
     permalink page."""
     thread_id = comment.thread_id or comment.pk
-    threads, _ = _load(viewer, comment.work, Q(thread_id=thread_id), [thread_id])
-    for node in _walk(threads):
-        if node.pk == comment.pk:
-            return [node]
+    threads, _ = _load(viewer, comment.work, Q(thread_id=thread_id), [comment.pk])
+    if threads:
+        return threads
     # The viewer sees this comment but not how it hangs (a muted parent with no other
     # replies, for instance): show it alone.
     Permissions.of(viewer, comment.work, {comment.user_id or 0}).annotate(comment)
     comment.shown_replies = []  # type: ignore[attr-defined]
     comment.is_placeholder = False  # type: ignore[attr-defined]
+    comment.continue_thread = False  # type: ignore[attr-defined]
     return [comment]
