@@ -802,3 +802,12 @@ def test_comment_listing_pages_keep_their_query_count(
     for (client, route), count in zip(routes, counts, strict=True):
         with django_assert_num_queries(count):
             client.get(route)
+
+
+def test_deleting_a_held_comment_leaves_the_count_alone(author, reader):
+    work = make_work(author, moderated_comments=True)
+    approve_comment(author, post_comment(reader, work, "counted"))
+    held = post_comment(reader, work, "not counted yet")
+    assert comments_count(work) == 1
+    delete_comment(author, held)
+    assert comments_count(work) == 1
