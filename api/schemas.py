@@ -114,6 +114,13 @@ class WorkChanges(Input):
     freeforms: UserTagNames = []
     language: Text = Field("en", description="A language code, e.g. “en”.")
     restricted: bool = Field(False, description="Only show the work to registered users.")
+    comment_permission: Literal["everyone", "registered", "no_one"] = Field(
+        "everyone",
+        description="Who can comment: everyone (guests too), registered users, or no one.",
+    )
+    moderated_comments: bool = Field(
+        False, description="Hold comments (except the creators' own) until a creator approves."
+    )
     expected_chapters: int | None = None
     complete: bool = False
     published: IsoDate | None = Field(None, description="Backdate the work (YYYY-MM-DD).")
@@ -232,6 +239,8 @@ class WorkOut(Schema):
     freeforms: list[str]
     language: str
     restricted: bool
+    comment_permission: str
+    moderated_comments: bool
     draft: bool
     complete: bool
     expected_chapters: int | None
@@ -271,6 +280,8 @@ class WorkOut(Schema):
             freeforms=names(TagKind.FREEFORM),
             language=work.language,
             restricted=work.restricted,
+            comment_permission=work.comment_permission,
+            moderated_comments=work.moderated_comments,
             draft=not work.posted,
             complete=work.is_complete,
             expected_chapters=work.expected_chapters,

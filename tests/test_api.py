@@ -690,6 +690,12 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/me/blocks/{{login}}",
         f"{API}/me/mutes",
         f"{API}/me/mutes/{{login}}",
+        # comments
+        f"{API}/works/{{work_id}}/comments",
+        f"{API}/comments/{{comment_id}}",
+        f"{API}/comments/{{comment_id}}/approve",
+        f"{API}/comments/{{comment_id}}/freeze",
+        f"{API}/comments/{{comment_id}}/unfreeze",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

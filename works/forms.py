@@ -13,6 +13,7 @@ from tags.models import FIXED_TAGS, TagKind
 from tags.services import split_tag_names
 
 from .languages import LANGUAGE_CHOICES
+from .models import CommentPermission
 from .services import ChapterData, WorkData
 
 
@@ -86,6 +87,19 @@ class WorkForm(ServiceErrorsForm):
     end_notes = forms.CharField(label="End notes", strip=False, required=False, widget=_textarea(5))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial="en")
     restricted = forms.BooleanField(label="Only show your work to registered users", required=False)
+    comment_permission = forms.ChoiceField(
+        label="Who can comment on this work",
+        choices=CommentPermission.choices,
+        initial=CommentPermission.EVERYONE,
+        # Left out (an older form, a script), a work keeps taking comments from everyone.
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    moderated_comments = forms.BooleanField(
+        label="Enable comment moderation",
+        required=False,
+        help_text="New comments are held until you approve them.",
+    )
     expected_chapters = forms.IntegerField(
         label="Expected number of chapters",
         required=False,
@@ -147,6 +161,8 @@ class WorkForm(ServiceErrorsForm):
             freeforms=split_tag_names(data.get("freeforms") or ""),
             language=data.get("language") or "en",
             restricted=bool(data.get("restricted")),
+            comment_permission=data.get("comment_permission") or CommentPermission.EVERYONE,
+            moderated_comments=bool(data.get("moderated_comments")),
             expected_chapters=data.get("expected_chapters"),
             complete=bool(data.get("complete")),
             published_on=data.get("published_on"),
@@ -191,6 +207,8 @@ class WorkForm(ServiceErrorsForm):
             "freeforms": ", ".join(data.freeforms),
             "language": data.language,
             "restricted": data.restricted,
+            "comment_permission": data.comment_permission,
+            "moderated_comments": data.moderated_comments,
             "expected_chapters": data.expected_chapters,
             "complete": data.complete,
             "published_on": data.published_on,

@@ -35,6 +35,7 @@ from .models import (
     TITLE_MAX,
     USER_TAGS_MAX,
     Chapter,
+    CommentPermission,
     Creatorship,
     Work,
 )
@@ -77,6 +78,8 @@ class WorkData:
     expected_chapters: int | None = None
     complete: bool = False
     published_on: dt.date | None = None
+    comment_permission: str = CommentPermission.EVERYONE
+    moderated_comments: bool = False
 
 
 def work_data_from(work: Work) -> WorkData:
@@ -96,6 +99,8 @@ def work_data_from(work: Work) -> WorkData:
         freeforms=[t.name for t in work.tags_of(TagKind.FREEFORM)],
         language=work.language,
         restricted=work.restricted,
+        comment_permission=work.comment_permission,
+        moderated_comments=work.moderated_comments,
         expected_chapters=work.expected_chapters,
         complete=work.is_complete,
         published_on=work.published_on if work.backdated else None,
@@ -155,6 +160,8 @@ class _CleanWork:
     expected_chapters: int | None
     complete: bool
     published_on: dt.date | None
+    comment_permission: str
+    moderated_comments: bool
 
 
 def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
@@ -218,6 +225,12 @@ def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
             "or left blank if unknown.",
         )
     _check_date(errors, "published_on", data.published_on)
+    if data.comment_permission not in CommentPermission.values:
+        errors.add(
+            "comment_permission",
+            "unknown_choice",
+            "Who can comment is one of: " + ", ".join(CommentPermission.values) + ".",
+        )
     return _CleanWork(
         title=title,
         pseuds=pseuds,
@@ -230,6 +243,8 @@ def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
         expected_chapters=expected,
         complete=data.complete,
         published_on=data.published_on,
+        comment_permission=data.comment_permission,
+        moderated_comments=data.moderated_comments,
     )
 
 
@@ -298,6 +313,8 @@ def _apply_work(work: Work, clean: _CleanWork) -> None:
     work.end_notes = clean.end_notes
     work.language = clean.language
     work.restricted = clean.restricted
+    work.comment_permission = clean.comment_permission
+    work.moderated_comments = clean.moderated_comments
     work.expected_chapters = clean.expected_chapters
     work.backdated = clean.published_on is not None
     if clean.published_on is not None:

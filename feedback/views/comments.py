@@ -1,7 +1,289 @@
-"""Pages for comments."""
+"""Pages for comments: a work's conversations, permalinks, and the forms to post, reply, edit,
+delete, approve and freeze. Thin: the rules are in feedback.services.comments, the reads in
+feedback.queries.comments."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from lifestream.errors import InvalidInput
+from lifestream.forms import database_id
+from works import queries as work_queries
+from works.models import Chapter, Work
+from works.queries import LoginRequired
+from works.visibility import is_creator
+
+from ..comment_forms import CommentForm
+from ..models import Comment
+from ..queries import comments as queries
+from ..services import comments as services
+
+
+def _reader_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A restricted work sends logged-out visitors to log in, as the work page does."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequired:
+            messages.info(
+                request, "This work is only available to registered users of the archive."
+            )
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _thread_url(comment: Comment) -> str:
+    """Where a comment is read: its conversation's permalink, scrolled to it."""
+    return f"/comments/{comment.thread_id or comment.pk}#comment_{comment.pk}"
+
+
+def _next_or(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _work_page(
+    request: HttpRequest, work: Work, form: CommentForm, refusal: str = "", status: int = 200
+) -> HttpResponse:
+    threads = queries.thread_page(request, work)
+    return render(
+        request,
+        "feedback/comments.html",
+        {
+            "work": work,
+            "page": threads.page,
+            "threads": threads.threads,
+            "form": form,
+            "refusal": refusal or threads.permissions.refusal(),
+            "action": request.path,
+            "is_creator": is_creator(request.user, work),
+        },
+        status=status,
+    )
+
+
+def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
+    raw = request.POST.get("chapter_id", "")
+    if not raw:
+        return None
+    try:
+        chapter_id = database_id(raw)
+    except ValueError:
+        return None
+    return work.chapters.filter(pk=chapter_id).first()
+
+
+@_reader_only
+def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Every conversation on a work, and (POST) a new comment on it or one of its chapters."""
+    work = work_queries.get_work_for_reader(request.user, work_id)
+    if not work.posted:
+        raise PermissionDenied("Comments open once the work is posted.")
+    if request.method != "POST":
+        return _work_page(request, work, CommentForm(user=request.user))
+    form = CommentForm(request.POST, user=request.user)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        comment = services.post_comment(
+            request.user,
+            work,
+            data.get("body") or "",
+            chapter=_chapter_of(request, work),
+            pseud=data.get("pseud"),
+            guest_name=data.get("guest_name") or "",
+            guest_email=data.get("guest_email") or "",
+            request=request,
+        )
+    except InvalidInput as error:
+        form.add_service_errors(error)
+        return _work_page(request, work, form, status=422)
+    except PermissionDenied as refused:
+        return _work_page(request, work, form, refusal=str(refused), status=403)
+    return _after_post(request, comment)
+
+
+def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
+    if comment.status == "pending":
+        messages.success(
+            request,
+            "Your comment was received; it will appear once the work's creator approves it.",
+        )
+    else:
+        messages.success(request, "Comment created!")
+    return redirect(_thread_url(comment))
+
+
+@_reader_only
+def unreviewed_comments(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Comments held for moderation, for the work's creators to approve or delete."""
+    work = work_queries.get_work_for_editor(request.user, work_id)
+    pending = list(queries.pending_comments(request.user, work))
+    permissions = queries.Permissions.of(request.user, work, set())
+    for comment in pending:
+        permissions.annotate(comment)
+        comment.shown_replies = []  # type: ignore[attr-defined]
+        comment.is_placeholder = False  # type: ignore[attr-defined]
+    return render(request, "feedback/unreviewed.html", {"work": work, "comments": pending})
+
+
+def _comment_page(
+    request: HttpRequest,
+    comment: Comment,
+    *,
+    form: CommentForm | None = None,
+    refusal: str = "",
+    editing: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "work": comment.work,
+        "comment": comment,
+        "threads": queries.comment_in_context(request.user, comment),
+        "form": form,
+        "refusal": refusal,
+        "editing": editing,
+    }
+    if form is not None:
+        context["action"] = request.path
+        context["parent"] = None if editing else comment
+        context["submit_label"] = "Update" if editing else "Reply"
+    return render(request, "feedback/comment.html", context, status=status)
+
+
+@_reader_only
+def comment_show(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment's permalink: the comment and every reply below it, under its work's title."""
+    comment = queries.get_comment_for_reader(request.user, comment_id)
+    return _comment_page(request, comment)
+
+
+@_reader_only
+def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = queries.get_comment_for_reader(request.user, comment_id)
+    refusal = services.commenting_refusal(request.user, comment.work, comment)
+    if request.method != "POST":
+        return _comment_page(request, comment, form=CommentForm(user=request.user), refusal=refusal)
+    form = CommentForm(request.POST, user=request.user)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        reply = services.post_comment(
+            request.user,
+            comment.work,
+            data.get("body") or "",
+            parent=comment,
+            pseud=data.get("pseud"),
+            guest_name=data.get("guest_name") or "",
+            guest_email=data.get("guest_email") or "",
+            request=request,
+        )
+    except InvalidInput as error:
+        form.add_service_errors(error)
+        return _comment_page(request, comment, form=form, status=422)
+    except PermissionDenied as refused:
+        return _comment_page(request, comment, form=form, refusal=str(refused), status=403)
+    return _after_post(request, reply)
+
+
+@login_required
+@_reader_only
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = queries.get_comment_for_reader(request.user, comment_id)
+    if comment.user_id != request.user.pk or comment.is_deleted:
+        raise PermissionDenied("Only the comment's writer can edit it.")
+    if request.method != "POST":
+        form = CommentForm(user=request.user, editing=True, initial={"body": comment.body})
+        refusal = services.FROZEN if comment.is_frozen else ""
+        return _comment_page(request, comment, form=form, editing=True, refusal=refusal)
+    form = CommentForm(request.POST, user=request.user, editing=True)
+    form.is_valid()
+    try:
+        services.edit_comment(
+            request.user, comment, form.cleaned_data.get("body") or "", request=request
+        )
+    except InvalidInput as error:
+        form.add_service_errors(error)
+        return _comment_page(request, comment, form=form, editing=True, status=422)
+    except PermissionDenied as refused:
+        return _comment_page(
+            request, comment, form=form, editing=True, refusal=str(refused), status=403
+        )
+    messages.success(request, "Comment updated.")
+    return redirect(_thread_url(comment))
+
+
+@login_required
+@_reader_only
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = queries.get_comment_for_reader(request.user, comment_id)
+    if not services.can_delete(request.user, comment):
+        raise PermissionDenied("Only the writer, the work's creators or an admin can delete this.")
+    if request.method != "POST":
+        return render(
+            request,
+            "feedback/comment_confirm_delete.html",
+            {"work": comment.work, "comment": comment},
+        )
+    placeholder = services.delete_comment(request.user, comment)
+    messages.success(request, "Comment deleted.")
+    if placeholder is not None:
+        return redirect(_thread_url(placeholder))
+    if comment.parent_id and Comment.objects.filter(pk=comment.parent_id).exists():
+        return redirect(f"/comments/{comment.parent_id}#comment_{comment.parent_id}")
+    return redirect("feedback:work_comments", comment.work_id)
+
+
+def _moderation(
+    action: Callable[[Any, Comment], Comment], done: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    @login_required
+    @require_POST
+    @_reader_only
+    def view(request: HttpRequest, comment_id: int) -> HttpResponse:
+        comment = queries.get_comment_for_reader(request.user, comment_id)
+        action(request.user, comment)
+        messages.success(request, done)
+        return redirect(_next_or(request, _thread_url(comment)))
+
+    return view
+
+
+comment_approve = _moderation(services.approve_comment, "Comment approved.")
+comment_freeze = _moderation(services.freeze_thread, "Comment thread successfully frozen!")
+comment_unfreeze = _moderation(services.unfreeze_thread, "Comment thread successfully unfrozen!")
+
+urlpatterns: list[URLPattern] = [
+    path("works/<int:work_id>/comments", work_comments, name="work_comments"),
+    path(
+        "works/<int:work_id>/comments/unreviewed",
+        unreviewed_comments,
+        name="unreviewed_comments",
+    ),
+    path("comments/<int:comment_id>", comment_show, name="comment"),
+    path("comments/<int:comment_id>/reply", comment_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/edit", comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete", comment_delete, name="comment_delete"),
+    path("comments/<int:comment_id>/approve", comment_approve, name="comment_approve"),
+    path("comments/<int:comment_id>/freeze", comment_freeze, name="comment_freeze"),
+    path("comments/<int:comment_id>/unfreeze", comment_unfreeze, name="comment_unfreeze"),
+]

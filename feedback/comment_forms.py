@@ -1,0 +1,56 @@
+"""The comment form: one for new comments, replies and edits, on pages and in fragments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from lifestream.forms import ServiceErrorsForm
+from people.models import Pseud
+
+from .models import GUEST_NAME_MAX
+
+
+class CommentForm(ServiceErrorsForm):
+    """Guests give a name and an email (the email is never shown); users with several pseuds
+    choose one. Lengths and formats are checked by the service, so the page and the API say
+    the same thing."""
+
+    guest_name = forms.CharField(
+        label="Name", required=False, max_length=GUEST_NAME_MAX * 2, strip=False
+    )
+    guest_email = forms.CharField(
+        label="Email",
+        required=False,
+        max_length=254,
+        help_text="Never shown to anyone; the archive's admins may use it to reach you.",
+        widget=forms.EmailInput,
+    )
+    pseud = forms.ModelChoiceField(
+        label="Comment as", queryset=Pseud.objects.none(), required=False, empty_label=None
+    )
+    body = forms.CharField(
+        label="Comment",
+        required=False,
+        strip=False,
+        help_text="Plain text or HTML: the tags works may use, without classes. "
+        "At most 10,000 characters.",
+        widget=forms.Textarea(attrs={"rows": 8, "class": "comment_form"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        authenticated = getattr(user, "is_authenticated", False)
+        if authenticated or editing:
+            del self.fields["guest_name"]
+            del self.fields["guest_email"]
+        pseuds = list(user.pseuds.all()) if authenticated and not editing else []
+        if len(pseuds) > 1:
+            field = self.fields["pseud"]
+            field.queryset = user.pseuds.all()  # type: ignore[attr-defined]
+            field.choices = [(pseud.pk, pseud.name) for pseud in pseuds]  # type: ignore[attr-defined]
+            if not self.is_bound:
+                field.initial = next((p.pk for p in pseuds if p.is_default), pseuds[0].pk)
+        else:
+            del self.fields["pseud"]

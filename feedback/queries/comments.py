@@ -1,0 +1,226 @@
+"""Reading comments: one comment by its permalink, and pages of threads with their replies.
+
+Which comments a viewer sees is `works.visibility.visible_comments_q`; on top of it, comments by
+users the viewer muted are left out, or kept as placeholders when replies hang below them, so a
+thread keeps its shape. A page of threads takes a fixed number of queries however many comments
+and replies it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from lifestream.pagination import paginate
+from people.models import Block
+from works.models import Chapter, Work
+from works.queries import get_work_for_reader
+from works.visibility import creator_user_ids, is_creator, muted_user_ids, visible_comments_q
+
+from ..models import Comment, CommentStatus
+from ..services.comments import commenting_refusal
+
+if TYPE_CHECKING:
+    from works.visibility import Viewer
+
+THREADS_PER_PAGE = 20
+# Levels of replies a page shows below each conversation it starts from.
+NESTING_SHOWN = 8
+
+
+def get_comment_for_reader(viewer: Viewer, comment_id: int) -> Comment:
+    """The comment if `viewer` may read its work and see it; 404 otherwise (LoginRequired for a
+    restricted work and a logged-out visitor, as for the work itself)."""
+    work_id = Comment.objects.filter(pk=comment_id).values_list("work_id", flat=True).first()
+    if work_id is None:
+        raise Http404("No such comment.")
+    work = get_work_for_reader(viewer, work_id)
+    if not work.posted:
+        raise Http404("No such comment.")
+    comment = (
+        Comment.objects.filter(visible_comments_q(viewer, work), pk=comment_id)
+        .select_related("pseud__user", "chapter")
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    comment.work = work
+    return comment
+
+
+def top_level_comments(
+    viewer: Viewer, work: Work, chapter: Chapter | None = None
+) -> QuerySet[Comment]:
+    """The conversations on `work` (or one chapter) that `viewer` sees, oldest first."""
+    q = visible_comments_q(viewer, work) & Q(parent__isnull=True)
+    if chapter is not None:
+        q &= Q(chapter=chapter)
+    comments = Comment.objects.filter(q)
+    muted = muted_user_ids(viewer)
+    if muted:
+        # A muted writer's conversation stays only if someone answered it.
+        answered = Exists(Comment.objects.filter(parent=OuterRef("pk")))
+        comments = comments.filter(~Q(user_id__in=muted) | answered)
+    return comments.order_by("created_at", "id")
+
+
+def pending_comments(viewer: Viewer, work: Work) -> QuerySet[Comment]:
+    """Comments held for moderation on `work`: for its creators only."""
+    if not is_creator(viewer, work):
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(work=work, status=CommentStatus.PENDING, is_deleted=False)
+        .select_related("pseud__user", "chapter")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass
+class Permissions:
+    """What the viewer may do on a work's comments, worked out once per page."""
+
+    viewer: Viewer
+    work: Work
+    creator: bool
+    blockers: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, viewer: Viewer, work: Work, writer_ids: set[int]) -> Permissions:
+        blockers: set[int] = set()
+        creators = creator_user_ids(work)
+        if viewer.is_authenticated:
+            blockers = set(
+                Block.objects.filter(
+                    blocked_id=viewer.pk, blocker_id__in=creators | writer_ids
+                ).values_list("blocker_id", flat=True)
+            )
+        return cls(viewer, work, is_creator(viewer, work), blockers)
+
+    def refusal(self, parent: Comment | None = None) -> str:
+        return commenting_refusal(self.viewer, self.work, parent, blockers=self.blockers)
+
+    def annotate(self, comment: Comment) -> None:
+        viewer = self.viewer
+        own = viewer.is_authenticated and comment.user_id == viewer.pk
+        staff = bool(getattr(viewer, "is_staff", False))
+        live = not comment.is_deleted
+        comment.can_reply = live and not self.refusal(comment)  # type: ignore[attr-defined]
+        comment.can_edit = (  # type: ignore[attr-defined]
+            live and own and not comment.is_frozen and not self.refusal()
+        )
+        comment.can_delete = live and (own or self.creator or staff)  # type: ignore[attr-defined]
+        comment.can_freeze = live and (self.creator or staff)  # type: ignore[attr-defined]
+        comment.can_approve = (  # type: ignore[attr-defined]
+            live and self.creator and comment.status == CommentStatus.PENDING
+        )
+
+
+def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Comment]:
+    """Hang each comment under its parent, in order; drop what the viewer shouldn't see and
+    keep placeholders where hidden or deleted comments have visible replies. Below
+    `NESTING_SHOWN` levels a page stops and links to the rest ("Continue this thread"), so a
+    long back-and-forth never nests without end."""
+    muted = muted_user_ids(viewer)
+    children: dict[int, list[Comment]] = {}
+    by_id = {comment.pk: comment for comment in members}
+    for comment in members:
+        if comment.parent_id is not None:
+            children.setdefault(comment.parent_id, []).append(comment)
+
+    # Children before parents (an explicit stack: a reply chain can be thousands deep).
+    order: list[Comment] = []
+    stack = [by_id[pk] for pk in roots if pk in by_id]
+    while stack:
+        comment = stack.pop()
+        order.append(comment)
+        stack.extend(children.get(comment.pk, []))
+    kept: set[int] = set()
+    for comment in reversed(order):
+        shown = [reply for reply in children.get(comment.pk, []) if reply.pk in kept]
+        comment.shown_replies = shown  # type: ignore[attr-defined]
+        comment.continue_thread = False  # type: ignore[attr-defined]
+        hidden = comment.is_deleted or (comment.user_id is not None and comment.user_id in muted)
+        comment.is_placeholder = hidden  # type: ignore[attr-defined]
+        comment.placeholder_text = (  # type: ignore[attr-defined]
+            "(Previous comment deleted.)"
+            if comment.is_deleted
+            else "(This comment is by a user you muted.)"
+        )
+        if not hidden or shown:
+            kept.add(comment.pk)
+    threads = [by_id[pk] for pk in roots if pk in kept]
+    level = threads
+    for _ in range(NESTING_SHOWN):
+        level = [reply for comment in level for reply in comment.shown_replies]  # type: ignore[attr-defined]
+    for comment in level:
+        if comment.shown_replies:  # type: ignore[attr-defined]
+            comment.shown_replies = []  # type: ignore[attr-defined]
+            comment.continue_thread = True  # type: ignore[attr-defined]
+    return threads
+
+
+def _walk(comments: list[Comment]) -> list[Comment]:
+    """Every comment shown, each before its replies."""
+    found = []
+    stack = list(reversed(comments))
+    while stack:
+        comment = stack.pop()
+        found.append(comment)
+        stack.extend(reversed(comment.shown_replies))  # type: ignore[attr-defined]
+    return found
+
+
+def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> tuple[list[Comment], Permissions]:
+    members = list(
+        Comment.objects.filter(visible_comments_q(viewer, work) & q)
+        .select_related("pseud__user")
+        .order_by("created_at", "id")
+    )
+    threads = _shape(viewer, members, roots)
+    everyone = _walk(threads)
+    permissions = Permissions.of(
+        viewer, work, {c.user_id for c in everyone if c.user_id is not None}
+    )
+    for comment in everyone:
+        permissions.annotate(comment)
+    return threads, permissions
+
+
+@dataclass
+class ThreadPage:
+    page: Page
+    threads: list[Comment]
+    permissions: Permissions
+
+
+def thread_page(request: HttpRequest, work: Work, chapter: Chapter | None = None) -> ThreadPage:
+    """One page (`?page=N`) of conversations with all their visible replies, in four queries
+    whatever their size: the count, the page's thread ids, their comments, and blocks."""
+    viewer = request.user
+    ids = top_level_comments(viewer, work, chapter).values_list("pk", flat=True)
+    page = paginate(request, ids, THREADS_PER_PAGE)
+    roots = list(page.object_list)
+    if not roots:
+        return ThreadPage(page, [], Permissions.of(viewer, work, set()))
+    threads, permissions = _load(viewer, work, Q(thread_id__in=roots), roots)
+    return ThreadPage(page, threads, permissions)
+
+
+def comment_in_context(viewer: Viewer, comment: Comment) -> list[Comment]:
+    """`comment` with the visible replies below it, as a one-item thread list for the
+    permalink page."""
+    thread_id = comment.thread_id or comment.pk
+    threads, _ = _load(viewer, comment.work, Q(thread_id=thread_id), [comment.pk])
+    if threads:
+        return threads
+    # The viewer sees this comment but not how it hangs (a muted parent with no other
+    # replies, for instance): show it alone.
+    Permissions.of(viewer, comment.work, {comment.user_id or 0}).annotate(comment)
+    comment.shown_replies = []  # type: ignore[attr-defined]
+    comment.is_placeholder = False  # type: ignore[attr-defined]
+    comment.continue_thread = False  # type: ignore[attr-defined]
+    return [comment]

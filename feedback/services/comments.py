@@ -1,0 +1,358 @@
+"""Writing comments: posting, replying, editing, deleting, moderating and freezing threads.
+
+Every rule about who may comment lives here, so the pages and the API refuse the same things
+with the same messages. Refusals (comments closed, a block, a frozen thread, not yours) raise
+`PermissionDenied` with a sentence for people; bad input (an empty or too long comment, a
+missing guest name) raises `InvalidInput` naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from lifestream.errors import ErrorList
+from lifestream.ratelimit import check_rate
+from lifestream.text import html_to_text, sanitize_html
+from people.models import Pseud
+from people.queries import is_blocked_by_any
+from works.models import Chapter, CommentPermission, Work
+from works.queries import LoginRequired
+from works.visibility import Access, creator_user_ids, is_creator, work_access
+
+from ..models import COMMENT_MAX, GUEST_NAME_MAX, Comment, CommentStatus, NotificationKind
+from ..notify import notify
+from ..stats import adjust_stats
+
+if TYPE_CHECKING:
+    from works.visibility import Viewer
+
+BLOCKED_BY_CREATOR = "Sorry, you can't comment on this work: one of its creators has blocked you."
+BLOCKED_BY_WRITER = "Sorry, you can't reply to this comment: its writer has blocked you."
+FROZEN = "This thread is frozen: it takes no new replies and its comments can't be edited."
+REGISTERED_ONLY = "Sorry, this work doesn't allow guest comments. Log in to comment."
+NO_ONE = "Sorry, this work doesn't allow comments."
+
+
+def _check_readable(viewer: Viewer, work: Work) -> None:
+    """Comments only reach works the commenter may read, and only posted ones."""
+    access = work_access(viewer, work)
+    if access is Access.HIDDEN:
+        raise Http404("No such work.")
+    if access is Access.LOGIN_REQUIRED:
+        raise LoginRequired
+    if not work.posted:
+        raise PermissionDenied("Comments open once the work is posted.")
+
+
+def commenting_refusal(
+    viewer: Viewer,
+    work: Work,
+    parent: Comment | None = None,
+    *,
+    blockers: set[int] | None = None,
+) -> str:
+    """Why `viewer` may not comment on `work` (or reply to `parent`), or "" if they may. The
+    pages show the reason in place of the comment form. `blockers`, when the caller has read
+    them already, are the ids of the users who blocked the viewer."""
+
+    def blocked_by(user_ids: set[int]) -> bool:
+        if blockers is not None:
+            return bool(blockers & user_ids)
+        return is_blocked_by_any(viewer, user_ids)
+
+    if work.comment_permission == CommentPermission.NO_ONE:
+        return NO_ONE
+    if not viewer.is_authenticated and work.comment_permission != CommentPermission.EVERYONE:
+        return REGISTERED_ONLY
+    if viewer.is_authenticated and blocked_by(creator_user_ids(work)):
+        return BLOCKED_BY_CREATOR
+    if parent is not None:
+        if parent.is_frozen:
+            return FROZEN
+        if parent.is_deleted:
+            return "This comment has been deleted; it takes no replies."
+        if parent.status != CommentStatus.PUBLISHED:
+            return "This comment is awaiting approval; it can be answered once it is approved."
+        if viewer.is_authenticated and parent.user_id is not None and blocked_by({parent.user_id}):
+            return BLOCKED_BY_WRITER
+    return ""
+
+
+def _clean_body(body: str, errors: ErrorList) -> str:
+    body = body or ""
+    if len(body) > COMMENT_MAX:
+        errors.add(
+            "body",
+            "too_long",
+            f"Comments can be at most {COMMENT_MAX:,} characters long; this one has {len(body):,}.",
+        )
+        return ""
+    cleaned = sanitize_html(body, allow_classes=False)
+    if not cleaned.strip() or not _has_content(cleaned):
+        errors.add("body", "required", "Please write something in your comment.")
+    return cleaned
+
+
+def _has_content(markup: str) -> bool:
+    return bool(html_to_text(markup).strip()) or "<img" in markup
+
+
+def _guest_identity(name: str, email: str, errors: ErrorList) -> tuple[str, str]:
+    name = " ".join((name or "").split())
+    email = (email or "").strip()
+    if not name:
+        errors.add("guest_name", "required", "Please enter your name.")
+    elif len(name) > GUEST_NAME_MAX:
+        errors.add(
+            "guest_name", "too_long", f"Names can be at most {GUEST_NAME_MAX} characters long."
+        )
+    if not email:
+        errors.add("guest_email", "required", "Please enter your email address.")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add("guest_email", "invalid", "Please enter a valid email address.")
+    return name, email
+
+
+def _commenter_pseud(user: object, pseud: Pseud | None, errors: ErrorList) -> Pseud | None:
+    if pseud is None:
+        return user.default_pseud  # type: ignore[attr-defined]
+    if pseud.user_id != user.pk:  # type: ignore[attr-defined]
+        errors.add("pseud", "not_yours", "You can only comment as one of your own pseuds.")
+        return None
+    return pseud
+
+
+def _notify_reply(comment: Comment, actor: object) -> None:
+    parent = comment.parent
+    if parent is None or parent.user_id is None:
+        return
+    notify(
+        [parent.user_id],
+        NotificationKind.REPLY,
+        work=comment.work,
+        chapter=comment.chapter,
+        comment=comment,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[arg-type]
+    )
+
+
+@transaction.atomic
+def post_comment(
+    request_user: Viewer,
+    work: Work,
+    body: str,
+    *,
+    chapter: Chapter | None = None,
+    parent: Comment | None = None,
+    pseud: Pseud | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    request: HttpRequest | None = None,
+) -> Comment:
+    """Post a comment on `work` (on `chapter`, or as a reply to `parent`).
+
+    On a moderated work a comment by anyone but a creator is held until a creator approves it;
+    the creators hear of it at once either way. A reply keeps its parent's chapter and thread."""
+    _check_readable(request_user, work)
+    if parent is not None:
+        if parent.work_id != work.pk:
+            raise Http404("No such comment on this work.")
+        chapter = parent.chapter
+    elif chapter is not None and chapter.work_id != work.pk:
+        raise Http404("No such chapter in this work.")
+    if chapter is not None and not chapter.posted:
+        raise PermissionDenied("Comments open once the chapter is posted.")
+    refusal = commenting_refusal(request_user, work, parent)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+    errors = ErrorList()
+    cleaned = _clean_body(body, errors)
+    user = request_user if request_user.is_authenticated else None
+    name = email = ""
+    writer_pseud = None
+    if user is None:
+        name, email = _guest_identity(guest_name, guest_email, errors)
+    else:
+        writer_pseud = _commenter_pseud(user, pseud, errors)
+    errors.raise_if_any()
+    if request is not None:
+        check_rate("comment", request, field="body", noun="comments")
+
+    creator = is_creator(request_user, work)
+    held = work.moderated_comments and not creator
+    comment = Comment.objects.create(
+        work=work,
+        thread_id=(parent.thread_id or parent.pk) if parent is not None else None,
+        chapter=chapter,
+        parent=parent,
+        depth=parent.depth + 1 if parent is not None else 0,
+        user=user,
+        pseud=writer_pseud,
+        guest_name=name,
+        guest_email=email,
+        body=cleaned,
+        status=CommentStatus.PENDING if held else CommentStatus.PUBLISHED,
+    )
+    if parent is None:
+        # A new conversation: its own thread.
+        comment.thread_id = comment.pk
+        comment.save(update_fields=["thread"])
+    if not held:
+        adjust_stats(work.pk, comments_count=1)
+
+    creators = creator_user_ids(work)
+    # A creator whose own comment was answered hears of it once, as a reply.
+    told_of_reply = {parent.user_id} if parent is not None and not held else set()
+    notify(
+        creators - told_of_reply,
+        NotificationKind.COMMENT,
+        work=work,
+        chapter=chapter,
+        comment=comment,
+        actor=user,
+    )
+    if not held:
+        _notify_reply(comment, request_user)
+    return comment
+
+
+def _check_writer(user: Viewer, comment: Comment) -> None:
+    if not user.is_authenticated or comment.user_id != user.pk or comment.is_deleted:
+        raise PermissionDenied("Only the comment's writer can edit it.")
+
+
+@transaction.atomic
+def edit_comment(
+    request_user: Viewer, comment: Comment, body: str, *, request: HttpRequest | None = None
+) -> Comment:
+    """Change a comment's text, by its writer (guests can't: nothing shows they wrote it).
+    The comment then says when it was last edited."""
+    _check_readable(request_user, comment.work)
+    _check_writer(request_user, comment)
+    if comment.is_frozen:
+        raise PermissionDenied(FROZEN)
+    if is_blocked_by_any(request_user, creator_user_ids(comment.work)):
+        raise PermissionDenied(BLOCKED_BY_CREATOR)
+    errors = ErrorList()
+    cleaned = _clean_body(body, errors)
+    errors.raise_if_any()
+    if request is not None:
+        check_rate("comment", request, field="body", noun="comments")
+    comment.body = cleaned
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+def can_delete(user: Viewer, comment: Comment) -> bool:
+    """The writer, a creator of the work, or an admin."""
+    if not user.is_authenticated or comment.is_deleted:
+        return False
+    return comment.user_id == user.pk or user.is_staff or is_creator(user, comment.work)
+
+
+@transaction.atomic
+def delete_comment(request_user: Viewer, comment: Comment) -> Comment | None:
+    """Delete a comment. With replies it stays as a placeholder ("Previous comment deleted.")
+    so the conversation below it keeps its place; without, it goes, and so does a deleted
+    placeholder above it that has nothing left to hold. Returns the placeholder, or None."""
+    if not can_delete(request_user, comment):
+        raise PermissionDenied("Only the writer, the work's creators or an admin can delete this.")
+    counted = comment.status == CommentStatus.PUBLISHED
+    placeholder: Comment | None = None
+    if comment.replies.exists():
+        comment.is_deleted = True
+        comment.body = ""
+        comment.user = None
+        comment.pseud = None
+        comment.guest_name = ""
+        comment.guest_email = ""
+        comment.save(
+            update_fields=["is_deleted", "body", "user", "pseud", "guest_name", "guest_email"]
+        )
+        placeholder = comment
+    else:
+        parent_id = comment.parent_id
+        comment.delete()
+        _prune_placeholders(parent_id)
+    if counted:
+        adjust_stats(comment.work_id, comments_count=-1)
+    return placeholder
+
+
+def _prune_placeholders(comment_id: int | None) -> None:
+    while comment_id is not None:
+        above = Comment.objects.filter(pk=comment_id, is_deleted=True).first()
+        if above is None or above.replies.exists():
+            return
+        comment_id = above.parent_id
+        above.delete()
+
+
+def _check_moderator(user: Viewer, comment: Comment, what: str) -> None:
+    if not is_creator(user, comment.work) and not getattr(user, "is_staff", False):
+        raise PermissionDenied(f"Only the work's creators can {what}.")
+
+
+@transaction.atomic
+def approve_comment(request_user: Viewer, comment: Comment) -> Comment:
+    """Publish a held comment (creators only). It now counts, and the writer of the comment it
+    answers hears of the reply."""
+    if not is_creator(request_user, comment.work):
+        raise PermissionDenied("Only the work's creators can approve comments.")
+    if comment.status == CommentStatus.PUBLISHED:
+        return comment
+    updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.PENDING).update(
+        status=CommentStatus.PUBLISHED
+    )
+    comment.status = CommentStatus.PUBLISHED
+    if updated and not comment.is_deleted:
+        adjust_stats(comment.work_id, comments_count=1)
+        _notify_reply(comment, request_user)
+    return comment
+
+
+def _subtree_ids(comment: Comment) -> list[int]:
+    """`comment` and every reply below it, from one read of its thread."""
+    members = Comment.objects.filter(thread_id=comment.thread_id or comment.pk).values_list(
+        "id", "parent_id"
+    )
+    children: dict[int | None, list[int]] = {}
+    for member_id, parent_id in members:
+        children.setdefault(parent_id, []).append(member_id)
+    found, stack = [], [comment.pk]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _set_frozen(request_user: Viewer, comment: Comment, frozen: bool) -> Comment:
+    _check_moderator(request_user, comment, "freeze threads")
+    Comment.objects.filter(pk__in=_subtree_ids(comment)).update(is_frozen=frozen)
+    comment.is_frozen = frozen
+    return comment
+
+
+@transaction.atomic
+def freeze_thread(request_user: Viewer, comment: Comment) -> Comment:
+    """Freeze `comment` and every reply below it: no new replies, no edits (creators and
+    admins). The conversation stays readable."""
+    return _set_frozen(request_user, comment, True)
+
+
+@transaction.atomic
+def unfreeze_thread(request_user: Viewer, comment: Comment) -> Comment:
+    """Open a frozen thread again from `comment` down."""
+    return _set_frozen(request_user, comment, False)

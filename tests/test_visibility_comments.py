@@ -1,0 +1,278 @@
+"""The comments part of the visibility matrix: every viewer × every state of a work × every
+comment route, page and API response; held comments; guests' emails; muted writers."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from feedback.models import Comment, CommentStatus
+from feedback.services.comments import post_comment
+from lifestream.testing import make_admin, make_user, make_work
+from people.models import Mute
+from people.services import create_api_token
+
+VIEWERS = ("guest", "stranger", "creator", "admin")
+STATES = ("public", "restricted", "draft", "deleted")
+GUEST_EMAIL = "hidden-guest-address@example.org"
+
+
+@pytest.fixture
+def world(db):
+    creator = make_user("c_creator")
+    stranger = make_user("c_stranger")
+    writer = make_user("c_writer")
+    admin = make_admin("c_admin")
+    works = {
+        "public": make_work(creator, title="Public Work"),
+        "restricted": make_work(creator, title="Restricted Work", restricted=True),
+        "draft": make_work(creator, title="Draft Work", draft=True),
+        "deleted": make_work(creator, title="Deleted Work"),
+    }
+    comments = {}
+    for state, work in works.items():
+        if state == "draft":
+            # Drafts take no comments; a row that got there anyway must not leak either.
+            comment = Comment.objects.create(
+                work=work, user=writer, pseud=writer.default_pseud, body=f"Said on {state}"
+            )
+            comment.thread = comment
+            comment.save()
+        else:
+            comment = post_comment(writer, work, f"Said on {state}")
+        comments[state] = comment
+    deleted_ids = (works["deleted"].pk, comments["deleted"].pk)
+    works["deleted"].delete()
+    users = {"guest": None, "stranger": stranger, "creator": creator, "admin": admin}
+    return {
+        "users": users,
+        "works": works,
+        "comments": comments,
+        "deleted_ids": deleted_ids,
+        "creator": creator,
+        "writer": writer,
+        "stranger": stranger,
+    }
+
+
+def _client(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _ids(world, state):
+    if state == "deleted":
+        return world["deleted_ids"]
+    return world["works"][state].pk, world["comments"][state].pk
+
+
+def _expected(state: str, viewer: str) -> str:
+    if state == "public":
+        return "read"
+    if state == "restricted":
+        return "login" if viewer == "guest" else "read"
+    return "missing"
+
+
+PAGE_ROUTES = [
+    "/works/{work}/comments",
+    "/comments/{comment}",
+    "/comments/{comment}/reply",
+]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("route", PAGE_ROUTES)
+def test_comment_pages(world, state, viewer, route):
+    work_id, comment_id = _ids(world, state)
+    response = _client(world["users"][viewer]).get(route.format(work=work_id, comment=comment_id))
+    expected = _expected(state, viewer)
+    if state == "draft" and viewer == "creator" and route.startswith("/works/"):
+        expected = "closed"  # the creator reads the draft, but comments open once it is posted
+    if expected == "read":
+        assert response.status_code == 200
+        assert f"Said on {state}" in response.content.decode()
+    elif expected == "login":
+        assert response.status_code == 302 and "/users/login" in response["Location"]
+    elif expected == "closed":
+        assert response.status_code == 403
+        assert "Said on" not in response.content.decode()
+    else:
+        assert response.status_code == 404
+        assert "Said on" not in response.content.decode()
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_work_page_comment_section(world, state, viewer):
+    work_id, _ = _ids(world, state)
+    response = _client(world["users"][viewer]).get(f"/works/{work_id}")
+    html = response.content.decode()
+    if _expected(state, viewer) == "read":
+        assert f"Said on {state}" in html
+    elif state == "draft" and viewer == "creator":
+        # The draft itself shows, with no comment section.
+        assert response.status_code == 200
+        assert "comments_placeholder" not in html and "Said on" not in html
+    else:
+        assert "Said on" not in html
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_posting_routes(world, state, viewer):
+    """Nobody comments where they can't read; guests not on restricted works."""
+    work_id, comment_id = _ids(world, state)
+    client = _client(world["users"][viewer])
+    data = {"body": "new words", "guest_name": "G", "guest_email": "g@example.org"}
+    for path in (f"/works/{work_id}/comments", f"/comments/{comment_id}/reply"):
+        response = client.post(path, data)
+        expected = _expected(state, viewer)
+        if expected == "read":
+            assert response.status_code == 302 and response["Location"].startswith("/comments/")
+        elif expected == "login":
+            assert response.status_code == 302 and "/users/login" in response["Location"]
+        else:
+            assert response.status_code in (403, 404)
+    assert Comment.objects.filter(body="new words").count() == (
+        2 if _expected(state, viewer) == "read" else 0
+    )
+
+
+API = "/api/v1"
+
+
+def _api(world, viewer):
+    user = world["users"][viewer]
+    headers = {}
+    if user is not None:
+        headers["Authorization"] = f"Bearer {create_api_token(user, 't')[1]}"
+    return Client(headers=headers)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_api_reads(world, state, viewer):
+    work_id, comment_id = _ids(world, state)
+    api = _api(world, viewer)
+    listing = api.get(f"{API}/works/{work_id}/comments")
+    single = api.get(f"{API}/comments/{comment_id}")
+    expected = _expected(state, viewer)
+    if expected == "read":
+        assert listing.json()["results"][0]["body"] == f"Said on {state}"
+        assert single.status_code == 200
+    elif expected == "login":
+        assert (listing.status_code, single.status_code) == (401, 401)
+    elif state == "draft" and viewer == "creator":
+        assert listing.json()["count"] == 0
+        assert single.status_code == 404
+    else:
+        assert (listing.status_code, single.status_code) == (404, 404)
+    assert "Said on" not in (listing.content + single.content).decode() or expected == "read"
+
+
+# --- held comments ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def held(db):
+    creator = make_user("m_creator")
+    writer = make_user("m_writer")
+    work = make_work(creator, moderated_comments=True)
+    comment = post_comment(writer, work, "Held for approval")
+    assert comment.status == CommentStatus.PENDING
+    return {
+        "work": work,
+        "comment": comment,
+        "users": {
+            "guest": None,
+            "stranger": make_user("m_stranger"),
+            "creator": creator,
+            "writer": writer,
+            "admin": make_admin("m_admin"),
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("viewer", "sees"),
+    [("guest", False), ("stranger", False), ("admin", False), ("creator", True), ("writer", True)],
+)
+def test_held_comment_is_seen_by_creator_and_writer_only(held, viewer, sees):
+    user = held["users"][viewer]
+    client = _client(user)
+    work, comment = held["work"], held["comment"]
+    pages = [
+        client.get(f"/works/{work.pk}").content.decode(),
+        client.get(f"/works/{work.pk}/comments").content.decode(),
+    ]
+    permalink = client.get(f"/comments/{comment.pk}")
+    api = _api({"users": held["users"]}, viewer)
+    api_listing = api.get(f"{API}/works/{work.pk}/comments").content.decode()
+    api_single = api.get(f"{API}/comments/{comment.pk}")
+    for text in [*pages, api_listing]:
+        assert ("Held for approval" in text) is sees
+    assert permalink.status_code == (200 if sees else 404)
+    assert api_single.status_code == (200 if sees else 404)
+    unreviewed = client.get(f"/works/{work.pk}/comments/unreviewed")
+    if viewer == "creator":
+        assert "Held for approval" in unreviewed.content.decode()
+    else:
+        assert unreviewed.status_code in (302, 403)
+
+
+# --- guests' emails -----------------------------------------------------------------------------
+
+
+def test_guest_email_is_in_no_page_and_no_api_answer(world):
+    work = world["works"]["public"]
+    comment = post_comment(
+        AnonymousUser(), work, "From a guest", guest_name="Passing Guest", guest_email=GUEST_EMAIL
+    )
+    post_comment(world["creator"], work, "Thanks, guest", parent=comment)
+    routes = [
+        f"/works/{work.pk}",
+        f"/works/{work.pk}/comments",
+        f"/works/{work.pk}/comments/unreviewed",
+        f"/comments/{comment.pk}",
+        f"/comments/{comment.pk}/reply",
+        f"/comments/{comment.pk}/delete",
+    ]
+    api_routes = [f"{API}/works/{work.pk}/comments", f"{API}/comments/{comment.pk}"]
+    for viewer in VIEWERS:
+        client = _client(world["users"][viewer])
+        for route in routes:
+            assert GUEST_EMAIL not in client.get(route).content.decode(), (viewer, route)
+        api = _api(world, viewer)
+        for route in api_routes:
+            response = api.get(route)
+            assert response.status_code == 200
+            assert GUEST_EMAIL not in response.content.decode(), (viewer, route)
+    # The guest's name is public; the email only reached the database.
+    assert "Passing Guest" in Client().get(f"/comments/{comment.pk}").content.decode()
+    assert Comment.objects.get(pk=comment.pk).guest_email == GUEST_EMAIL
+
+
+# --- muted writers ------------------------------------------------------------------------------
+
+
+def test_muted_writer_is_hidden_for_the_muter_in_pages_and_api(world):
+    work = world["works"]["public"]
+    muter = world["stranger"]
+    lone = post_comment(world["writer"], work, "Nobody answered me")
+    Mute.objects.create(muter=muter, muted=world["writer"])
+    # "Said on public" (also the writer's) got no replies either.
+    html = _client(muter).get(f"/works/{work.pk}").content.decode()
+    assert "Nobody answered me" not in html and "Said on public" not in html
+    api = _api(world, "stranger")
+    listing = api.get(f"{API}/works/{work.pk}/comments").json()
+    assert listing["count"] == 0
+    for viewer in ("guest", "creator", "admin"):
+        other = _client(world["users"][viewer]).get(f"/works/{work.pk}").content.decode()
+        assert "Nobody answered me" in other
+    # Opened by its address, the comment is still there (as a muted work is).
+    assert _client(muter).get(f"/comments/{lone.pk}").status_code == 200
