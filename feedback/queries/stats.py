@@ -3,7 +3,7 @@ prefetched (the `stats` row and the hit shards), so a listing never asks once pe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -40,7 +40,7 @@ def numbers_of(work: Work) -> Numbers:
     """`work`'s numbers. Free when the work came from `works.queries` (stats joined, shards
     prefetched); otherwise a query or two, for the odd caller that loaded a bare work."""
     try:
-        stats = work.stats  # type: ignore[attr-defined]
+        stats = work.stats
     except ObjectDoesNotExist:
         stats = None
     prefetched = getattr(work, "_prefetched_objects_cache", {}).get("hit_counts")
@@ -64,17 +64,17 @@ STATS_SORTS = {
     "title": "title_key",
     "date": "published_on",
     "words": "word_count",
-    "hits": "hits",
-    "kudos": "kudos",
-    "comments": "comments",
-    "bookmarks": "bookmarks",
-    "subscriptions": "subscriptions",
+    "hits": "hits_total",
+    "kudos": "kudos_total",
+    "comments": "comments_total",
+    "bookmarks": "bookmarks_total",
+    "subscriptions": "subscriptions_total",
 }
 
 
 @dataclass
 class CreatorStats:
-    works: list[Work]
+    works: Sequence[Work]
     totals: Numbers
     words: int
 
@@ -90,15 +90,15 @@ def creator_stats(owner: User, sort: str = "hits", descending: bool = True) -> C
     )
     zero = Value(0)
     works = (
-        Work.objects.filter(posted=True, pk__in=Creatorship.objects.filter(
-            pseud__user=owner
-        ).values("work_id"))
+        Work.objects.filter(
+            posted=True, pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
+        )
         .annotate(
-            hits=Coalesce(Subquery(hits), zero),
-            kudos=Coalesce(F("stats__kudos_count"), zero),
-            comments=Coalesce(F("stats__comments_count"), zero),
-            bookmarks=Coalesce(F("stats__bookmarks_count"), zero),
-            subscriptions=Coalesce(F("stats__subscriptions_count"), zero),
+            hits_total=Coalesce(Subquery(hits), zero),
+            kudos_total=Coalesce(F("stats__kudos_count"), zero),
+            comments_total=Coalesce(F("stats__comments_count"), zero),
+            bookmarks_total=Coalesce(F("stats__bookmarks_count"), zero),
+            subscriptions_total=Coalesce(F("stats__subscriptions_count"), zero),
             title_key=Lower("title"),
         )
         .only("id", "title", "word_count", "published_on", "restricted")
@@ -107,10 +107,10 @@ def creator_stats(owner: User, sort: str = "hits", descending: bool = True) -> C
     key = F(column).desc() if descending else F(column).asc()
     rows = list(works.order_by(key, "-id"))
     totals = Numbers(
-        kudos=sum(w.kudos for w in rows),  # type: ignore[attr-defined]
-        comments=sum(w.comments for w in rows),  # type: ignore[attr-defined]
-        bookmarks=sum(w.bookmarks for w in rows),  # type: ignore[attr-defined]
-        subscriptions=sum(w.subscriptions for w in rows),  # type: ignore[attr-defined]
-        hits=sum(w.hits for w in rows),  # type: ignore[attr-defined]
+        kudos=sum(w.kudos_total for w in rows),
+        comments=sum(w.comments_total for w in rows),
+        bookmarks=sum(w.bookmarks_total for w in rows),
+        subscriptions=sum(w.subscriptions_total for w in rows),
+        hits=sum(w.hits_total for w in rows),
     )
     return CreatorStats(works=rows, totals=totals, words=sum(w.word_count for w in rows))

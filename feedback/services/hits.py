@@ -46,10 +46,10 @@ def _bump_shard(work_id: int, shard: int) -> None:
 def record_hit(work: Work, request: HttpRequest) -> bool:
     """Count one hit on `work` (which the caller let this visitor read) unless the visitor
     was counted in the last 24 hours or is one of its creators. True when it counted."""
-    if not work.posted or is_creator(request.user, work):  # type: ignore[arg-type]
+    if not work.posted or is_creator(request.user, work):
         return False
     # cache.add is atomic in every backend: of two tabs opening at once, one counts.
     if not cache.add(f"hit:{work.pk}:{_visitor(request)}", 1, timeout=HIT_WINDOW_SECONDS):
         return False
-    _bump_shard(work.pk, random.randrange(HIT_SHARDS))  # noqa: S311 (spreading, not secrecy)
+    _bump_shard(work.pk, random.randrange(HIT_SHARDS))
     return True

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from feedback.queries.kudos import KudosSummary
 from feedback.queries.stats import numbers_of
@@ -41,10 +41,12 @@ def counts_hits(context: template.Context) -> bool:
     return not is_creator(context["request"].user, context["work"])
 
 
-def _and(items: list[str]) -> SafeString:
+def _and(items: list[SafeString]) -> SafeString:
+    """ "A", "A and B", "A, B and C" (items are already escaped)."""
     if len(items) == 1:
-        return mark_safe(items[0])  # noqa: S308 (each item is escaped by format_html)
-    return mark_safe(", ".join(items[:-1]) + " and " + items[-1])  # noqa: S308
+        return items[0]
+    head = format_html_join(", ", "{}", ((item,) for item in items[:-1]))
+    return format_html("{} and {}", head, items[-1])
 
 
 @register.simple_tag
@@ -57,7 +59,7 @@ def kudos_sentence(work: Work, summary: KudosSummary) -> SafeString:
         )
         for user in summary.users
     ]
-    guests = ""
+    guests: SafeString | None = None
     if summary.guests:
         guests = format_html(
             "{} guest{}", f"{summary.guests:,}", "" if summary.guests == 1 else "s"
@@ -70,10 +72,10 @@ def kudos_sentence(work: Work, summary: KudosSummary) -> SafeString:
             "" if summary.more_users == 1 else "s",
         )
         text = _and([*names, more])
-        if guests:
+        if guests is not None:
             text = format_html("{} as well as {}", text, guests)
     else:
-        text = _and([*names, *([guests] if guests else [])])
+        text = _and([*names, *([guests] if guests is not None else [])])
     return format_html("{} left kudos on this work!", text)
 
 
@@ -98,5 +100,3 @@ def work_numbers(context: template.Context, work: Work) -> ShownNumbers:
 @register.inclusion_tag("feedback/_mark_button.html", takes_context=True)
 def mark_action(context: template.Context) -> dict[str, Any]:
     return mark_context(context["request"], context["work"])
-
-

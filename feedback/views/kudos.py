@@ -42,7 +42,7 @@ def kudos_context(request: HttpRequest, work: Work, message: str = "") -> dict[s
     return {
         "work": work,
         "summary": kudos_summary(work, viewer, guest_key),
-        "can_leave": not is_creator(viewer, work),  # type: ignore[arg-type]
+        "can_leave": not is_creator(viewer, work),
         "kudos_message": message,
         "request": request,
     }
