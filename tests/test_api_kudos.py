@@ -116,3 +116,11 @@ def test_stats_sorted(author):
     assert stats["totals"]["kudos"] == 6 and stats["totals"]["hits"] == 9
     by_kudos = Client().get(f"{API}/me/stats?sort=kudos&direction=asc", headers=headers).json()
     assert [w["title"] for w in by_kudos["works"]] == ["Apple", "Banana"]
+
+
+def test_openapi_describes_these_endpoints():
+    paths = Client().get(f"{API}/openapi.json").json()["paths"]
+    assert set(paths[f"{API}/works/{{work_id}}/kudos"]) == {"get", "post"}
+    assert set(paths[f"{API}/works/{{work_id}}/mark_for_later"]) == {"post", "delete"}
+    assert set(paths[f"{API}/me/readings"]) == {"get"}
+    assert set(paths[f"{API}/me/stats"]) == {"get"}
