@@ -233,3 +233,14 @@ def test_listing_numbers_do_not_query_per_work(author, reader, django_assert_num
         page = page_of(client.get("/works"))
     assert page.count('<dd class="kudos">') == works
     assert page.count('<dd class="hits">1</dd>') == works
+
+
+@pytest.mark.parametrize("givers", [2, 5])
+def test_the_givers_page_query_count_does_not_grow(work, django_assert_num_queries, givers):
+    for n in range(givers):
+        logged_in(make_user(f"giver_{n}")).post(f"/works/{work.pk}/kudos")
+    # the work (stats joined), its tags, creators and hit shards, the givers' count and page,
+    # the kudos counts
+    with django_assert_num_queries(7):
+        page = page_of(Client().get(f"/works/{work.pk}/kudos"))
+    assert page.count('<a href="/users/giver_') == givers

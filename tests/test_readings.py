@@ -270,3 +270,15 @@ def test_chapter_pages_record_their_chapter(work, reader):
     chapter = first_chapter(work)
     logged_in(reader).get(f"/works/{work.pk}/chapters/{chapter.pk}")
     assert Reading.objects.get(user=reader).chapter_id == chapter.pk
+
+
+@pytest.mark.parametrize("works", [2, 5])
+def test_stats_page_query_count_does_not_grow(author, django_assert_num_queries, works):
+    for n in range(works):
+        w = make_work(author, title=f"Counted {n}")
+        WorkStats.objects.create(work=w, kudos_count=n)
+    client = logged_in(author)
+    # session, user, every work with its numbers in one query
+    with django_assert_num_queries(3):
+        page = page_of(client.get(f"/users/{author.username}/stats"))
+    assert page.count('<tr id="stats_work_') == works
