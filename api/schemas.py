@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from feedback.queries.stats import numbers_of
 from people.models import PSEUDS_PER_USER_MAX, Pseud, User
 from tags.models import FIXED_TAGS, TagKind
 from works.models import CHAPTERS_PER_WORK_MAX, USER_TAGS_MAX, Chapter, Work
@@ -220,6 +221,15 @@ class ChapterOut(ChapterEntryOut):
         )
 
 
+class WorkStatsOut(Schema):
+    """A work's public numbers (bookmarks: public ones only)."""
+
+    hits: int
+    kudos: int
+    comments: int
+    bookmarks: int
+
+
 class WorkOut(Schema):
     """A work. `summary`, `notes` and `end_notes` are HTML; tags are given by name."""
 
@@ -251,6 +261,7 @@ class WorkOut(Schema):
     chapters: list[ChapterEntryOut] = Field(
         description="The chapters the viewer may read, in order (creators also see drafts)."
     )
+    stats: WorkStatsOut
 
     @classmethod
     def of(cls, work: Work, chapters: list[Chapter]) -> WorkOut:
@@ -260,6 +271,7 @@ class WorkOut(Schema):
             return [tag.name for tag in work.tags_of(kind)]
 
         rating = work.rating
+        numbers = numbers_of(work)  # free: works.queries loaded the stats and hit shards
         return cls(
             id=work.pk,
             url=work.get_absolute_url(),
@@ -290,6 +302,12 @@ class WorkOut(Schema):
             published=work.published_on,
             updated=work.revised_at,
             chapters=[ChapterEntryOut.of(chapter) for chapter in chapters],
+            stats=WorkStatsOut(
+                hits=numbers.hits,
+                kudos=numbers.kudos,
+                comments=numbers.comments,
+                bookmarks=numbers.bookmarks,
+            ),
         )
 
 

@@ -15,14 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
 from pyroaring import BitMap
 
+from feedback.models import HitCount, WorkStats
 from lifestream.models import ChangeLog
 from tags.models import Tag, TagKind
 from works.languages import LANGUAGES
@@ -44,6 +48,18 @@ KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Rows loaded per round trip while building.
 BATCH = 50_000
+# Kudos, comments and bookmarks change through the change log (`feedback.stats.adjust_stats`);
+# hits are too many for that, so their sums are re-read for the works hit since the last look,
+# at most this often.
+HITS_REFRESH_SECONDS = 60
+# Re-read hits stamped this long before the last look too: a counter bumped just before the
+# look may commit just after it.
+HITS_OVERLAP = dt.timedelta(seconds=5)
+STAT_COLUMNS = (
+    ("kudos", "kudos_count"),
+    ("comments", "comments_count"),
+    ("bookmarks", "bookmarks_count"),
+)
 
 
 def _sorted_unique(values: np.ndarray) -> bool:
@@ -141,6 +157,8 @@ class FilterIndex:
         self.built_max_id = 0
         self.last_change = 0
         self.last_stamp: dt.datetime | None = None
+        self.hits_since: dt.datetime | None = None
+        self.hits_checked_at = 0.0
         self.capacity = 0
         self.columns: dict[str, np.ndarray] = {}
         self.posted = BitMap()
@@ -184,6 +202,7 @@ class FilterIndex:
             last = ChangeLog.objects.order_by("-pk").values_list("pk", "created_at").first()
             self.last_change, self.last_stamp = last if last else (0, None)
             self._load_tags()
+            self._mark_hits_read()
             max_id = Work.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             self.built_max_id = max_id
             self._grow(max_id)
@@ -192,6 +211,10 @@ class FilterIndex:
             for start in range(0, max_id + 1, BATCH):
                 window = {"pk__gte": start, "pk__lt": start + BATCH}
                 self._store_columns(list(Work.objects.filter(**window).values_list(*WORK_FIELDS)))
+                self._store_stats(
+                    WorkStats.objects.filter(work_id__gte=start, work_id__lt=start + BATCH),
+                    HitCount.objects.filter(work_id__gte=start, work_id__lt=start + BATCH),
+                )
                 links = Work.tags.through.objects.filter(
                     work_id__gte=start, work_id__lt=start + BATCH
                 ).values_list("work_id", "tag_id")
@@ -256,6 +279,35 @@ class FilterIndex:
         self.restricted |= BitMap(as_bitmap[np.array(restricted, dtype=bool)])
         done = (expected_array >= 0) & (chapters_array >= expected_array)
         self.complete |= BitMap(as_bitmap[done])
+
+    def _store_stats(self, stats: QuerySet[WorkStats], hits: QuerySet[HitCount]) -> None:
+        """The kudos, comments, bookmarks and hits of the works those querysets cover (works
+        without a row keep their zeros, or get them back if they had numbers before)."""
+        names = [field for _, field in STAT_COLUMNS]
+        for work_id, *values in stats.values_list("work_id", *names):
+            if work_id < self.capacity:
+                for (column, _), value in zip(STAT_COLUMNS, values, strict=True):
+                    self.columns[column][work_id] = value
+        self._store_hits(hits)
+
+    def _store_hits(self, hits: QuerySet[HitCount]) -> None:
+        totals = hits.values("work_id").annotate(total=Sum("count")).values_list("work_id", "total")
+        for work_id, total in totals:
+            if work_id < self.capacity:
+                self.columns["hits"][work_id] = int(total or 0)
+
+    def _mark_hits_read(self) -> None:
+        self.hits_since = timezone.now() - HITS_OVERLAP
+        self.hits_checked_at = time.monotonic()
+
+    def refresh_hits(self) -> None:
+        """Re-read the hit sums of the works hit since the last look (one query)."""
+        since = self.hits_since
+        self._mark_hits_read()
+        if since is None:
+            return
+        fresh = HitCount.objects.filter(updated_at__gte=since).values("work_id")
+        self._store_hits(HitCount.objects.filter(work_id__in=fresh))
 
     def _count_kinds_from_base(self) -> None:
         offsets, flat = self.base_tags
@@ -323,6 +375,9 @@ class FilterIndex:
         self._store_columns(rows)
         if not found:
             return
+        self._store_stats(
+            WorkStats.objects.filter(work_id__in=found), HitCount.objects.filter(work_id__in=found)
+        )
         tags: dict[int, list[int]] = defaultdict(list)
         for work_id, tag_id in Work.tags.through.objects.filter(work_id__in=found).values_list(
             "work_id", "tag_id"
@@ -392,6 +447,8 @@ class FilterIndex:
             if self._built_for != self._database_key():
                 self.rebuild()
                 return
+            if time.monotonic() - self.hits_checked_at >= HITS_REFRESH_SECONDS:
+                self.refresh_hits()
             rows = list(
                 ChangeLog.objects.filter(pk__gte=self.last_change)
                 .order_by("pk")

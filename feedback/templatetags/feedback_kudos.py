@@ -1,0 +1,102 @@
+"""Template tags for kudos, hits, reading history and a work's numbers. The works pages include
+the slots; these compute what the slots show, in a few queries per page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from feedback.queries.kudos import KudosSummary
+from feedback.queries.stats import numbers_of
+from feedback.services.readings import record_visit
+from feedback.views.kudos import kudos_context, mark_context
+from works.models import Work
+from works.visibility import is_creator
+
+register = template.Library()
+
+
+@register.inclusion_tag("feedback/_kudos_button.html", takes_context=True)
+def kudos_section(context: template.Context) -> dict[str, Any]:
+    return kudos_context(context["request"], context["work"])
+
+
+@register.simple_tag(takes_context=True)
+def record_reading(context: template.Context) -> str:
+    """Adds the open work (and chapter) to the reader's history; renders nothing."""
+    current = context.get("current")
+    chapters = context.get("chapters") or []
+    chapter = current or (chapters[0] if len(chapters) == 1 else None)
+    record_visit(context["request"].user, context["work"], chapter)
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def counts_hits(context: template.Context) -> bool:
+    """Whether the page should make its hit-counting request: not for the work's creators."""
+    return not is_creator(context["request"].user, context["work"])
+
+
+def _and(items: list[SafeString]) -> SafeString:
+    """ "A", "A and B", "A, B and C" (items are already escaped)."""
+    if len(items) == 1:
+        return items[0]
+    head = format_html_join(", ", "{}", ((item,) for item in items[:-1]))
+    return format_html("{} and {}", head, items[-1])
+
+
+@register.simple_tag
+def kudos_sentence(work: Work, summary: KudosSummary) -> SafeString:
+    """AO3's "A, B, C and 3 guests left kudos on this work!", the names linking to the givers
+    and "N more users" to the whole list."""
+    names = [
+        format_html(
+            '<a href="{}">{}</a>', reverse("people:user", args=[user.username]), user.username
+        )
+        for user in summary.users
+    ]
+    guests: SafeString | None = None
+    if summary.guests:
+        guests = format_html(
+            "{} guest{}", f"{summary.guests:,}", "" if summary.guests == 1 else "s"
+        )
+    if summary.more_users:
+        more = format_html(
+            '<a href="{}">{} more user{}</a>',
+            reverse("feedback:work_kudos", args=[work.pk]),
+            f"{summary.more_users:,}",
+            "" if summary.more_users == 1 else "s",
+        )
+        text = _and([*names, more])
+        if guests is not None:
+            text = format_html("{} as well as {}", text, guests)
+    else:
+        text = _and([*names, *([guests] if guests is not None else [])])
+    return format_html("{} left kudos on this work!", text)
+
+
+class ShownNumbers:
+    def __init__(self, work: Work, on_work_page: bool) -> None:
+        self.numbers = numbers_of(work)
+        self.show_hits = on_work_page or self.numbers.hits > 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.numbers, name)
+
+
+@register.simple_tag(takes_context=True)
+def work_numbers(context: template.Context, work: Work) -> ShownNumbers:
+    """`work`'s comments, kudos, bookmarks and hits. Listings show the non-zero ones; a
+    work's own page always shows its hits."""
+    chapters = context.get("chapters") or []
+    on_work_page = bool(chapters) and getattr(chapters[0], "work_id", None) == work.pk
+    return ShownNumbers(work, on_work_page)
+
+
+@register.inclusion_tag("feedback/_mark_button.html", takes_context=True)
+def mark_action(context: template.Context) -> dict[str, Any]:
+    return mark_context(context["request"], context["work"])

@@ -1,0 +1,78 @@
+"""A reader's History and Marked for Later pages: theirs alone (404 for anyone else, admins
+included)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from lifestream.pagination import paginate
+from people.models import User
+
+from ..queries import readings as reading_queries
+from ..services import readings as reading_services
+
+
+def owner_only(request: HttpRequest, login_name: str) -> User:
+    """The logged-in user if the page is theirs; a 404 for everyone else, so nobody learns
+    whether someone keeps a history."""
+    user = request.user
+    if not isinstance(user, User) or user.username.lower() != login_name.lower():
+        raise Http404("No such page.")
+    return user
+
+
+def readings(request: HttpRequest, login_name: str) -> HttpResponse:
+    owner = owner_only(request, login_name)
+    show = (
+        reading_queries.TO_READ
+        if request.GET.get("show") == reading_queries.TO_READ
+        else reading_queries.HISTORY
+    )
+    page = paginate(request, reading_queries.readings_of(owner, show))
+    shown = reading_queries.with_works(owner, list(page.object_list))
+    return render(
+        request,
+        "feedback/readings.html",
+        {"owner": owner, "page": page, "readings": shown, "to_read": show != "history"},
+    )
+
+
+@require_POST
+def reading_delete(request: HttpRequest, login_name: str, reading_id: int) -> HttpResponse:
+    owner = owner_only(request, login_name)
+    if not reading_services.delete_reading(owner, reading_id):
+        raise Http404("No such work in your history.")
+    messages.success(request, "The work was deleted from your history.")
+    return redirect(_back(request, owner))
+
+
+@require_POST
+def readings_clear(request: HttpRequest, login_name: str) -> HttpResponse:
+    owner = owner_only(request, login_name)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Your history was not cleared: please confirm first.")
+        return redirect("feedback:readings", owner.username)
+    reading_services.clear_history(owner)
+    messages.success(request, "Your history is now cleared.")
+    return redirect("feedback:readings", owner.username)
+
+
+def _back(request: HttpRequest, owner: User) -> str:
+    show = request.POST.get("show")
+    target = f"/users/{owner.username}/readings"
+    return f"{target}?show=to-read" if show == reading_queries.TO_READ else target
+
+
+urlpatterns = [
+    path("users/<str:login_name>/readings", readings, name="readings"),
+    path("users/<str:login_name>/readings/clear", readings_clear, name="readings_clear"),
+    path(
+        "users/<str:login_name>/readings/<int:reading_id>/delete",
+        reading_delete,
+        name="reading_delete",
+    ),
+]

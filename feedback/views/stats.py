@@ -1,0 +1,59 @@
+"""A creator's statistics page: each work's hits, kudos, comments, bookmarks and
+subscriptions, and the totals; theirs alone."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from ..queries.stats import STATS_SORTS, creator_stats
+from .readings import owner_only
+
+STATS_COLUMNS = (
+    ("title", "Title"),
+    ("date", "Date"),
+    ("words", "Word Count"),
+    ("hits", "Hits"),
+    ("kudos", "Kudos"),
+    ("comments", "Comments"),
+    ("bookmarks", "Bookmarks"),
+    ("subscriptions", "Subscriptions"),
+)
+
+
+def stats(request: HttpRequest, login_name: str) -> HttpResponse:
+    owner = owner_only(request, login_name)
+    sort = request.GET.get("sort_column", "hits")
+    if sort not in STATS_SORTS:
+        sort = "hits"
+    default_direction = "asc" if sort == "title" else "desc"
+    direction = request.GET.get("sort_direction", default_direction)
+    descending = direction != "asc"
+    result = creator_stats(owner, sort, descending)
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "current": key == sort,
+            # Clicking the current column turns it around.
+            "direction": ("asc" if descending else "desc")
+            if key == sort
+            else ("asc" if key == "title" else "desc"),
+        }
+        for key, label in STATS_COLUMNS
+    ]
+    return render(
+        request,
+        "feedback/stats.html",
+        {
+            "owner": owner,
+            "stats": result,
+            "columns": columns,
+            "sort": sort,
+            "descending": descending,
+        },
+    )
+
+
+urlpatterns = [path("users/<str:login_name>/stats", stats, name="stats")]
