@@ -235,6 +235,7 @@ def user_bookmarks(request: HttpRequest, login_name: str) -> HttpResponse:
 def pseud_bookmarks(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
     owner = people_queries.get_user(login_name)
     pseud = people_queries.get_pseud(owner, pseud_name)
+    pseud.user = owner  # the byline needs the login, already at hand
     bookmarks = queries.bookmarks_of_pseud(request.user, pseud)
     context = {"owner": owner, "pseud": pseud, "byline": pseud.byline}
     return _listing(request, bookmarks, context)
