@@ -3,6 +3,8 @@ pages and their filters."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from django.db import connection
@@ -19,7 +21,7 @@ from feedback.services.bookmarks import (
 )
 from lifestream.errors import InvalidInput
 from lifestream.testing import make_user, make_work
-from people.services import add_pseud
+from people.services import add_pseud, create_api_token
 from tags.models import Tag, TagKind
 from tags.services import WrangleData, wrangle_tag
 
@@ -478,3 +480,112 @@ def test_listing_query_count_does_not_grow(listing, reader, author, django_asser
     with django_assert_num_queries(EXPECTED_QUERIES[listing]):
         client.get(url)
     assert count_queries(client, url) == few
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def api(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        _, key = create_api_token(user, "tests")
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    return client
+
+
+def send(client: Client, method: str, path: str, body=None):
+    return getattr(client, method)(
+        "/api/v1" + path, data=json.dumps(body or {}), content_type="application/json"
+    )
+
+
+def api_errors(response) -> set[tuple[str | None, str]]:
+    body = response.json()
+    assert set(body) == {"errors"}
+    return {(error["field"], error["code"]) for error in body["errors"]}
+
+
+def test_api_create_read_change_delete(reader, work):
+    client = api(reader)
+    response = send(
+        client,
+        "post",
+        f"/works/{work.pk}/bookmarks",
+        {"notes": "<script>x</script><p>good</p>", "tags": ["comfort"], "rec": True},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["work"] == {
+        "id": work.pk,
+        "url": f"/works/{work.pk}",
+        "title": "Lifestream",
+        "creators": ["cloud_author"],
+    }
+    assert body["notes"] == "<p>good</p>"
+    assert body["tags"] == ["comfort"]
+    assert (body["user"], body["pseud"], body["rec"], body["private"]) == (
+        reader.username,
+        reader.username,
+        True,
+        False,
+    )
+    bookmark_id = body["id"]
+    assert public_count(work) == 1
+    again = send(client, "post", f"/works/{work.pk}/bookmarks", {})
+    assert again.status_code == 422
+    assert api_errors(again) == {("work", "already_bookmarked")}
+
+    assert api().get(f"/api/v1/bookmarks/{bookmark_id}").json()["tags"] == ["comfort"]
+    changed = send(client, "patch", f"/bookmarks/{bookmark_id}", {"private": True})
+    assert changed.status_code == 200
+    assert changed.json()["private"] and changed.json()["tags"] == ["comfort"]
+    assert public_count(work) == 0
+    assert api().get(f"/api/v1/bookmarks/{bookmark_id}").status_code == 404
+    assert client.get(f"/api/v1/bookmarks/{bookmark_id}").status_code == 200
+
+    assert send(api(make_user("other_one")), "delete", f"/bookmarks/{bookmark_id}").status_code == 404
+    assert send(client, "delete", f"/bookmarks/{bookmark_id}").status_code == 204
+    assert not Bookmark.objects.exists()
+
+
+def test_api_errors(reader, stranger, work):
+    client = api(reader)
+    response = send(
+        client,
+        "post",
+        f"/works/{work.pk}/bookmarks",
+        {"notes": "x" * 5_001, "tags": ["bad*tag"], "pseud": "nobody"},
+    )
+    assert response.status_code == 422
+    assert api_errors(response) == {("pseud", "unknown_pseud")}
+    response = send(client, "post", f"/works/{work.pk}/bookmarks", {"notes": "x" * 5_001})
+    assert api_errors(response) == {("notes", "too_long")}
+    response = send(client, "post", f"/works/{work.pk}/bookmarks", {"private": "yes"})
+    assert response.status_code == 422
+    assert send(api(), "post", f"/works/{work.pk}/bookmarks", {}).status_code == 401
+    made = bookmark(stranger, work)
+    response = send(client, "patch", f"/bookmarks/{made.pk}", {"notes": "mine"})
+    assert response.status_code == 403
+
+
+def test_api_list_filters(reader, stranger, author, work):
+    kh = make_work(author, title="KH", fandoms=["Kingdom Hearts"])
+    bookmark(reader, work, rec=True, tags=["comfort"])
+    bookmark(reader, kh, private=True)
+    bookmark(stranger, kh, tags=["comfort"])
+    guest = api()
+
+    def ids(client, **params):
+        body = client.get("/api/v1/bookmarks", params).json()
+        return sorted((b["user"], b["work"]["title"]) for b in body["results"]), body["count"]
+
+    assert ids(guest) == ([("a_stranger", "KH"), ("tifa_reader", "Lifestream")], 2)
+    assert ids(api(reader))[1] == 3
+    assert ids(guest, user="tifa_reader") == ([("tifa_reader", "Lifestream")], 1)
+    assert ids(guest, work_id=kh.pk) == ([("a_stranger", "KH")], 1)
+    assert ids(guest, rec="true") == ([("tifa_reader", "Lifestream")], 1)
+    assert ids(guest, rec="false") == ([("a_stranger", "KH")], 1)
+    assert ids(guest, tag="Kingdom Hearts") == ([("a_stranger", "KH")], 1)
+    assert ids(guest, tag="comfort")[1] == 2
+    assert guest.get("/api/v1/bookmarks", {"tag": "nothing"}).status_code == 404
+    assert guest.get("/api/v1/bookmarks", {"user": "nobody"}).status_code == 404

@@ -53,10 +53,15 @@ def _on_family(tag_ids: set[int]) -> Q:
     return Q(Exists(on_work)) | Q(Exists(on_bookmark))
 
 
+def tagged(bookmarks: QuerySet[Bookmark], tag: Tag) -> QuerySet[Bookmark]:
+    """Those of `bookmarks` of works in the tag's family (synonyms, subtags), or tagged with
+    one of them by the bookmarker."""
+    return bookmarks.filter(_on_family(tag_queries.family_ids(tag)))
+
+
 def bookmarks_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Bookmark]:
-    """Bookmarks in the listing of `tag`: of works in the tag's family (synonyms, subtags), or
-    tagged with one of them by the bookmarker."""
-    return visible_bookmarks(viewer).filter(_on_family(tag_queries.family_ids(tag)))
+    """Bookmarks in the listing of `tag`."""
+    return tagged(visible_bookmarks(viewer), tag)
 
 
 def findable_bookmark_tag(viewer: Viewer, name: str) -> Tag | None:
