@@ -170,7 +170,10 @@ def list_bookmarks(
     if user is not None:
         bookmarks = bookmarks.filter(user=people_queries.get_user(user))
     if work_id is not None:
-        bookmarks = bookmarks.filter(work=work_queries.get_work_for_reader(viewer, work_id))
+        work = work_queries.get_work_for_reader(viewer, work_id)
+        if not work.posted:
+            raise Http404("Drafts have no bookmarks.")
+        bookmarks = bookmarks.filter(work=work)
     if tag is not None:
         found = queries.findable_bookmark_tag(viewer, tag_from_param(tag))
         if found is None:
