@@ -204,9 +204,7 @@ def get_bookmark(request: HttpRequest, bookmark_id: ObjectId) -> BookmarkOut:
     return BookmarkOut.of(queries.get_bookmark_for_viewer(viewer_of(request), bookmark_id))
 
 
-@router.post(
-    "/works/{work_id}/bookmarks", response={201: BookmarkOut, **WRITE_ERRORS}, **WRITE
-)
+@router.post("/works/{work_id}/bookmarks", response={201: BookmarkOut, **WRITE_ERRORS}, **WRITE)
 def bookmark_work(request: HttpRequest, work_id: ObjectId, payload: NewBookmark) -> Status:
     """Bookmark a work you can read. A second bookmark of the same work is refused with
     `already_bookmarked` (change the first with PATCH)."""
@@ -230,7 +228,7 @@ def change_bookmark(
     """Change the fields sent (your own bookmarks only)."""
     user = user_of(request)
     bookmark = queries.get_bookmark_for_owner(user, bookmark_id)
-    changes = {key: value for key, value in payload.model_dump(exclude_unset=True).items()}
+    changes = payload.model_dump(exclude_unset=True)
     if "pseud" in changes:
         changes["pseud"] = _own_pseud(user, changes["pseud"]) or bookmark.pseud
     for key in ("notes", "private", "rec", "tags"):

@@ -5,6 +5,7 @@ library and pick elements with simple CSS selectors (`tag.class#id[attr]`, `[att
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 VOID = {
@@ -26,9 +27,7 @@ class Element:
 
     @property
     def text(self) -> str:
-        return "".join(
-            child if isinstance(child, str) else child.text for child in self.children
-        )
+        return "".join(child if isinstance(child, str) else child.text for child in self.children)
 
     def __getitem__(self, name: str) -> str:
         return self.attrs[name]
@@ -62,15 +61,18 @@ class Element:
             current = matched
         return current
 
-    def select_one(self, selector: str) -> Element | None:
+    def select_one(self, selector: str) -> Element:
+        """The first element matching `selector`; the test fails if there is none."""
         found = self.select(selector)
-        return found[0] if found else None
+        assert found, f"nothing matches {selector!r}"
+        return found[0]
 
-    def find(self, tag: str, string: str) -> Element | None:
+    def find(self, tag: str, string: str) -> Element:
+        """The first `tag` element whose text is `string`; the test fails if there is none."""
         for element in self.descendants():
             if element.tag == tag and element.text.strip() == string:
                 return element
-        return None
+        raise AssertionError(f"no <{tag}> reads {string!r}")
 
 
 _SIMPLE = re.compile(
@@ -79,37 +81,47 @@ _SIMPLE = re.compile(
 )
 
 
-def _compound(text: str):  # type: ignore[no-untyped-def]
-    checks = []
+Check = Callable[[Element], bool]
+
+
+def _first_child(element: Element) -> bool:
+    if element.parent is None:
+        return False
+    siblings = (c for c in element.parent.children if isinstance(c, Element))
+    return next(siblings) is element
+
+
+def _check(match: re.Match[str]) -> Check:
+    tag, cls, ident, attr = match.group("tag", "cls", "id", "attr")
+    if tag:
+        return lambda e: e.tag == tag
+    if cls:
+        return lambda e: cls in e.classes
+    if ident:
+        return lambda e: e.attrs.get("id") == ident
+    if attr:
+        op, value = match.group("op"), match.group("value")
+        if op == "=":
+            return lambda e: e.attrs.get(attr) == value
+        if op == "^=":
+            return lambda e: (e.attrs.get(attr) or "").startswith(value)
+        return lambda e: attr in e.attrs
+    return _first_child
+
+
+def _compound(text: str) -> Check:
+    checks: list[Check] = []
     position = 0
     while position < len(text):
         match = _SIMPLE.match(text, position)
         if not match or match.end() == position:
             raise ValueError(f"unsupported selector: {text}")
         position = match.end()
-        if match.group("tag"):
-            checks.append(lambda e, t=match.group("tag"): e.tag == t)
-        elif match.group("cls"):
-            checks.append(lambda e, c=match.group("cls"): c in e.classes)
-        elif match.group("id"):
-            checks.append(lambda e, i=match.group("id"): e.attrs.get("id") == i)
-        elif match.group("attr"):
-            name, op, value = match.group("attr"), match.group("op"), match.group("value")
-            if op == "=":
-                checks.append(lambda e, n=name, v=value: e.attrs.get(n) == v)
-            elif op == "^=":
-                checks.append(lambda e, n=name, v=value: (e.attrs.get(n) or "").startswith(v))
-            else:
-                checks.append(lambda e, n=name: n in e.attrs)
-        else:  # :first-child
-            checks.append(
-                lambda e: e.parent is not None
-                and [c for c in e.parent.children if isinstance(c, Element)][0] is e
-            )
+        checks.append(_check(match))
     return lambda element: all(check(element) for check in checks)
 
 
-def _parse(selector: str) -> list[tuple[str, object]]:
+def _parse(selector: str) -> list[tuple[str, Check]]:
     tokens = selector.replace(">", " > ").split()
     steps = []
     combinator = " "

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from markup import Element, parse
 
@@ -298,7 +298,9 @@ def test_paged_heading(reader, author, settings):
     for number in range(3):
         bookmark(reader, make_work(author, title=f"Work {number}"))
     page = html(Client().get(f"/users/{reader.username}/bookmarks?page=2"))
-    assert page.select_one("h2.heading").text.strip() == f"3 - 3 of 3 Bookmarks by {reader.username}"
+    assert (
+        page.select_one("h2.heading").text.strip() == f"3 - 3 of 3 Bookmarks by {reader.username}"
+    )
     assert page.select_one("ol.pagination")
 
 
@@ -543,7 +545,9 @@ def test_api_create_read_change_delete(reader, work):
     assert api().get(f"/api/v1/bookmarks/{bookmark_id}").status_code == 404
     assert client.get(f"/api/v1/bookmarks/{bookmark_id}").status_code == 200
 
-    assert send(api(make_user("other_one")), "delete", f"/bookmarks/{bookmark_id}").status_code == 404
+    assert (
+        send(api(make_user("other_one")), "delete", f"/bookmarks/{bookmark_id}").status_code == 404
+    )
     assert send(client, "delete", f"/bookmarks/{bookmark_id}").status_code == 204
     assert not Bookmark.objects.exists()
 

@@ -12,7 +12,6 @@ import re
 import pytest
 from django.test import Client
 
-from feedback.models import Bookmark
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from lifestream.testing import make_admin, make_user, make_work
 from people.models import Mute

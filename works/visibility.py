@@ -25,9 +25,8 @@ from django.db.models import Q
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from people.models import User
-
     from feedback.models import Bookmark
+    from people.models import User
 
     from .models import Work
 

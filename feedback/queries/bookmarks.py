@@ -14,8 +14,8 @@ from django.http import Http404, QueryDict
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.services import split_tag_names
-from works.models import Creatorship, Work
 from works import queries as work_queries
+from works.models import Creatorship, Work
 from works.queries import LoginRequired
 from works.visibility import Access, bookmark_access, listable_bookmarks_q
 
@@ -183,7 +183,7 @@ def read_filters(query: QueryDict) -> BookmarkFilters:
     """The filters in a listing's URL; anything unreadable is ignored, never an error page."""
 
     def text(name: str) -> str:
-        return query.get(f"bookmark_search[{name}]", "").strip()[:QUERY_MAX * 5]
+        return query.get(f"bookmark_search[{name}]", "").strip()[: QUERY_MAX * 5]
 
     def many(scope: str, param: str) -> set[int]:
         return _ids(query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]"))
@@ -221,7 +221,7 @@ def _tags_named(names: list[str]) -> list[Tag]:
     q = Q()
     for name in names:
         q |= Q(name__iexact=name)
-    found = [tag for tag in Tag.objects.filter(q).select_related("merger")]
+    found = list(Tag.objects.filter(q).select_related("merger"))
     return [tag for tag in found if tag.name.casefold() in wanted]
 
 
@@ -297,20 +297,20 @@ def facets(
     tags by kind, and the bookmarkers' own tags. Three queries for any number of bookmarks."""
     matched = bookmarks.order_by().values("pk")
     work_counts: Counter[int] = Counter(
-        dict(
-            Work.tags.through.objects.filter(work__bookmarks__in=matched)
+        {
+            row["tag_id"]: row["n"]
+            for row in Work.tags.through.objects.filter(work__bookmarks__in=matched)
             .values("tag_id")
             .annotate(n=Count("id"))
-            .values_list("tag_id", "n")
-        )
+        }
     )
     bookmark_counts: Counter[int] = Counter(
-        dict(
-            Bookmark.tags.through.objects.filter(bookmark_id__in=matched)
+        {
+            row["tag_id"]: row["n"]
+            for row in Bookmark.tags.through.objects.filter(bookmark_id__in=matched)
             .values("tag_id")
             .annotate(n=Count("id"))
-            .values_list("tag_id", "n")
-        )
+        }
     )
     ticked_work = filters.include_work_tag_ids | filters.exclude_work_tag_ids
     ticked_own = filters.include_bookmark_tag_ids | filters.exclude_bookmark_tag_ids

@@ -115,7 +115,11 @@ def _check_bookmarkable(user: User, work: Work) -> None:
     # for every caller.
     if not work.posted or work_access(user, work) is not Access.READ:
         raise InvalidInput(
-            [FieldError("work", "not_bookmarkable", "Only posted works you can read can be bookmarked.")]
+            [
+                FieldError(
+                    "work", "not_bookmarkable", "Only posted works you can read can be bookmarked."
+                )
+            ]
         )
 
 

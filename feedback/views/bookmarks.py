@@ -144,7 +144,9 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
         else:
             messages.success(request, "Bookmark was successfully created.")
             return redirect("feedback:bookmark", bookmark.pk)
-    return render(request, "feedback/bookmarks/form.html", {"form": form, "work": work, "new": True})
+    return render(
+        request, "feedback/bookmarks/form.html", {"form": form, "work": work, "new": True}
+    )
 
 
 @_guest_login
