@@ -151,7 +151,7 @@ def test_update_replaces_tags_and_notes(reader, work):
     made = bookmark(reader, work, notes="first", tags=["a", "b"])
     update_bookmark(made, BookmarkData(notes="second", tags=["b", "c"], rec=True))
     made.refresh_from_db()
-    assert made.notes == "<p>second</p>" or made.notes == "second"
+    assert made.notes == "second"
     assert sorted(tag.name for tag in made.tags.all()) == ["b", "c"]
     assert made.rec
 
