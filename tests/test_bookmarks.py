@@ -593,3 +593,17 @@ def test_api_list_filters(reader, stranger, author, work):
     assert ids(guest, tag="comfort")[1] == 2
     assert guest.get("/api/v1/bookmarks", {"tag": "nothing"}).status_code == 404
     assert guest.get("/api/v1/bookmarks", {"user": "nobody"}).status_code == 404
+
+
+def test_ticked_canonical_tag_includes_its_synonyms(client, reader, author):
+    make_work(author, title="Canon", characters=["Cloud Strife"])
+    synonym_work = make_work(author, title="Syn", characters=["Cloud"])
+    Tag.objects.filter(name="Cloud Strife").update(canonical=True)
+    wrangle_tag(Tag.objects.get(name="Cloud"), WrangleData(synonym_of="Cloud Strife"))
+    bookmark(reader, synonym_work)
+    bookmark(reader, make_work(author, title="Other", characters=["Tifa"]))
+    canonical = Tag.objects.get(name="Cloud Strife")
+    url = f"/users/{reader.username}/bookmarks"
+    param = f"include_bookmark_search[character_ids][]={canonical.pk}"
+    assert titles(client, f"{url}?{param}") == ["Syn"]
+    assert titles(client, f"{url}?{param.replace('include', 'exclude')}") == ["Other"]

@@ -213,6 +213,14 @@ def _families(tags: list[Tag]) -> list[set[int]]:
     return [tag_queries.family_ids(tag) for tag in tags]
 
 
+def _families_by_id(tag_ids: set[int]) -> dict[int, set[int]]:
+    """Each ticked tag's family (a canonical tag's synonyms and subtags count as it does)."""
+    if not tag_ids:
+        return {}
+    tags = Tag.objects.filter(pk__in=tag_ids).select_related("merger")
+    return {tag.pk: tag_queries.family_ids(tag) for tag in tags}
+
+
 def _tags_named(names: list[str]) -> list[Tag]:
     """Tags by name (case-insensitive) in one query; an unknown name matches no tag."""
     if not names:
@@ -240,14 +248,17 @@ def apply_filters(bookmarks: QuerySet[Bookmark], filters: BookmarkFilters) -> Qu
         bookmarks = bookmarks.filter(rec=True)
     for word in filters.query.split():
         bookmarks = bookmarks.filter(notes__icontains=word)
+    ticked = filters.include_work_tag_ids | filters.include_bookmark_tag_ids
+    ticked |= filters.exclude_work_tag_ids | filters.exclude_bookmark_tag_ids
+    families = _families_by_id(ticked)
     for tag_id in filters.include_work_tag_ids:
-        bookmarks = bookmarks.filter(_work_has({tag_id}))
+        bookmarks = bookmarks.filter(_work_has(families.get(tag_id, {tag_id})))
     for tag_id in filters.include_bookmark_tag_ids:
-        bookmarks = bookmarks.filter(_bookmark_has({tag_id}))
-    if filters.exclude_work_tag_ids:
-        bookmarks = bookmarks.exclude(_work_has(filters.exclude_work_tag_ids))
-    if filters.exclude_bookmark_tag_ids:
-        bookmarks = bookmarks.exclude(_bookmark_has(filters.exclude_bookmark_tag_ids))
+        bookmarks = bookmarks.filter(_bookmark_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.exclude_work_tag_ids:
+        bookmarks = bookmarks.exclude(_work_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.exclude_bookmark_tag_ids:
+        bookmarks = bookmarks.exclude(_bookmark_has(families.get(tag_id, {tag_id})))
     for names, has in (
         (filters.work_tag_names, _work_has),
         (filters.bookmark_tag_names, _bookmark_has),
