@@ -43,7 +43,9 @@ from ..services.bookmarks import (
 class BookmarkForm(ServiceErrorsForm):
     """What a bookmarker types; the limits and tag rules are the service's (so the API agrees)."""
 
-    pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), label="Bookmarker's Pseud")
+    pseud = forms.ModelChoiceField(
+        queryset=Pseud.objects.none(), label="Bookmarker's Pseud", empty_label=None
+    )
     notes = forms.CharField(
         required=False,
         strip=False,
