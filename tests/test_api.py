@@ -697,6 +697,10 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/comments/{{comment_id}}/approve",
         f"{API}/comments/{{comment_id}}/freeze",
         f"{API}/comments/{{comment_id}}/unfreeze",
+        # Bookmarks.
+        f"{API}/bookmarks",
+        f"{API}/bookmarks/{{bookmark_id}}",
+        f"{API}/works/{{work_id}}/bookmarks",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

@@ -25,6 +25,7 @@ from django.db.models import Q
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from feedback.models import Bookmark
     from people.models import User
 
     from .models import Work
@@ -85,6 +86,21 @@ def listable_bookmarks_q(viewer: Viewer) -> Q:
     else:
         q &= Q(private=False)
     return q
+
+
+def bookmark_access(viewer: Viewer, bookmark: Bookmark) -> Access:
+    """What `viewer` may do with one bookmark asked for by id: a private one is its owner's
+    alone; otherwise it follows its work (a draft's is hidden from everyone, a restricted
+    work's asks guests to log in). Like a work, a muted user's bookmark still opens by its
+    address; mutes only take it out of listings and counts."""
+    if bookmark.private and not (viewer.is_authenticated and viewer.pk == bookmark.user_id):
+        return Access.HIDDEN
+    work = bookmark.work
+    if not work.posted:
+        return Access.HIDDEN
+    if work.restricted and not viewer.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    return Access.READ
 
 
 def visible_comments_q(viewer: Viewer, work: Work) -> Q:
