@@ -1,8 +1,8 @@
 """Raising notifications: one row per recipient in their inbox, and a digest email scheduled
 after the transaction commits. Every service that tells someone something calls `notify`.
 
-Digest timing: a user gets at most one email per `digest_interval` (after their last one), with
-everything pending; kudos notices wait until a day after the last email that carried kudos, so
+Digest timing: a user gets at most one email per `digest_interval` (after their last one, and
+a few minutes after the first news, so a burst becomes one email), with everything pending; kudos notices wait until a day after the last email that carried kudos, so
 kudos arrive at most daily even when other notices go out sooner. `User.digest_due_at` holds the
 time of the one queued digest; the task is given that time, so a digest re-queued earlier
 (or again, after a lost worker) makes the older task a no-op instead of a second email."""
@@ -36,6 +36,8 @@ DIGEST_INTERVALS = {
 }
 # Kudos are batched daily whatever the interval (as AO3 does).
 KUDOS_INTERVAL = dt.timedelta(days=1)
+# The first news after a quiet spell waits this long for more news to join it.
+GATHER = dt.timedelta(minutes=5)
 # A queued digest this far overdue was lost (a worker's queue wiped): queue it again.
 LOST_DIGEST = dt.timedelta(hours=1)
 # After a failed send, the digest is tried again this much later.
@@ -108,9 +110,12 @@ def next_digest_at(
     if not pending:
         return None
     due = now
-    if keep_interval and user.last_digest_at is not None:
-        interval = DIGEST_INTERVALS.get(user.digest_interval, DIGEST_INTERVALS["hourly"])
-        due = max(now, user.last_digest_at + interval)
+    if keep_interval:
+        # A few minutes to gather a burst (three chapters posted in a row) into one email.
+        due = now + GATHER
+        if user.last_digest_at is not None:
+            interval = DIGEST_INTERVALS.get(user.digest_interval, DIGEST_INTERVALS["hourly"])
+            due = max(due, user.last_digest_at + interval)
     if pending - {NotificationKind.KUDOS}:
         return due
     kudos_at = kudos_ready_at(user.pk)
