@@ -1,11 +1,12 @@
 """Raising notifications: one row per recipient in their inbox, and a digest email scheduled
 after the transaction commits. Every service that tells someone something calls `notify`.
 
-Digest timing: a user gets at most one email per `digest_interval` (after their last one, and
-a few minutes after the first news, so a burst becomes one email), with everything pending; kudos notices wait until a day after the last email that carried kudos, so
-kudos arrive at most daily even when other notices go out sooner. `User.digest_due_at` holds the
-time of the one queued digest; the task is given that time, so a digest re-queued earlier
-(or again, after a lost worker) makes the older task a no-op instead of a second email."""
+Digest timing: a user gets at most one email per `digest_interval` (after their last one,
+and a few minutes after the first news, so a burst becomes one email) with everything pending;
+kudos notices wait until a day after the last email that carried kudos, so kudos arrive at most
+daily even when other notices go out sooner. `User.digest_due_at` holds the time of the one
+queued digest; the task is given that time, so a digest re-queued earlier (or again, after a
+lost worker) makes the older task a no-op instead of a second email."""
 
 from __future__ import annotations
 
