@@ -340,3 +340,128 @@ def test_inactive_accounts_get_nothing(author, reader, django_capture_on_commit_
     User.objects.filter(pk=reader.pk).update(is_active=False)
     _post_chapter(work, django_capture_on_commit_callbacks)
     assert mail.outbox == []
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+def _logged_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _inbox_fixture(author, reader):
+    work = make_work(author, title="Lifestream")
+    comment = _comment(work, reader, body="<p>Rain on the reactor.</p>")
+    notify([author.pk], NotificationKind.KUDOS, work=work, actor=reader)
+    notify([author.pk], NotificationKind.COMMENT, work=work, comment=comment, actor=reader)
+    return work, comment
+
+
+def test_inbox_lists_newest_first_with_unread_marked(author, reader):
+    work, comment = _inbox_fixture(author, reader)
+    page = _logged_in(author).get("/users/cloud_author/inbox").content.decode()
+    assert page.index("Rain on the reactor.") < page.index("left kudos on")
+    assert page.count('class="notification kudos unread"') == 1
+    assert f'href="/comments/{comment.pk}"' in page
+    assert "tifa_reader commented on" in page
+
+
+def test_inbox_filters(author, reader):
+    _inbox_fixture(author, reader)
+    client = _logged_in(author)
+    kudos = client.get("/users/cloud_author/inbox?kind=kudos").content.decode()
+    assert "left kudos on" in kudos and "Rain on the reactor." not in kudos
+    comments = client.get("/users/cloud_author/inbox?kind=comments").content.decode()
+    assert "left kudos on" not in comments and "Rain on the reactor." in comments
+    Notification.objects.filter(kind=NotificationKind.KUDOS).update(read_at=timezone.now())
+    unread = client.get("/users/cloud_author/inbox?unread=1").content.decode()
+    assert "left kudos on" not in unread and "Rain on the reactor." in unread
+
+
+def test_mark_selected_read_unread_and_delete(author, reader, stranger):
+    _inbox_fixture(author, reader)
+    theirs = notify([stranger.pk], NotificationKind.NEW_WORK, work=make_work(reader))[0]
+    kudos = Notification.objects.get(kind=NotificationKind.KUDOS)
+    client = _logged_in(author)
+    url = "/users/cloud_author/inbox?kind=kudos"
+    response = client.post(url, {"action": "read", "notices": [kudos.pk, theirs.pk]})
+    assert response["Location"] == url
+    kudos.refresh_from_db()
+    theirs.refresh_from_db()
+    assert kudos.read_at is not None and theirs.read_at is None
+    client.post(url, {"action": "unread", "notices": [kudos.pk]})
+    kudos.refresh_from_db()
+    assert kudos.read_at is None
+    client.post(url, {"action": "delete", "notices": [kudos.pk, theirs.pk]})
+    assert not Notification.objects.filter(pk=kudos.pk).exists()
+    assert Notification.objects.filter(pk=theirs.pk).exists()
+
+
+def test_mark_all_read_and_the_unread_count(author, reader):
+    _inbox_fixture(author, reader)
+    client = _logged_in(author)
+    dashboard = client.get("/users/cloud_author").content.decode()
+    assert "(2 unread)" in dashboard
+    client.post("/users/cloud_author/inbox", {"action": "read_all"})
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert "unread)" not in client.get("/users/cloud_author").content.decode()
+
+
+def test_nothing_selected_says_so(author, reader):
+    _inbox_fixture(author, reader)
+    response = _logged_in(author).post(
+        "/users/cloud_author/inbox", {"action": "delete"}, follow=True
+    )
+    assert "Select at least one notification first." in response.content.decode()
+    assert Notification.objects.count() == 2
+
+
+def test_a_deleted_comment_leaves_the_inbox(author, reader):
+    _work, comment = _inbox_fixture(author, reader)
+    Comment.objects.filter(pk=comment.pk).update(is_deleted=True)
+    client = _logged_in(author)
+    page = client.get("/users/cloud_author/inbox").content.decode()
+    assert "Rain on the reactor." not in page
+    assert "(1 unread)" in client.get("/users/cloud_author").content.decode()
+
+
+def test_a_pending_comment_shows_to_the_creator_only(author, reader, stranger):
+    work = make_work(author)
+    held = _comment(work, stranger, body="<p>Held back.</p>", status=CommentStatus.PENDING)
+    notify([author.pk, reader.pk], NotificationKind.COMMENT, work=work, comment=held)
+    creator_page = _logged_in(author).get("/users/cloud_author/inbox").content.decode()
+    assert "Held back." in creator_page and "awaiting your approval" in creator_page
+    reader_page = _logged_in(reader).get("/users/tifa_reader/inbox").content.decode()
+    assert "Held back." not in reader_page
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_inbox_query_count(author, reader, django_assert_num_queries, count):
+    for number in range(count):
+        work = make_work(reader, title=f"Work {number}")
+        comment = _comment(work, make_user(f"commenter_{number}"))
+        notify([author.pk], NotificationKind.REPLY, work=work, comment=comment)
+        notify([author.pk], NotificationKind.NEW_WORK, work=work)
+    client = _logged_in(author)
+    client.get("/users/cloud_author/inbox")
+    # session, user, the owner's mutes, the count, the page (works, chapters, comments and
+    # their pseuds joined), the nav's unread count
+    with django_assert_num_queries(6):
+        response = client.get("/users/cloud_author/inbox")
+    assert response.content.decode().count('<li class="notification ') == 2 * count
+
+
+def test_the_inbox_is_paginated(author, reader):
+    work = make_work(reader)
+    for _ in range(25):
+        notify([author.pk], NotificationKind.NEW_WORK, work=work)
+    client = _logged_in(author)
+    first = client.get("/users/cloud_author/inbox").content.decode()
+    assert first.count('<li class="notification ') == 20
+    assert "1 - 20 of 25 Notifications" in first
+    second = client.get("/users/cloud_author/inbox?page=2").content.decode()
+    assert second.count('<li class="notification ') == 5
