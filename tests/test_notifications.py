@@ -362,7 +362,7 @@ def _inbox_fixture(author, reader):
 
 
 def test_inbox_lists_newest_first_with_unread_marked(author, reader):
-    work, comment = _inbox_fixture(author, reader)
+    _work, comment = _inbox_fixture(author, reader)
     page = _logged_in(author).get("/users/cloud_author/inbox").content.decode()
     assert page.index("Rain on the reactor.") < page.index("left kudos on")
     assert page.count('class="notification kudos unread"') == 1
