@@ -270,3 +270,85 @@ def test_user_nav_links_for_the_owner_only(author, reader):
     other = _client(author).get("/users/tifa_reader").content.decode()
     assert "/users/tifa_reader/inbox" not in other
     assert "/users/tifa_reader/subscriptions" not in other
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def _api(user):
+    import json
+
+    from people.services import create_api_token
+
+    _, key = create_api_token(user, "tests")
+    client = Client()
+    headers = {"Authorization": f"Bearer {key}"}
+
+    class Api:
+        def get(self, path, **params):
+            return client.get("/api/v1" + path, params, headers=headers)
+
+        def post(self, path, body):
+            return client.post(
+                "/api/v1" + path, json.dumps(body), content_type="application/json", headers=headers
+            )
+
+        def delete(self, path):
+            return client.delete("/api/v1" + path, headers=headers)
+
+    return Api()
+
+
+def test_api_subscribe_list_and_unsubscribe(author, reader):
+    work = make_work(author, title="Lifestream")
+    api = _api(reader)
+    created = api.post("/subscriptions", {"work_id": work.pk})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["type"] == "work" and body["work"]["title"] == "Lifestream"
+    assert api.post("/subscriptions", {"work_id": work.pk}).status_code == 200
+    user = api.post("/subscriptions", {"user": "cloud_author"})
+    assert user.status_code == 201 and user.json()["user"] == "cloud_author"
+    listing = api.get("/subscriptions").json()
+    assert listing["count"] == 2
+    assert [s["type"] for s in listing["results"]] == ["user", "work"]
+    assert api.get("/subscriptions", type="works").json()["count"] == 1
+    assert api.delete(f"/subscriptions/{body['id']}").status_code == 204
+    assert api.delete(f"/subscriptions/{body['id']}").status_code == 404
+    assert _subscriptions_count(work) == 0
+
+
+def test_api_subscription_errors(author, reader, stranger):
+    work = make_work(author)
+    draft = make_work(author, draft=True)
+    api = _api(reader)
+    both = api.post("/subscriptions", {"work_id": work.pk, "user": "cloud_author"})
+    assert both.status_code == 422
+    assert both.json()["errors"][0]["code"] == "one_target"
+    assert api.post("/subscriptions", {}).status_code == 422
+    assert api.post("/subscriptions", {"work_id": draft.pk}).status_code == 404
+    assert api.post("/subscriptions", {"user": "nobody_here"}).status_code == 404
+    own = _api(author).post("/subscriptions", {"work_id": work.pk})
+    assert own.status_code == 422 and own.json()["errors"][0]["code"] == "own_work"
+    theirs = subscribe(stranger, work=work)
+    assert api.delete(f"/subscriptions/{theirs.pk}").status_code == 404
+    assert Client().get("/api/v1/subscriptions").status_code == 401
+
+
+def test_api_inbox_and_mark_read(author, reader):
+    from feedback.notify import notify
+
+    work = make_work(author, title="Lifestream")
+    first = notify([reader.pk], NotificationKind.NEW_WORK, work=work)[0]
+    second = notify([reader.pk], NotificationKind.NEW_WORK, work=work)[0]
+    api = _api(reader)
+    inbox = api.get("/inbox").json()
+    assert inbox["count"] == 2 and inbox["unread"] == 2
+    assert [n["id"] for n in inbox["results"]] == [second.pk, first.pk]
+    assert inbox["results"][0]["work"]["title"] == "Lifestream"
+    marked = api.post("/inbox/read", {"ids": [first.pk]}).json()
+    assert marked == {"marked": 1, "unread": 1}
+    assert [n["id"] for n in api.get("/inbox", unread="true").json()["results"]] == [second.pk]
+    assert api.post("/inbox/read", {"all": True}).json() == {"marked": 1, "unread": 0}
+    assert api.post("/inbox/read", {}).status_code == 422
+    assert _api(author).get("/inbox").json()["count"] == 0
