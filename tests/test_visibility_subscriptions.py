@@ -9,9 +9,11 @@ import json
 import pytest
 from django.test import Client
 
-from feedback.models import Notification, Subscription
+from feedback.models import Comment, Notification, NotificationKind, Subscription
+from feedback.notify import notify
 from feedback.services.subscriptions import subscribe
 from lifestream.testing import make_admin, make_user, make_work
+from people.models import Mute
 from people.services import create_api_token
 
 VIEWERS = ("guest", "stranger", "creator", "admin")
@@ -24,8 +26,8 @@ def world(db):
     stranger = make_user("matrix_stranger")
     admin = make_admin("matrix_admin")
     owner = make_user("matrix_reader")
-    # The owner of the private pages follows the creator before anything is posted, so every state raises (or
-    # doesn't raise) its notice.
+    # The owner of the private pages follows the creator before anything is posted, so every
+    # state raises (or doesn't raise) its notice.
     subscribe(owner, creator=creator)
     works = {
         "public": make_work(creator, title="Public Work"),
@@ -257,16 +259,11 @@ def test_api_inbox_lists_only_readable_notices(world):
 
 
 def test_notices_from_muted_users_leave_the_inbox(world):
-    from people.models import Mute
-
     owner = world["users"]["owner"]
     Mute.objects.create(muter=owner, muted=make_user("someone_else"))
     assert _api_get(owner, "/inbox").json()["count"] == 2
     comment_writer = make_user("loud_commenter")
-    from feedback.models import Comment, NotificationKind
-    from feedback.notify import notify
-
-    own = make_work(owner, title="Stranger's Own")
+    own = make_work(owner, title="Owner's Own")
     comment = Comment.objects.create(
         work=own, user=comment_writer, pseud=comment_writer.default_pseud, body="<p>Hi</p>"
     )
