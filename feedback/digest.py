@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from lifestream.text import html_to_text, sanitize_html
 from people.models import User
@@ -140,7 +140,7 @@ def render(digest: Digest) -> EmailMultiAlternatives:
     }
     subject = " ".join(render_to_string("feedback/email/digest_subject.txt", context).split())
     text = render_to_string("feedback/email/digest.txt", context)
-    html: SafeString = render_to_string("feedback/email/digest.html", context)  # type: ignore[assignment]
+    html = render_to_string("feedback/email/digest.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.attach_alternative(html, "text/html")
     return message
