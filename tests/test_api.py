@@ -685,6 +685,11 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/chapters/{{chapter_id}}",
         f"{API}/tags",
         f"{API}/tags/{{name}}",
+        # subscriptions and the inbox
+        f"{API}/subscriptions",
+        f"{API}/subscriptions/{{subscription_id}}",
+        f"{API}/inbox",
+        f"{API}/inbox/read",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

@@ -352,3 +352,13 @@ def test_api_inbox_and_mark_read(author, reader):
     assert api.post("/inbox/read", {"all": True}).json() == {"marked": 1, "unread": 0}
     assert api.post("/inbox/read", {}).status_code == 422
     assert _api(author).get("/inbox").json()["count"] == 0
+
+
+def test_a_refused_htmx_subscribe_says_why_in_the_button(author):
+    response = _client(author).post(
+        "/users/cloud_author/subscriptions", {"user": "cloud_author"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert ">Subscribe</button>" in body
+    assert "You can&#x27;t subscribe to yourself." in body
+    assert not Subscription.objects.exists()

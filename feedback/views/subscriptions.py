@@ -110,13 +110,20 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
     return None, people_queries.get_user(request.POST.get("user", ""))
 
 
-def _button(request: HttpRequest, work: Work | None, creator: User | None) -> HttpResponse:
-    """The subscribe button alone, for htmx."""
+def _name(work: Work | None, creator: User | None) -> str:
+    return work.title if work is not None else creator.username if creator is not None else ""
+
+
+def _button(
+    request: HttpRequest, work: Work | None, creator: User | None, error: str = ""
+) -> HttpResponse:
+    """The subscribe button alone, for htmx (with the reason when it was refused)."""
     context = {
         "subscription": queries.subscription_to(request.user, work=work, creator=creator),
         "target_work": work,
         "target_user": creator,
         "next": request.POST.get("next", ""),
+        "error": error,
     }
     return render(request, "feedback/_subscribe_button.html", context)
 
@@ -127,18 +134,19 @@ def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     if request.method == "POST":
         work, creator = _subscribe_target(request, user)
+        error = ""
         try:
             services.subscribe(user, work=work, creator=creator)
-        except InvalidInput as error:
-            messages.error(request, error.errors[0].message)
-        else:
-            name = work.title if work is not None else creator.username  # type: ignore[union-attr]
-            if not _is_htmx(request):
-                messages.success(request, f"You are now subscribed to {name}.")
+        except InvalidInput as refused:
+            error = refused.errors[0].message
         if _is_htmx(request):
-            return _button(request, work, creator)
-        fallback = work.get_absolute_url() if work else creator.get_absolute_url()  # type: ignore[union-attr]
-        return _back(request, fallback)
+            return _button(request, work, creator, error)
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"You are now subscribed to {_name(work, creator)}.")
+        target = work if work is not None else creator
+        return _back(request, target.get_absolute_url() if target is not None else "/")
     kind = request.GET.get("type", "")
     kind = kind if kind in queries.SUBSCRIPTION_FILTERS else ""
     page = paginate(request, queries.subscriptions_of(user, kind), per_page=SUBSCRIPTIONS_PER_PAGE)
@@ -164,8 +172,7 @@ def subscription_delete(
     work, creator = subscription.work, subscription.creator
     if _is_htmx(request):
         return _button(request, work, creator)
-    name = work.title if work is not None else creator.username  # type: ignore[union-attr]
-    messages.success(request, f"You are no longer subscribed to {name}.")
+    messages.success(request, f"You are no longer subscribed to {_name(work, creator)}.")
     return _back(request, reverse("feedback:subscriptions", args=[user.username]))
 
 
