@@ -25,9 +25,14 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def queued(settings):
+def queued(settings, monkeypatch):
     """Tasks go to the database queue, as in production, and run when a worker runs."""
     settings.TASKS = DATABASE_TASKS
+    # The worker drops connections that are in a transaction between tasks; inside a test the
+    # test's own transaction is one (PostgreSQL would lose it), so the worker keeps it here.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
 
 def _post_chapter(work, capture, text="More."):
