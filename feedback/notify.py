@@ -41,6 +41,10 @@ KUDOS_INTERVAL = dt.timedelta(days=1)
 GATHER = dt.timedelta(minutes=5)
 # A queued digest this far overdue was lost (a worker's queue wiped): queue it again.
 LOST_DIGEST = dt.timedelta(hours=1)
+# Up to this many recipients' digests are queued right after the news commits; more are
+# queued by a task, in batches.
+INLINE_SCHEDULING_MAX = 50
+SCHEDULING_BATCH = 500
 # After a failed send, the digest is tried again this much later.
 RETRY_DELAY = dt.timedelta(minutes=10)
 
@@ -81,8 +85,20 @@ def notify(
     )
     wanting_email = [user.pk for user in recipients if getattr(user, preference)]
     if wanting_email:
-        transaction.on_commit(lambda: schedule_digests(wanting_email))
+        transaction.on_commit(lambda: _schedule_after_commit(wanting_email))
     return notices
+
+
+def _schedule_after_commit(user_ids: list[int]) -> None:
+    """A few digests are queued at once; a popular author's thousands of subscribers are left
+    to the worker, so posting a chapter doesn't wait on them."""
+    if len(user_ids) <= INLINE_SCHEDULING_MAX:
+        schedule_digests(user_ids)
+        return
+    from .tasks import queue_digests
+
+    for start in range(0, len(user_ids), SCHEDULING_BATCH):
+        queue_digests.enqueue(user_ids[start : start + SCHEDULING_BATCH])
 
 
 def last_kudos_email_at(user_id: int) -> dt.datetime | None:

@@ -56,6 +56,13 @@ def send_digest(user_id: int, due: str) -> None:
     schedule_digests([user_id])
 
 
+@task()
+def queue_digests(user_ids: list[int]) -> None:
+    """Queue the digests of a batch of users (the subscribers of a popular author), in the
+    worker rather than in the request that posted."""
+    schedule_digests(user_ids)
+
+
 def _retry_later(user_id: int, due_at: dt.datetime) -> None:
     """Queue this digest again after a failed send; with a backend that can't wait, leave it
     to the next notice (which queues a digest at once)."""

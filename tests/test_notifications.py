@@ -470,3 +470,25 @@ def test_the_inbox_is_paginated(author, reader):
     assert "1 - 20 of 25 Notifications" in first
     second = client.get("/users/cloud_author/inbox?page=2").content.decode()
     assert second.count('<li class="notification ') == 5
+
+
+def test_many_recipients_are_scheduled_by_the_worker(
+    queued, author, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr("feedback.notify.INLINE_SCHEDULING_MAX", 2)
+    work = make_work(author)
+    readers = [make_user(f"follower_{number}") for number in range(3)]
+    for reader in readers:
+        subscribe(reader, work=work)
+    chapter = _post_chapter(work, django_capture_on_commit_callbacks)
+    assert [task.task_path for task in DBTaskResult.objects.all()] == [
+        "feedback.tasks.queue_digests"
+    ]
+    _run_worker()  # queues the three digests, each waiting a few minutes
+    assert DBTaskResult.objects.filter(task_path="feedback.tasks.send_digest").count() == 3
+    assert mail.outbox == []
+    _run_worker()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        f"follower_{number}@example.org" for number in range(3)
+    ]
+    assert all(_chapter_url(chapter) in message.body for message in mail.outbox)
