@@ -32,6 +32,10 @@ def send_digest(user_id: int, due: str) -> None:
         return
     now = timezone.now()
     digest = digests.collect(user, now)
+    if not user.email:
+        # Nowhere to send it (an account made without an address): the inbox has it all.
+        digest.dropped_ids += [n.pk for n in digest.sent]
+        digest.sent = []
     if digest.dropped_ids:
         Notification.objects.filter(pk__in=digest.dropped_ids, emailed_at__isnull=True).update(
             emailed_at=now

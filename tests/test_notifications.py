@@ -492,3 +492,16 @@ def test_many_recipients_are_scheduled_by_the_worker(
         f"follower_{number}@example.org" for number in range(3)
     ]
     assert all(_chapter_url(chapter) in message.body for message in mail.outbox)
+
+
+def test_an_account_without_an_address_gets_no_email_and_no_retries(
+    author, reader, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=reader.pk).update(email="")
+    work = make_work(author)
+    subscribe(reader, work=work)
+    _post_chapter(work, django_capture_on_commit_callbacks)
+    assert mail.outbox == []
+    assert Notification.objects.get().emailed_at is not None
+    reader.refresh_from_db()
+    assert reader.digest_due_at is None
