@@ -52,9 +52,9 @@ def send_digest(user_id: int, due: str) -> None:
             Notification.objects.filter(
                 pk__in=[n.pk for n in digest.sent], emailed_at__isnull=True
             ).update(emailed_at=now, in_digest=True)
-        finished = {"digest_due_at": None}
+        finished: dict[str, dt.datetime | None] = {"digest_due_at": None}
         if digest.sent:
-            finished["last_digest_at"] = now  # type: ignore[assignment]
+            finished["last_digest_at"] = now
         User.objects.filter(pk=user_id, digest_due_at=due_at).update(**finished)
     # Kudos still waiting for their day, or news that came in while this one was sent.
     schedule_digests([user_id])
