@@ -362,3 +362,30 @@ def test_a_refused_htmx_subscribe_says_why_in_the_button(author):
     assert ">Subscribe</button>" in body
     assert "You can&#x27;t subscribe to yourself." in body
     assert not Subscription.objects.exists()
+
+
+def _feed_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/users/cloud_author/works/feed.atom")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_user_feed_query_count_does_not_grow(author, client):
+    for number in range(2):
+        make_work(author, title=f"Early {number}")
+    few = _feed_queries(client)
+    for number in range(6):
+        make_work(author, title=f"Later {number}", relationships=["A/B"])
+    assert _feed_queries(client) == few
+
+
+def test_user_feed_entries(author, client):
+    make_work(author, title="Lifestream", summary="<p>Cloud remembers.</p>")
+    body = client.get("/users/cloud_author/works/feed.atom").content.decode()
+    assert "<title>Works by cloud_author | Lifestream</title>" in body
+    assert "<title>Lifestream by cloud_author</title>" in body
+    assert "Cloud remembers." in body
