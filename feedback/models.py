@@ -288,6 +288,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     # Null while waiting for the next digest; set when emailed or when email isn't wanted.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # True when the notice went out in a digest (not just skipped): the daily kudos email is
+    # timed from the last one that was really sent.
+    in_digest = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

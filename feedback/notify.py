@@ -1,5 +1,12 @@
 """Raising notifications: one row per recipient in their inbox, and a digest email scheduled
-after the transaction commits. Every service that tells someone something calls `notify`."""
+after the transaction commits. Every service that tells someone something calls `notify`.
+
+Digest timing: a user gets at most one email per `digest_interval` (after their last one,
+and a few minutes after the first news, so a burst becomes one email) with everything pending;
+kudos notices wait until a day after the last email that carried kudos, so kudos arrive at most
+daily even when other notices go out sooner. `User.digest_due_at` holds the time of the one
+queued digest; the task is given that time, so a digest re-queued earlier (or again, after a
+lost worker) makes the older task a no-op instead of a second email."""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from people.models import User
@@ -29,6 +37,16 @@ DIGEST_INTERVALS = {
 }
 # Kudos are batched daily whatever the interval (as AO3 does).
 KUDOS_INTERVAL = dt.timedelta(days=1)
+# The first news after a quiet spell waits this long for more news to join it.
+GATHER = dt.timedelta(minutes=5)
+# A queued digest this far overdue was lost (a worker's queue wiped): queue it again.
+LOST_DIGEST = dt.timedelta(hours=1)
+# Up to this many recipients' digests are queued right after the news commits; more are
+# queued by a task, in batches.
+INLINE_SCHEDULING_MAX = 50
+SCHEDULING_BATCH = 500
+# After a failed send, the digest is tried again this much later.
+RETRY_DELAY = dt.timedelta(minutes=10)
 
 
 def notify(
@@ -67,26 +85,90 @@ def notify(
     )
     wanting_email = [user.pk for user in recipients if getattr(user, preference)]
     if wanting_email:
-        transaction.on_commit(lambda: schedule_digests(wanting_email))
+        transaction.on_commit(lambda: _schedule_after_commit(wanting_email))
     return notices
 
 
-def schedule_digests(user_ids: list[int]) -> None:
-    """Queue one digest per user unless one is already queued. The digest waits out the user's
-    interval since their last one, so a burst of news becomes one email."""
+def _schedule_after_commit(user_ids: list[int]) -> None:
+    """A few digests are queued at once; a popular author's thousands of subscribers are left
+    to the worker, so posting a chapter doesn't wait on them."""
+    if len(user_ids) <= INLINE_SCHEDULING_MAX:
+        schedule_digests(user_ids)
+        return
+    from .tasks import queue_digests
+
+    for start in range(0, len(user_ids), SCHEDULING_BATCH):
+        queue_digests.enqueue(user_ids[start : start + SCHEDULING_BATCH])
+
+
+def last_kudos_email_at(user_id: int) -> dt.datetime | None:
+    """When the last email carrying kudos went to `user_id`."""
+    return Notification.objects.filter(
+        user_id=user_id, kind=NotificationKind.KUDOS, in_digest=True
+    ).aggregate(last=Max("emailed_at"))["last"]
+
+
+def kudos_ready_at(user_id: int) -> dt.datetime | None:
+    """The earliest time a kudos notice may be emailed to `user_id` (None: at once)."""
+    last = last_kudos_email_at(user_id)
+    return None if last is None else last + KUDOS_INTERVAL
+
+
+def next_digest_at(
+    user: User, now: dt.datetime, *, keep_interval: bool = True
+) -> dt.datetime | None:
+    """When `user`'s next digest is due, or None when nothing waits for one. Without
+    `keep_interval` (a task backend that can't defer) only the daily kudos rule holds."""
+    pending = set(
+        Notification.objects.filter(user=user, emailed_at__isnull=True)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    if not pending:
+        return None
+    due = now
+    if keep_interval:
+        # A few minutes to gather a burst (three chapters posted in a row) into one email.
+        due = now + GATHER
+        if user.last_digest_at is not None:
+            interval = DIGEST_INTERVALS.get(user.digest_interval, DIGEST_INTERVALS["hourly"])
+            due = max(due, user.last_digest_at + interval)
+    if pending - {NotificationKind.KUDOS}:
+        return due
+    kudos_at = kudos_ready_at(user.pk)
+    return due if kudos_at is None else max(due, kudos_at)
+
+
+def schedule_digests(user_ids: Iterable[int]) -> None:
+    """Make sure each user has a digest queued for when their pending notices are due: queue
+    one if none is, or if the queued one is later than needed (a chapter notice shouldn't wait
+    for tomorrow's kudos email) or was lost. A burst of news becomes one email."""
     from .tasks import send_digest  # tasks import this module
 
+    can_defer = send_digest.get_backend().supports_defer
     now = timezone.now()
-    for user in User.objects.filter(pk__in=user_ids, digest_due_at__isnull=True):
-        interval = DIGEST_INTERVALS.get(user.digest_interval, DIGEST_INTERVALS["hourly"])
-        due = max(now, (user.last_digest_at or now - interval) + interval)
-        # Only the request that sets the mark queues the task.
-        claimed = User.objects.filter(pk=user.pk, digest_due_at__isnull=True).update(
-            digest_due_at=due
-        )
-        if not claimed:
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
+        due = next_digest_at(user, now, keep_interval=can_defer)
+        if due is None or (due > now and not can_defer):
+            # Nothing to send, or only kudos that must wait: with a backend that runs tasks
+            # at once they go out with the next email.
             continue
-        task = send_digest
-        if task.get_backend().supports_defer and due > now:
-            task = task.using(run_after=due)
-        task.enqueue(user.pk)
+        current = user.digest_due_at
+        if current is not None and current <= due and current > now - LOST_DIGEST:
+            continue
+        queue_digest(user.pk, due, replacing=current)
+
+
+def queue_digest(user_id: int, due: dt.datetime, *, replacing: dt.datetime | None) -> bool:
+    """Queue `user_id`'s digest for `due` if their queued digest is still `replacing` (only one
+    of two concurrent requests wins; the other's news is in the same email)."""
+    from .tasks import send_digest
+
+    claimed = User.objects.filter(pk=user_id, digest_due_at=replacing).update(digest_due_at=due)
+    if not claimed:
+        return False
+    task = send_digest
+    if due > timezone.now() and task.get_backend().supports_defer:
+        task = task.using(run_after=due)
+    task.enqueue(user_id, due.isoformat())
+    return True

@@ -1,1 +1,18 @@
-"""Receivers of works' posting signals (works.signals): only schedule, never do the work here."""
+"""Receivers of works' posting signals (works.signals). They run inside the posting
+transaction and only record notices; emails go out later, from the digest task."""
+
+from __future__ import annotations
+
+from works import signals as work_signals
+
+from .services import subscriptions
+
+
+def connect() -> None:
+    """Called once from FeedbackConfig.ready. `dispatch_uid` keeps a second call harmless."""
+    work_signals.work_posted.connect(
+        subscriptions.announce_work, dispatch_uid="feedback.announce_work"
+    )
+    work_signals.chapter_posted.connect(
+        subscriptions.announce_chapter, dispatch_uid="feedback.announce_chapter"
+    )

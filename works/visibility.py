@@ -153,3 +153,41 @@ def listable_chapters_q(viewer: Viewer, work: Work) -> Q:
     if is_creator(viewer, work):
         return Q()
     return Q(posted=True)
+
+
+def news_audience(user_ids: set[int], work: Work) -> set[int]:
+    """Of the accounts `user_ids` (a work's or its creators' subscribers), those to tell about
+    `work` being posted or continued: active accounts that may read it, not its creators, and
+    not anyone who muted one of its creators (the work is hidden from them)."""
+    from people.models import Mute, User
+
+    creators = creator_user_ids(work)
+    candidates = set(user_ids) - creators
+    if not candidates or not work.posted:
+        return set()
+    muting = Mute.objects.filter(muter_id__in=candidates, muted_id__in=creators)
+    readers = User.objects.filter(pk__in=candidates, is_active=True).exclude(
+        pk__in=muting.values("muter_id")
+    )
+    return {reader.pk for reader in readers if work_access(reader, work) is Access.READ}
+
+
+def visible_notices_q(viewer: User) -> Q:
+    """Of `viewer`'s own notifications, those still shown (in the inbox and in digests): about
+    a work they may read and a posted chapter of it, or a comment they may still see (not
+    deleted; published, or their own, or on their own work), and not from a user they muted.
+    A notice whose work or comment was deleted is gone with it (the foreign keys cascade)."""
+    from .models import Creatorship
+
+    own_works = Creatorship.objects.filter(pseud__user_id=viewer.pk).values("work_id")
+    own = Q(work_id__in=own_works)
+    q = Q(work__posted=True) | own
+    q &= Q(chapter__isnull=True) | Q(chapter__posted=True) | own
+    q &= Q(comment__isnull=True) | Q(
+        Q(comment__is_deleted=False)
+        & (Q(comment__status="published") | Q(comment__user_id=viewer.pk) | own)
+    )
+    muted = muted_user_ids(viewer)
+    if muted:
+        q &= ~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)
+    return q

@@ -1,7 +1,213 @@
-"""Pages for subscriptions."""
+"""Pages for subscriptions: the subscribe buttons, a user's subscriptions and inbox (their own
+only: anyone else gets a 404, admins too), and the Atom feed of a user's works."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-urlpatterns: list[URLPattern] = []
+from lifestream.errors import InvalidInput
+from lifestream.pagination import paginate
+from people import queries as people_queries
+from people.models import User
+from tags.views import FEED_ITEMS, TagFeed
+from works import queries as work_queries
+from works.models import Work
+
+from ..models import Subscription
+from ..queries import subscriptions as queries
+from ..services import inbox as inbox_services
+from ..services import subscriptions as services
+
+NOTICES_PER_PAGE = 20
+SUBSCRIPTIONS_PER_PAGE = 50
+INBOX_ACTIONS = ("read", "unread", "delete", "read_all")
+
+
+def _own_account(request: HttpRequest, login_name: str) -> User:
+    """The logged-in user, when the address is theirs; anyone else's is not found."""
+    user = request.user
+    if not isinstance(user, User) or user.username.lower() != login_name.lower():
+        raise Http404("That page belongs to another account.")
+    return user
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit() and len(value) < 19]
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return redirect(target)
+
+
+# --- inbox ------------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
+    user = _own_account(request, login_name)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        chosen = _ids(request.POST.getlist("notices"))
+        if action == "read_all":
+            inbox_services.mark_read(user)
+            messages.success(request, "All notifications marked as read.")
+        elif action in INBOX_ACTIONS and not chosen:
+            messages.error(request, "Select at least one notification first.")
+        elif action == "read":
+            inbox_services.mark_read(user, chosen)
+        elif action == "unread":
+            inbox_services.mark_unread(user, chosen)
+        elif action == "delete":
+            count = inbox_services.delete_notices(user, chosen)
+            messages.success(request, f"Deleted {count} notification{'s' if count != 1 else ''}.")
+        return redirect(request.get_full_path())
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in queries.INBOX_FILTERS else ""
+    unread = request.GET.get("unread") in {"1", "true", "on"}
+    page = paginate(request, queries.inbox(user, kind, unread), per_page=NOTICES_PER_PAGE)
+    context = {
+        "owner": user,
+        "page": page,
+        "kind": kind,
+        "unread": unread,
+        "kinds": [(key, key.capitalize()) for key in queries.INBOX_FILTERS],
+    }
+    return render(request, "feedback/inbox.html", context)
+
+
+# --- subscriptions ----------------------------------------------------------------------------
+
+
+def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, User | None]:
+    """The work (`work_id`) or user (`user`, a login) a subscribe form names, as the
+    subscriber may see it."""
+    work_id = request.POST.get("work_id", "")
+    if work_id:
+        ids = _ids([work_id])
+        if not ids:
+            raise Http404("No such work.")
+        try:
+            return work_queries.get_work_for_reader(user, ids[0]), None
+        except work_queries.LoginRequired as error:  # not for a logged-in user
+            raise Http404("No such work.") from error
+    return None, people_queries.get_user(request.POST.get("user", ""))
+
+
+def _name(work: Work | None, creator: User | None) -> str:
+    return work.title if work is not None else creator.username if creator is not None else ""
+
+
+def _button(
+    request: HttpRequest, work: Work | None, creator: User | None, error: str = ""
+) -> HttpResponse:
+    """The subscribe button alone, for htmx (with the reason when it was refused)."""
+    context = {
+        "subscription": queries.subscription_to(request.user, work=work, creator=creator),
+        "target_work": work,
+        "target_user": creator,
+        "next": request.POST.get("next", ""),
+        "error": error,
+    }
+    return render(request, "feedback/_subscribe_button.html", context)
+
+
+@login_required
+def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
+    """GET: the user's subscriptions; POST: subscribe to a work or a user (AO3's address)."""
+    user = _own_account(request, login_name)
+    if request.method == "POST":
+        work, creator = _subscribe_target(request, user)
+        error = ""
+        try:
+            services.subscribe(user, work=work, creator=creator)
+        except InvalidInput as refused:
+            error = refused.errors[0].message
+        if _is_htmx(request):
+            return _button(request, work, creator, error)
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"You are now subscribed to {_name(work, creator)}.")
+        target = work if work is not None else creator
+        return _back(request, target.get_absolute_url() if target is not None else "/")
+    kind = request.GET.get("type", "")
+    kind = kind if kind in queries.SUBSCRIPTION_FILTERS else ""
+    page = paginate(request, queries.subscriptions_of(user, kind), per_page=SUBSCRIPTIONS_PER_PAGE)
+    return render(
+        request, "feedback/subscriptions.html", {"owner": user, "page": page, "type": kind}
+    )
+
+
+@login_required
+@require_POST
+def subscription_delete(
+    request: HttpRequest, login_name: str, subscription_id: int
+) -> HttpResponse:
+    user = _own_account(request, login_name)
+    subscription = (
+        Subscription.objects.filter(pk=subscription_id, user=user)
+        .select_related("work", "creator")
+        .first()
+    )
+    if subscription is None:
+        raise Http404("No such subscription.")
+    services.delete_subscription(user, subscription.pk)
+    work, creator = subscription.work, subscription.creator
+    if _is_htmx(request):
+        return _button(request, work, creator)
+    messages.success(request, f"You are no longer subscribed to {_name(work, creator)}.")
+    return _back(request, reverse("feedback:subscriptions", args=[user.username]))
+
+
+# --- feed -------------------------------------------------------------------------------------
+
+
+class UserWorksFeed(TagFeed):
+    """A user's newest works as a logged-out reader sees them (feed readers never log in, so
+    restricted works and drafts are never in it). The entries are written as the tag feeds'."""
+
+    def get_object(self, request: HttpRequest, login_name: str) -> User:  # type: ignore[override]
+        self.viewer = AnonymousUser()
+        return people_queries.get_user(login_name)
+
+    def title(self, owner: User) -> str:  # type: ignore[override]
+        return f"Works by {owner.username} | Lifestream"
+
+    def link(self, owner: User) -> str:  # type: ignore[override]
+        return reverse("people:works", args=[owner.username])
+
+    def subtitle(self, owner: User) -> str:  # type: ignore[override]
+        return f"The newest works by {owner.username}."
+
+    def items(self, owner: User) -> QuerySet[Work]:  # type: ignore[override]
+        works = work_queries.works_by_user(self.viewer, owner)
+        return work_queries.listing(works).order_by("-created_at", "-id")[:FEED_ITEMS]
+
+
+urlpatterns: list[URLPattern] = [
+    path("users/<str:login_name>/inbox", inbox, name="inbox"),
+    path("users/<str:login_name>/subscriptions", subscriptions, name="subscriptions"),
+    path(
+        "users/<str:login_name>/subscriptions/<int:subscription_id>/delete",
+        subscription_delete,
+        name="subscription_delete",
+    ),
+    path("users/<str:login_name>/works/feed.atom", UserWorksFeed(), name="user_feed"),
+]

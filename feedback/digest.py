@@ -1,0 +1,146 @@
+"""What a digest email says: the pending notices a user may still see, grouped for reading.
+Built by the `send_digest` task; kept apart so the task reads as its steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from lifestream.text import html_to_text, sanitize_html
+from people.models import User
+from works.models import Creatorship, Work
+from works.visibility import visible_notices_q
+
+from .models import Notification, NotificationKind
+from .notify import EMAIL_PREFERENCE, kudos_ready_at
+
+SUBSCRIPTION_KINDS = {NotificationKind.NEW_CHAPTER, NotificationKind.NEW_WORK}
+COMMENT_KINDS = {NotificationKind.COMMENT, NotificationKind.REPLY}
+
+
+@dataclass
+class KudosLine:
+    work: Work
+    count: int
+
+
+@dataclass
+class Digest:
+    """The notices one email carries, and the pending ones it drops for good (no longer
+    wanted by email, or no longer visible to the user)."""
+
+    user: User
+    sent: list[Notification] = field(default_factory=list)
+    dropped_ids: list[int] = field(default_factory=list)
+
+    @property
+    def subscriptions(self) -> list[Notification]:
+        return [n for n in self.sent if n.kind in SUBSCRIPTION_KINDS]
+
+    @property
+    def comments(self) -> list[Notification]:
+        return [n for n in self.sent if n.kind in COMMENT_KINDS]
+
+    @property
+    def kudos(self) -> list[KudosLine]:
+        lines: dict[int, KudosLine] = {}
+        for notice in self.sent:
+            if notice.kind == NotificationKind.KUDOS and notice.work is not None:
+                line = lines.setdefault(notice.work.pk, KudosLine(notice.work, 0))
+                line.count += 1
+        return list(lines.values())
+
+
+def collect(user: User, now: dt.datetime) -> Digest:
+    """The user's pending notices sorted into what goes out now, what waits (kudos before
+    their day is up) and what is dropped."""
+    wanted = [kind for kind, pref in EMAIL_PREFERENCE.items() if getattr(user, pref)]
+    pending = Notification.objects.filter(user=user, emailed_at__isnull=True)
+    showable = list(
+        pending.filter(visible_notices_q(user), kind__in=wanted)
+        .select_related("work", "chapter", "comment__pseud__user", "actor")
+        .order_by("created_at", "id")
+    )
+    kudos_at = kudos_ready_at(user.pk)
+    kudos_ready = kudos_at is None or kudos_at <= now
+    digest = Digest(user)
+    digest.sent = [n for n in showable if n.kind != NotificationKind.KUDOS or kudos_ready]
+    kept = {n.pk for n in showable}
+    digest.dropped_ids = [pk for pk in pending.values_list("pk", flat=True) if pk not in kept]
+    _attach_creators(digest.sent)
+    return digest
+
+
+def _attach_creators(notices: list[Notification]) -> None:
+    """Each work's creator pseuds, for "by …" lines, in one query."""
+    work_ids = {n.work_id for n in notices if n.work_id}
+    bylines: dict[int, list[str]] = {}
+    for creatorship in (
+        Creatorship.objects.filter(work_id__in=work_ids)
+        .select_related("pseud__user")
+        .order_by("position", "id")
+    ):
+        bylines.setdefault(creatorship.work_id, []).append(creatorship.pseud.byline)
+    for notice in notices:
+        if notice.work is not None:
+            notice.work.byline = ", ".join(bylines.get(notice.work.pk, []))  # type: ignore[attr-defined]
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _comment_context(notice: Notification) -> dict[str, object]:
+    comment = notice.comment
+    assert comment is not None
+    body = sanitize_html(comment.body, allow_classes=False)
+    return {
+        "notice": notice,
+        "author": comment.author_name or "Someone",
+        "text": html_to_text(body).strip(),
+        "html": mark_safe(body),  # sanitised on the line above
+        "url": _absolute(f"/comments/{comment.pk}"),
+        "work_url": _absolute(reverse("works:work", args=[notice.work_id])),
+    }
+
+
+def _subscription_context(notice: Notification) -> dict[str, object]:
+    if notice.chapter is not None:
+        url = reverse("works:chapter", args=[notice.work_id, notice.chapter.pk])
+    else:
+        url = reverse("works:work", args=[notice.work_id])
+    return {"notice": notice, "work": notice.work, "chapter": notice.chapter, "url": _absolute(url)}
+
+
+def render(digest: Digest) -> EmailMultiAlternatives:
+    """The email: a plain-text body with an HTML alternative, from templates/feedback/email/."""
+    user = digest.user
+    context = {
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "subscriptions": [_subscription_context(n) for n in digest.subscriptions],
+        "comments": [_comment_context(n) for n in digest.comments],
+        "kudos": [
+            {
+                "work": line.work,
+                "count": line.count,
+                "url": _absolute(reverse("works:work", args=[line.work.pk])),
+            }
+            for line in digest.kudos
+        ],
+        "count": len(digest.sent),
+        "inbox_url": _absolute(reverse("feedback:inbox", args=[user.username])),
+        "preferences_url": _absolute(reverse("people:preferences", args=[user.username])),
+    }
+    subject = " ".join(render_to_string("feedback/email/digest_subject.txt", context).split())
+    text = render_to_string("feedback/email/digest.txt", context)
+    html = render_to_string("feedback/email/digest.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message.attach_alternative(html, "text/html")
+    return message

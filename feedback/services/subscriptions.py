@@ -1,0 +1,113 @@
+"""Following works and users, and telling followers when something new is posted.
+
+Subscribing is idempotent: a second click (or a repeated API call) keeps the one subscription.
+The posting receivers run inside the transaction that posts, so a notice exists exactly when the
+chapter or work it announces does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from lifestream.errors import FieldError, InvalidInput
+from people.models import User
+from works.models import Chapter, Creatorship, Work
+from works.visibility import Access, is_creator, news_audience, work_access
+
+from ..models import NotificationKind, Subscription
+from ..notify import notify
+from ..stats import adjust_stats
+
+
+def _refuse(field: str, code: str, message: str) -> InvalidInput:
+    return InvalidInput([FieldError(field, code, message)])
+
+
+def _target(work: Work | None, creator: User | None) -> None:
+    if (work is None) == (creator is None):
+        raise _refuse("target", "one_target", "Subscribe to a work or to a user.")
+
+
+@transaction.atomic
+def subscribe(user: User, work: Work | None = None, creator: User | None = None) -> Subscription:
+    """Follow `work` (its new chapters) or `creator` (their new works). Only a posted work the
+    user may read, never their own work or themselves; subscribing twice keeps one row."""
+    _target(work, creator)
+    if work is not None:
+        if not work.posted or work_access(user, work) is not Access.READ:
+            raise _refuse("work_id", "not_found", "There is no such work.")
+        if is_creator(user, work):
+            raise _refuse("work_id", "own_work", "You can't subscribe to your own work.")
+        subscription, created = Subscription.objects.get_or_create(user=user, work=work)
+        if created:
+            adjust_stats(work.pk, subscriptions_count=1)
+        return subscription
+    assert creator is not None
+    if not creator.is_active:
+        raise _refuse("user", "not_found", "There is no such user.")
+    if creator.pk == user.pk:
+        raise _refuse("user", "yourself", "You can't subscribe to yourself.")
+    subscription, _ = Subscription.objects.get_or_create(user=user, creator=creator)
+    return subscription
+
+
+def _remove(subscription: Subscription) -> None:
+    work_id = subscription.work_id
+    subscription.delete()
+    if work_id is not None:
+        adjust_stats(work_id, subscriptions_count=-1)
+
+
+@transaction.atomic
+def unsubscribe(user: User, work: Work | None = None, creator: User | None = None) -> bool:
+    """Stop following `work` or `creator`; False when the user wasn't following it."""
+    _target(work, creator)
+    subscription = (
+        Subscription.objects.select_for_update()
+        .filter(user=user, work=work, creator=creator)
+        .first()
+    )
+    if subscription is None:
+        return False
+    _remove(subscription)
+    return True
+
+
+@transaction.atomic
+def delete_subscription(user: User, subscription_id: int) -> None:
+    """Remove one of `user`'s subscriptions by id (the subscriptions page and the API). Someone
+    else's subscription is "not found": its existence is private."""
+    subscription = (
+        Subscription.objects.select_for_update().filter(pk=subscription_id, user=user).first()
+    )
+    if subscription is None:
+        raise _refuse("id", "not_found", "You have no such subscription.")
+    _remove(subscription)
+
+
+# --- telling subscribers (receivers of works.signals, connected in FeedbackConfig.ready) -------
+
+
+def announce_work(sender: Any, work: Work, **kwargs: Any) -> None:
+    """A work was posted: tell the subscribers of each of its creators (once each)."""
+    if not work.posted:
+        return
+    creators = Creatorship.objects.filter(work=work).values("pseud__user_id")
+    subscribers = set(
+        Subscription.objects.filter(creator_id__in=creators).values_list("user_id", flat=True)
+    )
+    readers = news_audience(subscribers, work)
+    if readers:
+        notify(readers, NotificationKind.NEW_WORK, work=work)
+
+
+def announce_chapter(sender: Any, chapter: Chapter, **kwargs: Any) -> None:
+    """A chapter of a posted work was posted: tell the work's subscribers."""
+    work = chapter.work
+    if not (chapter.posted and work.posted):
+        return
+    subscribers = set(Subscription.objects.filter(work=work).values_list("user_id", flat=True))
+    readers = news_audience(subscribers, work)
+    if readers:
+        notify(readers, NotificationKind.NEW_CHAPTER, work=work, chapter=chapter)
