@@ -456,10 +456,11 @@ LISTINGS = {
     "&bookmark_search[rec]=1&bookmark_search[excluded_tag_names]=nothing",
 }
 # Session, user and the viewer's mutes (3); the page's own: the count, the rows, the works'
-# tags and creators, the bookmarkers' tags (5) and the sidebar's facets (3); then what the page
-# looks up: the owner (1), the pseud (1), the work with its tags and creators (3), the tag and
+# tags, creators and hit counts, the bookmarkers' tags (6) and the sidebar's facets (3); then
+# what the page
+# looks up: the owner (1), the pseud (1), the work with its tags, creators and hits (4), the tag and
 # its family (3), or the tags named in the filters and their families (4).
-EXPECTED_QUERIES = {"user": 12, "pseud": 13, "work": 14, "index": 11, "tag": 14, "filtered": 16}
+EXPECTED_QUERIES = {"user": 13, "pseud": 14, "work": 16, "index": 12, "tag": 15, "filtered": 17}
 
 
 @pytest.mark.parametrize("listing", LISTINGS)

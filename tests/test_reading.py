@@ -283,7 +283,8 @@ def test_listing_query_count_is_constant(client, author, url):
 
 def test_work_page_query_count(client, author, django_assert_max_num_queries):
     work = make_work(author, chapters=4, relationships=["A/B", "C/D"], characters=["A", "B"])
-    with django_assert_max_num_queries(6):
+    # The work, its hits, tags, creators, chapters, then the kudos and comment counts.
+    with django_assert_max_num_queries(7):
         client.get(f"/works/{work.pk}?view_full_work=true")
 
 
@@ -291,7 +292,8 @@ def test_drafts_listing_query_count(client, author, django_assert_max_num_querie
     for _ in range(5):
         make_work(author, draft=True)
     client.force_login(author)
-    with django_assert_max_num_queries(8):
+    # As before, plus the owner's mutes and unread notices for the user menu.
+    with django_assert_max_num_queries(10):
         client.get(f"/users/{author.username}/works/drafts")
 
 

@@ -59,7 +59,9 @@ def _client(world: dict[str, Any], viewer: str) -> Client:
 
 
 def _no_csrf(html: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    """The page without its CSRF tokens (in forms, and in the header htmx sends)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
 
 
 def _state() -> set[tuple[str, str, str]]:

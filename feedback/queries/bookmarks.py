@@ -81,7 +81,8 @@ def findable_bookmark_tag(viewer: Viewer, name: str) -> Tag | None:
 def listing(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
     """What a bookmark blurb shows (the work's blurb, the bookmarker, their tags), in a fixed
     number of queries for any number of bookmarks."""
-    return bookmarks.select_related("pseud__user", "work").prefetch_related(
+    return bookmarks.select_related("pseud__user", "work__stats").prefetch_related(
+        "work__hit_counts",
         Prefetch("work__tags", queryset=Tag.objects.order_by("name")),
         Prefetch(
             "work__creatorships",
