@@ -59,6 +59,28 @@ def test_fills_an_empty_archive(db):
     assert Tag.objects.filter(name="Nell Carraway/Odile Fenn", kind="relationship").exists()
     assert SAMPLE_PASSWORD in output
 
+    # Readers have answered: kudos (some from guests), threads with the author's replies, an
+    # approved comment on a moderated work, bookmarks (one private each) and subscriptions,
+    # with the works' numbers kept right and nothing waiting to be mailed.
+    from feedback.models import Bookmark, Comment, Kudos, Notification, Subscription, WorkStats
+
+    assert Kudos.objects.filter(user__isnull=True).exists()
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Comment.objects.filter(work__moderated_comments=True, status="published").exists()
+    assert (
+        Bookmark.objects.filter(private=True).exists()
+        and Bookmark.objects.filter(rec=True).exists()
+    )
+    assert Subscription.objects.filter(creator__isnull=False).exists()
+    for stats in WorkStats.objects.all():
+        assert stats.kudos_count == Kudos.objects.filter(work_id=stats.work_id).count()
+        assert (
+            stats.bookmarks_count
+            == Bookmark.objects.filter(work_id=stats.work_id, private=False).count()
+        )
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert "kudos" in output
+
 
 def test_a_second_run_leaves_the_archive_alone(db):
     run()

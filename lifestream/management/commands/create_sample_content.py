@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifestream import sample_text
+from lifestream.sample_feedback import add_sample_feedback
 from lifestream.sample_text import SAMPLE_PASSWORD, SampleChapter, SampleWork
 from people.models import Pseud, User
 from people.services import add_pseud, create_user
@@ -31,6 +32,7 @@ class Summary:
     posted: int = 0
     drafts: int = 0
     chapters: int = 0
+    feedback: dict[str, int] = field(default_factory=dict)
 
 
 def archive_has_content() -> bool:
@@ -119,6 +121,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
             summary.drafts += 1
         summary.chapters += len(sample.chapters)
     wrangle_sample_tags()
+    summary.feedback = add_sample_feedback(users, seed)
     return summary
 
 
@@ -183,6 +186,8 @@ class Command(BaseCommand):
                 f"and {drafts} ({summary.chapters} chapters) in {seconds:.1f} s."
             )
         )
+        feedback = ", ".join(f"{count} {name}" for name, count in summary.feedback.items())
+        self.stdout.write(f"Readers' answers: {feedback}.")
         self.stdout.write(
             f"Sample logins: {', '.join(summary.authors)}; password: {SAMPLE_PASSWORD}"
         )
