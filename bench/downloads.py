@@ -26,9 +26,8 @@ from pathlib import Path
 
 import django
 
-from bench.filters import percentiles, timed
+from bench.filters import percentiles, timed, write_section
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 BEGIN, END = "<!-- downloads:begin -->", "<!-- downloads:end -->"
 WORDS, CHAPTERS = 100_000, 20
 
@@ -136,13 +135,7 @@ def main() -> None:
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        existing = RESULTS.read_text(encoding="utf-8")
-        if BEGIN in existing:
-            head, rest = existing.split(BEGIN, 1)
-            existing = head + section + rest.split(END, 1)[1]
-        else:
-            existing = existing.rstrip() + "\n\n" + section + "\n"
-        RESULTS.write_text(existing, encoding="utf-8")
+        write_section(section, BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,18 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
     return at(0.5) * 1000, at(0.95) * 1000, at(0.99) * 1000
 
 
+def write_section(section: str, begin: str, end: str) -> None:
+    """Put `section` (which starts with `begin` and ends with `end`) into bench/RESULTS.md,
+    in place of the previous run's, or at the end the first time."""
+    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
+    if begin in existing:
+        head, rest = existing.split(begin, 1)
+        existing = head + section + rest.split(end, 1)[1]
+    else:
+        existing = existing.rstrip() + "\n\n" + section + "\n"
+    RESULTS.write_text(existing, encoding="utf-8")
+
+
 def timed(function: Callable[[], object], runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
@@ -196,13 +208,7 @@ def main() -> None:
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-        if BEGIN in existing:
-            head, rest = existing.split(BEGIN, 1)
-            existing = head + section + rest.split(END, 1)[1]
-        else:
-            existing = existing.rstrip() + "\n\n" + section + "\n"
-        RESULTS.write_text(existing, encoding="utf-8")
+        write_section(section, BEGIN, END)
 
 
 if __name__ == "__main__":
