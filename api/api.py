@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import bookmarks, comments, errors, kudos, people, subscriptions, tags, works
+from . import bookmarks, comments, errors, imports, kudos, people, subscriptions, tags, works
 
 api = NinjaAPI(
     title="Lifestream API",
@@ -25,3 +25,4 @@ api.add_router("", comments.router)
 api.add_router("", kudos.router)
 api.add_router("", bookmarks.router)
 api.add_router("", subscriptions.router)
+api.add_router("", imports.router)

@@ -222,18 +222,10 @@ def _fits(blocks: list[Block], extra: Block | None = None) -> bool:
 
 
 def _take_start_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
-    """Notes at the start: marker paragraphs (a bare marker takes the next paragraph along),
-    or everything before a scene break near the top when the first paragraph is a marker."""
+    """Notes at the start: marker paragraphs only (a bare marker takes the next paragraph
+    along); a scene break right after them goes too."""
     if not blocks or not _is_note(blocks[0]):
         return [], blocks
-    for index, block in enumerate(blocks[:EDGE_BLOCKS]):
-        if index and _is_scene_break(block):
-            head = blocks[:index]
-            if all(len(b.text) <= NOTE_BLOCK_MAX for b in head) and _fits(head):
-                rest = blocks[index + 1 :]
-                if any(b.text for b in rest):
-                    return head, rest
-            break
     notes: list[Block] = []
     index = 0
     while index < len(blocks) and index < EDGE_BLOCKS and _is_note(blocks[index]):
@@ -365,6 +357,7 @@ def understand(source: Source, *, filename: str = "") -> Story:
         first_blocks = groups[0][1]
         if (
             first_blocks
+            and not groups[0][0].hard_break
             and first_blocks[0].tag in ("h1", "h2")
             and _heading_title(first_blocks[0]) is None
             and sum(1 for b in first_blocks if b.tag == first_blocks[0].tag) == 1

@@ -1,0 +1,164 @@
+"""Tag suggestions for an imported story, from the archive's own wrangled tags.
+
+The text is tokenised once; only tags whose name starts with one of the story's capitalised
+words are fetched (a few queries however large the tag table is), then counted in the text as
+whole, case-sensitive words. Synonyms count for their canonical tag, so "Cloud/Seph" becomes
+"Cloud Strife/Sephiroth" once a wrangler has said so. Only canonical tags and synonyms are
+considered, and only those the importing user could find: a tag typed only on someone else's
+draft is never named.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from people.models import User
+from tags.models import Tag, TagKind, TagParent
+from works.queries import findable_tags
+
+SUGGESTED_KINDS = (TagKind.FANDOM, TagKind.RELATIONSHIP, TagKind.CHARACTER)
+MAX_PER_KIND = 15
+_LOOKUP_CHUNK = 200
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
+# "Cloud/Seph", "Cloud x Sephiroth", "Aerith & Tifa": two names joined by a pairing mark.
+PAIRING = re.compile(rf"(?<![\w/])({_NAME})[ \t]*(/|[ \t][xX×][ \t]|&)[ \t]*({_NAME})(?![\w/])")
+
+
+@dataclass
+class Suggestion:
+    tag: Tag
+    kind: str
+    count: int
+    reason: str
+
+
+def _count(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text))
+
+
+def _wrangled() -> Q:
+    return Q(canonical=True) | Q(merger__isnull=False)
+
+
+def _candidates(text: str) -> list[Tag]:
+    """Wrangled tags whose name begins with one of the capitalised words of the text."""
+    words = sorted({word for word in _CAPITALISED.findall(text) if len(word) >= 2})
+    found: dict[int, Tag] = {}
+    for start in range(0, len(words), _LOOKUP_CHUNK):
+        chunk = words[start : start + _LOOKUP_CHUNK]
+        prefixes = functools.reduce(operator.or_, (Q(name__startswith=word) for word in chunk))
+        query = (
+            Tag.objects.filter(kind__in=SUGGESTED_KINDS)
+            .filter(_wrangled())
+            .filter(prefixes)
+            .select_related("merger")
+        )
+        for tag in query:
+            found[tag.pk] = tag
+    return list(found.values())
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.counts: Counter[int] = Counter()
+        self.tags: dict[int, Tag] = {}
+        self.reasons: dict[int, list[str]] = {}
+
+    def add(self, tag: Tag, count: int, reason: str) -> None:
+        target = tag.merger if tag.merger_id and tag.merger else tag
+        if count <= 0 or not target.canonical:
+            return
+        self.counts[target.pk] += count
+        self.tags[target.pk] = target
+        self.reasons.setdefault(target.pk, []).append(reason)
+
+    def ids(self, kind: str) -> set[int]:
+        return {pk for pk, tag in self.tags.items() if tag.kind == kind}
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def suggest_tags(user: User, text: str) -> list[Suggestion]:
+    """Fandoms, characters and relationships the text names, most mentioned first."""
+    tally = _Tally()
+    for tag in _candidates(text):
+        count = _count(tag.name, text)
+        if count:
+            tally.add(tag, count, f"“{tag.name}” appears {_times(count)}")
+
+    # Pairings written in the text, matched to relationship tags by name or synonym.
+    pairings: Counter[str] = Counter()
+    for left, mark, right in PAIRING.findall(text):
+        joiner = " & " if mark.strip() == "&" else "/"
+        pairings[f"{left.strip()}{joiner}{right.strip()}".lower()] += 1
+    if pairings:
+        names = functools.reduce(
+            operator.or_, (Q(name__iexact=name) for name in list(pairings)[:200])
+        )
+        for tag in (
+            Tag.objects.filter(kind=TagKind.RELATIONSHIP)
+            .filter(_wrangled())
+            .filter(names)
+            .select_related("merger")
+        ):
+            count = pairings[tag.name.lower()]
+            already = _count(tag.name, text)
+            if count > already:
+                tally.add(tag, count - already, f"the pairing “{tag.name}” is written {_times(count)}")
+
+    # The fandoms of the characters and relationships found, when the text never names them.
+    named = tally.ids(TagKind.CHARACTER) | tally.ids(TagKind.RELATIONSHIP)
+    if named:
+        for link in TagParent.objects.filter(
+            child_id__in=named, parent__kind=TagKind.FANDOM, parent__canonical=True
+        ).select_related("parent", "child"):
+            count = tally.counts[link.child_id]
+            tally.add(link.parent, count, f"fandom of {link.child.name}")
+
+    # A character's first name alone, when no other character of those fandoms shares it.
+    fandoms = tally.ids(TagKind.FANDOM)
+    if fandoms:
+        characters = [
+            link.child
+            for link in TagParent.objects.filter(
+                parent_id__in=fandoms, child__kind=TagKind.CHARACTER, child__canonical=True
+            ).select_related("child")
+        ]
+        first_names: dict[str, list[Tag]] = {}
+        for character in characters:
+            parts = character.name.split()
+            if len(parts) > 1 and len(parts[0]) >= 3:
+                first_names.setdefault(parts[0], []).append(character)
+        for first, owners in first_names.items():
+            distinct = {owner.pk: owner for owner in owners}
+            if len(distinct) != 1:
+                continue
+            character = next(iter(distinct.values()))
+            extra = _count(first, text) - _count(character.name, text)
+            if extra > 0:
+                tally.add(character, extra, f"“{first}” appears {_times(extra)}")
+
+    if not tally.tags:
+        return []
+    visible = set(
+        findable_tags(user, Tag.objects.filter(pk__in=tally.tags)).values_list("pk", flat=True)
+    )
+    suggestions: list[Suggestion] = []
+    for kind in SUGGESTED_KINDS:
+        ranked = sorted(
+            (pk for pk in tally.ids(kind) if pk in visible),
+            key=lambda pk: (-tally.counts[pk], tally.tags[pk].name),
+        )[:MAX_PER_KIND]
+        for pk in ranked:
+            reason = "; ".join(dict.fromkeys(tally.reasons[pk]))
+            suggestions.append(Suggestion(tally.tags[pk], kind, tally.counts[pk], reason[:255]))
+    return suggestions
