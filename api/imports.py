@@ -49,12 +49,12 @@ def _json_body(request: HttpRequest) -> tuple[str, str]:
     except (ValueError, UnicodeDecodeError):
         _refuse_body(400, "malformed_json", "The request body is not valid JSON.")
     if not isinstance(payload, dict):
-        raise ImportRefused("empty", "Send {\"text\": …} or a multipart file.", field="text")
+        raise ImportRefused("empty", 'Send {"text": …} or a multipart file.', field="text")
     text, filename = payload.get("text"), payload.get("filename", "")
     if not isinstance(text, str):
-        raise ImportRefused("missing", "Send the story as \"text\" (a string).", field="text")
+        raise ImportRefused("missing", 'Send the story as "text" (a string).', field="text")
     if not isinstance(filename, str):
-        raise ImportRefused("invalid_type", "\"filename\" must be a string.", field="filename")
+        raise ImportRefused("invalid_type", '"filename" must be a string.', field="filename")
     return text, filename
 
 
@@ -90,7 +90,7 @@ def create_import(request: HttpRequest) -> Status:
     if request.content_type == "multipart/form-data":
         upload = request.FILES.get("file")
         if upload is None:
-            raise ImportRefused("missing", "Send the story as the multipart field \"file\".")
+            raise ImportRefused("missing", 'Send the story as the multipart field "file".')
         result = import_work(user, upload, filename=upload.name or "")
     elif request.content_type == "application/json":
         text, filename = _json_body(request)

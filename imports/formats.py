@@ -374,9 +374,7 @@ class HtmlReader(Reader):
     def read_text(self, text: str) -> Source:
         finder = _TitleFinder()
         finder.feed(text[:20000])
-        return Source(
-            self.name, [Part(sanitize_html(text))], title=" ".join(finder.title.split())
-        )
+        return Source(self.name, [Part(sanitize_html(text))], title=" ".join(finder.title.split()))
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -474,9 +472,11 @@ class EpubReader(Reader):
     def read_archive(self, archive: SafeZip) -> Source:
         container = parse_xml(archive.read("META-INF/container.xml"), "The EPUB's container")
         rootfile = container.find(".//rootfile")
-        opf_path = _safe_member_name(unquote(rootfile.attrib.get("full-path", ""))) if (
-            rootfile is not None
-        ) else None
+        opf_path = (
+            _safe_member_name(unquote(rootfile.attrib.get("full-path", "")))
+            if (rootfile is not None)
+            else None
+        )
         if not opf_path or not archive.has(opf_path):
             raise ImportRefused("corrupt", "This EPUB doesn't say where its contents are.")
         package = parse_xml(archive.read(opf_path), "The EPUB's package document")
@@ -489,9 +489,7 @@ class EpubReader(Reader):
             if description is not None and _text(description):
                 source.summary = sanitize_html("".join(description.itertext()))
             source.tag_text = ", ".join(_text(s) for s in metadata.findall("subject"))
-        manifest = {
-            item.attrib.get("id", ""): item for item in package.findall("manifest/item")
-        }
+        manifest = {item.attrib.get("id", ""): item for item in package.findall("manifest/item")}
         for itemref in package.findall("spine/itemref"):
             if itemref.attrib.get("linear", "yes") == "no":
                 continue
@@ -539,9 +537,9 @@ class EpubReader(Reader):
     def _read_title_page(self, source: Source, body: Element) -> None:
         """FanFicFare's title page: "Summary:" in bold followed by the summary."""
         for label in body.iter("b"):
-            if _text(label).rstrip(":").lower() == "summary" and label.tail:
-                if not source.summary:
-                    source.summary = text_to_html(label.tail.strip())
+            is_summary = _text(label).rstrip(":").lower() == "summary"
+            if is_summary and label.tail and not source.summary:
+                source.summary = text_to_html(label.tail.strip())
 
     def _read_ao3_preface(self, source: Source, preface: Element) -> None:
         heading = preface.find(".//h1")
@@ -591,9 +589,7 @@ class EpubReader(Reader):
                         elif label == "chapter notes":
                             part.notes = sanitize_html(_inner_html(meta_child))
                 following = children[index + 1] if index + 1 < len(children) else None
-                if following is not None and following.attrib.get("id", "").startswith(
-                    "endnotes"
-                ):
+                if following is not None and following.attrib.get("id", "").startswith("endnotes"):
                     quote = following.find("blockquote")
                     if quote is not None:
                         part.end_notes = sanitize_html(_inner_html(quote))

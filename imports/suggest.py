@@ -113,7 +113,9 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
             count = pairings[tag.name.lower()]
             already = _count(tag.name, text)
             if count > already:
-                tally.add(tag, count - already, f"the pairing “{tag.name}” is written {_times(count)}")
+                tally.add(
+                    tag, count - already, f"the pairing “{tag.name}” is written {_times(count)}"
+                )
 
     # The fandoms of the characters and relationships found, when the text never names them.
     named = tally.ids(TagKind.CHARACTER) | tally.ids(TagKind.RELATIONSHIP)

@@ -169,6 +169,16 @@ def _is_plea(block: Block) -> bool:
     return len(block.text) <= PLEA_MAX and bool(REVIEW_PLEA.search(block.text))
 
 
+def _is_title_line(blocks: list[Block]) -> bool:
+    """A plain-text story's opening line, short and unpunctuated, right before "Chapter 1"."""
+    if len(blocks) < 2 or blocks[0].tag != "p" or _heading_title(blocks[1]) is None:
+        return False
+    text = blocks[0].text
+    return (
+        0 < len(text) <= 80 and text[-1] not in '.!?,;:"”’)' and _heading_title(blocks[0]) is None
+    )
+
+
 def _bare_marker(block: Block) -> bool:
     """ "Author's Note:" on a line of its own, the note in the next paragraph."""
     return _is_note(block) and bool(re.fullmatch(r"[^:]{1,40}:", block.text))
@@ -365,6 +375,9 @@ def understand(source: Source, *, filename: str = "") -> Story:
             story.title = first_blocks[0].text[:TITLE_MAX]
             first_blocks = first_blocks[1:]
         header_notes, first_blocks = _read_header(first_blocks, story)
+        if _is_title_line(first_blocks) and not story.title and not groups[0][0].hard_break:
+            story.title = first_blocks[0].text
+            first_blocks = first_blocks[1:]
         groups[0] = (groups[0][0], first_blocks)
         if header_notes:
             story.notes = "\n".join(filter(None, [story.notes, _join(header_notes)]))
@@ -396,7 +409,7 @@ def understand(source: Source, *, filename: str = "") -> Story:
 
     chapters: list[StoryChapter] = []
     for segment in segments:
-        part = segment.part
+        origin = segment.part
         chapter = StoryChapter(title=segment.title[:255])
         blocks = segment.blocks
         start_notes, blocks = _take_start_notes(blocks)
@@ -404,11 +417,13 @@ def understand(source: Source, *, filename: str = "") -> Story:
         chapter.body = _join(blocks)
         if not html_to_text(chapter.body).strip():
             continue
-        chapter.notes = "\n".join(filter(None, [part.notes if part else "", _join(start_notes)]))
-        chapter.end_notes = "\n".join(
-            filter(None, [part.end_notes if part else "", _join(end_notes)])
+        chapter.notes = "\n".join(
+            filter(None, [origin.notes if origin else "", _join(start_notes)])
         )
-        chapter.summary = part.summary if part else ""
+        chapter.end_notes = "\n".join(
+            filter(None, [origin.end_notes if origin else "", _join(end_notes)])
+        )
+        chapter.summary = origin.summary if origin else ""
         chapters.append(chapter)
     story.chapters = chapters
 

@@ -35,11 +35,11 @@ def import_new(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            count = len(result.suggestions)
+            count, chapters = len(result.suggestions), result.work.chapter_count
             messages.success(
                 request,
                 f"Imported “{result.work.title}” as a draft with "
-                f"{result.work.chapter_count} chapter{'s' if result.work.chapter_count != 1 else ''}"
+                f"{chapters} chapter{'s' if chapters != 1 else ''}"
                 f"{f' and {count} tag suggestions' if count else ''}. Review it, choose its tags "
                 "and post it when you're ready; only you can see it until then.",
             )

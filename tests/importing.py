@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 
 from tags.models import Tag, TagKind, TagParent
 
@@ -85,7 +86,7 @@ def epub(
     title: str = "A Story",
     description: str = "",
     opf: str = "OEBPS/content.opf",
-    extra: dict[str, bytes | str] | None = None,
+    extra: Mapping[str, bytes | str] | None = None,
     hrefs: list[str] | None = None,
 ) -> bytes:
     """An EPUB whose spine is `documents` ((name, xhtml) pairs, names relative to the OPF)."""
@@ -95,11 +96,12 @@ def epub(
         for i, href in enumerate(hrefs or [name for name, _ in documents])
     )
     spine = "\n".join(f'<itemref idref="d{i}"/>' for i in range(len(hrefs or documents)))
+    about = f"<dc:description>{description}</dc:description>" if description else ""
     package = f"""<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="2.0" unique-identifier="id">
   <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
     <dc:title>{title}</dc:title><dc:identifier id="id">x</dc:identifier>
-    <dc:language>en</dc:language>{f"<dc:description>{description}</dc:description>" if description else ""}
+    <dc:language>en</dc:language>{about}
   </metadata>
   <manifest>{manifest}</manifest>
   <spine>{spine}</spine>
@@ -234,7 +236,7 @@ def w_p(text: str, *, style: str = "", bold: bool = False, italic: bool = False)
     props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
     run_props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
     run_props = f"<w:rPr>{run_props}</w:rPr>" if run_props else ""
-    return f"<w:p>{props}<w:r>{run_props}<w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+    return f'<w:p>{props}<w:r>{run_props}<w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'

@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from importing import (
     FAN_STORY,
     PAGE_BREAK,
@@ -161,6 +161,18 @@ Quiet at last.
     assert work.title == "story"
 
 
+def test_a_plain_text_title_line_before_the_first_chapter(author):
+    text = "Mako Dreams\n\nChapter 1\n\nRain.\n\nChapter 2\n\nFire."
+    work = import_work(author, text, filename="x.txt").work
+    assert work.title == "Mako Dreams"
+    assert [c.body for c in chapters_of(work)] == ["<p>Rain.</p>", "<p>Fire.</p>"]
+    # A sentence is story text, not a title.
+    text = "It rained all day.\n\nChapter 1\n\nRain."
+    work = import_work(author, text, filename="x.txt").work
+    assert work.title == "x"
+    assert "It rained all day." in chapters_of(work)[0].body
+
+
 def test_notes_move_only_from_the_edges_and_with_a_marker(author):
     long_note = "Notes: " + "a very long thought " * 100
     text = f"""An hour later, nobody had moved.
@@ -192,7 +204,10 @@ def test_a_bare_marker_takes_the_next_paragraph_and_a_chapter_keeps_its_text(aut
 
 
 def test_markdown_headings_emphasis_and_rules(author):
-    text = "# Mako Dreams\n\n## Chapter 1\n\nCloud *ran* and **ran**.\n\n* * *\n\nStill _running_.\n\n## Chapter 2\n\nStopped."
+    text = (
+        "# Mako Dreams\n\n## Chapter 1\n\nCloud *ran* and **ran**.\n\n* * *\n\n"
+        "Still _running_.\n\n## Chapter 2\n\nStopped."
+    )
     work = import_work(author, text.encode(), filename="mako.md").work
     assert work.title == "Mako Dreams"
     first, second = chapters_of(work)
@@ -577,12 +592,24 @@ def test_api_import_json(client, author):
         ({"data": {"file": SimpleUploadedFile("x.png", b"\x89PNG....")}}, 422, "unsupported_type"),
         ({"data": {"file": SimpleUploadedFile("x.txt", b"")}}, 422, "empty"),
         ({"data": {"nothing": "here"}}, 422, "missing"),
-        ({"data": '{"text": "a", "text": "b"}', "content_type": "application/json"}, 400, "duplicate_key"),
+        (
+            {"data": '{"text": "a", "text": "b"}', "content_type": "application/json"},
+            400,
+            "duplicate_key",
+        ),
         ({"data": "{nope", "content_type": "application/json"}, 400, "malformed_json"),
         ({"data": "text", "content_type": "text/plain"}, 415, "unsupported_media_type"),
         ({"data": {"text": 5}, "content_type": "application/json"}, 422, "missing"),
     ],
-    ids=["wrong-type", "empty", "no-file", "duplicate-key", "malformed", "text-plain", "text-not-string"],
+    ids=[
+        "wrong-type",
+        "empty",
+        "no-file",
+        "duplicate-key",
+        "malformed",
+        "text-plain",
+        "text-not-string",
+    ],
 )
 def test_api_import_errors(client, author, kwargs, status, code):
     response = client.post("/api/v1/imports", headers=bearer(author), **kwargs)

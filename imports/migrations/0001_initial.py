@@ -5,30 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tags', '0003_wrangling'),
-        ('works', '0002_work_comment_permission_work_moderated_comments'),
+        ("tags", "0003_wrangling"),
+        ("works", "0002_work_comment_permission_work_moderated_comments"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportSuggestion',
+            name="ImportSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rating', 'Rating'), ('warning', 'Archive Warning'), ('category', 'Category'), ('fandom', 'Fandom'), ('relationship', 'Relationship'), ('character', 'Character'), ('freeform', 'Additional Tags'), ('media', 'Media')], max_length=20)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('reason', models.CharField(blank=True, max_length=255)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tags.tag')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_suggestions', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rating", "Rating"),
+                            ("warning", "Archive Warning"),
+                            ("category", "Category"),
+                            ("fandom", "Fandom"),
+                            ("relationship", "Relationship"),
+                            ("character", "Character"),
+                            ("freeform", "Additional Tags"),
+                            ("media", "Media"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0)),
+                ("reason", models.CharField(blank=True, max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("accepted", "Accepted"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tags.tag"
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_suggestions",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['work', 'kind', '-count', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('work', 'tag'), name='import_suggestion_once')],
+                "ordering": ["work", "kind", "-count", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("work", "tag"), name="import_suggestion_once")
+                ],
             },
         ),
     ]

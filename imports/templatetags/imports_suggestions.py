@@ -20,4 +20,8 @@ def import_suggestions(context: template.Context) -> dict[str, Any]:
     user = context.get("user")
     if work is None or not isinstance(user, User):
         return {"suggestions": []}
-    return {"suggestions": pending_suggestions(user, work), "work": work, "csrf_token": context.get("csrf_token")}
+    return {
+        "suggestions": pending_suggestions(user, work),
+        "work": work,
+        "csrf_token": context.get("csrf_token"),
+    }

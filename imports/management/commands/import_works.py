@@ -54,9 +54,7 @@ class Command(BaseCommand):
                     raise OSError("no such file")
                 limit = settings.IMPORT_MAX_BYTES
                 if path.stat().st_size > limit:
-                    raise ImportRefused(
-                        "too_large", f"larger than {limit / (1024 * 1024):.0f} MB"
-                    )
+                    raise ImportRefused("too_large", f"larger than {limit / (1024 * 1024):.0f} MB")
                 result = import_work(owner, path.read_bytes(), filename=path.name)
             except InvalidInput as error:
                 refused += 1
