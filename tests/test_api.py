@@ -685,6 +685,7 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/chapters/{{chapter_id}}",
         f"{API}/tags",
         f"{API}/tags/{{name}}",
+        f"{API}/imports",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]
