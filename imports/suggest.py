@@ -1,22 +1,21 @@
 """Tag suggestions for an imported story, from the archive's own wrangled tags.
 
-The text is tokenised once; only tags whose name starts with one of the story's capitalised
-words are fetched (a few queries however large the tag table is), then counted in the text as
-whole, case-sensitive words. Synonyms count for their canonical tag, so "Cloud/Seph" becomes
-"Cloud Strife/Sephiroth" once a wrangler has said so. Only canonical tags and synonyms are
-considered, and only those the importing user could find: a tag typed only on someone else's
-draft is never named.
+The text is tokenised once into the phrases a name could be; only tags with exactly such a name
+are fetched, through the index on lower(name) (a few queries however large the tag table is),
+then counted in the text as whole, case-sensitive words. Synonyms count for their canonical
+tag, so "Cloud/Seph" becomes "Cloud Strife/Sephiroth" once a wrangler has said so. Only
+canonical tags and synonyms are considered, and only those the importing user could find: a tag
+typed only on someone else's draft is never named.
 """
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from people.models import User
 from tags.models import Tag, TagKind, TagParent
@@ -24,8 +23,10 @@ from works.queries import findable_tags
 
 SUGGESTED_KINDS = (TagKind.FANDOM, TagKind.RELATIONSHIP, TagKind.CHARACTER)
 MAX_PER_KIND = 15
-_LOOKUP_CHUNK = 200
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+_LOOKUP_CHUNK = 500
+_PHRASE_WORDS = 4
+_RUN_BREAK = re.compile(r"[^\w\s'’.\-/&]+|\n")
+_NAME_TRIM = ".,;:!?'’‘\"“”()[]*_-"
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
 # "Cloud/Seph", "Cloud x Sephiroth", "Aerith & Tifa": two names joined by a pairing mark.
 PAIRING = re.compile(rf"(?<![\w/])({_NAME})[ \t]*(/|[ \t][xX×][ \t]|&)[ \t]*({_NAME})(?![\w/])")
@@ -47,17 +48,35 @@ def _wrangled() -> Q:
     return Q(canonical=True) | Q(merger__isnull=False)
 
 
+def _phrases(text: str) -> set[str]:
+    """Every run of one to four words that starts with a capital, lowercased: the names a tag
+    could have. The text is tokenised once; punctuation other than a name's own (apostrophes,
+    hyphens, initials' full stops, a pairing's / and &) ends a run."""
+    phrases: set[str] = set()
+    for run in _RUN_BREAK.split(text):
+        tokens = [token.strip(_NAME_TRIM) for token in run.split()]
+        tokens = [token for token in tokens if token]
+        for index, token in enumerate(tokens):
+            if not token[0].isupper():
+                continue
+            for length in range(1, _PHRASE_WORDS + 1):
+                if index + length > len(tokens):
+                    break
+                phrases.add(" ".join(tokens[index : index + length]).lower())
+    return phrases
+
+
 def _candidates(text: str) -> list[Tag]:
-    """Wrangled tags whose name begins with one of the capitalised words of the text."""
-    words = sorted({word for word in _CAPITALISED.findall(text) if len(word) >= 2})
+    """Wrangled tags whose whole name is one of the text's phrases, found through the tag
+    table's index on lower(name): a few queries however many tags the archive has."""
+    phrases = sorted(_phrases(text))
     found: dict[int, Tag] = {}
-    for start in range(0, len(words), _LOOKUP_CHUNK):
-        chunk = words[start : start + _LOOKUP_CHUNK]
-        prefixes = functools.reduce(operator.or_, (Q(name__startswith=word) for word in chunk))
+    for start in range(0, len(phrases), _LOOKUP_CHUNK):
+        chunk = phrases[start : start + _LOOKUP_CHUNK]
         query = (
-            Tag.objects.filter(kind__in=SUGGESTED_KINDS)
+            Tag.objects.annotate(lower_name=Lower("name"))
+            .filter(lower_name__in=chunk, kind__in=SUGGESTED_KINDS)
             .filter(_wrangled())
-            .filter(prefixes)
             .select_related("merger")
         )
         for tag in query:
@@ -101,13 +120,10 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
         joiner = " & " if mark.strip() == "&" else "/"
         pairings[f"{left.strip()}{joiner}{right.strip()}".lower()] += 1
     if pairings:
-        names = functools.reduce(
-            operator.or_, (Q(name__iexact=name) for name in list(pairings)[:200])
-        )
         for tag in (
-            Tag.objects.filter(kind=TagKind.RELATIONSHIP)
+            Tag.objects.annotate(lower_name=Lower("name"))
+            .filter(lower_name__in=list(pairings)[:_LOOKUP_CHUNK], kind=TagKind.RELATIONSHIP)
             .filter(_wrangled())
-            .filter(names)
             .select_related("merger")
         ):
             count = pairings[tag.name.lower()]
