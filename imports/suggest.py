@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from people.models import User
@@ -25,6 +24,8 @@ SUGGESTED_KINDS = (TagKind.FANDOM, TagKind.RELATIONSHIP, TagKind.CHARACTER)
 MAX_PER_KIND = 15
 _LOOKUP_CHUNK = 500
 _PHRASE_WORDS = 4
+# Small words that may sit inside a name: "Lord of the Rings", "Aerith & Tifa", "Cloud x Tifa".
+_JOINS = frozenset({"of", "the", "and", "&", "x", "/", "-", "de", "van", "von", "la", "le", "no"})
 _RUN_BREAK = re.compile(r"[^\w\s'’.\-/&]+|\n")
 _NAME_TRIM = ".,;:!?'’‘\"“”()[]*_-"
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
@@ -40,48 +41,51 @@ class Suggestion:
     reason: str
 
 
-def _count(name: str, text: str) -> int:
-    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text))
+def _wrangled(tag: Tag) -> bool:
+    return tag.canonical or tag.merger_id is not None
 
 
-def _wrangled() -> Q:
-    return Q(canonical=True) | Q(merger__isnull=False)
+def _token(raw: str) -> str:
+    token = raw.strip(_NAME_TRIM)
+    return token[:-2] if token.endswith(("'s", "’s")) else token  # "Cloud's" names Cloud
 
 
-def _phrases(text: str) -> set[str]:
-    """Every run of one to four words that starts with a capital, lowercased: the names a tag
-    could have. The text is tokenised once; punctuation other than a name's own (apostrophes,
-    hyphens, initials' full stops, a pairing's / and &) ends a run."""
-    phrases: set[str] = set()
+def count_phrases(text: str) -> Counter[str]:
+    """Every run of one to four words that starts with a capital, with how often it occurs:
+    the names a tag could have. The text is tokenised once; punctuation other than a name's own
+    (apostrophes, hyphens, initials' full stops, a pairing's / and &) ends a run, and so does
+    a lowercase word that is not one of a name's small joining words."""
+    phrases: Counter[str] = Counter()
     for run in _RUN_BREAK.split(text):
-        tokens = [token.strip(_NAME_TRIM) for token in run.split()]
-        tokens = [token for token in tokens if token]
+        tokens = [token for token in map(_token, run.split()) if token]
         for index, token in enumerate(tokens):
             if not token[0].isupper():
                 continue
+            if "/" in token:  # "Cloud/Seph" names both of them too
+                phrases.update(piece for piece in token.split("/") if piece[:1].isupper())
             for length in range(1, _PHRASE_WORDS + 1):
                 if index + length > len(tokens):
                     break
-                phrases.add(" ".join(tokens[index : index + length]).lower())
+                last = tokens[index + length - 1]
+                if length > 1 and not (last[0].isupper() or last[0].isdigit() or last in _JOINS):
+                    break  # names go on in capitals ("Final Fantasy VII"), not in prose
+                phrases[" ".join(tokens[index : index + length])] += 1
     return phrases
 
 
-def _candidates(text: str) -> list[Tag]:
-    """Wrangled tags whose whole name is one of the text's phrases, found through the tag
-    table's index on lower(name): a few queries however many tags the archive has."""
-    phrases = sorted(_phrases(text))
-    found: dict[int, Tag] = {}
-    for start in range(0, len(phrases), _LOOKUP_CHUNK):
-        chunk = phrases[start : start + _LOOKUP_CHUNK]
-        query = (
-            Tag.objects.annotate(lower_name=Lower("name"))
-            .filter(lower_name__in=chunk, kind__in=SUGGESTED_KINDS)
-            .filter(_wrangled())
-            .select_related("merger")
-        )
-        for tag in query:
-            found[tag.pk] = tag
-    return list(found.values())
+def _by_lower_name(names: list[str]) -> list[Tag]:
+    """Tags named (case-insensitively) any of `names`, through the index on lower(name) alone:
+    kinds and wrangling are checked on the few rows found, so the index is the only plan."""
+    found: list[Tag] = []
+    for start in range(0, len(names), _LOOKUP_CHUNK):
+        chunk = names[start : start + _LOOKUP_CHUNK]
+        found += Tag.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=chunk)
+    mergers = {tag.merger_id for tag in found if tag.merger_id}
+    canonical = Tag.objects.in_bulk(mergers) if mergers else {}
+    for tag in found:
+        if tag.merger_id:
+            tag.merger = canonical.get(tag.merger_id)
+    return [tag for tag in found if tag.kind in SUGGESTED_KINDS and _wrangled(tag)]
 
 
 class _Tally:
@@ -109,8 +113,9 @@ def _times(count: int) -> str:
 def suggest_tags(user: User, text: str) -> list[Suggestion]:
     """Fandoms, characters and relationships the text names, most mentioned first."""
     tally = _Tally()
-    for tag in _candidates(text):
-        count = _count(tag.name, text)
+    phrases = count_phrases(text)
+    for tag in _by_lower_name(sorted({phrase.lower() for phrase in phrases})):
+        count = phrases[tag.name]
         if count:
             tally.add(tag, count, f"“{tag.name}” appears {_times(count)}")
 
@@ -120,14 +125,10 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
         joiner = " & " if mark.strip() == "&" else "/"
         pairings[f"{left.strip()}{joiner}{right.strip()}".lower()] += 1
     if pairings:
-        for tag in (
-            Tag.objects.annotate(lower_name=Lower("name"))
-            .filter(lower_name__in=list(pairings)[:_LOOKUP_CHUNK], kind=TagKind.RELATIONSHIP)
-            .filter(_wrangled())
-            .select_related("merger")
-        ):
+        relationships = _by_lower_name(list(pairings)[:_LOOKUP_CHUNK])
+        for tag in (tag for tag in relationships if tag.kind == TagKind.RELATIONSHIP):
             count = pairings[tag.name.lower()]
-            already = _count(tag.name, text)
+            already = phrases[tag.name]
             if count > already:
                 tally.add(
                     tag, count - already, f"the pairing “{tag.name}” is written {_times(count)}"
@@ -161,7 +162,7 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
             if len(distinct) != 1:
                 continue
             character = next(iter(distinct.values()))
-            extra = _count(first, text) - _count(character.name, text)
+            extra = phrases[first] - phrases[character.name]
             if extra > 0:
                 tally.add(character, extra, f"“{first}” appears {_times(extra)}")
 
