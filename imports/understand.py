@@ -440,8 +440,36 @@ def understand(source: Source, *, filename: str = "") -> Story:
             story.title = only.title
             only.title = ""
 
-    story.title = story.title or source.title or _title_from_filename(filename)
+    story.title = (story.title or source.title or _title_from_filename(filename))[:TITLE_MAX]
+    _fit_limits(story)
     return story
+
+
+def _fit_limits(story: Story) -> None:
+    """Notes or a summary longer than a work allows go back into the text rather than make the
+    whole import fail: nothing the author wrote is dropped."""
+    if len(story.summary) > SUMMARY_MAX:
+        story.notes = "\n".join(filter(None, [story.summary, story.notes]))
+        story.summary = ""
+    if not story.chapters:
+        return
+    first, last = story.chapters[0], story.chapters[-1]
+    if len(story.notes) > NOTES_MAX:
+        first.body = f"{story.notes}\n{first.body}"
+        story.notes = ""
+    if len(story.end_notes) > NOTES_MAX:
+        last.body = f"{last.body}\n{story.end_notes}"
+        story.end_notes = ""
+    for chapter in story.chapters:
+        if len(chapter.summary) > SUMMARY_MAX:
+            chapter.notes = "\n".join(filter(None, [chapter.summary, chapter.notes]))
+            chapter.summary = ""
+        if len(chapter.notes) > NOTES_MAX:
+            chapter.body = f"{chapter.notes}\n{chapter.body}"
+            chapter.notes = ""
+        if len(chapter.end_notes) > NOTES_MAX:
+            chapter.body = f"{chapter.body}\n{chapter.end_notes}"
+            chapter.end_notes = ""
 
 
 def _title_from_filename(filename: str) -> str:

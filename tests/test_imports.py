@@ -210,6 +210,23 @@ def test_a_bare_marker_takes_the_next_paragraph_and_a_chapter_keeps_its_text(aut
     assert "this is all there is" in chapters_of(lonely)[0].body
 
 
+def test_notes_too_long_for_a_work_stay_in_the_text(author):
+    preface = xhtml(
+        '<div id="preface"><div class="meta"><h1>Long</h1><p>Summary</p><blockquote>'
+        + "<p>"
+        + "summary words " * 200
+        + "</p></blockquote><p>Notes</p><blockquote><p>"
+        + "note words " * 600
+        + "</p></blockquote></div></div>"
+    )
+    data = epub([("preface.xhtml", preface), ("one.xhtml", xhtml("<p>The story.</p>"))])
+    work = import_work(author, data, filename="long.epub").work
+    (chapter,) = chapters_of(work)
+    assert work.summary == "" and work.notes == ""
+    assert "summary words" in chapter.body and "note words" in chapter.body
+    assert chapter.body.rstrip().endswith("<p>The story.</p>")
+
+
 def test_markdown_headings_emphasis_and_rules(author):
     text = (
         "# Mako Dreams\n\n## Chapter 1\n\nCloud *ran* and **ran**.\n\n* * *\n\n"
