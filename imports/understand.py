@@ -130,6 +130,12 @@ NOTE_MARKER = re.compile(
     r"\s*[:\-–—.)\]]",
     re.IGNORECASE,
 )
+# Markers no story sentence starts with; a bare "Note:" might.
+STRONG_NOTE_MARKER = re.compile(
+    r"^[\s(\[*]*(?:a\s*/\s*n|a\.n\.|an(?=\s*:)|author(?:'s|’s|s)?\s+(?:[\w'’]+\s+){0,3}?notes?"
+    r"|(?:end|ending)\s+notes?|disclaimer|translator'?s?\s+notes?)",
+    re.IGNORECASE,
+)
 REVIEW_PLEA = re.compile(
     r"\b(?:please\s+(?:r\s*&\s*r|r\s*and\s*r|review|comment|leave\s+(?:a\s+)?(?:review|comment)"
     r"|let\s+me\s+know)|r\s*&\s*r|read\s+(?:and|&)\s+review|reviews?\s+(?:make|are|please|would"
@@ -163,6 +169,10 @@ def _is_scene_break(block: Block) -> bool:
 
 def _is_note(block: Block) -> bool:
     return len(block.text) <= NOTE_BLOCK_MAX and bool(NOTE_MARKER.match(block.text))
+
+
+def _is_strong_note(block: Block) -> bool:
+    return _is_note(block) and bool(STRONG_NOTE_MARKER.match(block.text))
 
 
 def _is_plea(block: Block) -> bool:
@@ -262,7 +272,12 @@ def _take_end_notes(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     for index in range(first, len(blocks)):
         if _is_note(blocks[index]):
             tail = blocks[index:]
-            if all(len(b.text) <= NOTE_BLOCK_MAX for b in tail) and _fits(tail):
+            # After an unmistakable marker ("A/N:") the note may run on; after a plain
+            # "Note:" only further notes and pleas follow, or it is the story's own text.
+            followers = tail[1:] if _is_strong_note(tail[0]) else []
+            rest_ok = all(_is_note(b) or _is_plea(b) for b in tail[1:] if b not in followers)
+            short = all(len(b.text) <= NOTE_BLOCK_MAX for b in tail)
+            if rest_ok and short and _fits(tail):
                 start = index
                 break
     if start is None:

@@ -198,6 +198,17 @@ The end."""
         assert words in chapter.body
 
 
+def test_a_plain_note_near_the_end_does_not_take_the_story_with_it(author):
+    text = "Cloud ran.\n\nNote: the door was locked.\n\nHe turned back.\n\nThe end."
+    work = import_work(author, text).work
+    assert work.end_notes == ""
+    assert "He turned back." in chapters_of(work)[0].body
+    text = "Cloud ran.\n\nA/N: Thanks for reading!\n\nThis took a year.\n\nSee you soon."
+    work = import_work(author, text).work
+    assert "This took a year." in work.end_notes and "See you soon." in work.end_notes
+    assert chapters_of(work)[0].body == "<p>Cloud ran.</p>"
+
+
 def test_a_bare_marker_takes_the_next_paragraph_and_a_chapter_keeps_its_text(author):
     text = "Author's Note:\n\nThis is for my sister.\n\nThe story begins here.\n\nR&R!"
     work = import_work(author, text).work
