@@ -330,6 +330,28 @@ def test_ao3_epub(author, tags):
     assert "Cloud Strife/Sephiroth" in found and "Final Fantasy VII" in found
 
 
+def test_ao3_one_shot_epub(author):
+    preface = xhtml(
+        '<div id="preface"><div class="meta"><h1>Short</h1><p>Summary</p>'
+        "<blockquote><p>Brief.</p></blockquote></div></div>"
+        '<div id="chapters" class="userstuff"><p>All of it.</p><p>~~~</p><p>Done.</p></div>'
+    )
+    work = import_work(author, epub([("short.xhtml", preface)]), filename="short.epub").work
+    assert (work.title, work.summary) == ("Short", "<p>Brief.</p>")
+    (chapter,) = chapters_of(work)
+    assert chapter.body == "<p>All of it.</p>\n<p>~~~</p>\n<p>Done.</p>"
+
+
+def test_html_title_heading_and_chapter_subheadings(author):
+    page = "<h1>Mako Dreams</h1><h2>Rain</h2><p>One.</p><h2>Fire</h2><p>Two.</p>"
+    work = import_work(author, page.encode(), filename="x.html").work
+    assert work.title == "Mako Dreams"
+    assert [(c.title, c.body) for c in chapters_of(work)] == [
+        ("Rain", "<p>One.</p>"),
+        ("Fire", "<p>Two.</p>"),
+    ]
+
+
 def test_fanficfare_epub(author):
     work = import_work(author, fanficfare_epub(), filename="mako.epub").work
     assert work.title == "Mako Dreams"
