@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -44,7 +45,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 "and post it when you're ready; only you can see it until then.",
             )
             return redirect("works:edit", result.work.pk)
-    return render(request, "imports/new.html", {"form": form})
+    max_mb = settings.IMPORT_MAX_BYTES / (1024 * 1024)
+    return render(request, "imports/new.html", {"form": form, "max_mb": f"{max_mb:g}"})
 
 
 @login_required

@@ -548,6 +548,7 @@ def test_import_page_from_pasted_text(client, author, tags):
     page = client.get("/works/import")
     assert page.status_code == 200
     assert 'enctype="multipart/form-data"' in page.content.decode()
+    assert "Files may be up to 10 MB." in page.content.decode()
     response = client.post("/works/import", {"text": FAN_STORY}, follow=True)
     work = Work.objects.get()
     assert response.redirect_chain[-1][0] == f"/works/{work.pk}/edit"
