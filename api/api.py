@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import blocks, bookmarks, comments, errors, kudos, people, subscriptions, tags, works
+from . import (
+    blocks,
+    bookmarks,
+    comments,
+    errors,
+    imports,
+    kudos,
+    people,
+    subscriptions,
+    tags,
+    works,
+)
 
 api = NinjaAPI(
     title="Lifestream API",
@@ -26,3 +37,4 @@ api.add_router("", kudos.router)
 api.add_router("", bookmarks.router)
 api.add_router("", subscriptions.router)
 api.add_router("", blocks.router)
+api.add_router("", imports.router)

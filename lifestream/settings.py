@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "works",
     "feedback",
     "downloads",
+    "imports",
     "search",
     "api",
 ]
@@ -316,3 +317,8 @@ WORKS_PER_PAGE = 20
 # One chapter may hold 510,000 characters; as UTF-8 form data or \u-escaped JSON that is several
 # megabytes, past Django's 2.5 MB default. The services enforce the real limits with a message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# Imports: the largest file an author may upload, and what an EPUB or DOCX may unpack to (counted
+# while reading, whatever the archive's headers claim) in how many entries.
+IMPORT_MAX_BYTES = env_int("LIFESTREAM_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+IMPORT_MAX_ZIP_ENTRIES = 1000

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("tags.urls")),
     path("", include("feedback.urls")),
     path("", include("downloads.urls")),
+    path("", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

@@ -628,7 +628,9 @@ class FilterIndex:
         return result
 
     def _cache_key(self, authenticated: bool, filters: Filters) -> tuple | None:
-        if filters.only_ids is not None:
+        # A text query's matches, or one reader's mutes, make a listing nobody else asks for:
+        # caching those would only push out the shared ones.
+        if filters.only_ids is not None or filters.muted_user_ids:
             return None
         return (
             authenticated,
@@ -642,7 +644,6 @@ class FilterIndex:
             filters.single_chapter,
             filters.restricted,
             tuple(sorted((k, r.low, r.high) for k, r in filters.numbers.items())),
-            tuple(sorted(filters.muted_user_ids)),
         )
 
     def query(

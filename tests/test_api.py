@@ -710,6 +710,8 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/subscriptions/{{subscription_id}}",
         f"{API}/inbox",
         f"{API}/inbox/read",
+        # Imports.
+        f"{API}/imports",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

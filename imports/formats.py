@@ -1,0 +1,656 @@
+"""Readers for the files an author brings, each a small class: which extensions it takes and how
+it turns the bytes into sanitised HTML parts. What the parts mean (chapters, notes, a title) is
+decided afterwards, in `understand.py`, the same way for every format.
+
+Everything here treats the upload as hostile: sizes are checked before and while reading, zip
+archives are unpacked with a running count of the bytes actually produced (their headers are never
+trusted), names that climb out of the archive are ignored, XML is parsed by defusedxml, and every
+piece of HTML goes through `lifestream.text.sanitize_html`. Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.entities import name2codepoint
+from html.parser import HTMLParser
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+from xml.etree.ElementTree import Element, ParseError, tostring
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from django.conf import settings
+
+from lifestream.errors import FieldError, InvalidInput
+from lifestream.text import html_to_text, sanitize_html, text_to_html
+
+
+class ImportRefused(InvalidInput):
+    """An upload Lifestream will not import; nothing has been stored."""
+
+    def __init__(self, code: str, message: str, field: str = "file") -> None:
+        super().__init__([FieldError(field, code, message)])
+        self.code = code
+
+
+@dataclass
+class Part:
+    """A stretch of the story in sanitised HTML. A `hard_break` part starts a new chapter (an EPUB
+    spine document); a `soft_break` one may (a page break in a DOCX). Notes already separated by
+    the source's own structure (AO3's downloads) come in their own fields."""
+
+    html: str
+    hard_break: bool = False
+    soft_break: bool = False
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+
+
+@dataclass
+class Source:
+    """What a reader found: the parts in order and any metadata the file states outright."""
+
+    format: str
+    parts: list[Part] = field(default_factory=list)
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    # Tag names the file lists (an AO3 download's preface), read for suggestions only.
+    tag_text: str = ""
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+_BINARY_SIGNATURES = (
+    (b"%PDF", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Word (.doc) document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"MZ", "a program"),
+    (b"\x7fELF", "a program"),
+)
+SUPPORTED = ".txt, .md, .html, .docx or .epub"
+
+
+def _unsupported(what: str) -> ImportRefused:
+    return ImportRefused(
+        "unsupported_type",
+        f"This file looks like {what}; Lifestream can import {SUPPORTED} files.",
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes to text, strictly in order: UTF-8 with a BOM, UTF-16 with a BOM, UTF-8, then
+    Windows-1252 (what older word processors and fan archives saved), else refused."""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            "unknown_encoding", "This file says it is Unicode text but isn't readable as such."
+        ) from None
+    if b"\x00" in data:
+        raise _unsupported("a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            "unknown_encoding",
+            "Lifestream couldn't tell how this text is encoded; save it as UTF-8 and try again.",
+        ) from None
+
+
+def _is_zip(data: bytes) -> bool:
+    return data.startswith(b"PK\x03\x04")
+
+
+def _check_binary(data: bytes) -> None:
+    for signature, what in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise _unsupported(what)
+
+
+# --- zip archives -----------------------------------------------------------------------------
+
+
+def _safe_member_name(name: str) -> str | None:
+    """The archive path of a member, or None for names that try to leave the archive."""
+    name = name.replace("\\", "/")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return None
+    normal = posixpath.normpath(name)
+    if normal == ".." or normal.startswith("../"):
+        return None
+    return normal
+
+
+class SafeZip:
+    """A zip archive read with a budget: the bytes it unpacks to are counted as they come out,
+    so a zip bomb is stopped at the cap whatever its headers say."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise ImportRefused("corrupt", "This file is a damaged zip archive.") from None
+        if len(infos) > settings.IMPORT_MAX_ZIP_ENTRIES:
+            raise ImportRefused(
+                "too_many_entries",
+                f"This archive holds {len(infos):,} files; Lifestream reads at most "
+                f"{settings.IMPORT_MAX_ZIP_ENTRIES:,}.",
+            )
+        self.budget = settings.IMPORT_MAX_UNPACKED_BYTES
+        self._members: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            safe = _safe_member_name(info.filename)
+            if safe is not None and not info.is_dir():
+                self._members.setdefault(safe, info)
+
+    def names(self) -> list[str]:
+        return list(self._members)
+
+    def has(self, name: str) -> bool:
+        return name in self._members
+
+    def read(self, name: str) -> bytes:
+        info = self._members.get(name)
+        if info is None:
+            raise ImportRefused("corrupt", f"The archive is missing {name[:100]}.")
+        out = bytearray()
+        try:
+            with self._zip.open(info) as member:
+                while chunk := member.read(self.CHUNK):
+                    self.budget -= len(chunk)
+                    if self.budget < 0:
+                        raise ImportRefused(
+                            "zip_bomb",
+                            "This archive unpacks to more than Lifestream accepts "
+                            f"({settings.IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)} MB).",
+                        )
+                    out += chunk
+        except ImportRefused:
+            raise
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            raise ImportRefused("corrupt", "This file is a damaged zip archive.") from None
+        return bytes(out)
+
+
+# --- XML --------------------------------------------------------------------------------------
+
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _numeric_entity(match: re.Match[bytes]) -> bytes:
+    # XHTML files often use HTML's named entities (&nbsp;) without a DTD that defines them.
+    name = match.group(1).decode("ascii")
+    if name in _XML_ENTITIES or name not in name2codepoint:
+        return match.group(0)
+    return f"&#{name2codepoint[name]};".encode("ascii")
+
+
+def parse_xml(data: bytes, what: str) -> Element:
+    """XML through defusedxml: entity declarations, external references and DTD tricks are
+    refused outright; namespaces are dropped so the tree reads as plain element names."""
+    root: Element | None = None
+    for attempt in (data, _NAMED_ENTITY.sub(_numeric_entity, data)):
+        try:
+            root = defused_fromstring(attempt, forbid_dtd=False)
+            break
+        except DefusedXmlException:
+            raise ImportRefused(
+                "unsafe_xml",
+                f"{what} declares XML entities or external references, which Lifestream "
+                "refuses to read.",
+            ) from None
+        except (ParseError, ValueError):
+            continue
+    if root is None:
+        raise ImportRefused("corrupt", f"{what} is not well-formed XML.")
+    for element in root.iter():
+        if isinstance(element.tag, str) and "}" in element.tag:
+            element.tag = element.tag.split("}", 1)[1]
+        for name in [key for key in element.attrib if "}" in key]:
+            element.attrib[name.split("}", 1)[1]] = element.attrib.pop(name)
+    return root
+
+
+def _text(element: Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _inner_html(element: Element) -> str:
+    parts = [html.escape(element.text or "", quote=False)]
+    parts += [tostring(child, encoding="unicode", method="html") for child in element]
+    return "".join(parts)
+
+
+def _drop_local_images(root: Element) -> None:
+    """Images inside a package would be broken links on the archive; remote ones stay for the
+    sanitiser to judge (it keeps only http(s) addresses, and nothing is fetched now)."""
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag == "img":
+                scheme = urlsplit(child.attrib.get("src", "")).scheme.lower()
+                if scheme not in {"http", "https"}:
+                    parent.remove(child)
+
+
+def _classes(element: Element) -> set[str]:
+    return set(element.attrib.get("class", "").split())
+
+
+# --- readers ----------------------------------------------------------------------------------
+
+
+class Reader:
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]]
+
+    def read(self, data: bytes) -> Source:
+        raise NotImplementedError
+
+
+def _lines_as_paragraphs(text: str) -> str:
+    """Text saved with one line per paragraph and no blank lines between them reads as
+    paragraphs, not as one paragraph of line breaks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > 1 and not re.search(r"\n[ \t]*\n", text.strip()):
+        return "\n\n".join(lines)
+    return text
+
+
+class TextReader(Reader):
+    name = "text"
+    extensions = ("txt", "text")
+
+    def read(self, data: bytes) -> Source:
+        return self.read_text(decode_text(data))
+
+    def read_text(self, text: str) -> Source:
+        return Source(self.name, [Part(text_to_html(_lines_as_paragraphs(text)))])
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_MD_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
+_MD_RULE = re.compile(r"^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EM = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+
+
+def _md_inline(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    escaped = _MD_STRONG.sub(r"<strong>\2</strong>", escaped)
+    return _MD_EM.sub(r"<em>\2</em>", escaped)
+
+
+def markdown_to_html(text: str) -> str:
+    """The Markdown fan writers use: ATX and underlined headings, *emphasis* and **strong**,
+    paragraphs, and rules (`***`, `---`) for scene breaks. The result is sanitised after."""
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            out.append("<p>" + "\n".join(_md_inline(line) for line in paragraph) + "</p>")
+            paragraph.clear()
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            flush()
+        elif _MD_RULE.match(line) and not (paragraph and set(line) <= {"-", "="}):
+            flush()
+            out.append("<hr>")
+        elif heading := _MD_HEADING.match(line):
+            flush()
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{_md_inline(heading.group(2))}</h{level}>")
+        elif paragraph and len(paragraph) == 1 and _MD_SETEXT.match(line):
+            level = 1 if line.startswith("=") else 2
+            out.append(f"<h{level}>{_md_inline(paragraph.pop())}</h{level}>")
+        else:
+            paragraph.append(line)
+    flush()
+    return "\n".join(out)
+
+
+class MarkdownReader(Reader):
+    name = "markdown"
+    extensions = ("md", "markdown")
+
+    def read(self, data: bytes) -> Source:
+        return Source(self.name, [Part(sanitize_html(markdown_to_html(decode_text(data))))])
+
+
+class _TitleFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.title = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = tag == "title" and not self.title
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.title += data
+
+
+class HtmlReader(Reader):
+    name = "html"
+    extensions = ("html", "htm", "xhtml")
+
+    def read(self, data: bytes) -> Source:
+        return self.read_text(decode_text(data))
+
+    def read_text(self, text: str) -> Source:
+        finder = _TitleFinder()
+        finder.feed(text[:20000])
+        return Source(self.name, [Part(sanitize_html(text))], title=" ".join(finder.title.split()))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DOCX_HEADINGS = {"title": "h1", "heading1": "h1", "heading2": "h2", "heading3": "h3"}
+
+
+def _on(flag: Element | None) -> bool:
+    if flag is None:
+        return False
+    return flag.attrib.get(f"{_W}val", "true").lower() not in {"0", "false", "none", "off"}
+
+
+class DocxReader(Reader):
+    """word/document.xml only: paragraphs, bold/italic/underline runs, headings by style, and
+    page breaks as hints of where chapters start."""
+
+    name = "docx"
+    extensions = ("docx",)
+
+    def read(self, data: bytes) -> Source:
+        archive = SafeZip(data)
+        return self.read_archive(archive)
+
+    def read_archive(self, archive: SafeZip) -> Source:
+        # Namespaces are needed here (w:val); parse without stripping.
+        xml = archive.read("word/document.xml")
+        try:
+            root = defused_fromstring(xml, forbid_dtd=True)
+        except DefusedXmlException:
+            raise ImportRefused(
+                "unsafe_xml", "This document declares XML entities, which Lifestream refuses."
+            ) from None
+        except (ParseError, ValueError):
+            raise ImportRefused("corrupt", "This document's text is not well-formed.") from None
+        sections: list[list[str]] = [[]]
+        body = root.find(f"{_W}body")
+        for paragraph in body.iter(f"{_W}p") if body is not None else []:
+            style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+            style_name = (style.attrib.get(f"{_W}val", "") if style is not None else "").lower()
+            tag = _DOCX_HEADINGS.get(style_name.replace(" ", ""), "p")
+            if paragraph.find(f"{_W}pPr/{_W}pageBreakBefore") is not None and sections[-1]:
+                sections.append([])
+            pieces: list[str] = []
+            break_after = False
+            for run in paragraph.iter(f"{_W}r"):
+                props = run.find(f"{_W}rPr")
+                bold = _on(props.find(f"{_W}b")) if props is not None else False
+                italic = _on(props.find(f"{_W}i")) if props is not None else False
+                underline = _on(props.find(f"{_W}u")) if props is not None else False
+                text = ""
+                for child in run:
+                    if child.tag == f"{_W}t":
+                        text += html.escape(child.text or "", quote=False)
+                    elif child.tag == f"{_W}tab":
+                        text += " "
+                    elif child.tag == f"{_W}br":
+                        if child.attrib.get(f"{_W}type") == "page":
+                            if pieces or text:
+                                break_after = True
+                            elif sections[-1]:
+                                sections.append([])
+                        else:
+                            text += "<br>"
+                if not text:
+                    continue
+                for flag, wrap in ((underline, "u"), (italic, "em"), (bold, "strong")):
+                    if flag:
+                        text = f"<{wrap}>{text}</{wrap}>"
+                pieces.append(text)
+            if "".join(pieces).strip():
+                sections[-1].append(f"<{tag}>{''.join(pieces)}</{tag}>")
+            if break_after:
+                sections.append([])
+        parts = [
+            Part(sanitize_html("\n".join(section)), soft_break=index > 0)
+            for index, section in enumerate(s for s in sections if s)
+        ]
+        return Source(self.name, parts)
+
+
+_CHAPTER_CLASS_HINT = re.compile(r"chapter|title", re.IGNORECASE)
+
+
+class EpubReader(Reader):
+    """container.xml → the package document → its spine, each document parsed by defusedxml.
+    AO3's downloads are read by their structure (preface, chapters with notes, afterword);
+    FanFicFare's title and contents pages are metadata, not chapters."""
+
+    name = "epub"
+    extensions = ("epub",)
+
+    def read(self, data: bytes) -> Source:
+        return self.read_archive(SafeZip(data))
+
+    def read_archive(self, archive: SafeZip) -> Source:
+        container = parse_xml(archive.read("META-INF/container.xml"), "The EPUB's container")
+        rootfile = container.find(".//rootfile")
+        opf_path = (
+            _safe_member_name(unquote(rootfile.attrib.get("full-path", "")))
+            if (rootfile is not None)
+            else None
+        )
+        if not opf_path or not archive.has(opf_path):
+            raise ImportRefused("corrupt", "This EPUB doesn't say where its contents are.")
+        package = parse_xml(archive.read(opf_path), "The EPUB's package document")
+        base = posixpath.dirname(opf_path)
+        source = Source(self.name)
+        metadata = package.find("metadata")
+        if metadata is not None:
+            source.title = _text(metadata.find("title"))
+            description = metadata.find("description")
+            if description is not None and _text(description):
+                source.summary = sanitize_html("".join(description.itertext()))
+            source.tag_text = ", ".join(_text(s) for s in metadata.findall("subject"))
+        manifest = {item.attrib.get("id", ""): item for item in package.findall("manifest/item")}
+        for itemref in package.findall("spine/itemref"):
+            if itemref.attrib.get("linear", "yes") == "no":
+                continue
+            item = manifest.get(itemref.attrib.get("idref", ""))
+            if item is None or "nav" in item.attrib.get("properties", "").split():
+                continue
+            if item.attrib.get("media-type") not in {"application/xhtml+xml", "text/html"}:
+                continue
+            path = _safe_member_name(posixpath.join(base, unquote(item.attrib.get("href", ""))))
+            if path is None or not archive.has(path):
+                continue
+            self._read_document(source, path, parse_xml(archive.read(path), "A chapter file"))
+        return source
+
+    def _read_document(self, source: Source, path: str, root: Element) -> None:
+        body = root.find("body")
+        if body is None:
+            return
+        _drop_local_images(body)
+        stem = posixpath.basename(path).lower()
+        if stem.startswith(("toc_page", "log_page", "nav", "toc.")):
+            return
+        if stem.startswith("title_page"):
+            self._read_title_page(source, body)
+            return
+        by_id = {element.attrib.get("id"): element for element in body.iter()}
+        if "preface" in by_id:
+            self._read_ao3_preface(source, by_id["preface"])
+        if "afterword" in by_id:
+            endnotes = by_id.get("endnotes")
+            quote = endnotes.find("blockquote") if endnotes is not None else None
+            if quote is not None:
+                source.end_notes = sanitize_html(_inner_html(quote))
+        ao3_chapters = self._read_ao3_chapters(body)
+        if ao3_chapters:
+            source.parts += ao3_chapters
+            return
+        if "preface" in by_id or "afterword" in by_id:
+            return
+        markup = sanitize_html(_inner_html(body))
+        if not html_to_text(markup).strip():
+            return  # a cover or an image-only page
+        source.parts.append(Part(markup, hard_break=True))
+
+    def _read_title_page(self, source: Source, body: Element) -> None:
+        """FanFicFare's title page: "Summary:" in bold followed by the summary."""
+        for label in body.iter("b"):
+            is_summary = _text(label).rstrip(":").lower() == "summary"
+            if is_summary and label.tail and not source.summary:
+                source.summary = text_to_html(label.tail.strip())
+
+    def _read_ao3_preface(self, source: Source, preface: Element) -> None:
+        heading = preface.find(".//h1")
+        if heading is not None:
+            source.title = _text(heading)
+        for meta in preface.iter("div"):
+            if "meta" not in _classes(meta):
+                continue
+            label = ""
+            for child in meta:
+                if child.tag == "p":
+                    label = _text(child).lower()
+                elif child.tag == "blockquote" and label in {"summary", "notes"}:
+                    setattr(source, label, sanitize_html(_inner_html(child)))
+                    label = ""
+                elif child.tag == "dl":
+                    values = [_text(dd) for dd in child.findall("dd")]
+                    source.tag_text = ", ".join(filter(None, [source.tag_text, *values]))
+
+    def _read_ao3_chapters(self, body: Element) -> list[Part]:
+        """AO3's chapter markup: div.meta.group (h2.heading, "Chapter Notes" + blockquote),
+        div.userstuff, div.meta#endnotesN (blockquote); or a one-shot's div#chapters."""
+        parts: list[Part] = []
+        for container in body.iter():
+            children = list(container)
+            for index, child in enumerate(children):
+                if child.tag != "div" or "userstuff" not in _classes(child):
+                    continue
+                if child.attrib.get("id") == "chapters":
+                    parts.append(Part(sanitize_html(_inner_html(child)), hard_break=True))
+                    continue
+                previous = children[index - 1] if index else None
+                if previous is None or not {"meta", "group"} <= _classes(previous):
+                    continue
+                part = Part(sanitize_html(_inner_html(child)), hard_break=True)
+                heading = previous.find("h2")
+                title = _text(heading)
+                match = re.match(r"^chapter\s+\d+\s*(?::\s*(.*))?$", title, re.IGNORECASE)
+                part.title = (match.group(1) or "") if match else title
+                label = ""
+                for meta_child in previous:
+                    if meta_child.tag == "p":
+                        label = _text(meta_child).lower()
+                    elif meta_child.tag == "blockquote":
+                        if label == "chapter summary":
+                            part.summary = sanitize_html(_inner_html(meta_child))
+                        elif label == "chapter notes":
+                            part.notes = sanitize_html(_inner_html(meta_child))
+                following = children[index + 1] if index + 1 < len(children) else None
+                if following is not None and following.attrib.get("id", "").startswith("endnotes"):
+                    quote = following.find("blockquote")
+                    if quote is not None:
+                        part.end_notes = sanitize_html(_inner_html(quote))
+                parts.append(part)
+        return parts
+
+
+READERS: tuple[Reader, ...] = (
+    TextReader(),
+    MarkdownReader(),
+    HtmlReader(),
+    DocxReader(),
+    EpubReader(),
+)
+_BY_EXTENSION = {extension: reader for reader in READERS for extension in reader.extensions}
+_LOOKS_LIKE_HTML = re.compile(r"<(?:html|body|p|div|br|h[1-6])\b[^>]*>", re.IGNORECASE)
+
+
+def _extension(filename: str) -> str:
+    name = posixpath.basename(filename.replace("\\", "/")).lower()
+    return name.rsplit(".", 1)[1] if "." in name else ""
+
+
+def read_file(data: bytes, filename: str) -> Source:
+    """The upload's content by what it is, not only by its name: an archive is an EPUB only if
+    it holds an EPUB's container, a DOCX only with word/document.xml; binaries are refused."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportRefused(
+            "too_large",
+            f"This file is {len(data) / (1024 * 1024):.1f} MB; Lifestream imports files of up "
+            f"to {limit / (1024 * 1024):.0f} MB.",
+        )
+    if not data.strip():
+        raise ImportRefused("empty", "This file is empty.")
+    extension = _extension(filename)
+    if extension and extension not in _BY_EXTENSION:
+        raise ImportRefused(
+            "unsupported_type",
+            f"Lifestream can't import .{extension[:20]} files; it imports {SUPPORTED} files.",
+        )
+    if _is_zip(data):
+        archive = SafeZip(data)
+        if archive.has("META-INF/container.xml"):
+            return EpubReader().read_archive(archive)
+        if archive.has("word/document.xml"):
+            return DocxReader().read_archive(archive)
+        raise _unsupported("a zip archive that is neither an EPUB nor a Word document")
+    _check_binary(data)
+    if extension in {"epub", "docx"}:
+        raise _unsupported(f"plain text, not a .{extension} file")
+    reader = _BY_EXTENSION.get(extension)
+    if reader is None:
+        return read_pasted(decode_text(data))
+    return reader.read(data)
+
+
+def read_pasted(text: str) -> Source:
+    """Pasted text: HTML if it is written in HTML tags, else plain text as typed."""
+    if not text.strip():
+        raise ImportRefused("empty", "There is no text to import.", field="text")
+    if _LOOKS_LIKE_HTML.search(text):
+        return HtmlReader().read_text(text)
+    return TextReader().read_text(text)

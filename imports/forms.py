@@ -1,0 +1,28 @@
+"""The import form: a file or pasted text. Only parsing here; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from lifestream.forms import ServiceErrorsForm
+
+
+class ImportForm(ServiceErrorsForm):
+    file = forms.FileField(
+        required=False,
+        label="File",
+        help_text="A .txt, .md, .html, .docx or .epub file (EPUBs from AO3 and FanFicFare too).",
+    )
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        label="Or paste the story",
+        widget=forms.Textarea(attrs={"rows": 15}),
+        help_text="Plain text, or HTML.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if not cleaned.get("file") and not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError("Choose a file to import, or paste the story's text.")
+        return cleaned

@@ -1,0 +1,36 @@
+"""What an import leaves behind besides the draft: the tags it suggested, until the author
+accepts or dismisses each one on the draft's edit page."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from tags.models import Tag, TagKind
+from works.models import Work
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ImportSuggestion(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="import_suggestions")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=TagKind.choices)
+    count = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["work", "kind", "-count", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "tag"], name="import_suggestion_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} for work {self.work_id} ({self.status})"

@@ -1,0 +1,72 @@
+"""The import page and the draft edit page's accept/dismiss buttons for suggestions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lifestream.errors import InvalidInput
+from people.models import User
+
+from . import queries, services
+from .forms import ImportForm
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required guarantees it
+    return user
+
+
+@login_required
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            result = services.import_work(
+                _user(request),
+                upload if upload else form.cleaned_data["text"],
+                filename=upload.name if upload else "",
+            )
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            count, chapters = len(result.suggestions), result.work.chapter_count
+            messages.success(
+                request,
+                f"Imported “{result.work.title}” as a draft with "
+                f"{chapters} chapter{'s' if chapters != 1 else ''}"
+                f"{f' and {count} tag suggestions' if count else ''}. Review it, choose its tags "
+                "and post it when you're ready; only you can see it until then.",
+            )
+            return redirect("works:edit", result.work.pk)
+    max_mb = settings.IMPORT_MAX_BYTES / (1024 * 1024)
+    return render(request, "imports/new.html", {"form": form, "max_mb": f"{max_mb:g}"})
+
+
+@login_required
+@require_POST
+def suggestion_accept(request: HttpRequest, work_id: int, suggestion_id: int) -> HttpResponse:
+    user = _user(request)
+    suggestion = queries.get_suggestion_for_editor(user, work_id, suggestion_id)
+    try:
+        services.accept_suggestion(user, suggestion)
+    except InvalidInput as error:
+        messages.error(request, " ".join(e.message for e in error.errors))
+    else:
+        messages.success(request, f"Added the tag “{suggestion.tag.name}”.")
+    return redirect("works:edit", work_id)
+
+
+@login_required
+@require_POST
+def suggestion_dismiss(request: HttpRequest, work_id: int, suggestion_id: int) -> HttpResponse:
+    suggestion = queries.get_suggestion_for_editor(_user(request), work_id, suggestion_id)
+    services.dismiss_suggestion(suggestion)
+    messages.success(request, f"Dismissed the suggestion “{suggestion.tag.name}”.")
+    return redirect("works:edit", work_id)
