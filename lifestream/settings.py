@@ -14,6 +14,7 @@
 | LIFESTREAM_SITE_URL | http://<bind> (https with LIFESTREAM_HTTPS); the address used in emails |
 | LIFESTREAM_TASKS | database (run by `manage.py db_worker`); `immediate` runs tasks in-process |
 | LIFESTREAM_RATE_<ACTION> | count/seconds per action: see RATE_LIMITS below |
+| LIFESTREAM_IMPORT_MAX_BYTES | 10 MB: the largest file or pasted text an import accepts |
 | LIFESTREAM_NEW_ACCOUNT_DAYS | 7 (accounts younger than this get the "new" rate limits) |
 """
 
