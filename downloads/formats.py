@@ -6,6 +6,8 @@ again only after something shown in it changed."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import ClassVar
@@ -23,6 +25,8 @@ class Format:
     extension: ClassVar[str]
     media_type: ClassVar[str]
     label: ClassVar[str]
+    # Too slow to build while a reader waits: built by a task (downloads.tasks).
+    in_task: ClassVar[bool] = False
 
     def build(self, book: Book) -> bytes:
         raise NotImplementedError
@@ -82,17 +86,83 @@ class Text(Format):
         return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
 
 
+class ConversionFailed(Exception):
+    pass
+
+
+class Converted(Format):
+    """Made from the work's EPUB by Calibre's `ebook-convert`, when the archive has Calibre.
+    A conversion takes a second or more, so it runs in a task, never in a request."""
+
+    in_task = True
+
+    def build(self, book: Book) -> bytes:
+        converter = shutil.which("ebook-convert")
+        if converter is None:
+            raise ConversionFailed("Calibre's ebook-convert is not installed.")
+        environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        if os.geteuid() == 0:
+            # Calibre's PDF engine (Chromium) refuses to run as root inside its sandbox.
+            environment["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "book.epub"
+            target = Path(folder) / f"book.{self.extension}"
+            source.write_bytes(build_epub(book))
+            try:
+                subprocess.run(  # noqa: S603 - Calibre from PATH on files we wrote
+                    [converter, str(source), str(target)],
+                    env=environment,
+                    capture_output=True,
+                    timeout=300,
+                    check=True,
+                )
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+                raise ConversionFailed(f"ebook-convert failed: {error}") from error
+            return target.read_bytes()
+
+
+class Azw3(Converted):
+    extension = "azw3"
+    media_type = "application/vnd.amazon.ebook"
+    label = "AZW3"
+
+
+class Mobi(Converted):
+    extension = "mobi"
+    media_type = "application/x-mobipocket-ebook"
+    label = "MOBI"
+
+
+class Pdf(Converted):
+    extension = "pdf"
+    media_type = "application/pdf"
+    label = "PDF"
+
+
 FORMATS: dict[str, Format] = {fmt.extension: fmt for fmt in (Epub(), Html(), Text())}
+CONVERTED: dict[str, Format] = {fmt.extension: fmt for fmt in (Azw3(), Mobi(), Pdf())}
+
+
+def available_formats() -> dict[str, Format]:
+    """The formats this archive offers: its own, and Calibre's where Calibre is installed."""
+    if shutil.which("ebook-convert"):
+        return FORMATS | CONVERTED
+    return FORMATS
 
 
 def cache_dir() -> Path:
     return Path(settings.DATA_DIR) / "downloads"
 
 
+def cached_file(book: Book, fmt: Format) -> Path:
+    """Where this version of `book` in `fmt` is (or will be) kept."""
+    return cache_dir() / str(book.work_id) / f"{book_version(book)}.{fmt.extension}"
+
+
 def built_file(book: Book, fmt: Format) -> Path:
     """The path of `book` in `fmt`, built now unless this version is already cached."""
-    folder = cache_dir() / str(book.work_id)
-    path = folder / f"{book_version(book)}.{fmt.extension}"
+    path = cached_file(book, fmt)
+    folder = path.parent
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)

@@ -222,3 +222,62 @@ def test_book_skips_unposted_chapters(rich_work, author):
 )
 def test_stored_html_becomes_book_xhtml(stored, expected):
     assert to_xhtml(stored, base_url="https://archive.example") == expected
+
+
+# --- Calibre's formats ------------------------------------------------------------------------
+
+
+def _calibre() -> None:
+    if not shutil.which("ebook-convert"):
+        if os.environ.get("LIFESTREAM_REQUIRE_CALIBRE"):
+            pytest.fail("Calibre is required here (apt-get install calibre)")
+        pytest.skip("Calibre not installed (Debian: apt-get install calibre)")
+
+
+# A format's file begins with its signature (MOBI and AZW3: "BOOKMOBI" at byte 60).
+SIGNATURES = {"azw3": (60, b"BOOKMOBI"), "mobi": (60, b"BOOKMOBI"), "pdf": (0, b"%PDF")}
+
+
+@pytest.mark.parametrize("extension", ["azw3", "mobi", "pdf"])
+def test_calibre_formats_when_calibre_is_installed(
+    client, rich_work, extension, settings, tmp_path
+):
+    _calibre()
+    settings.DATA_DIR = tmp_path
+    # Tests run tasks at once: the file is built while the request waits, then served.
+    response = _get(client, rich_work, extension)
+    assert response.status_code == 200
+    content = _content(response)
+    offset, signature = SIGNATURES[extension]
+    assert content[offset : offset + len(signature)] == signature
+    page = client.get(f"/works/{rich_work.pk}").content.decode()
+    assert f"Lifestream_Reunion_Part_One.{extension}?updated_at=" in page
+
+
+def test_a_queued_conversion_answers_202_until_it_is_built(
+    client, rich_work, settings, tmp_path, monkeypatch
+):
+    _calibre()
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes connections left in a transaction; a test's own is one.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    waiting = _get(client, rich_work, "azw3")
+    assert waiting.status_code == 202
+    assert waiting["Retry-After"] == "5"
+    assert "being made" in waiting.content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    ready = _get(client, rich_work, "azw3")
+    assert ready.status_code == 200
+    assert _content(ready)[60:68] == b"BOOKMOBI"
+
+
+def test_without_calibre_its_formats_are_not_offered(client, rich_work, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert _get(client, rich_work, "azw3").status_code == 404
+    page = client.get(f"/works/{rich_work.pk}").content.decode()
+    assert ".azw3?" not in page and ".epub?" in page

@@ -5,7 +5,7 @@ from django import template
 from works.models import Work
 
 from ..book import slugify_title
-from ..formats import FORMATS
+from ..formats import available_formats
 
 register = template.Library()
 
@@ -17,5 +17,5 @@ def download_links(work: Work) -> list[tuple[str, str]]:
     stamp = int(work.updated_at.timestamp())
     return [
         (fmt.label, f"/downloads/{work.pk}/{stem}.{fmt.extension}?updated_at={stamp}")
-        for fmt in FORMATS.values()
+        for fmt in available_formats().values()
     ]
