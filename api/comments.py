@@ -196,7 +196,9 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
         guest_email=payload.guest_email,
         request=request,
     )
-    return Status(201, _reread(request, comment))
+    # Built from the new comment itself: a guest's held comment is theirs to see once, here,
+    # though no later request of theirs can show it.
+    return Status(201, CommentOut.of(comment))
 
 
 @router.patch("/comments/{comment_id}", response={200: CommentOut, **WRITE_ERRORS}, **WRITE)

@@ -136,7 +136,7 @@ class ReadRequest(Schema):
     """`{"ids": [...]}` marks those notices read; `{"all": true}` the whole inbox."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
-    ids: list[int] | None = Field(None, max_length=1000)
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(None, max_length=1000)
     all: bool = False
 
 

@@ -1,26 +1,16 @@
-"""The OPDS catalogue's pages under `/opds`.
-
-E-reader apps can't log in through a form, so besides the site's session a catalogue request
-may carry an API token: `Authorization: Bearer TOKEN`, or HTTP Basic with the login as user
-name and the token as password (what most apps offer). Without one the catalogue is what a
-logged-out visitor sees."""
+"""The OPDS catalogue's pages under `/opds`, for the reader `downloads.access.reader` finds
+(the session, or an API token an e-reader app sends); without one, a logged-out visitor's."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
-from typing import cast
 from urllib.parse import urlencode
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import User
 from people.queries import get_user
-from people.services import user_for_api_key
 from search.filter_index import Filters, get_index
 from search.work_search import read_request, search
 from tags.models import Tag, TagKind, tag_from_param, tag_to_param
@@ -28,6 +18,7 @@ from tags.queries import canonical_of
 from works import queries as work_queries
 from works.visibility import muted_user_ids
 
+from .access import reader, unauthorized
 from .opds import NAVIGATION_TYPE, Feed, NavigationEntry, absolute
 from .opds import opensearch_description as opensearch_document
 
@@ -35,37 +26,9 @@ PER_PAGE = 25
 FANDOMS_PER_PAGE = 50
 
 
-def _viewer(request: HttpRequest) -> User | AnonymousUser | None:
-    """The reader, or None for credentials that don't match (answered 401)."""
-    if request.user.is_authenticated:
-        return cast(User, request.user)
-    header = request.headers.get("Authorization", "")
-    scheme, _, credentials = header.partition(" ")
-    key = ""
-    if scheme.lower() == "bearer":
-        key = credentials.strip()
-    elif scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            decoded = ""
-        login, _, key = decoded.partition(":")
-        user = user_for_api_key(key) if key else None
-        return user if user is not None and user.username.lower() == login.lower() else None
-    if key:
-        return user_for_api_key(key)
-    return AnonymousUser()
-
-
 def _respond(request: HttpRequest, feed: Feed) -> HttpResponse:
     response = HttpResponse(feed.render(), content_type=f"{feed.media_type};charset=utf-8")
     response["Vary"] = "Cookie, Authorization"
-    return response
-
-
-def _unauthorized() -> HttpResponse:
-    response = HttpResponse("That login and API token don't match.", status=401)
-    response["WWW-Authenticate"] = 'Basic realm="Lifestream catalogue", charset="UTF-8"'
     return response
 
 
@@ -79,9 +42,9 @@ def _works_feed(
     tag: Tag | None = None,
     user_id: int | None = None,
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = reader(request)
     if viewer is None:
-        return _unauthorized()
+        return unauthorized()
     wanted = read_request(query if query is not None else request.GET)
     results = search(viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False)
     page = results.page
@@ -124,9 +87,9 @@ def newest(request: HttpRequest) -> HttpResponse:
 
 def fandoms(request: HttpRequest) -> HttpResponse:
     """Canonical fandoms with the number of works the reader can list in each, by name."""
-    viewer = _viewer(request)
+    viewer = reader(request)
     if viewer is None:
-        return _unauthorized()
+        return unauthorized()
     index = get_index()
     with index.lock:
         index.ensure_current()
@@ -138,7 +101,7 @@ def fandoms(request: HttpRequest) -> HttpResponse:
     tags = sorted(Tag.objects.filter(pk__in=counts), key=lambda tag: tag.name.casefold())
     pages = max(1, math.ceil(len(tags) / FANDOMS_PER_PAGE))
     number = request.GET.get("page", "1")
-    page = min(max(int(number), 1), pages) if number.isdigit() and len(number) < 9 else 1
+    page = min(max(int(number), 1), pages) if number.isdecimal() and len(number) < 9 else 1
     feed = Feed(
         id=absolute("/opds/fandoms"), title="Fandoms", self_href="/opds/fandoms", kind="navigation"
     )
@@ -160,9 +123,9 @@ def fandoms(request: HttpRequest) -> HttpResponse:
 
 
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = reader(request)
     if viewer is None:
-        return _unauthorized()
+        return unauthorized()
     chosen = Tag.objects.filter(name__iexact=tag_from_param(tag_name))
     tag = work_queries.findable_tags(viewer, chosen).select_related("merger").first()
     if tag is None:

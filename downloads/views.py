@@ -1,4 +1,5 @@
-"""`/downloads/ID/TITLE.FORMAT` (AO3's scheme; `?updated_at=` is accepted and ignored)."""
+"""`/downloads/ID/TITLE.FORMAT` (AO3's scheme; `?updated_at=` is accepted and ignored), for the
+site's session or the API token an e-reader app sends with the catalogue's links."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.shortcuts import render
 
 from works.queries import LoginRequired, get_work_for_download
 
+from .access import reader, unauthorized
 from .book import make_book
 from .formats import available_formats, built_file, cached_file
 from .tasks import build_download
@@ -22,8 +24,11 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
     fmt = available_formats().get(extension.lower()) if dot else None
     if fmt is None:
         raise Http404("No such download format.")
+    viewer = reader(request)
+    if viewer is None:
+        return unauthorized()
     try:
-        work, chapters = get_work_for_download(request.user, work_id)
+        work, chapters = get_work_for_download(viewer, work_id)
     except LoginRequired:
         messages.info(request, "This work is only available to registered users of the archive.")
         return redirect_to_login(request.get_full_path())

@@ -83,7 +83,7 @@ class _Rewriter(HTMLParser):
             elif name == "class":
                 classes.extend(value.split())
             elif name in allowed and name not in kept:
-                if name in NUMERIC and not value.strip().isdigit():
+                if name in NUMERIC and not (value.strip().isascii() and value.strip().isdigit()):
                     continue
                 kept[name] = value.strip() if name in NUMERIC else value
         if original in STYLED:

@@ -1,11 +1,11 @@
-"""Receivers of works' posting signals (works.signals). They run inside the posting
-transaction and only record notices; emails go out later, from the digest task."""
+"""Receivers of works' signals (works.signals). They run inside the transaction that posts or
+deletes, and only record what changed; emails go out later, from the digest task."""
 
 from __future__ import annotations
 
 from works import signals as work_signals
 
-from .services import subscriptions
+from .services import comments, subscriptions
 
 
 def connect() -> None:
@@ -15,4 +15,7 @@ def connect() -> None:
     )
     work_signals.chapter_posted.connect(
         subscriptions.announce_chapter, dispatch_uid="feedback.announce_chapter"
+    )
+    work_signals.chapter_deleting.connect(
+        comments.forget_chapter_comments, dispatch_uid="feedback.forget_chapter_comments"
     )

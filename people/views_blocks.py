@@ -111,7 +111,7 @@ def _named_user(request: HttpRequest, relation: Relation, source: Any) -> tuple[
     # carry one, when no account has that number as its login.
     typed = str(source.get(relation.param, "")).strip()[: models.LOGIN_MAX + 10]
     user = queries.find_user(typed)
-    if user is None and typed.isdigit():
+    if user is None and typed.isdecimal() and len(typed) < 19:
         user = User.objects.filter(pk=int(typed), is_active=True).first()
     return typed, user
 

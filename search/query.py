@@ -185,7 +185,7 @@ _STOP = frozenset(' \t\n\r\f\v()"')
 
 def _number(text: str) -> int | None:
     digits = text.replace(",", "").replace("_", "")
-    if not digits.isdigit() or len(digits) > 12:
+    if not digits.isdecimal() or len(digits) > 12:
         return None
     return int(digits)
 

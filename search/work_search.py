@@ -106,7 +106,7 @@ _LARGEST = 2**62
 
 def _number(text_value: str) -> int | None:
     digits = text_value.replace(",", "").strip()
-    if not digits.isdigit() or len(digits) > 15:
+    if not digits.isdecimal() or len(digits) > 15:
         return None
     return int(digits)
 
@@ -197,7 +197,7 @@ def read_request(query: QueryDict) -> SearchRequest:
             if values:
                 target[kind] = _ids(values)
     page_text = query.get("page", "1").strip()
-    page = MAX_PAGE if page_text.isdigit() and len(page_text) > 15 else _number(page_text) or 1
+    page = MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else _number(page_text) or 1
     request.page = max(1, min(page, MAX_PAGE))
     return request
 
@@ -460,7 +460,7 @@ def search(
     snippets = text.snippets(parsed.text, [w.pk for w in works]) if parsed and parsed.text else {}
     return SearchResults(
         page=page,
-        facets=_facet_tags(facets, request) if with_facets else {},
+        facets=_facet_tags(viewer, facets, request) if with_facets else {},
         snippets=snippets,
         query=parsed,
         request=request,
@@ -471,12 +471,17 @@ def search(
 
 
 def _facet_tags(
-    facets: dict[str, list[tuple[int, int]]], request: SearchRequest
+    viewer: Viewer, facets: dict[str, list[tuple[int, int]]], request: SearchRequest
 ) -> dict[str, list[Facet]]:
-    ids = [tag_id for pairs in facets.values() for tag_id, _ in pairs]
-    ids += [i for values in request.include.values() for i in values]
-    ids += [i for values in request.exclude.values() for i in values]
-    tags = Tag.objects.in_bulk(ids)
+    tags = Tag.objects.in_bulk([tag_id for pairs in facets.values() for tag_id, _ in pairs])
+    # Tags the URL ticked are named only if the viewer may know them: an id typed for a tag
+    # that is only on someone's draft stays nameless.
+    chosen = [
+        i for values in (*request.include.values(), *request.exclude.values()) for i in values
+    ]
+    if set(chosen) - set(tags):
+        ticked = Tag.objects.filter(pk__in=set(chosen) - set(tags))
+        tags.update({tag.pk: tag for tag in work_queries.findable_tags(viewer, ticked)})
     included = {i for values in request.include.values() for i in values}
     excluded = {i for values in request.exclude.values() for i in values}
     result: dict[str, list[Facet]] = {}

@@ -813,3 +813,35 @@ def test_deleting_a_held_comment_leaves_the_count_alone(author, reader):
     assert comments_count(work) == 1
     delete_comment(author, held)
     assert comments_count(work) == 1
+
+
+def test_deleting_a_chapter_takes_its_comments_out_of_the_count(author, reader, stranger):
+    from works.services import delete_chapter
+
+    work = make_work(author, title="Two Chapters", chapters=2)
+    second = work.chapters.get(position=2)
+    post_comment(reader, work, "on the work")
+    on_second = post_comment(reader, work, "on chapter two", chapter=second)
+    post_comment(stranger, work, "a reply", parent=on_second)
+    assert WorkStats.objects.get(work=work).comments_count == 3
+    delete_chapter(second)
+    assert WorkStats.objects.get(work=work).comments_count == 1
+    assert Comment.objects.filter(work=work).count() == 1
+
+
+def test_a_guests_held_comment_through_the_api_is_answered_201(author):
+    from django.test import Client
+
+    from works.models import Work
+
+    work = make_work(author, title="Held For Review")
+    Work.objects.filter(pk=work.pk).update(moderated_comments=True)
+    response = Client().post(
+        f"/api/v1/works/{work.pk}/comments",
+        json.dumps({"body": "hi", "guest_name": "G", "guest_email": "g@example.org"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "pending"
+    assert "g@example.org" not in response.content.decode()
+    assert Comment.objects.filter(work=work).count() == 1

@@ -150,3 +150,16 @@ def test_muted_creators_leave_the_muters_catalogue(client, catalogue, reader):
 def test_unknown_tag_and_user_are_404(client, catalogue):
     assert client.get("/opds/tags/No Such Tag").status_code == 404
     assert client.get("/opds/users/nobody_here").status_code == 404
+
+
+def test_the_token_that_lists_a_restricted_work_downloads_it(catalogue, reader):
+    _, key = create_api_token(reader, "e-reader")
+    basic = "Basic " + base64.b64encode(f"{reader.username}:{key}".encode()).decode()
+    feed = fetch(Client(), "/opds/new", basic)
+    entry = next(e for e in feed.entries if e.title == "Members Only")
+    epub = next(link.href for link in entry.links if link.type == "application/epub+zip")
+    path = "/" + epub.split("://", 1)[1].split("/", 1)[1]
+    assert Client().get(path, headers={"Authorization": basic}).status_code == 200
+    assert Client().get(path).status_code == 302  # no token: log in first
+    wrong = "Basic " + base64.b64encode(f"{reader.username}:nope".encode()).decode()
+    assert Client().get(path, headers={"Authorization": wrong}).status_code == 401

@@ -585,6 +585,8 @@ def delete_chapter(chapter: Chapter) -> None:
                 )
             ]
         )
+    # What hangs off the chapter (its comments) goes with it; their counts go first.
+    signals.chapter_deleting.send(sender=Chapter, chapter=chapter)
     chapter.delete()
     _renumber(work, list(others.order_by("position").values_list("pk", flat=True)))
     _refresh_stats(work)

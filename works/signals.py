@@ -8,3 +8,6 @@ from django.dispatch import Signal
 work_posted = Signal()
 # sender=Chapter, chapter=<Chapter>: a chapter of an already posted work became visible.
 chapter_posted = Signal()
+# sender=Chapter, chapter=<Chapter>: a chapter is about to be deleted, in the deleting
+# transaction (its comments go with it).
+chapter_deleting = Signal()

@@ -175,7 +175,7 @@ def _ids(values: list[str]) -> set[int]:
     ids = set()
     for value in values:
         value = value.strip()
-        if value.isdigit() and len(value) < 19:
+        if value.isdecimal() and len(value) < 19:
             ids.add(int(value))
     return ids
 
@@ -302,11 +302,33 @@ def _top(
     return top
 
 
+def _known_tag_ids(viewer: Viewer, work_ids: set[int], own_ids: set[int]) -> set[int]:
+    """Of the tag ids a URL ticked, those `viewer` may know exist: a work tag the tag pages
+    would show them, or a bookmarker's tag on a bookmark they may list. An id typed for a tag
+    that is only on someone's draft or private bookmark stays nameless."""
+    if not work_ids and not own_ids:
+        return set()
+    known = set(
+        work_queries.findable_tags(
+            viewer, Tag.objects.filter(pk__in=work_ids | own_ids)
+        ).values_list("pk", flat=True)
+    )
+    if own_ids - known:
+        known |= set(
+            Bookmark.tags.through.objects.filter(
+                tag_id__in=own_ids - known,
+                bookmark__in=Bookmark.objects.filter(listable_bookmarks_q(viewer)),
+            ).values_list("tag_id", flat=True)
+        )
+    return known
+
+
 def facets(
-    bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
+    viewer: Viewer, bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
 ) -> tuple[list[dict], list[Facet]]:
     """The tags most common among `bookmarks` (all pages), counted in bookmarks: the works'
-    tags by kind, and the bookmarkers' own tags. Three queries for any number of bookmarks."""
+    tags by kind, and the bookmarkers' own tags. Three queries for any number of bookmarks
+    (and one or two more to check tags the URL ticked)."""
     matched = bookmarks.order_by().values("pk")
     work_counts: Counter[int] = Counter(
         {
@@ -326,6 +348,9 @@ def facets(
     )
     ticked_work = filters.include_work_tag_ids | filters.exclude_work_tag_ids
     ticked_own = filters.include_bookmark_tag_ids | filters.exclude_bookmark_tag_ids
+    known = _known_tag_ids(viewer, ticked_work, ticked_own)
+    ticked_work &= known
+    ticked_own &= known
     wanted = set(work_counts) | set(bookmark_counts) | ticked_work | ticked_own
     tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=wanted)} if wanted else {}
     groups = []

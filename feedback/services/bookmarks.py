@@ -160,7 +160,12 @@ def update_bookmark(bookmark: Bookmark, data: BookmarkData) -> Bookmark:
     errors = ErrorList()
     pseud, notes, tags = _clean(user, data, errors)
     errors.raise_if_any()
-    was_private = bookmark.private
+    # Read under a lock: two edits at once must not both move the public count.
+    was_private = (
+        Bookmark.objects.select_for_update()
+        .filter(pk=bookmark.pk)
+        .values_list("private", flat=True)
+    ).get()
     bookmark.pseud = pseud
     bookmark.notes = notes
     bookmark.private = data.private
@@ -175,6 +180,14 @@ def update_bookmark(bookmark: Bookmark, data: BookmarkData) -> Bookmark:
 @transaction.atomic
 def delete_bookmark(bookmark: Bookmark) -> None:
     """Remove a bookmark (its tags stay: other bookmarks or works may use them)."""
-    if not bookmark.private:
+    private = (
+        Bookmark.objects.select_for_update()
+        .filter(pk=bookmark.pk)
+        .values_list("private", flat=True)
+        .first()
+    )
+    if private is None:
+        return  # deleted by another request meanwhile
+    if not private:
         adjust_stats(bookmark.work_id, bookmarks_count=-1)
     bookmark.delete()

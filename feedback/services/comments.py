@@ -8,7 +8,7 @@ missing guest name) raises `InvalidInput` naming the field.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -356,3 +356,12 @@ def freeze_thread(request_user: Viewer, comment: Comment) -> Comment:
 def unfreeze_thread(request_user: Viewer, comment: Comment) -> Comment:
     """Open a frozen thread again from `comment` down."""
     return _set_frozen(request_user, comment, False)
+
+
+def forget_chapter_comments(sender: Any, chapter: Chapter, **kwargs: Any) -> None:
+    """A chapter is being deleted with its comments: take them out of the work's count."""
+    counted = Comment.objects.filter(
+        chapter=chapter, status=CommentStatus.PUBLISHED, is_deleted=False
+    ).count()
+    if counted:
+        adjust_stats(chapter.work_id, comments_count=-counted)

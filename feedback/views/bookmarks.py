@@ -203,7 +203,7 @@ def _listing(
     filters = queries.read_filters(request.GET)
     filtered = queries.apply_filters(bookmarks, filters)
     page = paginate(request, queries.listing(filtered))
-    groups, own_tags = queries.facets(filtered, filters)
+    groups, own_tags = queries.facets(request.user, filtered, filters)
     context.update(
         {
             "page": page,

@@ -104,7 +104,7 @@ def kudos_create(request: HttpRequest) -> HttpResponse:
     """AO3's form: `kudo[commentable_id]` and `kudo[commentable_type]=Work`."""
     kind = request.POST.get("kudo[commentable_type]", "Work")
     raw_id = request.POST.get("kudo[commentable_id]", "")
-    if kind != "Work" or not raw_id.isdigit() or int(raw_id) > 2**63 - 1:
+    if kind != "Work" or not raw_id.isdecimal() or len(raw_id) > 19 or int(raw_id) > 2**63 - 1:
         raise Http404("Kudos can only be left on works.")
     return _leave(request, int(raw_id))
 

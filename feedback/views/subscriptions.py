@@ -44,7 +44,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit() and len(value) < 19]
+    return [int(value) for value in values if value.isdecimal() and len(value) < 19]
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
