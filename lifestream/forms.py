@@ -18,6 +18,12 @@ def database_id(value: object) -> int:
     return number
 
 
+def submitted_ids(values: list[str]) -> list[int]:
+    """The ids among submitted values (checkboxes, hidden fields), skipping anything that isn't
+    a plain decimal number short enough to be a row's id."""
+    return [int(value) for value in values if value.isdecimal() and len(value) < 19]
+
+
 class ServiceErrorsForm(forms.Form):
     """Puts errors from a service on the fields they name; others go above the form."""
 

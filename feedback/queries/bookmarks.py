@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 
+from lifestream.forms import submitted_ids
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.services import split_tag_names
@@ -171,15 +172,6 @@ class BookmarkFilters:
         }
 
 
-def _ids(values: list[str]) -> set[int]:
-    ids = set()
-    for value in values:
-        value = value.strip()
-        if value.isdecimal() and len(value) < 19:
-            ids.add(int(value))
-    return ids
-
-
 def read_filters(query: QueryDict) -> BookmarkFilters:
     """The filters in a listing's URL; anything unreadable is ignored, never an error page."""
 
@@ -187,7 +179,8 @@ def read_filters(query: QueryDict) -> BookmarkFilters:
         return query.get(f"bookmark_search[{name}]", "").strip()[: QUERY_MAX * 5]
 
     def many(scope: str, param: str) -> set[int]:
-        return _ids(query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]"))
+        values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
+        return set(submitted_ids([value.strip() for value in values]))
 
     include_work: set[int] = set()
     exclude_work: set[int] = set()

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from lifestream.errors import InvalidInput
+from lifestream.forms import submitted_ids
 from lifestream.pagination import paginate
 from people import queries as people_queries
 from people.models import User
@@ -43,10 +44,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdecimal() and len(value) < 19]
-
-
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -64,7 +61,7 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        chosen = _ids(request.POST.getlist("notices"))
+        chosen = submitted_ids(request.POST.getlist("notices"))
         if action == "read_all":
             inbox_services.mark_read(user)
             messages.success(request, "All notifications marked as read.")
@@ -100,7 +97,7 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
     subscriber may see it."""
     work_id = request.POST.get("work_id", "")
     if work_id:
-        ids = _ids([work_id])
+        ids = submitted_ids([work_id])
         if not ids:
             raise Http404("No such work.")
         try:
