@@ -482,3 +482,14 @@ def test_sidebars_name_a_ticked_tag_only_when_it_is_findable(world, viewer, stat
     tag = Tag.objects.get(name=f"{FANDOM} {state.capitalize()}")
     body = _client(world, viewer).get(SIDEBARS[sidebar].format(tag_id=tag.pk)).content.decode()
     assert (tag.name in body) is LISTED[(state, viewer)]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_opds_fandoms_list_only_what_the_viewer_can_read(world, viewer, state):
+    from tags.models import Tag
+
+    Tag.objects.filter(name__startswith=FANDOM).update(canonical=True)
+    body = _client(world, viewer).get("/opds/fandoms").content.decode()
+    assert (f"{FANDOM} {state.capitalize()}" in body) is LISTED[(state, viewer)]
+    assert _client(world, viewer).get("/opds/opensearch.xml").status_code == 200

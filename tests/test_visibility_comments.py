@@ -276,3 +276,45 @@ def test_muted_writer_is_hidden_for_the_muter_in_pages_and_api(world):
         assert "Nobody answered me" in other
     # Opened by its address, the comment is still there (as a muted work is).
     assert _client(muter).get(f"/comments/{lone.pk}").status_code == 200
+
+
+# Moderation: approving a held comment is the work's creators' alone; freezing and unfreezing a
+# thread, its creators' and the archive's admins'. Nobody else changes anything, and a comment
+# on a work the viewer can't read answers as if it didn't exist.
+MODERATORS = {
+    "approve": {"creator"},
+    "freeze": {"creator", "admin"},
+    "unfreeze": {"creator", "admin"},
+}
+
+
+@pytest.mark.parametrize("action", MODERATORS)
+@pytest.mark.parametrize("state", ["public", "restricted", "draft", "deleted"])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_moderation_actions(world, viewer, state, action):
+    _, comment_id = _ids(world, state)
+    if state != "deleted":
+        Comment.objects.filter(pk=comment_id).update(
+            status=CommentStatus.PENDING if action == "approve" else CommentStatus.PUBLISHED,
+            is_frozen=action == "unfreeze",
+        )
+    before = list(Comment.objects.filter(pk=comment_id).values_list("status", "is_frozen"))
+    page = _client(world["users"][viewer]).post(f"/comments/{comment_id}/{action}")
+    user = world["users"][viewer]
+    api = Client()
+    if user is not None:
+        _, key = create_api_token(user, "matrix")
+        api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    answer = api.post(f"/api/v1/comments/{comment_id}/{action}")
+    after = list(Comment.objects.filter(pk=comment_id).values_list("status", "is_frozen"))
+    allowed = viewer in MODERATORS[action] and state in {"public", "restricted"}
+    if allowed:
+        assert page.status_code in {200, 302} and answer.status_code == 200
+        assert after != before
+    else:
+        assert after == before
+        assert page.status_code in {302, 403, 404} and answer.status_code in {401, 403, 404}
+        if _expected(state, viewer) == "missing":
+            # Guests are sent to log in before anything is looked up, whether it exists or not.
+            assert page.status_code == (302 if viewer == "guest" else 404)
+            assert answer.status_code == (401 if viewer == "guest" else 404)

@@ -241,3 +241,39 @@ def test_api_stats_are_the_token_users_own(world):
     assert sorted(w["title"] for w in mine["works"]) == ["Public Work", "Restricted Work"]
     theirs = Client().get("/api/v1/me/stats", headers=_headers(world, "stranger")).json()
     assert theirs["works"] == []
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_mark_as_read(world, viewer, state):
+    """Taking a work off Marked for Later answers like marking it: guests log in, works the
+    viewer can't read don't exist, and only the viewer's own row changes."""
+    work_id = world["ids"][state]
+    client = _client(world, viewer)
+    client.post(f"/works/{work_id}/mark_for_later")
+    unmarked = client.post(f"/works/{work_id}/mark_as_read")
+    expected = ACCESS[(state, viewer)]
+    rows = Reading.objects.filter(work_id=work_id)
+    if viewer == "guest":
+        assert unmarked.status_code == 302 and "/users/login" in unmarked["Location"]
+    elif expected == "missing":
+        assert unmarked.status_code == 404
+    else:
+        assert unmarked.status_code in {200, 302}
+    assert not rows.filter(marked_for_later=True).exists()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_clearing_a_history_is_its_owners_alone(world, viewer):
+    stranger = world["users"]["stranger"]
+    _client(world, "stranger").get(f"/works/{world['ids']['public']}")
+    assert Reading.objects.filter(user=stranger).exists()
+    response = _client(world, viewer).post(
+        "/users/matrix_stranger/readings/clear", {"confirm": "yes"}
+    )
+    if viewer == "stranger":  # the history's owner
+        assert response.status_code == 302
+        assert not Reading.objects.filter(user=stranger).exists()
+    else:  # the history pages are 404 to everyone else, guests included
+        assert response.status_code == 404
+        assert Reading.objects.filter(user=stranger).exists()
