@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from feedback.queries.kudos import KudosSummary
-from feedback.queries.stats import numbers_of
+from feedback.queries.stats import Numbers, numbers_of
 from feedback.services.readings import record_visit
 from feedback.views.kudos import kudos_context, mark_context
 from works.models import Work
@@ -79,22 +79,11 @@ def kudos_sentence(work: Work, summary: KudosSummary) -> SafeString:
     return format_html("{} left kudos on this work!", text)
 
 
-class ShownNumbers:
-    def __init__(self, work: Work, on_work_page: bool) -> None:
-        self.numbers = numbers_of(work)
-        self.show_hits = on_work_page or self.numbers.hits > 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.numbers, name)
-
-
-@register.simple_tag(takes_context=True)
-def work_numbers(context: template.Context, work: Work) -> ShownNumbers:
-    """`work`'s comments, kudos, bookmarks and hits. Listings show the non-zero ones; a
-    work's own page always shows its hits."""
-    chapters = context.get("chapters") or []
-    on_work_page = bool(chapters) and getattr(chapters[0], "work_id", None) == work.pk
-    return ShownNumbers(work, on_work_page)
+@register.simple_tag
+def work_numbers(work: Work) -> Numbers:
+    """`work`'s comments, kudos, bookmarks and hits. Like AO3, pages show the non-zero comments,
+    kudos and bookmarks and always the hits: clients read `dd.hits` as a number on every blurb."""
+    return numbers_of(work)
 
 
 @register.inclusion_tag("feedback/_mark_button.html", takes_context=True)

@@ -1,0 +1,182 @@
+"""ao3_api (PyPI `ao3-api`, imported as AO3) reads and acts on a live Lifestream archive.
+
+The library is used as published; the only change is a requests transport adapter on its session
+(tests/clients.py) that sends its requests for archiveofourown.org to the test server. Every
+field it parses is compared with the work as it was posted, so markup that drifts from AO3's
+fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from feedback.services.bookmarks import BookmarkData, create_bookmark
+from feedback.services.comments import post_comment
+from lifestream.testing import make_user, make_work
+from tests.clients import point_at
+from tests.test_stats_filters import hit, kudos_from
+from works.models import Work
+from works.services import ChapterData, WorkData, add_chapter, create_work
+
+AO3 = pytest.importorskip("AO3")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHAPTERS = [
+    (
+        "The Reactor",
+        "<p>The reactor hummed under the city.</p><p>Cloud counted the pipes.</p>",
+        "<p>Chapter one's own notes.</p>",
+        "<p>End of chapter one.</p>",
+    ),
+    ("Sector Seven", "<p>Rain over the plate.</p><p>Tifa opened the bar.</p>", "", ""),
+    ("Lifestream", "<p>Green light everywhere.</p>", "", "<p>Thanks for reading!</p>"),
+]
+
+
+@pytest.fixture
+def writer(db):
+    return make_user("aerith_writes")
+
+
+@pytest.fixture
+def posted(writer) -> Work:
+    """A three-chapter work with every kind of metadata AO3 shows."""
+    data = WorkData(
+        title="Under the Plate",
+        pseuds=[writer.default_pseud],
+        summary="<p>Cloud remembers a city that was never his.</p>",
+        notes="<p>Written for the winter exchange.</p>",
+        end_notes="<p>Comments are love.</p>",
+        rating="Teen And Up Audiences",
+        warnings=["No Archive Warnings Apply"],
+        categories=["M/M", "Gen"],
+        fandoms=["Final Fantasy VII", "Compilation of Final Fantasy VII"],
+        relationships=["Cloud Strife/Sephiroth"],
+        characters=["Cloud Strife", "Tifa Lockhart"],
+        freeforms=["Angst", "Hurt/Comfort"],
+        language="en",
+        expected_chapters=3,
+        published_on=dt.date(2024, 1, 15),
+    )
+    title, body, notes, end_notes = CHAPTERS[0]
+    work = create_work(
+        writer,
+        data,
+        ChapterData(title=title, body=body, notes=notes, end_notes=end_notes),
+        post=True,
+    )
+    for title, body, notes, end_notes in CHAPTERS[1:]:
+        add_chapter(
+            work, ChapterData(title=title, body=body, notes=notes, end_notes=end_notes), post=True
+        )
+    work.refresh_from_db()
+    return work
+
+
+def guest(live_server):
+    session = AO3.GuestSession()
+    point_at(session.session, live_server.url)
+    return session
+
+
+def test_reads_a_multi_chapter_work_with_all_its_metadata(live_server, posted, writer):
+    work = AO3.Work(posted.pk, session=guest(live_server))
+
+    assert work.title == "Under the Plate"
+    assert [a.username for a in work.authors] == ["aerith_writes"]
+    assert work.rating == "Teen And Up Audiences"
+    assert work.warnings == ["No Archive Warnings Apply"]
+    assert sorted(work.categories) == ["Gen", "M/M"]
+    assert sorted(work.fandoms) == ["Compilation of Final Fantasy VII", "Final Fantasy VII"]
+    assert work.relationships == ["Cloud Strife/Sephiroth"]
+    assert sorted(work.characters) == ["Cloud Strife", "Tifa Lockhart"]
+    assert sorted(work.tags) == ["Angst", "Hurt/Comfort"]
+    assert work.language == "English"
+    assert work.summary.strip() == "Cloud remembers a city that was never his."
+    assert "Written for the winter exchange." in work.start_notes
+    assert "Comments are love." in work.end_notes
+    assert work.date_published == dt.datetime(2024, 1, 15)
+    assert work.nchapters == 3
+    assert work.expected_chapters == 3
+    assert work.complete is True
+    assert work.words == posted.word_count
+    assert work.kudos == 0
+    assert work.comments == 0
+    assert work.bookmarks == 0
+    assert work.restricted is False
+
+    assert [c.title for c in work.chapters] == [title for title, *_ in CHAPTERS]
+    assert [c.number for c in work.chapters] == [1, 2, 3]
+    ids = list(posted.chapters.order_by("position").values_list("pk", flat=True))
+    assert [c.id for c in work.chapters] == ids
+    assert work.chapters[0].text.split("\n")[:2] == [
+        "The reactor hummed under the city.",
+        "Cloud counted the pipes.",
+    ]
+    assert work.chapters[1].text.strip().split("\n") == [
+        "Rain over the plate.",
+        "Tifa opened the bar.",
+    ]
+    assert "Chapter one's own notes." in work.chapters[0].start_notes
+    assert "End of chapter one." in work.chapters[0].end_notes
+    assert "Thanks for reading!" in work.chapters[2].end_notes
+
+
+def test_search_reports_its_total_and_the_works_found(live_server, posted, writer, reader):
+    for number in range(3):
+        make_work(writer, title=f"Plate story {number}", fandoms=["Final Fantasy VII"])
+    kudos_from(2, posted)
+    hit(posted, 3)
+    post_comment(reader, posted, "<p>The rain scene!</p>")
+    create_bookmark(reader, posted, BookmarkData())
+    search = AO3.Search(any_field="Plate", session=guest(live_server))
+    search.update()
+
+    assert search.total_results == 4
+    found = {work.id: work for work in search.results}
+    assert set(found) == set(
+        Work.objects.filter(title__contains="Plate").values_list("pk", flat=True)
+    )
+    blurb = found[posted.pk]
+    assert blurb.title == "Under the Plate"
+    assert [a.username for a in blurb.authors] == ["aerith_writes"]
+    assert sorted(blurb.fandoms) == ["Compilation of Final Fantasy VII", "Final Fantasy VII"]
+    assert blurb.relationships == ["Cloud Strife/Sephiroth"]
+    assert sorted(blurb.characters) == ["Cloud Strife", "Tifa Lockhart"]
+    assert sorted(blurb.tags) == ["Angst", "Hurt/Comfort"]
+    assert blurb.warnings == ["No Archive Warnings Apply"]
+    assert blurb.rating == "Teen And Up Audiences"
+    assert sorted(blurb.categories) == ["Gen", "M/M"]
+    assert blurb.summary.strip() == "Cloud remembers a city that was never his."
+    assert blurb.language == "English"
+    assert blurb.words == posted.word_count
+    assert blurb.nchapters == 3
+    assert blurb.expected_chapters == 3
+    assert blurb.hits == 3
+    assert blurb.kudos == 2
+    assert blurb.comments == 1
+    assert blurb.bookmarks == 1
+
+
+def test_a_users_works_and_bookmarks_across_pages(live_server, posted, writer, reader):
+    # ao3_api reads a user's totals from AO3's paged heading ("1 - 20 of 21 Works by ..."), so
+    # there are enough works for a second page.
+    others = [make_work(writer, title=f"Another {number}") for number in range(20)]
+    for work in [posted, *others]:
+        create_bookmark(reader, work, BookmarkData(notes="<p>Read this twice.</p>"))
+    session = guest(live_server)
+
+    author = AO3.User("aerith_writes", session=session)
+    assert author.works == 21
+    assert author.work_pages == 2
+    assert {work.id for work in author.get_works()} == {posted.pk, *(w.pk for w in others)}
+    listed = {work.id: work for work in author.get_works()}
+    assert listed[posted.pk].title == "Under the Plate"
+    assert listed[posted.pk].bookmarks == 1
+
+    bookmarker = AO3.User(reader.username, session=session)
+    assert bookmarker.bookmarks == 21
+    assert {work.id for work in bookmarker.get_bookmarks()} == {posted.pk, *(w.pk for w in others)}
