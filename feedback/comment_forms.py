@@ -46,6 +46,9 @@ class CommentForm(ServiceErrorsForm):
             del self.fields["guest_name"]
             del self.fields["guest_email"]
         pseuds = list(user.pseuds.all()) if authenticated and not editing else []
+        # AO3's form always names the commenter's pseud (`comment[pseud_id]`, hidden when there
+        # is one); clients that post comments read it from the page.
+        self.single_pseud = pseuds[0] if len(pseuds) == 1 else None
         if len(pseuds) > 1:
             field = self.fields["pseud"]
             field.queryset = user.pseuds.all()  # type: ignore[attr-defined]

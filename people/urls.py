@@ -56,7 +56,8 @@ urlpatterns = [
 # Account routes keep Django's names (login, logout, password_reset, …) so its views find them.
 account_urlpatterns = [
     path("signup", views.signup, name="signup"),
-    path("users/login", auth_views.LoginView.as_view(), name="login"),
+    path("users/login", views.LoginView.as_view(), name="login"),
+    path("token_dispenser.json", views.token_dispenser, name="token_dispenser"),
     path("users/logout", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/change",

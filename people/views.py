@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lifestream import ao3_names
+from lifestream.ao3_names import posted_form
 from lifestream.errors import InvalidInput
 from lifestream.pagination import paginate
 from search.views import listing as filtered_listing
@@ -174,3 +180,19 @@ def api_token_revoke(request: HttpRequest, login_name: str, token_id: int) -> Ht
     if services.revoke_api_token(user, token_id):
         messages.success(request, "The token was revoked; it no longer works.")
     return redirect("people:api_tokens", user.username)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, also taking AO3's field names (`user[login]`, `user[password]`), which
+    AO3 clients post, some of them in the query string."""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST":
+            kwargs["data"] = posted_form(self.request, ao3_names.LOGIN)
+        return kwargs
+
+
+def token_dispenser(request: HttpRequest) -> JsonResponse:
+    """AO3's `/token_dispenser.json`: a CSRF token for clients that log in by script."""
+    return JsonResponse({"token": get_token(request)})

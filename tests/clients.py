@@ -31,10 +31,10 @@ class AO3Host(HTTPAdapter):
         forwarded.url = urlunsplit(
             (self.target.scheme, self.target.netloc, parts.path, parts.query, parts.fragment)
         )
-        if forwarded.headers.get("Referer", "").startswith(AO3_ORIGIN):
-            forwarded.headers["Referer"] = forwarded.headers["Referer"].replace(
-                AO3_ORIGIN, f"{self.target.scheme}://{self.target.netloc}", 1
-            )
+        referer = str(forwarded.headers.get("Referer", ""))
+        if referer.startswith(AO3_ORIGIN):
+            here = f"{self.target.scheme}://{self.target.netloc}"
+            forwarded.headers["Referer"] = referer.replace(AO3_ORIGIN, here, 1)
         response = super().send(forwarded, **kwargs)
         response.url = asked
         response.request = request

@@ -9,14 +9,17 @@ fails here.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+import requests
+from clients import point_at
+from test_stats_filters import hit, kudos_from
 
+from feedback.models import Bookmark, Comment, Kudos
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from feedback.services.comments import post_comment
-from lifestream.testing import make_user, make_work
-from tests.clients import point_at
-from tests.test_stats_filters import hit, kudos_from
+from lifestream.testing import PASSWORD, make_user, make_work
 from works.models import Work
 from works.services import ChapterData, WorkData, add_chapter, create_work
 
@@ -76,10 +79,28 @@ def posted(writer) -> Work:
     return work
 
 
-def guest(live_server):
-    session = AO3.GuestSession()
-    point_at(session.session, live_server.url)
-    return session
+@pytest.fixture(autouse=True)
+def _sessions_reach_the_test_server(live_server, monkeypatch):
+    """Every requests session the client makes carries the transport adapter. ao3_api makes its
+    sessions inside its own constructors (and logs in from there), so the adapter goes on the
+    class it instantiates rather than on a session handed to it."""
+    base = requests.Session
+
+    class PointedSession(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            point_at(self, live_server.url)
+
+    monkeypatch.setattr(requests, "Session", PointedSession)
+
+
+def guest(live_server) -> Any:
+    return AO3.GuestSession()
+
+
+def logged_in(live_server, user) -> Any:
+    """ao3_api's own login: the login page's authenticity_token, then its POST to /users/login."""
+    return AO3.Session(user.username, PASSWORD)
 
 
 def test_reads_a_multi_chapter_work_with_all_its_metadata(live_server, posted, writer):
@@ -180,3 +201,78 @@ def test_a_users_works_and_bookmarks_across_pages(live_server, posted, writer, r
     bookmarker = AO3.User(reader.username, session=session)
     assert bookmarker.bookmarks == 21
     assert {work.id for work in bookmarker.get_bookmarks()} == {posted.pk, *(w.pk for w in others)}
+
+
+def test_a_restricted_work_after_the_clients_own_login(live_server, writer, reader):
+    restricted = make_work(writer, title="Members Only", restricted=True)
+    # A guest is sent to the login page, as on AO3: the client finds no work there.
+    as_guest = AO3.Work(restricted.pk, session=guest(live_server))
+    assert (as_guest.title, as_guest.nchapters, as_guest.authors) == ("", 0, [])
+
+    session = logged_in(live_server, reader)
+    work = AO3.Work(restricted.pk, session=session)
+    assert work.title == "Members Only"
+    assert work.restricted is True
+    assert [a.username for a in work.authors] == ["aerith_writes"]
+
+
+def test_a_wrong_password_is_refused(live_server, reader):
+    with pytest.raises(AO3.utils.LoginError):
+        AO3.Session(reader.username, "not the password")
+
+
+def test_kudos_comment_and_bookmark_through_the_client(live_server, posted, reader):
+    session = logged_in(live_server, reader)
+    work = AO3.Work(posted.pk, session=session)
+
+    assert session.kudos(work) is True
+    assert session.kudos(work) is False  # already left: AO3's answer, read by the client
+    response = session.comment(work.chapters[1], "Sector Seven made me cry.")
+    assert response.status_code == 404 and response.json()["status"] == "published"
+    work.bookmark(notes="Rereading every winter.", tags=["comfort read"])
+
+    assert Kudos.objects.filter(work=posted, user=reader).count() == 1
+    comment = Comment.objects.get(work=posted, user=reader)
+    assert "Sector Seven made me cry." in comment.body
+    assert comment.chapter_id == work.chapters[1].id
+    bookmark = Bookmark.objects.get(work=posted, user=reader)
+    assert "Rereading every winter." in bookmark.notes
+    assert (bookmark.private, bookmark.rec) == (False, False)
+    assert [tag.name for tag in bookmark.tags.all()] == ["comfort read"]
+
+    reread = AO3.Work(posted.pk, session=guest(live_server))
+    assert (reread.kudos, reread.comments, reread.bookmarks) == (1, 1, 1)
+
+
+def test_a_stale_token_is_an_auth_error_the_client_understands(live_server, posted, reader):
+    session = logged_in(live_server, reader)
+    work = AO3.Work(posted.pk, session=session)
+    # The page's token no longer matches: the archive has forgotten the visitor's CSRF cookie.
+    for cookie in list(session.session.cookies):
+        if cookie.name == "csrftoken":
+            session.session.cookies.clear(cookie.domain, cookie.path, cookie.name)
+    with pytest.raises(AO3.utils.AuthError):
+        session.kudos(work)
+    assert not Kudos.objects.filter(work=posted).exists()
+
+
+def test_a_tag_listing_read_with_the_clients_blurb_parser(live_server, posted, writer):
+    # ao3_api has no tag-listing call of its own; scripts built on it fetch AO3's tag page and
+    # hand each blurb to its parser, reading the total from the heading.
+    for number in range(20):
+        make_work(writer, title=f"Reactor {number}", fandoms=["Final Fantasy VII"])
+    session = guest(live_server)
+    soup = session.request("https://archiveofourown.org/tags/Final%20Fantasy%20VII/works")
+    heading = soup.find("div", {"id": "main"}).h2.get_text(" ", strip=True)
+    assert heading.split()[:5] == ["1", "-", "20", "of", "21"]
+    assert heading.endswith("Works in Final Fantasy VII")
+    blurbs = [
+        AO3.common.get_work_from_banner(li)
+        for li in soup.find("ol", {"class": "work index group"}).find_all("li", {"role": "article"})
+    ]
+    assert len(blurbs) == 20
+    assert all("Final Fantasy VII" in blurb.fandoms for blurb in blurbs)
+    second = session.request("https://archiveofourown.org/tags/Final%20Fantasy%20VII/works?page=2")
+    [last] = second.find("ol", {"class": "work index group"}).find_all("li", {"role": "article"})
+    listed = {blurb.id for blurb in blurbs} | {AO3.common.get_work_from_banner(last).id}
+    assert listed == set(Work.objects.values_list("pk", flat=True))

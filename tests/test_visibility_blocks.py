@@ -61,7 +61,7 @@ def _client(world: dict[str, Any], viewer: str) -> Client:
 def _no_csrf(html: str) -> str:
     """The page without its CSRF tokens (in forms, the page's meta tag, and the header htmx
     sends)."""
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'name="(csrfmiddlewaretoken|authenticity_token)" value="[^"]+"', "", html)
     html = re.sub(r'name="csrf-token" content="[^"]+"', "", html)
     return re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
 

@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from lifestream import ao3_names
+from lifestream.ao3_names import with_ao3_names
 from lifestream.errors import InvalidInput
 from lifestream.forms import ServiceErrorsForm
 from lifestream.pagination import paginate
@@ -135,8 +137,9 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
     if existing is not None:
         return _already_bookmarked(request, existing)
     initial = _initial(BookmarkData(pseud=ensure_default_pseud(user)))
-    form = BookmarkForm(user, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    posted = with_ao3_names(request.POST, ao3_names.BOOKMARK) if request.method == "POST" else None
+    form = BookmarkForm(user, posted, initial=initial)
+    if posted is not None and form.is_valid():
         try:
             bookmark = create_bookmark(user, work, form.data_for_service())
         except AlreadyBookmarked as error:
@@ -223,6 +226,9 @@ def bookmarks_index(request: HttpRequest) -> HttpResponse:
 
 @_guest_login
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The work's bookmarks; a POST here is AO3's way to bookmark it."""
+    if request.method == "POST":
+        return bookmark_new(request, work_id)
     work = work_queries.get_work_for_reader(request.user, work_id)
     if not work.posted:
         raise Http404("Drafts have no bookmarks.")

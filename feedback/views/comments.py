@@ -12,14 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from lifestream import ao3_names
+from lifestream.ao3_names import with_ao3_names
 from lifestream.errors import InvalidInput
 from lifestream.forms import database_id
+from lifestream.ratelimit import RateLimited
 from works import queries as work_queries
 from works.models import Chapter, Work
 from works.queries import LoginRequired
@@ -100,7 +103,7 @@ def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
         raise PermissionDenied("Comments open once the work is posted.")
     if request.method != "POST":
         return _work_page(request, work, CommentForm(user=request.user))
-    form = CommentForm(request.POST, user=request.user)
+    form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
     form.is_valid()
     data = form.cleaned_data
     try:
@@ -120,6 +123,70 @@ def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     except PermissionDenied as refused:
         return _work_page(request, work, form, refusal=str(refused), status=403)
     return _after_post(request, comment)
+
+
+def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment | None]:
+    """The work, chapter or comment that AO3's script form names (`work_id`, `chapter_id` or
+    `comment_id`), as the viewer may read it."""
+    raw = {key: request.POST.get(key, "") for key in ("comment_id", "chapter_id", "work_id")}
+    try:
+        if raw["comment_id"]:
+            parent = Comment.objects.get(pk=database_id(raw["comment_id"]), is_deleted=False)
+            work = work_queries.get_work_for_reader(request.user, parent.work_id)
+            return work, parent.chapter, parent
+        if raw["chapter_id"]:
+            chapter = Chapter.objects.get(pk=database_id(raw["chapter_id"]))
+            return work_queries.get_work_for_reader(request.user, chapter.work_id), chapter, None
+        return (
+            work_queries.get_work_for_reader(request.user, database_id(raw["work_id"])),
+            None,
+            None,
+        )
+    except (ValueError, Comment.DoesNotExist, Chapter.DoesNotExist, LoginRequired):
+        raise Http404("No such work.") from None
+
+
+@require_POST
+def comments_script(request: HttpRequest) -> HttpResponse:
+    """`POST /comments.js`, AO3's comment form sent from a script.
+
+    AO3 saves the comment and then, having no script answer for it, replies 404 with a body;
+    clients written against AO3 (ao3_api among them) read exactly that as success, and a 404
+    with no body as "no such work". Lifestream answers the same way, with the new comment's
+    id and address in the body. Bad input is 422 with the reasons by field."""
+    try:
+        work, chapter, parent = _script_target(request)
+    except Http404:
+        return HttpResponse(status=404)
+    form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        comment = services.post_comment(
+            request.user,
+            work,
+            data.get("body") or "",
+            chapter=chapter,
+            parent=parent,
+            pseud=data.get("pseud"),
+            guest_name=data.get("guest_name") or "",
+            guest_email=data.get("guest_email") or "",
+            request=request,
+        )
+    except RateLimited as error:
+        response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    except InvalidInput as error:
+        reasons: dict[str, list[str]] = {}
+        for field_error in error.errors:
+            reasons.setdefault(field_error.field, []).append(field_error.message)
+        return JsonResponse({"errors": reasons}, status=422)
+    except (PermissionDenied, Http404) as refused:
+        return JsonResponse({"errors": {"commentable": [str(refused)]}}, status=422)
+    return JsonResponse(
+        {"id": comment.pk, "status": comment.status, "url": _thread_url(comment)}, status=404
+    )
 
 
 def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
@@ -279,6 +346,7 @@ urlpatterns: list[URLPattern] = [
         unreviewed_comments,
         name="unreviewed_comments",
     ),
+    path("comments.js", comments_script, name="comments_script"),
     path("comments/<int:comment_id>", comment_show, name="comment"),
     path("comments/<int:comment_id>/reply", comment_reply, name="comment_reply"),
     path("comments/<int:comment_id>/edit", comment_edit, name="comment_edit"),

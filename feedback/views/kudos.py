@@ -8,14 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lifestream.errors import InvalidInput
 from lifestream.pagination import paginate
-from lifestream.ratelimit import visitor_key
+from lifestream.ratelimit import RateLimited, visitor_key
 from works.models import Work
 from works.queries import LoginRequired, get_work_for_reader
 from works.visibility import is_creator
@@ -99,14 +99,53 @@ def work_kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-def kudos_create(request: HttpRequest) -> HttpResponse:
-    """AO3's form: `kudo[commentable_id]` and `kudo[commentable_type]=Work`."""
+def _kudos_target(request: HttpRequest) -> int | None:
+    """The work id of AO3's form: `kudo[commentable_id]` and `kudo[commentable_type]=Work`."""
     kind = request.POST.get("kudo[commentable_type]", "Work")
     raw_id = request.POST.get("kudo[commentable_id]", "")
     if kind != "Work" or not raw_id.isdecimal() or len(raw_id) > 19 or int(raw_id) > 2**63 - 1:
+        return None
+    return int(raw_id)
+
+
+@require_POST
+def kudos_create(request: HttpRequest) -> HttpResponse:
+    work_id = _kudos_target(request)
+    if work_id is None:
         raise Http404("Kudos can only be left on works.")
-    return _leave(request, int(raw_id))
+    return _leave(request, work_id)
+
+
+# AO3's script answers: 201 when the kudos is left, 422 with the reason under the name AO3
+# uses for it, which clients written against AO3 test for.
+_SCRIPT_ERROR_NAMES = {"already_left": "user_id", "own_work": "pseud", "blocked": "blocked"}
+
+
+@require_POST
+def kudos_script(request: HttpRequest) -> HttpResponse:
+    """`POST /kudos.js`, what AO3's kudos button sends from a script."""
+    work_id = _kudos_target(request)
+    refusal = {"errors": {"no_commentable": ["What did you want to leave kudos on?"]}}
+    if work_id is None:
+        return JsonResponse(refusal, status=422)
+    try:
+        work = _readable_work(request, work_id)
+    except (Http404, LoginRequired):
+        return JsonResponse(refusal, status=422)
+    try:
+        kudos = leave_kudos(request.user, work, request)
+    except RateLimited as error:
+        response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    except InvalidInput as error:
+        first = error.errors[0]
+        if first.code == "already_left" and not request.user.is_authenticated:
+            name = "ip_address"
+        else:
+            name = _SCRIPT_ERROR_NAMES.get(first.code, first.code)
+        return JsonResponse({"errors": {name: [first.message]}}, status=422)
+    return JsonResponse({"id": kudos.pk, "work_id": work.pk}, status=201)
 
 
 @require_POST
@@ -152,6 +191,7 @@ def mark_as_read(request: HttpRequest, work_id: int) -> HttpResponse:
 urlpatterns = [
     path("works/<int:work_id>/kudos", work_kudos, name="work_kudos"),
     path("kudos", kudos_create, name="kudos"),
+    path("kudos.js", kudos_script, name="kudos_script"),
     path("works/<int:work_id>/hit_count", hit_count, name="hit_count"),
     path("works/<int:work_id>/mark_for_later", mark_for_later, name="mark_for_later"),
     path("works/<int:work_id>/mark_as_read", mark_as_read, name="mark_as_read"),

@@ -1,0 +1,23 @@
+"""What a request that fails the CSRF check is told, in the language it was asked in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+EXPIRED = (
+    "Your session has expired or the page was open too long. Please reload the page and try "
+    "again; nothing was changed."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The API answers JSON with a stable code; AO3's script endpoints (`/kudos.js`,
+    `/comments.js`) answer as AO3 does, 422 with `auth_error`, which its clients look for; a
+    page says what happened and that nothing was lost."""
+    if request.path_info.startswith("/api/"):
+        body = {"errors": [{"field": None, "code": "csrf_failed", "message": EXPIRED}]}
+        return JsonResponse(body, status=403)
+    if request.path_info.endswith(".js") or request.headers.get("X-Requested-With"):
+        return JsonResponse({"errors": {"auth_error": [EXPIRED]}}, status=422)
+    return render(request, "403.html", {"exception": EXPIRED}, status=403)
