@@ -1,10 +1,12 @@
 # Lifestream: `make run` serves the archive on SQLite with sample content; `make test` runs the suite.
+# `make serve` is `make run` for a real archive: no sample content, and the sample accounts (if
+# any) can't log in.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= $(or $(LIFESTREAM_BIND),127.0.0.1:8000)
 
-.PHONY: run test lint format install install-dev migrate sample clean bench system-packages
+.PHONY: run serve test lint format install install-dev migrate sample clean bench system-packages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,12 +28,21 @@ migrate: install
 sample: migrate
 	$(PY) manage.py create_sample_content
 
-run: sample
+# The task worker (notification emails) runs beside the web server and stops with it.
+define serve_archive
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	# The task worker (notification emails) runs beside the web server and stops with it.
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn lifestream.wsgi --bind $(BIND) --workers 2 --threads 4 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
+endef
+
+# The demo: the sample accounts, whose password the README publishes, may log in.
+run: export LIFESTREAM_DEMO := 1
+run: sample
+	$(serve_archive)
+
+serve: migrate
+	$(serve_archive)
 
 test: install-dev
 	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)

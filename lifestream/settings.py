@@ -8,6 +8,7 @@
 | REDIS_URL | unset: the cache is a table in the database |
 | LIFESTREAM_SECRET_KEY (or LIFESTREAM_SECRET_KEY_FILE) | generated once into the data dir |
 | LIFESTREAM_DEBUG | off |
+| LIFESTREAM_DEMO | off; on (as `make run` sets it), the sample accounts may log in |
 | LIFESTREAM_ALLOWED_HOSTS | localhost, 127.0.0.1, [::1] and the bind host |
 | LIFESTREAM_EMAIL_URL | mail written as files to <data dir>/mail |
 | LIFESTREAM_HTTPS | off; on behind a TLS proxy: secure cookies, HSTS, redirect to https |
@@ -76,6 +77,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("LIFESTREAM_DEBUG")
+# A demo archive lets anyone in as the sample accounts, whose password the README publishes.
+DEMO = env_bool("LIFESTREAM_DEMO")
 HTTPS = env_bool("LIFESTREAM_HTTPS")
 
 BIND = env_str("LIFESTREAM_BIND", "127.0.0.1:8000")
@@ -216,6 +219,8 @@ RATE_LIMITS = {
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
+# Django's own backend, refusing the sample accounts outside a demo (sessions included).
+AUTHENTICATION_BACKENDS = ["people.backends.AccountBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
