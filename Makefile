@@ -8,14 +8,16 @@ BIND ?= $(or $(LIFESTREAM_BIND),127.0.0.1:8000)
 
 .PHONY: run serve test lint format install install-dev migrate sample clean bench system-packages
 
-$(VENV)/.installed: requirements.txt
+# The dependencies are listed once, in pyproject.toml; the checkout is installed editable, so
+# the code run is the code here (and `.venv/bin/lifestream` works too).
+$(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed

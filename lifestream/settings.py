@@ -2,7 +2,7 @@
 
 | variable | default |
 |---|---|
-| LIFESTREAM_DATA_DIR | ./var (database, media, mail, generated secret key) |
+| LIFESTREAM_DATA_DIR | ./var, in the working directory (database, media, mail, secret key) |
 | LIFESTREAM_BIND | 127.0.0.1:8000 (read by `make run`, and added to ALLOWED_HOSTS) |
 | DATABASE_URL | SQLite in the data dir |
 | REDIS_URL | unset: the cache is a table in the database |
@@ -28,7 +28,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The package's own directory: templates come with it, in a checkout or installed.
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -58,7 +59,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("LIFESTREAM_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+# Relative to the working directory, as `make` and an installed `lifestream` command run it.
+DATA_DIR = Path(env_str("LIFESTREAM_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -128,7 +130,9 @@ WSGI_APPLICATION = "lifestream.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Ahead of the apps' templates, so the archive's own pages replace the admin app's
+        # registration pages.
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
