@@ -1,19 +1,23 @@
 # Lifestream: `make run` serves the archive on SQLite with sample content; `make test` runs the suite.
+# `make serve` is `make run` for a real archive: no sample content, and the sample accounts (if
+# any) can't log in.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= $(or $(LIFESTREAM_BIND),127.0.0.1:8000)
 
-.PHONY: run test lint format install install-dev migrate sample clean bench system-packages
+.PHONY: run serve test lint format install install-dev migrate sample clean bench system-packages
 
-$(VENV)/.installed: requirements.txt
+# The dependencies are listed once, in pyproject.toml; the checkout is installed editable, so
+# the code run is the code here (and `.venv/bin/lifestream` works too).
+$(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -26,12 +30,21 @@ migrate: install
 sample: migrate
 	$(PY) manage.py create_sample_content
 
-run: sample
+# The task worker (notification emails) runs beside the web server and stops with it.
+define serve_archive
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	# The task worker (notification emails) runs beside the web server and stops with it.
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn lifestream.wsgi --bind $(BIND) --workers 2 --threads 4 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
+endef
+
+# The demo: the sample accounts, whose password the README publishes, may log in.
+run: export LIFESTREAM_DEMO := 1
+run: sample
+	$(serve_archive)
+
+serve: migrate
+	$(serve_archive)
 
 test: install-dev
 	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)

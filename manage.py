@@ -1,16 +1,7 @@
 #!/usr/bin/env python
-"""Django's command-line utility for Lifestream."""
+"""Django's command-line utility for Lifestream, in a checkout; installed, it is `lifestream`."""
 
-import os
-import sys
-
-
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifestream.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-
+from lifestream.__main__ import main
 
 if __name__ == "__main__":
     main()

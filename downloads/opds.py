@@ -52,6 +52,12 @@ def work_urn(work_id: int) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, absolute(f'/works/{work_id}'))}"
 
 
+def tag_urn(tag_id: int) -> str:
+    """A tag's catalogue id: made from its row, not its name, so it is a valid URI whatever the
+    name holds (spaces, slashes) and survives a wrangler renaming the tag."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, absolute(f'/tags/{tag_id}'))}"
+
+
 @dataclass
 class FeedLink:
     rel: str

@@ -19,7 +19,7 @@ from works import queries as work_queries
 from works.visibility import muted_user_ids
 
 from .access import reader, unauthorized
-from .opds import NAVIGATION_TYPE, Feed, NavigationEntry, absolute
+from .opds import NAVIGATION_TYPE, Feed, NavigationEntry, absolute, tag_urn
 from .opds import opensearch_description as opensearch_document
 
 PER_PAGE = 25
@@ -41,6 +41,7 @@ def _works_feed(
     base: str = "",
     tag: Tag | None = None,
     user_id: int | None = None,
+    feed_id: str = "",
 ) -> HttpResponse:
     viewer = reader(request)
     if viewer is None:
@@ -48,7 +49,9 @@ def _works_feed(
     wanted = read_request(query if query is not None else request.GET)
     results = search(viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False)
     page = results.page
-    feed = Feed(id=absolute(path), title=title, self_href=base or path, kind="acquisition")
+    feed = Feed(
+        id=feed_id or absolute(path), title=title, self_href=base or path, kind="acquisition"
+    )
     total = page.paginator.count
     feed.pages(base or path, page.number, max(1, math.ceil(total / PER_PAGE)), total, PER_PAGE)
     for work in page.object_list:
@@ -116,7 +119,7 @@ def fandoms(request: HttpRequest) -> HttpResponse:
                 href,
                 f"{count:,} work{'s' if count != 1 else ''}",
                 now,
-                absolute(f"/tags/{tag_to_param(tag.name)}"),
+                tag_urn(tag.pk),
             )
         )
     return _respond(request, feed)
@@ -132,7 +135,9 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
         raise Http404("No such tag.")
     tag = canonical_of(tag)
     path = reverse("downloads:opds_tag", args=[tag_to_param(tag.name)])
-    return _works_feed(request, title=f"{tag.name} works", path=path, tag=tag)
+    return _works_feed(
+        request, title=f"{tag.name} works", path=path, tag=tag, feed_id=tag_urn(tag.pk)
+    )
 
 
 def user_works(request: HttpRequest, login_name: str) -> HttpResponse:

@@ -119,7 +119,7 @@ def _subscription_context(notice: Notification) -> dict[str, object]:
 
 
 def render(digest: Digest) -> EmailMultiAlternatives:
-    """The email: a plain-text body with an HTML alternative, from templates/feedback/email/."""
+    """The email: a plain-text body with an HTML alternative, from the feedback/email/ templates."""
     user = digest.user
     context = {
         "user": user,

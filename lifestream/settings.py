@@ -2,12 +2,13 @@
 
 | variable | default |
 |---|---|
-| LIFESTREAM_DATA_DIR | ./var (database, media, mail, generated secret key) |
+| LIFESTREAM_DATA_DIR | ./var, in the working directory (database, media, mail, secret key) |
 | LIFESTREAM_BIND | 127.0.0.1:8000 (read by `make run`, and added to ALLOWED_HOSTS) |
 | DATABASE_URL | SQLite in the data dir |
 | REDIS_URL | unset: the cache is a table in the database |
 | LIFESTREAM_SECRET_KEY (or LIFESTREAM_SECRET_KEY_FILE) | generated once into the data dir |
 | LIFESTREAM_DEBUG | off |
+| LIFESTREAM_DEMO | off; on (as `make run` sets it), the sample accounts may log in |
 | LIFESTREAM_ALLOWED_HOSTS | localhost, 127.0.0.1, [::1] and the bind host |
 | LIFESTREAM_EMAIL_URL | mail written as files to <data dir>/mail |
 | LIFESTREAM_HTTPS | off; on behind a TLS proxy: secure cookies, HSTS, redirect to https |
@@ -27,7 +28,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The package's own directory: templates come with it, in a checkout or installed.
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -57,7 +59,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("LIFESTREAM_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+# Relative to the working directory, as `make` and an installed `lifestream` command run it.
+DATA_DIR = Path(env_str("LIFESTREAM_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -76,6 +79,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("LIFESTREAM_DEBUG")
+# A demo archive lets anyone in as the sample accounts, whose password the README publishes.
+DEMO = env_bool("LIFESTREAM_DEMO")
 HTTPS = env_bool("LIFESTREAM_HTTPS")
 
 BIND = env_str("LIFESTREAM_BIND", "127.0.0.1:8000")
@@ -126,7 +131,9 @@ WSGI_APPLICATION = "lifestream.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Ahead of the apps' templates, so the archive's own pages replace the admin app's
+        # registration pages.
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -217,6 +224,8 @@ RATE_LIMITS = {
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
+# Django's own backend, refusing the sample accounts outside a demo (sessions included).
+AUTHENTICATION_BACKENDS = ["people.backends.AccountBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -9,12 +9,13 @@ from .models import ApiToken, Block, Mute, Pseud, User
 @admin.register(User)
 class LifestreamUserAdmin(UserAdmin):
     list_display = ("username", "email", "is_tag_wrangler", "is_staff", "is_active", "date_joined")
-    list_filter = ("is_tag_wrangler", "is_staff", "is_superuser", "is_active")
+    list_filter = ("is_tag_wrangler", "is_staff", "is_superuser", "is_active", "is_sample")
     list_editable = ("is_tag_wrangler",)
     fieldsets = (
         *UserAdmin.fieldsets,  # type: ignore[misc]
-        ("Archive", {"fields": ("is_tag_wrangler", "view_adult")}),
+        ("Archive", {"fields": ("is_tag_wrangler", "view_adult", "is_sample")}),
     )
+    readonly_fields = ("is_sample",)
 
 
 @admin.register(Pseud)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
 from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User
 
@@ -11,6 +14,32 @@ from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User
 RESERVED_LOGINS = frozenset(
     {"login", "logout", "new", "password", "admin", "anonymous", "orphan_account"}
 )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, saying why a sample account is refused rather than calling its
+    (published, correct) password wrong."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "sample_account": (
+            "%(username)s is one of the sample accounts, whose password is published, so it "
+            "can only log in to a demo archive, and this archive is not one. Log in with your "
+            "own account, or create one."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username and self.cleaned_data.get("password"):
+            account = User.objects.filter(username__iexact=username).first()
+            if account is not None and not account.may_sign_in:
+                raise ValidationError(
+                    self.error_messages["sample_account"],
+                    code="sample_account",
+                    params={"username": account.username},
+                )
+        return super().clean()
 
 
 class SignupForm(UserCreationForm):

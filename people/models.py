@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -85,6 +86,13 @@ class User(AbstractUser):
         ],
         default="hourly",
     )
+    # Made by `create_sample_content`, with a password published in the README.
+    is_sample = models.BooleanField(
+        "sample account",
+        default=False,
+        editable=False,
+        help_text="Made with the sample content; logs in only on a demo archive.",
+    )
     # Set while a digest email is scheduled, so a burst of events schedules one email.
     digest_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -106,6 +114,12 @@ class User(AbstractUser):
     def can_wrangle(self) -> bool:
         """Tag wranglers, and the archive's superusers, may wrangle tags."""
         return self.is_tag_wrangler or self.is_superuser
+
+    @property
+    def may_sign_in(self) -> bool:
+        """Sample accounts' password is public: they sign in only where the archive is a demo
+        (LIFESTREAM_DEMO, which `make run` sets) or in development (DEBUG)."""
+        return not self.is_sample or settings.DEMO or settings.DEBUG
 
     @property
     def default_pseud(self) -> Pseud:

@@ -104,13 +104,14 @@ def revoke_api_token(user: User, token_id: int) -> bool:
 
 
 def user_for_api_key(key: str) -> User | None:
-    """The active user a bearer key belongs to, marking the token used."""
+    """The active user a bearer key belongs to, marking the token used. Tokens of sample
+    accounts work only where those accounts may sign in (`User.may_sign_in`)."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash_key(key), user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or not token.user.may_sign_in:
         return None
     now = timezone.now()
     # Written at most once a minute, so a busy client does not write on every request.

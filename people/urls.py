@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views, views_blocks
+from .forms import LoginForm
 
 app_name = "people"
 
@@ -56,7 +57,7 @@ urlpatterns = [
 # Account routes keep Django's names (login, logout, password_reset, …) so its views find them.
 account_urlpatterns = [
     path("signup", views.signup, name="signup"),
-    path("users/login", views.LoginView.as_view(), name="login"),
+    path("users/login", views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("token_dispenser.json", views.token_dispenser, name="token_dispenser"),
     path("users/logout", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -35,7 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["email"],
             form.cleaned_data["password1"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         messages.success(request, f"Welcome to the archive, {user.username}!")
         return redirect(user)
     return render(request, "registration/signup.html", {"form": form})

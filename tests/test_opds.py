@@ -5,6 +5,8 @@ work, and showing each reader only what they may list."""
 from __future__ import annotations
 
 import base64
+import re
+import string
 from pathlib import Path
 
 import feedparser
@@ -17,6 +19,7 @@ from people.models import Mute
 from people.services import create_api_token
 from search import text
 from tags.models import Tag
+from tags.services import WrangleData, wrangle_tag
 
 SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).with_name("schemas") / "opds-catalog.rng")))
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -163,3 +166,60 @@ def test_the_token_that_lists_a_restricted_work_downloads_it(catalogue, reader):
     assert Client().get(path).status_code == 302  # no token: log in first
     wrong = "Basic " + base64.b64encode(f"{reader.username}:nope".encode()).decode()
     assert Client().get(path, headers={"Authorization": wrong}).status_code == 401
+
+
+# RFC 3987: a scheme, then only IRI characters, with every `%` starting an escape.
+IRI_SCHEME = re.compile(r"\A[A-Za-z][A-Za-z0-9+.\-]*:")
+IRI_ASCII = set(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def assert_valid_iri(value: str) -> None:
+    assert IRI_SCHEME.match(value), f"no scheme: {value!r}"
+    for char in value:
+        # Above ASCII, an IRI allows letters and the like; never controls or spaces.
+        allowed = char in IRI_ASCII if char < "\x80" else char.isprintable() and not char.isspace()
+        assert allowed, f"{char!r} in {value!r}"
+    assert not PERCENT_ESCAPE.search(value), f"a bare % in {value!r}"
+
+
+def _local(href: str) -> str:
+    return "/" + href.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_every_id_in_every_feed_is_a_valid_iri(client, author):
+    # Names with what an IRI can't hold as it is: spaces, and AO3's escaped characters.
+    fandoms = ["Final Fantasy VII: Advent Children", "Kingdom Hearts / Re:Coded & More?"]
+    make_work(author, title="Two Worlds", fandoms=fandoms)
+    Tag.objects.filter(name__in=fandoms).update(canonical=True)
+    pages = ["/opds", "/opds/new", "/opds/fandoms", f"/opds/users/{author.username}"]
+    pages.append("/opds/search?q=two%20worlds")
+    fandom_feed = fetch(client, "/opds/fandoms")
+    pages += [_local(entry.links[0].href) for entry in fandom_feed.entries]
+    assert len(pages) == 7
+
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        ids = [
+            element.text or "" for element in etree.fromstring(response.content).iter(f"{ATOM}id")
+        ]
+        assert ids, page
+        for value in ids:
+            assert_valid_iri(value)
+        assert len(ids) == len(set(ids)), f"an id twice in {page}"
+
+
+def test_a_fandoms_catalogue_id_survives_a_rename(client, author):
+    make_work(author, title="Renamed Fandom Work", fandoms=["Old Fandom Name"])
+    tag = Tag.objects.get(name="Old Fandom Name")
+    wrangle_tag(tag, WrangleData(canonical=True))
+
+    def fandom_entry_id() -> str:
+        return next(entry.id for entry in fetch(client, "/opds/fandoms").entries)
+
+    before = fandom_entry_id()
+    wrangle_tag(tag, WrangleData(name="New Fandom Name"))
+    assert fandom_entry_id() == before
+    feed = fetch(client, "/opds/tags/New Fandom Name")
+    assert feed.feed.id == before  # the entry names the feed it leads to

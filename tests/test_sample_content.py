@@ -22,7 +22,8 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_fills_an_empty_archive(db):
+def test_fills_an_empty_archive(db, settings):
+    settings.DEMO = True
     output = run()
 
     posted = Work.objects.filter(posted=True)
@@ -54,6 +55,7 @@ def test_fills_an_empty_archive(db):
 
     logins = [author.login for author in AUTHORS]
     assert set(User.objects.values_list("username", flat=True)) == set(logins)
+    assert User.objects.filter(is_sample=True).count() == len(logins)
     assert authenticate(username=logins[0], password=SAMPLE_PASSWORD) is not None
     assert Pseud.objects.filter(is_default=False).exists()
     assert Tag.objects.filter(name="Nell Carraway/Odile Fenn", kind="relationship").exists()

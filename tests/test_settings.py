@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from lifestream.settings import BASE_DIR, email_settings
+from lifestream.settings import email_settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_default_mail_goes_to_files(tmp_path):
@@ -53,11 +55,11 @@ def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     }
     environment.update({"LIFESTREAM_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        [sys.executable, str(ROOT / "manage.py"), *args],
         capture_output=True,
         text=True,
         env=environment,
-        cwd=BASE_DIR,
+        cwd=ROOT,
         check=False,
     )
 

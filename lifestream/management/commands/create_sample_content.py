@@ -1,5 +1,6 @@
 """Fill an empty archive with original sample content. `make run` calls it on every start, so it
-does nothing once the archive has any work or any account other than a superuser."""
+does nothing once the archive has any work or any account other than a superuser. Nothing else
+calls it: a real archive gets sample content only by running this command."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -24,6 +26,10 @@ from works.services import ChapterData, WorkData, add_chapter, create_work, post
 GENERATED_WORKS = 40
 SEED = 20240314
 ALREADY_FILLED = "Archive already has content; leaving it as it is."
+NOT_A_DEMO = (
+    "This archive is not a demo, so the sample accounts can't log in: set LIFESTREAM_DEMO=1 "
+    "(`make run` does) to let them."
+)
 
 
 @dataclass
@@ -101,7 +107,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     users: dict[str, User] = {}
     pseuds: dict[str, Pseud] = {}
     for author in sample_text.AUTHORS:
-        user = create_user(author.login, f"{author.login}@example.org", None)
+        user = create_user(author.login, f"{author.login}@example.org", None, is_sample=True)
         user.password = password
         user.save(update_fields=["password"])
         users[author.login] = user
@@ -161,7 +167,8 @@ class Command(BaseCommand):
         "Fill an empty archive with original sample authors, fandoms and works (all invented "
         "for Lifestream). Does nothing if any work, or any account other than a superuser, "
         f"already exists. The sample accounts ({', '.join(a.login for a in sample_text.AUTHORS)}) "
-        f'all have the password "{SAMPLE_PASSWORD}".'
+        f'all have the password "{SAMPLE_PASSWORD}", and log in only on a demo archive '
+        "(LIFESTREAM_DEMO=1, as `make run` sets) or with LIFESTREAM_DEBUG on."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -191,3 +198,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sample logins: {', '.join(summary.authors)}; password: {SAMPLE_PASSWORD}"
         )
+        if not (settings.DEMO or settings.DEBUG):
+            self.stdout.write(self.style.WARNING(NOT_A_DEMO))

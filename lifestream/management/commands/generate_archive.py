@@ -7,12 +7,28 @@ add to an archive that already has works unless given `--append`.
 from __future__ import annotations
 
 import time
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bench.generator import Summary, archive_has_works, default_text_mode, generate_archive
 from tags.models import TagKind
+
+if TYPE_CHECKING:
+    from bench.generator import Summary
+
+
+def _generator() -> ModuleType:
+    # bench/ lives in a checkout, not in the installed package, whose `lifestream help` must
+    # still list this command.
+    try:
+        from bench import generator
+    except ImportError as error:
+        raise CommandError(
+            "generate_archive needs a checkout of Lifestream: its generator (bench/) is not "
+            "part of the installed package."
+        ) from error
+    return generator
 
 
 def _positive(value: str) -> int:
@@ -60,13 +76,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         works: int = options["works"]
-        if archive_has_works() and not options["append"]:
+        generator = _generator()
+        if generator.archive_has_works() and not options["append"]:
             raise CommandError(
                 "This database already has works. Use an empty one (LIFESTREAM_DATA_DIR or "
                 "DATABASE_URL pointing at a fresh database, then `manage.py migrate`), or pass "
                 "--append to add to it."
             )
-        text = options["chapters_text"] or default_text_mode(works)
+        text = options["chapters_text"] or generator.default_text_mode(works)
         verbosity = options["verbosity"]
         self.stdout.write(
             f"Generating {works:,} works (seed {options['seed']}, {text} chapter text, "
@@ -87,7 +104,7 @@ class Command(BaseCommand):
             )
 
         started = time.monotonic()
-        summary = generate_archive(
+        summary = generator.generate_archive(
             works,
             seed=options["seed"],
             text=text,

@@ -1,0 +1,149 @@
+"""Works and their chapters in the admin, for finding them: read-only, because a work's text,
+counts, search index, downloads and notifications change together only through works.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from tags.models import FIXED_TAGS, Tag, TagKind
+
+from .models import Chapter, Creatorship, Work
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("posted", "Posted"), ("draft", "Draft")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Work]) -> QuerySet[Work]:
+        if self.value() in {"posted", "draft"}:
+            return queryset.filter(posted=self.value() == "posted")
+        return queryset
+
+
+class RatingFilter(admin.SimpleListFilter):
+    title = "rating"
+    parameter_name = "rating"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        # The ratings are AO3's fixed tags: known without asking the database.
+        ratings = [(tag_id, name) for tag_id, kind, name, _ in FIXED_TAGS if kind == TagKind.RATING]
+        return [(str(tag_id), name) for tag_id, name in ratings]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Work]) -> QuerySet[Work]:
+        value = self.value()
+        if value and value.isdecimal():
+            return queryset.filter(tags=int(value))
+        return queryset
+
+
+class ChapterInline(ReadOnlyMixin, admin.TabularInline):
+    model = Chapter
+    fields = ("position", "title", "posted", "word_count", "published_on", "on_site")
+    readonly_fields = fields
+    ordering = ("position",)
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="page")
+    def on_site(self, chapter: Chapter) -> str:
+        return format_html('<a href="{}">view on site</a>', chapter.get_absolute_url())
+
+
+@admin.register(Work)
+class WorkAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "creators",
+        "rating_name",
+        "state",
+        "restricted",
+        "word_count",
+        "chapter_count",
+        "revised_at",
+    )
+    list_filter = (StateFilter, RatingFilter, "restricted", "language")
+    search_fields = (
+        "title",
+        "creatorships__pseud__name",
+        "creatorships__pseud__user__username",
+    )
+    ordering = ("-revised_at",)
+    date_hierarchy = "revised_at"
+    fields = (
+        "title",
+        "creators",
+        "state",
+        "restricted",
+        "tag_list",
+        "language",
+        "summary",
+        "notes",
+        "end_notes",
+        "published_on",
+        "backdated",
+        "revised_at",
+        "created_at",
+        "word_count",
+        "chapter_count",
+        "expected_chapters",
+        "comment_permission",
+        "moderated_comments",
+    )
+    readonly_fields = fields
+    inlines = (ChapterInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Work]:
+        creatorships = Creatorship.objects.select_related("pseud__user").order_by("position")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("creatorships", queryset=creatorships),
+                Prefetch("tags", queryset=Tag.objects.order_by("kind", "name")),
+            )
+        )
+
+    @admin.display(description="creators")
+    def creators(self, work: Work) -> str:
+        return ", ".join(pseud.byline for pseud in work.creator_pseuds)
+
+    @admin.display(description="rating")
+    def rating_name(self, work: Work) -> str:
+        rating = work.rating
+        return rating.name if rating else ""
+
+    @admin.display(description="state")
+    def state(self, work: Work) -> str:
+        return "Posted" if work.posted else "Draft"
+
+    @admin.display(description="tags")
+    def tag_list(self, work: Work) -> str:
+        kinds = dict(TagKind.choices)
+        return format_html_join(
+            "",
+            "<div><strong>{}:</strong> {}</div>",
+            (
+                (kinds[kind], ", ".join(tag.name for tag in work.tags_of(kind)))
+                for kind in kinds
+                if work.tags_of(kind)
+            ),
+        )
