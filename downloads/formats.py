@@ -31,6 +31,10 @@ class Format:
     def build(self, book: Book) -> bytes:
         raise NotImplementedError
 
+    def write(self, book: Book, target: Path) -> None:
+        """Write the file to `target`, a path in a scratch folder of its own."""
+        target.write_bytes(self.build(book))
+
 
 class Epub(Format):
     extension = "epub"
@@ -90,13 +94,23 @@ class ConversionFailed(Exception):
     pass
 
 
+# A conversion still running after this is stuck; Calibre takes seconds for a long work.
+CONVERSION_TIMEOUT = 300
+
+
 class Converted(Format):
     """Made from the work's EPUB by Calibre's `ebook-convert`, when the archive has Calibre.
-    A conversion takes a second or more, so it runs in a task, never in a request."""
+    A conversion takes a second or more, so it runs in a task (`downloads.builds`)."""
 
     in_task = True
 
     def build(self, book: Book) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / f"book.{self.extension}"
+            self.write(book, target)
+            return target.read_bytes()
+
+    def write(self, book: Book, target: Path) -> None:
         converter = shutil.which("ebook-convert")
         if converter is None:
             raise ConversionFailed("Calibre's ebook-convert is not installed.")
@@ -104,21 +118,31 @@ class Converted(Format):
         if os.geteuid() == 0:
             # Calibre's PDF engine (Chromium) refuses to run as root inside its sandbox.
             environment["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-        with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / "book.epub"
-            target = Path(folder) / f"book.{self.extension}"
-            source.write_bytes(build_epub(book))
-            try:
-                subprocess.run(  # noqa: S603 - Calibre from PATH on files we wrote
-                    [converter, str(source), str(target)],
-                    env=environment,
-                    capture_output=True,
-                    timeout=300,
-                    check=True,
-                )
-            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-                raise ConversionFailed(f"ebook-convert failed: {error}") from error
-            return target.read_bytes()
+        # ebook-convert picks the output format by the target's extension.
+        source = target.with_name("book.epub")
+        source.write_bytes(build_epub(book))
+        try:
+            subprocess.run(  # noqa: S603 - Calibre from PATH on files we wrote
+                [converter, str(source), str(target)],
+                env=environment,
+                capture_output=True,
+                timeout=CONVERSION_TIMEOUT,
+                check=True,
+            )
+        except subprocess.CalledProcessError as error:
+            detail = error.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise ConversionFailed(
+                f"ebook-convert exited with status {error.returncode}"
+                + (f": {detail[0][:300]}" if detail else "")
+            ) from error
+        except subprocess.TimeoutExpired as error:
+            raise ConversionFailed(
+                f"ebook-convert took longer than {CONVERSION_TIMEOUT} seconds"
+            ) from error
+        except OSError as error:
+            raise ConversionFailed(f"ebook-convert could not run: {error}") from error
+        if not target.is_file():
+            raise ConversionFailed("ebook-convert finished without writing the file")
 
 
 class Azw3(Converted):
@@ -159,6 +183,10 @@ def cached_file(book: Book, fmt: Format) -> Path:
     return cache_dir() / str(book.work_id) / f"{book_version(book)}.{fmt.extension}"
 
 
+def scratch_prefix(fmt: Format) -> str:
+    return f"{fmt.extension}-"
+
+
 def built_file(book: Book, fmt: Format) -> Path:
     """The path of `book` in `fmt`, built now unless this version is already cached."""
     path = cached_file(book, fmt)
@@ -166,12 +194,14 @@ def built_file(book: Book, fmt: Format) -> Path:
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    content = fmt.build(book)
-    # Written aside and renamed, so a reader never gets half a file.
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    os.replace(temporary, path)
+    # Built in a scratch folder beside the cache and renamed into place, so a reader never gets
+    # half a file; the folder goes whether the build worked or not.
+    with tempfile.TemporaryDirectory(
+        dir=folder, prefix=scratch_prefix(fmt), suffix=".part"
+    ) as scratch:
+        target = Path(scratch) / f"book.{fmt.extension}"
+        fmt.write(book, target)
+        os.replace(target, path)
     for old in folder.glob(f"*.{fmt.extension}"):
         if old != path:
             old.unlink(missing_ok=True)
@@ -182,6 +212,4 @@ def forget_work(work_id: int) -> None:
     """Remove a work's cached files (when it is deleted)."""
     folder = cache_dir() / str(work_id)
     if folder.is_dir():
-        for old in folder.iterdir():
-            old.unlink(missing_ok=True)
-        folder.rmdir()
+        shutil.rmtree(folder, ignore_errors=True)
