@@ -14,8 +14,13 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.template.loader import render_to_string
-
-from lifestream.text import html_to_text
+from inscriptis import get_text
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.html_properties import Display
+from inscriptis.model.config import ParserConfig
+from inscriptis.model.html_document_state import HtmlDocumentState
+from inscriptis.model.html_element import HtmlElement
+from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
 from .book import Book, book_version
 from .epub import build_epub
@@ -56,6 +61,45 @@ class Html(Format):
         return render_to_string("downloads/work.html", {"book": book}).encode("utf-8")
 
 
+def _scene_break(state: HtmlDocumentState, _attributes: dict) -> None:
+    # A rule is how authors mark a scene break; a reader of the text still needs to see one.
+    state.tags[-1].canvas.write(state.tags[-1], "* * *")
+
+
+def _block(tag: str, **layout: int) -> HtmlElement:
+    return HtmlElement(tag, display=Display.block, margin_before=1, margin_after=1, **layout)
+
+
+_TEXT_CSS = dict(CSS_PROFILES["strict"])
+_TEXT_CSS.update(
+    blockquote=_block("blockquote", padding_inline=4),
+    hr=_block("hr"),
+    pre=HtmlElement(
+        "pre",
+        display=Display.block,
+        margin_before=1,
+        margin_after=1,
+        whitespace=CSS_PROFILES["strict"]["pre"].whitespace,
+    ),
+    table=_block("table"),
+)
+_TEXT_CONFIG = ParserConfig(
+    css=_TEXT_CSS,
+    display_images=True,
+    custom_html_tag_handler_mapping=CustomHtmlTagHandlerMapping(
+        start_tag_mapping={"hr": _scene_break}, end_tag_mapping={}
+    ),
+)
+
+
+def html_to_plain_text(markup: str) -> str:
+    """Stored HTML laid out as text: paragraphs apart by a blank line, line breaks kept, list
+    items bulleted or numbered, quotes indented, scene breaks shown, images by their description."""
+    if not markup.strip():
+        return ""
+    return get_text(markup, _TEXT_CONFIG).strip("\n")
+
+
 class Text(Format):
     extension = "txt"
     media_type = "text/plain; charset=utf-8"
@@ -65,7 +109,7 @@ class Text(Format):
         rule = "=" * 60
 
         def section(heading: str, stored_html: str) -> list[str]:
-            text = html_to_text(stored_html).strip()
+            text = html_to_plain_text(stored_html)
             return [f"{heading}:", "", text, ""] if text else []
 
         lines = [book.title, f"by {book.byline}", "", book.url, ""]
@@ -83,7 +127,7 @@ class Text(Format):
             lines += [rule, part.heading, rule, ""]
             lines += section("Chapter Summary", part.summary)
             lines += section("Chapter Notes", part.notes)
-            lines += [html_to_text(part.body).strip(), ""]
+            lines += [html_to_plain_text(part.body), ""]
             lines += section("Chapter End Notes", part.end_notes)
         if book.end_notes.strip():
             lines += [rule, "", *section("End Notes", book.end_notes)]
