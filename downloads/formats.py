@@ -14,8 +14,13 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.template.loader import render_to_string
-
-from lifestream.text import html_to_text
+from inscriptis import get_text
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.html_properties import Display
+from inscriptis.model.config import ParserConfig
+from inscriptis.model.html_document_state import HtmlDocumentState
+from inscriptis.model.html_element import HtmlElement
+from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
 from .book import Book, book_version
 from .epub import build_epub
@@ -30,6 +35,10 @@ class Format:
 
     def build(self, book: Book) -> bytes:
         raise NotImplementedError
+
+    def write(self, book: Book, target: Path) -> None:
+        """Write the file to `target`, a path in a scratch folder of its own."""
+        target.write_bytes(self.build(book))
 
 
 class Epub(Format):
@@ -52,6 +61,45 @@ class Html(Format):
         return render_to_string("downloads/work.html", {"book": book}).encode("utf-8")
 
 
+def _scene_break(state: HtmlDocumentState, _attributes: dict) -> None:
+    # A rule is how authors mark a scene break; a reader of the text still needs to see one.
+    state.tags[-1].canvas.write(state.tags[-1], "* * *")
+
+
+def _block(tag: str, **layout: int) -> HtmlElement:
+    return HtmlElement(tag, display=Display.block, margin_before=1, margin_after=1, **layout)
+
+
+_TEXT_CSS = dict(CSS_PROFILES["strict"])
+_TEXT_CSS.update(
+    blockquote=_block("blockquote", padding_inline=4),
+    hr=_block("hr"),
+    pre=HtmlElement(
+        "pre",
+        display=Display.block,
+        margin_before=1,
+        margin_after=1,
+        whitespace=CSS_PROFILES["strict"]["pre"].whitespace,
+    ),
+    table=_block("table"),
+)
+_TEXT_CONFIG = ParserConfig(
+    css=_TEXT_CSS,
+    display_images=True,
+    custom_html_tag_handler_mapping=CustomHtmlTagHandlerMapping(
+        start_tag_mapping={"hr": _scene_break}, end_tag_mapping={}
+    ),
+)
+
+
+def html_to_plain_text(markup: str) -> str:
+    """Stored HTML laid out as text: paragraphs apart by a blank line, line breaks kept, list
+    items bulleted or numbered, quotes indented, scene breaks shown, images by their description."""
+    if not markup.strip():
+        return ""
+    return get_text(markup, _TEXT_CONFIG).strip("\n")
+
+
 class Text(Format):
     extension = "txt"
     media_type = "text/plain; charset=utf-8"
@@ -61,7 +109,7 @@ class Text(Format):
         rule = "=" * 60
 
         def section(heading: str, stored_html: str) -> list[str]:
-            text = html_to_text(stored_html).strip()
+            text = html_to_plain_text(stored_html)
             return [f"{heading}:", "", text, ""] if text else []
 
         lines = [book.title, f"by {book.byline}", "", book.url, ""]
@@ -79,7 +127,7 @@ class Text(Format):
             lines += [rule, part.heading, rule, ""]
             lines += section("Chapter Summary", part.summary)
             lines += section("Chapter Notes", part.notes)
-            lines += [html_to_text(part.body).strip(), ""]
+            lines += [html_to_plain_text(part.body), ""]
             lines += section("Chapter End Notes", part.end_notes)
         if book.end_notes.strip():
             lines += [rule, "", *section("End Notes", book.end_notes)]
@@ -90,13 +138,23 @@ class ConversionFailed(Exception):
     pass
 
 
+# A conversion still running after this is stuck; Calibre takes seconds for a long work.
+CONVERSION_TIMEOUT = 300
+
+
 class Converted(Format):
     """Made from the work's EPUB by Calibre's `ebook-convert`, when the archive has Calibre.
-    A conversion takes a second or more, so it runs in a task, never in a request."""
+    A conversion takes a second or more, so it runs in a task (`downloads.builds`)."""
 
     in_task = True
 
     def build(self, book: Book) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / f"book.{self.extension}"
+            self.write(book, target)
+            return target.read_bytes()
+
+    def write(self, book: Book, target: Path) -> None:
         converter = shutil.which("ebook-convert")
         if converter is None:
             raise ConversionFailed("Calibre's ebook-convert is not installed.")
@@ -104,21 +162,31 @@ class Converted(Format):
         if os.geteuid() == 0:
             # Calibre's PDF engine (Chromium) refuses to run as root inside its sandbox.
             environment["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-        with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / "book.epub"
-            target = Path(folder) / f"book.{self.extension}"
-            source.write_bytes(build_epub(book))
-            try:
-                subprocess.run(  # noqa: S603 - Calibre from PATH on files we wrote
-                    [converter, str(source), str(target)],
-                    env=environment,
-                    capture_output=True,
-                    timeout=300,
-                    check=True,
-                )
-            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-                raise ConversionFailed(f"ebook-convert failed: {error}") from error
-            return target.read_bytes()
+        # ebook-convert picks the output format by the target's extension.
+        source = target.with_name("book.epub")
+        source.write_bytes(build_epub(book))
+        try:
+            subprocess.run(  # noqa: S603 - Calibre from PATH on files we wrote
+                [converter, str(source), str(target)],
+                env=environment,
+                capture_output=True,
+                timeout=CONVERSION_TIMEOUT,
+                check=True,
+            )
+        except subprocess.CalledProcessError as error:
+            detail = error.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise ConversionFailed(
+                f"ebook-convert exited with status {error.returncode}"
+                + (f": {detail[0][:300]}" if detail else "")
+            ) from error
+        except subprocess.TimeoutExpired as error:
+            raise ConversionFailed(
+                f"ebook-convert took longer than {CONVERSION_TIMEOUT} seconds"
+            ) from error
+        except OSError as error:
+            raise ConversionFailed(f"ebook-convert could not run: {error}") from error
+        if not target.is_file():
+            raise ConversionFailed("ebook-convert finished without writing the file")
 
 
 class Azw3(Converted):
@@ -159,6 +227,10 @@ def cached_file(book: Book, fmt: Format) -> Path:
     return cache_dir() / str(book.work_id) / f"{book_version(book)}.{fmt.extension}"
 
 
+def scratch_prefix(fmt: Format) -> str:
+    return f"{fmt.extension}-"
+
+
 def built_file(book: Book, fmt: Format) -> Path:
     """The path of `book` in `fmt`, built now unless this version is already cached."""
     path = cached_file(book, fmt)
@@ -166,12 +238,14 @@ def built_file(book: Book, fmt: Format) -> Path:
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    content = fmt.build(book)
-    # Written aside and renamed, so a reader never gets half a file.
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    os.replace(temporary, path)
+    # Built in a scratch folder beside the cache and renamed into place, so a reader never gets
+    # half a file; the folder goes whether the build worked or not.
+    with tempfile.TemporaryDirectory(
+        dir=folder, prefix=scratch_prefix(fmt), suffix=".part"
+    ) as scratch:
+        target = Path(scratch) / f"book.{fmt.extension}"
+        fmt.write(book, target)
+        os.replace(target, path)
     for old in folder.glob(f"*.{fmt.extension}"):
         if old != path:
             old.unlink(missing_ok=True)
@@ -182,6 +256,4 @@ def forget_work(work_id: int) -> None:
     """Remove a work's cached files (when it is deleted)."""
     folder = cache_dir() / str(work_id)
     if folder.is_dir():
-        for old in folder.iterdir():
-            old.unlink(missing_ok=True)
-        folder.rmdir()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from django.core.cache import cache
 from django_tasks import task
 
 from works.models import Work
 from works.queries import listing
 
-from .book import make_book
-from .formats import CONVERTED, ConversionFailed, built_file
+from .book import Book, book_version, make_book
+from .builds import BuildFailed, build_once, failure
+from .formats import CONVERSION_TIMEOUT, CONVERTED, Format, cached_file
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,18 @@ def build_download(work_id: int, extension: str) -> None:
         return
     chapters = list(work.chapters.filter(posted=True).order_by("position"))
     try:
-        built_file(make_book(work, chapters), fmt)
-    except ConversionFailed:
+        build_once(make_book(work, chapters), fmt)
+    except BuildFailed:
         logger.exception("Could not build %s of work %s", extension, work_id)
+
+
+def queue_build(book: Book, fmt: Format) -> None:
+    """Ask a worker to build this version of `book`, unless it is built, failed recently, or was
+    asked for already (a reader's page asks again every few seconds while it waits)."""
+    if cached_file(book, fmt).exists() or failure(book, fmt) is not None:
+        return
+    key = f"downloads:queued:{book.work_id}:{book_version(book)}:{fmt.extension}"
+    # As long as a queued build may take to run or time out; then it is asked for again, in
+    # case the worker lost it.
+    if cache.add(key, True, timeout=CONVERSION_TIMEOUT):
+        build_download.enqueue(book.work_id, fmt.extension)

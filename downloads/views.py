@@ -3,20 +3,38 @@ site's session or the API token an e-reader app sends with the catalogue's links
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
+from works.models import Work
 from works.queries import LoginRequired, get_work_for_download
 
 from .access import reader, unauthorized
 from .book import make_book
-from .formats import available_formats, built_file, cached_file
-from .tasks import build_download
+from .builds import BuildFailed, wait_for_build
+from .formats import Format, available_formats, built_file, cached_file
+from .tasks import queue_build
 
-# How long the "being prepared" page waits before asking again.
+logger = logging.getLogger(__name__)
+
+# How long the "being prepared" page waits before asking again, and what a tool is told to.
 RETRY_SECONDS = 5
+
+
+def is_browser(request: HttpRequest) -> bool:
+    """A person in a browser, who can be shown a page while the file is made. Download tools,
+    e-reader apps and API clients don't ask for HTML, or send an API token: they must be given
+    the file itself or an error, never a page saved under the book's name."""
+    if "Authorization" in request.headers:
+        return False
+    return any(
+        media.main_type == "text" and media.sub_type == "html" for media in request.accepted_types
+    )
 
 
 def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseBase:
@@ -33,22 +51,21 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
         messages.info(request, "This work is only available to registered users of the archive.")
         return redirect_to_login(request.get_full_path())
     book = make_book(work, chapters)
-    if fmt.in_task:
-        path = cached_file(book, fmt)
-        if not path.exists():
-            build_download.enqueue(work.pk, fmt.extension)
-        if not path.exists():
-            response: HttpResponse = render(
-                request,
-                "downloads/preparing.html",
-                {"work": work, "format": fmt, "retry": RETRY_SECONDS},
-                status=202,
-            )
-            response["Retry-After"] = str(RETRY_SECONDS)
-            response["Cache-Control"] = "no-store"
-            return response
-    else:
+    if not fmt.in_task:
         path = built_file(book, fmt)
+    else:
+        path = cached_file(book, fmt)
+        try:
+            if not path.exists():
+                queue_build(book, fmt)
+            browser = is_browser(request)
+            waited = wait_for_build(book, fmt, 0 if browser else settings.DOWNLOAD_WAIT_SECONDS)
+        except BuildFailed as error:
+            logger.warning("Download of work %s as %s failed: %s", work.pk, fmt.extension, error)
+            return _failed(request, work, fmt)
+        if waited is None:
+            return _not_ready(request, work, fmt, browser)
+        path = waited
     file_response = FileResponse(
         path.open("rb"),
         content_type=fmt.media_type,
@@ -58,3 +75,43 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
     # Restricted works are for registered readers: no shared cache may keep a copy.
     file_response["Cache-Control"] = "private, no-cache" if work.restricted else "public, max-age=0"
     return file_response
+
+
+def _not_ready(request: HttpRequest, work: Work, fmt: Format, browser: bool) -> HttpResponse:
+    if browser:
+        response = render(
+            request,
+            "downloads/preparing.html",
+            {"work": work, "format": fmt, "retry": RETRY_SECONDS},
+            status=202,
+        )
+    else:
+        response = HttpResponse(
+            f"The {fmt.label} of this work is still being made; ask again in "
+            f"{RETRY_SECONDS} seconds.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _failed(request: HttpRequest, work: Work, fmt: Format) -> HttpResponse:
+    message = (
+        f"Lifestream could not make the {fmt.label} of this work: the conversion failed. "
+        "The EPUB, HTML and text downloads still work; this one is tried again in a while."
+    )
+    if is_browser(request):
+        response = render(
+            request,
+            "downloads/failed.html",
+            {"work": work, "format": fmt, "message": message},
+            status=500,
+        )
+    else:
+        response = HttpResponse(
+            message + "\n", status=500, content_type="text/plain; charset=utf-8"
+        )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -19,13 +19,16 @@ import zipfile
 from dataclasses import dataclass, field
 from html.entities import name2codepoint
 from html.parser import HTMLParser
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element, ParseError, tostring
+from xml.parsers.expat import ExpatError
 
+import mammoth
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
+from markdown_it import MarkdownIt
 
 from lifestream.errors import FieldError, InvalidInput
 from lifestream.text import html_to_text, sanitize_html, text_to_html
@@ -295,48 +298,16 @@ class TextReader(Reader):
         return Source(self.name, [Part(text_to_html(_lines_as_paragraphs(text)))])
 
 
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_MD_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
-_MD_RULE = re.compile(r"^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_EM = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-
-
-def _md_inline(text: str) -> str:
-    escaped = html.escape(text, quote=False)
-    escaped = _MD_STRONG.sub(r"<strong>\2</strong>", escaped)
-    return _MD_EM.sub(r"<em>\2</em>", escaped)
+# CommonMark with GitHub's tables and ~~strikethrough~~. Raw HTML is let through because
+# Markdown includes it by definition (writers mix in <center> or <u>); the sanitiser judges it,
+# as it judges every other importer's output.
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def markdown_to_html(text: str) -> str:
-    """The Markdown fan writers use: ATX and underlined headings, *emphasis* and **strong**,
-    paragraphs, and rules (`***`, `---`) for scene breaks. The result is sanitised after."""
-    out: list[str] = []
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            out.append("<p>" + "\n".join(_md_inline(line) for line in paragraph) + "</p>")
-            paragraph.clear()
-
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.strip()
-        if not line:
-            flush()
-        elif _MD_RULE.match(line) and not (paragraph and set(line) <= {"-", "="}):
-            flush()
-            out.append("<hr>")
-        elif heading := _MD_HEADING.match(line):
-            flush()
-            level = len(heading.group(1))
-            out.append(f"<h{level}>{_md_inline(heading.group(2))}</h{level}>")
-        elif paragraph and len(paragraph) == 1 and _MD_SETEXT.match(line):
-            level = 1 if line.startswith("=") else 2
-            out.append(f"<h{level}>{_md_inline(paragraph.pop())}</h{level}>")
-        else:
-            paragraph.append(line)
-    flush()
-    return "\n".join(out)
+    """Markdown as its author wrote it: headings, emphasis, links, lists (nested too), quotes,
+    code, tables and rules (`***`, `---`) for scene breaks. Sanitised after, by the caller."""
+    return _MARKDOWN.render(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class MarkdownReader(Reader):
@@ -378,7 +349,35 @@ class HtmlReader(Reader):
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_DOCX_HEADINGS = {"title": "h1", "heading1": "h1", "heading2": "h2", "heading3": "h3"}
+# Where a page break was, as mammoth writes the marker paragraph below with the style map: where
+# a chapter may start. The author's own text can't spell it: mammoth escapes text.
+_PAGE_BREAK_STYLE = "LifestreamPageBreak"
+_PAGE_BREAK = '<div class="lifestream-page-break">page break</div>'
+_PAGE_BREAK_MARK = mammoth.documents.paragraph(
+    [mammoth.documents.run([mammoth.documents.text("page break")])], style_id=_PAGE_BREAK_STYLE
+)
+# Word's own styles by name and by id (documents written by other tools often have only the
+# id), on top of mammoth's defaults (lists, tables, bold, italic, links). The Title is the
+# story's h1, so headings sit a level below it: chapters are the h2s whether or not the author
+# gave the document a Title.
+_DOCX_HEADINGS = "".join(
+    f"p[style-name='Heading {level}'] => h{level + 1}:fresh\n"
+    f"p.Heading{level} => h{level + 1}:fresh\n"
+    for level in range(1, 6)
+)
+_DOCX_STYLE_MAP = f"""
+p[style-name='Title'] => h1:fresh
+p.Title => h1:fresh
+{_DOCX_HEADINGS}p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='HTML Preformatted'] => pre:separator('\\n')
+r[style-name='HTML Code'] => code
+u => u
+strike => s
+p.{_PAGE_BREAK_STYLE} => div.lifestream-page-break:fresh
+"""
+# The parts of a document mammoth reads; images (word/media) are dropped, so never unpacked.
+_DOCX_TEXT_PARTS = (".xml", ".rels")
 
 
 def _on(flag: Element | None) -> bool:
@@ -387,9 +386,71 @@ def _on(flag: Element | None) -> bool:
     return flag.attrib.get(f"{_W}val", "true").lower() not in {"0", "false", "none", "off"}
 
 
+def _checked_xml(data: bytes, name: str) -> Element:
+    try:
+        return defused_fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ImportRefused(
+            "unsafe_xml", "This document declares XML entities, which Lifestream refuses."
+        ) from None
+    except (ParseError, ValueError):
+        raise ImportRefused(
+            "corrupt", f"This document's {name[:100]} is not well-formed."
+        ) from None
+
+
+def _page_break_before_as_break(root: Element) -> bool:
+    """ "Page break before" on a paragraph, as a page break at its start (which mammoth sees)."""
+    changed = False
+    for paragraph in root.iter(f"{_W}p"):
+        if _on(paragraph.find(f"{_W}pPr/{_W}pageBreakBefore")):
+            run = Element(f"{_W}r")
+            run.append(Element(f"{_W}br", {f"{_W}type": "page"}))
+            properties = paragraph.find(f"{_W}pPr")
+            paragraph.insert(
+                0 if properties is None else list(paragraph).index(properties) + 1, run
+            )
+            changed = True
+    return changed
+
+
+def _page_breaks(paragraph: Any) -> tuple[bool, bool]:
+    """Whether a paragraph has a page break before its text, and after some of it."""
+    before = after = seen_text = False
+    for run in getattr(paragraph, "children", []):
+        for child in getattr(run, "children", []):
+            if isinstance(child, mammoth.documents.Text) and child.value.strip():
+                seen_text = True
+            elif isinstance(child, mammoth.documents.Break) and child.break_type == "page":
+                if seen_text:
+                    after = True
+                else:
+                    before = True
+    return before, after
+
+
+def _mark_page_breaks(document: Any) -> Any:
+    """A marker paragraph at each page break between the document's paragraphs (mammoth itself
+    writes page breaks as nothing)."""
+    children: list[Any] = []
+    for child in document.children:
+        if isinstance(child, mammoth.documents.Paragraph):
+            before, after = _page_breaks(child)
+            children += [_PAGE_BREAK_MARK] * before + [child] + [_PAGE_BREAK_MARK] * after
+        else:
+            children.append(child)
+    return mammoth.documents.document(
+        children,
+        notes=document.notes,
+        comments=document.comments,
+    )
+
+
 class DocxReader(Reader):
-    """word/document.xml only: paragraphs, bold/italic/underline runs, headings by style, and
-    page breaks as hints of where chapters start."""
+    """Word documents through mammoth: headings, paragraphs, bold, italic, underline, links,
+    lists (nested too), tables, footnotes, and page breaks as hints of where chapters start.
+    Every XML part is first parsed by defusedxml; images are dropped and external ones are
+    never fetched."""
 
     name = "docx"
     extensions = ("docx",)
@@ -399,58 +460,34 @@ class DocxReader(Reader):
         return self.read_archive(archive)
 
     def read_archive(self, archive: SafeZip) -> Source:
-        # Namespaces are needed here (w:val); parse without stripping.
-        xml = archive.read("word/document.xml")
-        try:
-            root = defused_fromstring(xml, forbid_dtd=True)
-        except DefusedXmlException:
-            raise ImportRefused(
-                "unsafe_xml", "This document declares XML entities, which Lifestream refuses."
-            ) from None
-        except (ParseError, ValueError):
-            raise ImportRefused("corrupt", "This document's text is not well-formed.") from None
-        sections: list[list[str]] = [[]]
-        body = root.find(f"{_W}body")
-        for paragraph in body.iter(f"{_W}p") if body is not None else []:
-            style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-            style_name = (style.attrib.get(f"{_W}val", "") if style is not None else "").lower()
-            tag = _DOCX_HEADINGS.get(style_name.replace(" ", ""), "p")
-            if paragraph.find(f"{_W}pPr/{_W}pageBreakBefore") is not None and sections[-1]:
-                sections.append([])
-            pieces: list[str] = []
-            break_after = False
-            for run in paragraph.iter(f"{_W}r"):
-                props = run.find(f"{_W}rPr")
-                bold = _on(props.find(f"{_W}b")) if props is not None else False
-                italic = _on(props.find(f"{_W}i")) if props is not None else False
-                underline = _on(props.find(f"{_W}u")) if props is not None else False
-                text = ""
-                for child in run:
-                    if child.tag == f"{_W}t":
-                        text += html.escape(child.text or "", quote=False)
-                    elif child.tag == f"{_W}tab":
-                        text += " "
-                    elif child.tag == f"{_W}br":
-                        if child.attrib.get(f"{_W}type") == "page":
-                            if pieces or text:
-                                break_after = True
-                            elif sections[-1]:
-                                sections.append([])
-                        else:
-                            text += "<br>"
-                if not text:
+        # mammoth is handed a copy holding only the text parts, each read within the archive's
+        # unpacking budget and checked by defusedxml, so it never meets a bomb or an entity.
+        copy = io.BytesIO()
+        with zipfile.ZipFile(copy, "w") as out:
+            for name in archive.names():
+                if not name.lower().endswith(_DOCX_TEXT_PARTS):
                     continue
-                for flag, wrap in ((underline, "u"), (italic, "em"), (bold, "strong")):
-                    if flag:
-                        text = f"<{wrap}>{text}</{wrap}>"
-                pieces.append(text)
-            if "".join(pieces).strip():
-                sections[-1].append(f"<{tag}>{''.join(pieces)}</{tag}>")
-            if break_after:
-                sections.append([])
+                xml = archive.read(name)
+                root = _checked_xml(xml, name)
+                if name == "word/document.xml" and _page_break_before_as_break(root):
+                    xml = tostring(root, encoding="utf-8")
+                out.writestr(name, xml)
+        copy.seek(0)
+        try:
+            result = mammoth.convert_to_html(
+                copy,
+                style_map=_DOCX_STYLE_MAP,
+                transform_document=_mark_page_breaks,
+                convert_image=lambda image: [],
+                external_file_access=False,
+                include_embedded_style_map=False,
+            )
+        except (KeyError, ValueError, zipfile.BadZipFile, ExpatError):
+            raise ImportRefused("corrupt", "This Word document is damaged.") from None
+        sections = [sanitize_html(section) for section in result.value.split(_PAGE_BREAK)]
         parts = [
-            Part(sanitize_html("\n".join(section)), soft_break=index > 0)
-            for index, section in enumerate(s for s in sections if s)
+            Part(section, soft_break=index > 0)
+            for index, section in enumerate(s for s in sections if html_to_text(s).strip())
         ]
         return Source(self.name, parts)
 

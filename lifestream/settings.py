@@ -17,6 +17,7 @@
 | LIFESTREAM_RATE_<ACTION> | count/seconds per action: see RATE_LIMITS below |
 | LIFESTREAM_IMPORT_MAX_BYTES | 10 MB: the largest file or pasted text an import accepts |
 | LIFESTREAM_NEW_ACCOUNT_DAYS | 7 (accounts younger than this get the "new" rate limits) |
+| LIFESTREAM_DOWNLOAD_WAIT_SECONDS | 25: how long a download tool waits for an AZW3/MOBI/PDF |
 """
 
 from __future__ import annotations
@@ -334,3 +335,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("LIFESTREAM_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 IMPORT_MAX_ZIP_ENTRIES = 1000
+# Downloads built by a task (AZW3, MOBI, PDF): how long a download tool's request waits for the
+# file before it is answered 503 with Retry-After (browsers get a page that asks again instead).
+DOWNLOAD_WAIT_SECONDS = env_int("LIFESTREAM_DOWNLOAD_WAIT_SECONDS", 25)

@@ -6,15 +6,22 @@ import io
 import os
 import shutil
 import subprocess
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from downloads.book import make_book
+from downloads.builds import build_once
+from downloads.formats import CONVERTED
 from downloads.xhtml import to_xhtml
 from lifestream.testing import make_work
+from people.services import create_api_token
 from works.models import Chapter
 from works.queries import get_work_for_download
 from works.services import ChapterData, add_chapter, update_chapter
@@ -85,8 +92,12 @@ def rich_work(author):
     return work
 
 
-def _get(client: Client, work, extension: str):
-    return client.get(f"/downloads/{work.pk}/Lifestream.{extension}")
+# What a browser sends when a reader clicks a link; download tools and e-reader apps don't.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def _get(client: Client, work, extension: str, **headers):
+    return client.get(f"/downloads/{work.pk}/Lifestream.{extension}", **headers)
 
 
 def _content(response) -> bytes:
@@ -254,26 +265,63 @@ def test_calibre_formats_when_calibre_is_installed(
     assert f"Lifestream_Reunion_Part_One.{extension}?updated_at=" in page
 
 
-def test_a_queued_conversion_answers_202_until_it_is_built(
-    client, rich_work, settings, tmp_path, monkeypatch
-):
-    _calibre()
-    from django.core.management import call_command
-
-    settings.DATA_DIR = tmp_path
+@pytest.fixture
+def queued_tasks(settings, monkeypatch):
+    """Tasks wait in the database for `db_worker`, as in production."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # The worker closes connections left in a transaction; a test's own is one.
     monkeypatch.setattr(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
-    waiting = _get(client, rich_work, "azw3")
+
+
+def _run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def test_a_browser_is_shown_a_page_until_the_conversion_is_built(
+    client, rich_work, settings, tmp_path, queued_tasks
+):
+    _calibre()
+    settings.DATA_DIR = tmp_path
+    waiting = _get(client, rich_work, "azw3", HTTP_ACCEPT=BROWSER_ACCEPT)
     assert waiting.status_code == 202
     assert waiting["Retry-After"] == "5"
+    assert waiting["Content-Type"].startswith("text/html")
     assert "being made" in waiting.content.decode()
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    ready = _get(client, rich_work, "azw3")
+    _run_worker()
+    ready = _get(client, rich_work, "azw3", HTTP_ACCEPT=BROWSER_ACCEPT)
     assert ready.status_code == 200
+    assert ready["Content-Type"] == "application/vnd.amazon.ebook"
     assert _content(ready)[60:68] == b"BOOKMOBI"
+
+
+@pytest.mark.parametrize(
+    ("extension", "media_type"),
+    [("azw3", "application/vnd.amazon.ebook"), ("pdf", "application/pdf")],
+)
+def test_a_download_tool_is_given_the_file_not_a_page(
+    client, rich_work, settings, tmp_path, extension, media_type
+):
+    _calibre()
+    settings.DATA_DIR = tmp_path
+    response = _get(client, rich_work, extension, HTTP_ACCEPT="*/*")
+    assert response.status_code == 200
+    assert response["Content-Type"] == media_type
+    offset, signature = SIGNATURES[extension]
+    assert _content(response)[offset : offset + len(signature)] == signature
+
+
+def test_an_api_token_is_a_tool_even_asking_for_html(client, author, rich_work, settings, tmp_path):
+    _calibre()
+    settings.DATA_DIR = tmp_path
+    _, key = create_api_token(author, "e-reader")
+    response = _get(
+        client, rich_work, "mobi", HTTP_ACCEPT=BROWSER_ACCEPT, HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-mobipocket-ebook"
+    assert _content(response)[60:68] == b"BOOKMOBI"
 
 
 def test_without_calibre_its_formats_are_not_offered(client, rich_work, monkeypatch):
@@ -281,3 +329,116 @@ def test_without_calibre_its_formats_are_not_offered(client, rich_work, monkeypa
     assert _get(client, rich_work, "azw3").status_code == 404
     page = client.get(f"/works/{rich_work.pk}").content.decode()
     assert ".azw3?" not in page and ".epub?" in page
+
+
+# --- Conversions that are slow, fail or are killed --------------------------------------------
+# A stand-in for ebook-convert on the PATH, run as Calibre would be: `ebook-convert SOURCE TARGET`.
+
+
+def _converter(tmp_path: Path, monkeypatch, script: str) -> Path:
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    program = folder / "ebook-convert"
+    program.write_text("#!/bin/sh\n" + script)
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return program
+
+
+def _leftovers(tmp_path: Path) -> list[str]:
+    """What a failed build could leave: scratch folders, half files, a cached non-book."""
+    folder = tmp_path / "downloads"
+    return sorted(path.name for path in folder.rglob("*") if path.suffix in {".part", ".azw3"})
+
+
+# Writes half a file where Calibre would write the book, then fails (or is killed) mid-build.
+FAILING = {
+    "calibre_error": 'printf "half a book" > "$2"; echo "ValueError: no spine" >&2; exit 1\n',
+    "killed": 'printf "half a book" > "$2"; kill -9 $$\n',
+}
+
+
+@pytest.mark.parametrize("how", sorted(FAILING))
+def test_a_failed_conversion_leaves_no_part_file_and_says_so(
+    client, rich_work, settings, tmp_path, monkeypatch, how
+):
+    settings.DATA_DIR = tmp_path
+    _converter(tmp_path, monkeypatch, FAILING[how])
+    response = _get(client, rich_work, "azw3", HTTP_ACCEPT="*/*")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "could not make the AZW3 of this work" in response.content.decode()
+    assert _leftovers(tmp_path) == []
+    # Asking again answers at once from the recorded failure, without converting again.
+    page = _get(client, rich_work, "azw3", HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert page.status_code == 500
+    assert "This download could not be made" in page.content.decode()
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_conversion_that_hangs_is_stopped_and_cleaned_up(
+    client, rich_work, settings, tmp_path, monkeypatch
+):
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr("downloads.formats.CONVERSION_TIMEOUT", 1)
+    _converter(tmp_path, monkeypatch, 'printf "half a book" > "$2"; exec sleep 30\n')
+    response = _get(client, rich_work, "azw3", HTTP_ACCEPT="*/*")
+    assert response.status_code == 500
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_tool_gets_503_with_retry_after_when_the_build_takes_too_long(
+    client, rich_work, settings, tmp_path, monkeypatch, queued_tasks
+):
+    settings.DATA_DIR = tmp_path
+    settings.DOWNLOAD_WAIT_SECONDS = 0.5
+    _converter(tmp_path, monkeypatch, 'head -c 60 /dev/zero > "$2"; printf BOOKMOBI >> "$2"\n')
+    # The build is queued and no worker has taken it yet: the tool waits the bound, then is told
+    # when to ask again, with no file and no page.
+    started = time.monotonic()
+    response = _get(client, rich_work, "azw3", HTTP_ACCEPT="*/*")
+    assert time.monotonic() - started >= 0.5
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    # Asking again doesn't queue a second build of the same file.
+    assert _get(client, rich_work, "azw3", HTTP_ACCEPT="*/*").status_code == 503
+    assert DBTaskResult.objects.count() == 1
+    _run_worker()
+    ready = _get(client, rich_work, "azw3", HTTP_ACCEPT="*/*")
+    assert ready.status_code == 200
+    assert _content(ready)[60:68] == b"BOOKMOBI"
+
+
+def test_two_builds_of_one_file_at_once_convert_it_once(
+    rich_work, author, settings, tmp_path, monkeypatch
+):
+    settings.DATA_DIR = tmp_path
+    runs = tmp_path / "runs.log"
+    _converter(
+        tmp_path,
+        monkeypatch,
+        f'echo run >> "{runs}"; sleep 1; head -c 60 /dev/zero > "$2"; printf BOOKMOBI >> "$2"\n',
+    )
+    work, chapters = get_work_for_download(author, rich_work.pk)
+    book = make_book(work, chapters)
+    fmt = CONVERTED["azw3"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        paths = list(pool.map(lambda _: build_once(book, fmt), range(2)))
+    assert paths[0] == paths[1] and paths[0].read_bytes()[60:68] == b"BOOKMOBI"
+    assert runs.read_text().count("run") == 1
+
+
+def test_a_build_cleans_up_after_a_worker_killed_mid_build(
+    client, rich_work, settings, tmp_path, monkeypatch
+):
+    settings.DATA_DIR = tmp_path
+    folder = tmp_path / "downloads" / str(rich_work.pk)
+    stale = folder / "azw3-killedworker.part"
+    stale.mkdir(parents=True)
+    (stale / "book.azw3").write_bytes(b"half a book")
+    _converter(tmp_path, monkeypatch, 'head -c 60 /dev/zero > "$2"; printf BOOKMOBI >> "$2"\n')
+    response = _get(client, rich_work, "azw3", HTTP_ACCEPT="*/*")
+    assert response.status_code == 200
+    assert not stale.exists()
+    assert [path.name for path in folder.rglob("*.part")] == []
