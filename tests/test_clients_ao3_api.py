@@ -9,6 +9,8 @@ fails here.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -92,6 +94,8 @@ def _sessions_reach_the_test_server(live_server, monkeypatch):
             point_at(self, live_server.url)
 
     monkeypatch.setattr(requests, "Session", PointedSession)
+    # ...and requests' own one-off calls (`requests.request`), which the client also uses.
+    monkeypatch.setattr(requests.sessions, "Session", PointedSession)
 
 
 def guest(live_server) -> Any:
@@ -276,3 +280,25 @@ def test_a_tag_listing_read_with_the_clients_blurb_parser(live_server, posted, w
     [last] = second.find("ol", {"class": "work index group"}).find_all("li", {"role": "article"})
     listed = {blurb.id for blurb in blurbs} | {AO3.common.get_work_from_banner(last).id}
     assert listed == set(Work.objects.values_list("pk", flat=True))
+
+
+def test_the_client_downloads_an_epub_from_the_work_page(live_server, posted):
+    work = AO3.Work(posted.pk, session=guest(live_server))
+    epub = work.download("EPUB")
+    assert epub[:2] == b"PK"
+    with zipfile.ZipFile(io.BytesIO(epub)) as book:
+        assert book.read("mimetype") == b"application/epub+zip"
+        text = " ".join(
+            book.read(name).decode() for name in book.namelist() if name.endswith("html")
+        )
+    assert "Green light everywhere." in text
+    html = work.download("HTML")
+    assert b"The reactor hummed under the city." in html
+
+
+def test_a_single_chapter_by_its_own_address(live_server, posted):
+    second = posted.chapters.order_by("position")[1]
+    chapter = AO3.Chapter(second.pk, None, session=guest(live_server))
+    assert chapter.work.id == posted.pk
+    assert chapter.title == "Sector Seven"
+    assert chapter.text.strip().split("\n") == ["Rain over the plate.", "Tifa opened the bar."]
