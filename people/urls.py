@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_blocks
+from . import views, views_ao3_login, views_blocks
 
 app_name = "people"
 
@@ -56,8 +56,9 @@ urlpatterns = [
 # Account routes keep Django's names (login, logout, password_reset, …) so its views find them.
 account_urlpatterns = [
     path("signup", views.signup, name="signup"),
-    path("users/login", auth_views.LoginView.as_view(), name="login"),
-    path("users/logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("users/login", views_ao3_login.LoginView.as_view(), name="login"),
+    path("users/logout", views_ao3_login.LogoutView.as_view(), name="logout"),
+    path("token_dispenser.json", views_ao3_login.token_dispenser, name="token_dispenser"),
     path(
         "account/password/change",
         auth_views.PasswordChangeView.as_view(),
