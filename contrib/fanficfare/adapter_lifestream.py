@@ -19,6 +19,7 @@ import configparser
 import os
 import re
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from fanficfare import adapters, exceptions
@@ -119,7 +120,7 @@ def register(domain: str) -> type[LifestreamAdapter]:
     return cls
 
 
-def domains_from(environ: dict[str, str] | os._Environ[str], argv: list[str]) -> list[str]:
+def domains_from(environ: Mapping[str, str], argv: list[str]) -> list[str]:
     """The domains named in LIFESTREAM_DOMAINS, and those of work URLs on the command line
     that FanFicFare has no adapter for."""
     named = [d.strip() for d in environ.get("LIFESTREAM_DOMAINS", "").split(",") if d.strip()]
