@@ -48,7 +48,7 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
     try:
         work, chapters = get_work_for_download(viewer, work_id)
     except LoginRequired:
-        messages.info(request, "This work is only available to registered users of the archive.")
+        messages.info(request, "This work is only available to registered users of the Archive.")
         return redirect_to_login(request.get_full_path())
     book = make_book(work, chapters)
     if not fmt.in_task:

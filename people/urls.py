@@ -58,8 +58,8 @@ urlpatterns = [
 account_urlpatterns = [
     path("signup", views.signup, name="signup"),
     path("users/login", views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("users/logout", views.LogoutView.as_view(), name="logout"),
     path("token_dispenser.json", views.token_dispenser, name="token_dispenser"),
-    path("users/logout", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/change",
         auth_views.PasswordChangeView.as_view(),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lifestream import ao3_names
@@ -193,6 +194,20 @@ class LoginView(auth_views.LoginView):
         return kwargs
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out is a POST; a GET (the menu's link, as on AO3, which AO3 clients look for to
+    know they are logged in) asks to confirm."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("home")
+        return render(request, "registration/logout_confirm.html")
+
+
+@never_cache
 def token_dispenser(request: HttpRequest) -> JsonResponse:
-    """AO3's `/token_dispenser.json`: a CSRF token for clients that log in by script."""
+    """AO3's `/token_dispenser.json`: a CSRF token for a client that logs in by script,
+    without loading the login page first."""
     return JsonResponse({"token": get_token(request)})

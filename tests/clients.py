@@ -18,11 +18,12 @@ AO3_ORIGIN = "https://archiveofourown.org"
 
 
 class AO3Host(HTTPAdapter):
-    """Sends requests meant for AO3 to `base_url` (a live Lifestream server)."""
+    """Sends requests meant for AO3 (or `origin`) to `base_url` (a live Lifestream server)."""
 
-    def __init__(self, base_url: str, **kwargs: Any) -> None:
+    def __init__(self, base_url: str, origin: str = AO3_ORIGIN, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.target = urlsplit(base_url)
+        self.origin = origin
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         asked = request.url or ""
@@ -31,10 +32,11 @@ class AO3Host(HTTPAdapter):
         forwarded.url = urlunsplit(
             (self.target.scheme, self.target.netloc, parts.path, parts.query, parts.fragment)
         )
-        referer = str(forwarded.headers.get("Referer", ""))
-        if referer.startswith(AO3_ORIGIN):
-            here = f"{self.target.scheme}://{self.target.netloc}"
-            forwarded.headers["Referer"] = referer.replace(AO3_ORIGIN, here, 1)
+        referer = forwarded.headers.get("Referer", "")
+        if isinstance(referer, str) and referer.startswith(self.origin):
+            forwarded.headers["Referer"] = referer.replace(
+                self.origin, f"{self.target.scheme}://{self.target.netloc}", 1
+            )
         response = super().send(forwarded, **kwargs)
         response.url = asked
         response.request = request

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.core import mail
+from django.test import Client
 
 from lifestream.testing import PASSWORD, make_user
 from people.models import ApiToken, Pseud, User
 
 NEW_PASSWORD = "a much better passphrase 2"
+FORM = "application/x-www-form-urlencoded"
 
 
 def signup(client, username="aerith_g", **overrides):
@@ -57,9 +60,27 @@ def test_login_is_case_insensitive_and_logout_needs_post(client, author):
     )
     assert response.status_code == 302
     assert client.get("/works/new").status_code == 200
-    assert client.get("/users/logout").status_code == 405
+    confirm = client.get("/users/logout")
+    assert "Are you sure you want to log out?" in confirm.content.decode()
+    assert client.get("/works/new").status_code == 200
     client.post("/users/logout")
     assert client.get("/works/new").status_code == 302
+
+
+def test_login_with_ao3s_field_names_and_a_dispensed_token(author):
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/token_dispenser.json").json()["token"]
+
+    def log_in(token: str, **extra):
+        form = {"user[login]": author.username, "user[password]": PASSWORD}
+        body = urlencode({**form, "utf8": "✓", "authenticity_token": token})
+        return client.post("/users/login", body, FORM, **extra)
+
+    assert log_in("x" * 64).status_code == 403
+    response = log_in(token, follow=True)
+    assert response.status_code == 200
+    assert 'href="/users/logout"' in response.content.decode()
+    assert client.get("/works/new").status_code == 200
 
 
 def test_login_failure_message(client, author):

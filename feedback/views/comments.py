@@ -43,7 +43,7 @@ def _reader_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             return view(request, *args, **kwargs)
         except LoginRequired:
             messages.info(
-                request, "This work is only available to registered users of the archive."
+                request, "This work is only available to registered users of the Archive."
             )
             return redirect_to_login(request.get_full_path())
 

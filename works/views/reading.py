@@ -17,7 +17,7 @@ from ..visibility import is_creator
 
 
 def _login_redirect(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "This work is only available to registered users of the archive.")
+    messages.info(request, "This work is only available to registered users of the Archive.")
     return redirect_to_login(request.get_full_path())
 
 
