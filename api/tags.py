@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind, tag_from_param
@@ -14,9 +14,10 @@ from tags.services import WrangleData, wrangle_tag
 from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
+from .routing import ApiRouter
 from .schemas import ErrorsOut, Input, Text
 
-router = Router(tags=["tags"])
+router = ApiRouter(tags=["tags"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 TAGS_PER_PAGE = 50
