@@ -12,16 +12,17 @@ from typing import Annotated, Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Schema, Status
 
 from lifestream.errors import FieldError, InvalidInput
 from people import queries, services
 from people.models import LOGIN_MAX, User
 
 from .auth import BearerToken, user_of
+from .routing import ApiRouter
 from .schemas import ErrorsOut, Input, Text
 
-router = Router(tags=["blocks and mutes"])
+router = ApiRouter(tags=["blocks and mutes"])
 
 AUTH: dict[str, Any] = {"auth": BearerToken()}
 ERRORS = {(400, 401, 404, 413, 422): ErrorsOut}

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Schema, Status
 
 from feedback.models import BOOKMARK_TAGS_MAX, Bookmark
 from feedback.queries import bookmarks as queries
@@ -26,9 +26,10 @@ from tags.models import tag_from_param
 from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
+from .routing import ApiRouter
 from .schemas import ErrorsOut, Input, Text
 
-router = Router(tags=["bookmarks"])
+router = ApiRouter(tags=["bookmarks"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 WRITE: dict[str, Any] = {"auth": BearerToken()}

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Schema, Status
 
 from feedback.models import COMMENT_MAX, GUEST_NAME_MAX, Comment
 from feedback.queries import comments as queries
@@ -18,9 +18,10 @@ from lifestream.errors import FieldError, InvalidInput
 from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
+from .routing import ApiRouter
 from .schemas import CreatorOut, ErrorsOut, Input, Text
 
-router = Router(tags=["comments"])
+router = ApiRouter(tags=["comments"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 WRITE: dict[str, Any] = {"auth": BearerToken()}

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any, TypedDict
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -198,6 +198,11 @@ def install(api: NinjaAPI) -> None:
         message = "The request body is larger than this archive accepts."
         return respond(request, 413, [error(None, "too_large", message)])
 
+    def suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Too many query or form fields, a Host not allowed: the request's fault, not ours.
+        message = "The request could not be understood."
+        return respond(request, 400, [error(None, "bad_request", message)])
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Reported the way Django reports an unhandled exception (the error log, admin mails,
         # the test client re-raising it), but answered in the API's shape.
@@ -220,6 +225,7 @@ def install(api: NinjaAPI) -> None:
         (AuthenticationError, unauthorized),
         (HttpError, http_error),
         (RequestDataTooBig, too_large),
+        (SuspiciousOperation, suspicious),
         (Exception, server_error),
     ]
     for exc_class, handler in handlers:

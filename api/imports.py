@@ -9,7 +9,7 @@ import json
 from typing import NoReturn
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 
 from imports.formats import ImportRefused
@@ -17,9 +17,10 @@ from imports.services import import_work
 
 from .auth import BearerToken, user_of
 from .errors import BodyError, _refuse_duplicate_keys
+from .routing import ApiRouter
 from .schemas import ErrorsOut
 
-router = Router(tags=["imports"])
+router = ApiRouter(tags=["imports"])
 
 
 class SuggestionOut(Schema):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Query, Schema, Status
 
 from feedback.queries import readings as reading_queries
 from feedback.queries.kudos import givers, kudos_summary
@@ -19,9 +19,10 @@ from works import queries
 from works.queries import get_work_for_reader
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
+from .routing import ApiRouter
 from .schemas import ErrorsOut, WorkOut
 
-router = Router(tags=["kudos and history"])
+router = ApiRouter(tags=["kudos and history"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 WRITE: dict[str, Any] = {"auth": BearerToken()}

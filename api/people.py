@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
 
 from .auth import BearerToken, user_of
+from .routing import ApiRouter
 from .schemas import ErrorsOut, MeOut
 
-router = Router(tags=["people"])
+router = ApiRouter(tags=["people"])
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorsOut}, auth=BearerToken())

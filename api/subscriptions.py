@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Query, Schema, Status
 from pydantic import ConfigDict, Field
 
 from feedback.models import Notification, Subscription
@@ -20,9 +20,10 @@ from people import queries as people_queries
 from works import queries as work_queries
 
 from .auth import BearerToken, user_of
+from .routing import ApiRouter
 from .schemas import ErrorsOut
 
-router = Router(tags=["subscriptions"])
+router = ApiRouter(tags=["subscriptions"])
 
 WRITE: dict[str, Any] = {"auth": BearerToken()}
 ERRORS = {(401, 404, 422): ErrorsOut}

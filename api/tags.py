@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind, tag_from_param
@@ -14,9 +14,10 @@ from tags.services import WrangleData, wrangle_tag
 from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
+from .routing import ApiRouter
 from .schemas import ErrorsOut, Input, Text
 
-router = Router(tags=["tags"])
+router = ApiRouter(tags=["tags"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 TAGS_PER_PAGE = 50
@@ -66,7 +67,7 @@ def _ref(tag: Tag) -> TagRef:
 
 
 def _findable(viewer: Any, name: str) -> Tag:
-    tags = Tag.objects.filter(name__iexact=tag_from_param(name)).select_related("merger")
+    tags = tag_queries.tags_named(tag_from_param(name)).select_related("merger")
     tag = work_queries.findable_tags(viewer, tags).first()
     if tag is None:
         raise Http404("No such tag.")
@@ -105,7 +106,9 @@ def list_tags(
     return TagList(count=tags.count(), results=[_ref(t) for t in tags[:TAGS_PER_PAGE]])
 
 
-@router.get("/tags/{name}", response={200: TagOut, 401: ErrorsOut, 404: ErrorsOut}, **READ)
+# `path`: a percent-encoded "/" in a name reaches Django decoded, so the name is the whole rest
+# of the path. The API has no routes below a tag, so there is nothing to tell it from.
+@router.get("/tags/{path:name}", response={200: TagOut, 401: ErrorsOut, 404: ErrorsOut}, **READ)
 def get_tag(request: HttpRequest, name: str) -> TagOut:
     """One tag by name (AO3's URL escaping, `*s*` for `/` and so on, is understood)."""
     viewer = viewer_of(request)
@@ -113,7 +116,7 @@ def get_tag(request: HttpRequest, name: str) -> TagOut:
 
 
 @router.patch(
-    "/tags/{name}",
+    "/tags/{path:name}",
     response={200: TagOut, (400, 401, 403, 404, 415, 422): ErrorsOut},
     auth=BearerToken(),
 )

@@ -6,15 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from .api import api
-from .errors import error
-
-
-def _json_error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"errors": [error(None, code, message)]}, status=status)
+from .fallbacks import json_error, not_found
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -24,18 +20,13 @@ def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[...,
         response = view(request, *args, **kwargs)
         if response.status_code != 405:
             return response
-        answer = _json_error(
+        answer = json_error(
             405, "method_not_allowed", f"{request.method} is not allowed on this path."
         )
         answer["Allow"] = response["Allow"]
         return answer
 
     return wrapped
-
-
-def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any path under /api/v1/ that the API does not have."""
-    return _json_error(404, "not_found", "There is no such API endpoint.")
 
 
 def _patterns() -> list[URLPattern | URLResolver]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Status
+from ninja import Path, Query, Status
 
 from lifestream.errors import FieldError, InvalidInput
 from people.models import Pseud, User
@@ -19,6 +19,7 @@ from works.services import ChapterData, WorkData
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .errors import api_field_names
+from .routing import ApiRouter
 from .schemas import (
     ChapterChanges,
     ChapterOut,
@@ -35,7 +36,7 @@ from .schemas import (
 if TYPE_CHECKING:
     from works.visibility import Viewer
 
-router = Router(tags=["works"])
+router = ApiRouter(tags=["works"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 WRITE: dict[str, Any] = {"auth": BearerToken()}

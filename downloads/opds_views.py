@@ -14,7 +14,7 @@ from people.queries import get_user
 from search.filter_index import Filters, get_index
 from search.work_search import read_request, search
 from tags.models import Tag, TagKind, tag_from_param, tag_to_param
-from tags.queries import canonical_of
+from tags.queries import canonical_of, tags_named
 from works import queries as work_queries
 from works.visibility import muted_user_ids
 
@@ -129,7 +129,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     viewer = reader(request)
     if viewer is None:
         return unauthorized()
-    chosen = Tag.objects.filter(name__iexact=tag_from_param(tag_name))
+    chosen = tags_named(tag_from_param(tag_name))
     tag = work_queries.findable_tags(viewer, chosen).select_related("merger").first()
     if tag is None:
         raise Http404("No such tag.")

@@ -9,7 +9,8 @@ urlpatterns = [
     path("opds", opds_views.root, name="opds"),
     path("opds/new", opds_views.newest, name="opds_new"),
     path("opds/fandoms", opds_views.fandoms, name="opds_fandoms"),
-    path("opds/tags/<str:tag_name>", opds_views.tag_works, name="opds_tag"),
+    # A tag name may hold slashes: a percent-encoded `/` arrives decoded.
+    path("opds/tags/<path:tag_name>", opds_views.tag_works, name="opds_tag"),
     path("opds/users/<str:login_name>", opds_views.user_works, name="opds_user"),
     path("opds/search", opds_views.search_works, name="opds_search"),
     path("opds/opensearch.xml", opds_views.opensearch_description, name="opds_opensearch"),

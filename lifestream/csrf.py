@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from api.fallbacks import csrf_failure as api_csrf_failure
+from api.fallbacks import is_api_request
+
 EXPIRED = (
     "Your session has expired or the page was open too long. Please reload the page and try "
     "again; nothing was changed."
@@ -15,9 +18,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The API answers JSON with a stable code; AO3's script endpoints (`/kudos.js`,
     `/comments.js`) answer as AO3 does, 422 with `auth_error`, which its clients look for; a
     page says what happened and that nothing was lost."""
-    if request.path_info.startswith("/api/"):
-        body = {"errors": [{"field": None, "code": "csrf_failed", "message": EXPIRED}]}
-        return JsonResponse(body, status=403)
+    if is_api_request(request):
+        return api_csrf_failure(request, reason)
     if request.path_info.endswith(".js") or request.headers.get("X-Requested-With"):
         return JsonResponse({"errors": {"auth_error": [EXPIRED]}}, status=422)
     return render(request, "403.html", {"exception": EXPIRED}, status=403)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.fallbacks import not_found as api_not_found
 from people.urls import account_urlpatterns
 from works.views.listing import home
 
@@ -18,4 +19,12 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    # The API's root without its slash is the API's too (JSON, not a redirect to an HTML 404).
+    path("api/v1", api_not_found),
 ]
+
+# Django's error pages, except under /api/v1, which answers JSON (api/fallbacks.py).
+handler400 = "api.fallbacks.bad_request"
+handler403 = "api.fallbacks.permission_denied"
+handler404 = "api.fallbacks.page_not_found"
+handler500 = "api.fallbacks.server_error"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -20,9 +24,13 @@ from works import queries as work_queries
 from works.models import Work
 
 from . import queries
+from .addresses import tag_for_action
 from .forms import MassWrangleForm, TagSearchForm, WrangleForm
 from .models import USER_KINDS, Tag, TagKind, tag_from_param, tag_to_param
 from .services import WrangleData, split_tag_names, wrangle_tag, wrangle_tags
+
+if TYPE_CHECKING:
+    from works.visibility import Viewer
 
 FEED_ITEMS = 20
 
@@ -32,14 +40,24 @@ def is_wrangler(user: object) -> bool:
     return bool(getattr(user, "can_wrangle", False))
 
 
+def _findable(viewer: Viewer, name: str) -> Tag | None:
+    tags = work_queries.findable_tags(viewer, queries.tags_named(name))
+    return tags.select_related("merger").first()
+
+
 def _findable_tag(request: HttpRequest, param: str) -> Tag:
     """The tag named in the URL, if the viewer may know it exists (else 404)."""
-    name = tag_from_param(param)
-    tags = work_queries.findable_tags(request.user, Tag.objects.filter(name__iexact=name))
-    tag = tags.select_related("merger").first()
+    tag = _findable(request.user, tag_from_param(param))
     if tag is None:
         raise Http404("No such tag.")
     return tag
+
+
+def _action_tag(request: HttpRequest, param: str, action: str) -> Tag | HttpResponse:
+    found = tag_for_action(request, param, action, lambda name: _findable(request.user, name))
+    if found is None:
+        raise Http404("No such tag.")
+    return found
 
 
 def tag_show(request: HttpRequest, tag_name: str) -> HttpResponse:
@@ -64,7 +82,9 @@ def tag_show(request: HttpRequest, tag_name: str) -> HttpResponse:
 
 
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
-    tag = _findable_tag(request, tag_name)
+    tag = _action_tag(request, tag_name, "works")
+    if isinstance(tag, HttpResponse):
+        return tag
     if tag.merger is not None:
         # A synonym's works are listed under its canonical tag, as on AO3.
         return redirect("tags:works", tag_to_param(tag.merger.name))
@@ -83,19 +103,29 @@ class TagFeed(Feed):
     def get_object(
         self, request: HttpRequest, tag_id: int | None = None, tag_name: str | None = None
     ) -> Tag:
-        from django.contrib.auth.models import AnonymousUser
-
         self.viewer = AnonymousUser()
         # AO3 addresses feeds by tag id; Lifestream also by name (`/tags/NAME/feed.atom`).
         chosen = (
             Tag.objects.filter(pk=tag_id)
             if tag_id is not None
-            else Tag.objects.filter(name__iexact=tag_from_param(tag_name or ""))
+            else queries.tags_named(tag_from_param(tag_name or ""))
         )
         tag = work_queries.findable_tags(self.viewer, chosen).select_related("merger").first()
         if tag is None:
             raise Http404("No such tag.")
         return queries.canonical_of(tag)
+
+    def __call__(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        tag_name = kwargs.get("tag_name")
+        if isinstance(tag_name, str):
+            # Only to tell "A" + "/feed.atom" from a tag named "A/feed.atom"; the feed itself
+            # is what a logged-out reader sees (get_object).
+            found = tag_for_action(
+                request, tag_name, "feed.atom", lambda name: _findable(AnonymousUser(), name)
+            )
+            if isinstance(found, HttpResponse):
+                return found
+        return super().__call__(request, *args, **kwargs)
 
     def title(self, tag: Tag) -> str:
         return f"{tag.name} works | Lifestream"
@@ -185,10 +215,17 @@ def _require_wrangler(request: HttpRequest) -> None:
         raise PermissionDenied("Only tag wranglers can do that.")
 
 
-@login_required
 def tag_edit(request: HttpRequest, tag_name: str) -> HttpResponse:
+    # Resolved before the login and wrangler checks, which only concern the edit page and not
+    # the page of a tag whose name ends in "/edit".
+    tag = tag_for_action(request, tag_name, "edit", lambda name: _findable(request.user, name))
+    if isinstance(tag, HttpResponse):
+        return tag
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     _require_wrangler(request)
-    tag = _findable_tag(request, tag_name)
+    if tag is None:
+        raise Http404("No such tag.")
     initial = {
         "name": tag.name,
         "canonical": tag.canonical,

@@ -68,7 +68,7 @@ def bookmarks_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Bookmark]:
 def findable_bookmark_tag(viewer: Viewer, name: str) -> Tag | None:
     """A tag by name if `viewer` may know it exists: one the tag pages show them, or one on a
     bookmark they may list (a bookmarker's own tag may be on no work at all)."""
-    tags = Tag.objects.filter(name__iexact=" ".join(name.split())).select_related("merger")
+    tags = tag_queries.tags_named(" ".join(name.split())).select_related("merger")
     on_bookmark = Exists(
         Bookmark.tags.through.objects.filter(
             tag_id=OuterRef("pk"),

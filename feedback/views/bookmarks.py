@@ -25,7 +25,8 @@ from lifestream.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
-from tags.models import Tag, tag_from_param, tag_to_param
+from tags.addresses import tag_for_action
+from tags.models import tag_to_param
 from tags.services import split_tag_names
 from works import queries as work_queries
 from works.queries import LoginRequired
@@ -251,17 +252,17 @@ def pseud_bookmarks(request: HttpRequest, login_name: str, pseud_name: str) -> H
     return _listing(request, bookmarks, context)
 
 
-def _findable_tag(request: HttpRequest, param: str) -> Tag:
-    """The tag in the URL if the viewer may know it: one the tag pages know, or one a
-    bookmarker used on a bookmark the viewer may see."""
-    tag = queries.findable_bookmark_tag(request.user, tag_from_param(param))
+def tag_bookmarks(request: HttpRequest, tag_name: str) -> HttpResponse:
+    tag = tag_for_action(
+        request,
+        tag_name,
+        "bookmarks",
+        lambda name: queries.findable_bookmark_tag(request.user, name),
+    )
+    if isinstance(tag, HttpResponse):
+        return tag
     if tag is None:
         raise Http404("No such tag.")
-    return tag
-
-
-def tag_bookmarks(request: HttpRequest, tag_name: str) -> HttpResponse:
-    tag = _findable_tag(request, tag_name)
     if tag.merger is not None:
         return redirect("feedback:tag_bookmarks", tag_to_param(tag.merger.name))
     if tag_to_param(tag.name) != tag_name:
@@ -282,5 +283,6 @@ urlpatterns: list[URLPattern] = [
         pseud_bookmarks,
         name="pseud_bookmarks",
     ),
-    path("tags/<str:tag_name>/bookmarks", tag_bookmarks, name="tag_bookmarks"),
+    # A tag name may hold slashes (tags/addresses.py).
+    path("tags/<path:tag_name>/bookmarks", tag_bookmarks, name="tag_bookmarks"),
 ]
