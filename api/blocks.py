@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Schema, Status
 
-from lifestream.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput
 from people import queries, services
 from people.models import LOGIN_MAX, User
 

@@ -18,8 +18,8 @@ from feedback.services.bookmarks import (
     delete_bookmark,
     update_bookmark,
 )
-from lifestream.errors import FieldError, InvalidInput
-from lifestream.pagination import paginate
+from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from tags.models import tag_from_param

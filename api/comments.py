@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Schema, Status
 from feedback.models import COMMENT_MAX, GUEST_NAME_MAX, Comment
 from feedback.queries import comments as queries
 from feedback.services import comments as services
-from lifestream.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput
 from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of

@@ -20,8 +20,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from lifestream.errors import FieldError, InvalidInput
-from lifestream.ratelimit import RateLimited
+from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.ratelimit import RateLimited
 from works.queries import LoginRequired
 
 from .auth import MISSING_TOKEN, TokenError

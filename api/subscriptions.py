@@ -15,7 +15,7 @@ from feedback.models import Notification, Subscription
 from feedback.queries import subscriptions as queries
 from feedback.services import inbox as inbox_services
 from feedback.services import subscriptions as services
-from lifestream.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput
 from people import queries as people_queries
 from works import queries as work_queries
 

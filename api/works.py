@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Status
 
-from lifestream.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
 from search.work_search import read_request, search
@@ -34,7 +34,7 @@ from .schemas import (
 )
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 router = ApiRouter(tags=["works"])
 

@@ -44,7 +44,7 @@ def main() -> None:
     from downloads.book import Book, Part
     from downloads.epub import build_epub
     from downloads.formats import FORMATS
-    from lifestream.text import count_words
+    from lifestream.core.text import count_words
 
     rng = random.Random(7)
     bank = ProseBank(rng, paragraphs=400)

@@ -20,7 +20,7 @@ The shape of the data:
   grammar over a few thousand words drawn with Zipf weights (invented names and words make the
   long tail). With `text="short"` each chapter stores only its first
   `SHORT_TEXT_WORDS` words while its `word_count` keeps the full figure; with `text="full"`
-  the stored text has exactly `word_count` words (as `lifestream.text.count_words` counts);
+  the stored text has exactly `word_count` words (as `lifestream.core.text.count_words` counts);
 - about 1% of the works are drafts, 5% restricted; publication dates spread over 15 years,
   growing towards the present, and work ids follow publication order.
 
@@ -81,7 +81,7 @@ ENGLISH_SHARE = 0.9
 
 # --- words ------------------------------------------------------------------------------------
 # Everything is plain a-z, so every space-separated token of the generated text is exactly one
-# word to `lifestream.text.count_words`. Each list is ranked by a seeded shuffle and drawn with
+# word to `lifestream.core.text.count_words`. Each list is ranked by a seeded shuffle and drawn with
 # Zipf weights, and invented names and words make the long tail.
 SUBJECTS = ("she", "he", "they", "i", "we", "you")
 OBJECTS = ("her", "him", "them", "me", "it", "us", "you")

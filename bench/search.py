@@ -45,7 +45,7 @@ def main() -> None:
     from django.http import QueryDict
     from django.utils.http import urlencode
 
-    from lifestream.text import html_to_text
+    from lifestream.core.text import html_to_text
     from search.filter_index import get_index
     from search.work_search import read_request, search
     from works.models import Chapter, Work

@@ -133,7 +133,7 @@ def _package(book: Book, files: list[tuple[str, str]], identifier: str) -> str:
         f'<meta property="dcterms:modified">{modified}</meta>',
     ]
     if book.summary.strip():
-        from lifestream.text import html_to_text
+        from lifestream.core.text import html_to_text
 
         meta.append(f"<dc:description>{_x(html_to_text(book.summary))}</dc:description>")
     manifest = [

@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.utils import timezone
 
-from lifestream.text import html_to_text
+from lifestream.core.text import html_to_text
 from tags.models import TagKind
 from works.models import Work
 

@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from access.visibility import muted_user_ids
 from people.queries import get_user
 from search.filter_index import Filters, get_index
 from search.work_search import read_request, search
 from tags.models import Tag, TagKind, tag_from_param, tag_to_param
 from tags.queries import canonical_of, tags_named
 from works import queries as work_queries
-from works.visibility import muted_user_ids
 
 from .access import reader, unauthorized
 from .opds import NAVIGATION_TYPE, Feed, NavigationEntry, absolute, tag_urn

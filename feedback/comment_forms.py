@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from lifestream.forms import ServiceErrorsForm
+from lifestream.core.forms import ServiceErrorsForm
 from people.models import Pseud
 
 from .models import GUEST_NAME_MAX

@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from lifestream.text import html_to_text, sanitize_html
+from access.visibility import visible_notices_q
+from lifestream.core.text import html_to_text, sanitize_html
 from people.models import User
 from works.models import Creatorship, Work
-from works.visibility import visible_notices_q
 
 from .models import Notification, NotificationKind
 from .notify import EMAIL_PREFERENCE, kudos_ready_at

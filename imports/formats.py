@@ -5,7 +5,8 @@ decided afterwards, in `understand.py`, the same way for every format.
 Everything here treats the upload as hostile: sizes are checked before and while reading, zip
 archives are unpacked with a running count of the bytes actually produced (their headers are never
 trusted), names that climb out of the archive are ignored, XML is parsed by defusedxml, and every
-piece of HTML goes through `lifestream.text.sanitize_html`. Nothing is fetched from the network.
+piece of HTML goes through `lifestream.core.text.sanitize_html`. Nothing is fetched from the
+network.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
 from markdown_it import MarkdownIt
 
-from lifestream.errors import FieldError, InvalidInput
-from lifestream.text import html_to_text, sanitize_html, text_to_html
+from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.text import html_to_text, sanitize_html, text_to_html
 
 
 class ImportRefused(InvalidInput):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from lifestream.forms import ServiceErrorsForm
+from lifestream.core.forms import ServiceErrorsForm
 
 
 class ImportForm(ServiceErrorsForm):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from access.visibility import is_creator
 from people.models import User
 from tags.models import Tag
 from works import queries as work_queries
 from works.models import Work
-from works.visibility import is_creator
 
 from .models import ImportSuggestion, SuggestionStatus
 

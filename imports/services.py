@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 from people.models import User
 from people.services import ensure_default_pseud
 from tags.models import TagKind

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from lifestream.text import html_to_text, text_to_html
+from lifestream.core.text import html_to_text, text_to_html
 from works.models import NOTES_MAX, SUMMARY_MAX, TITLE_MAX
 
 from .formats import Part, Source

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 from people.models import User
 
 from . import queries, services

@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from lifestream.errors import ErrorList, FieldError, InvalidInput
+from lifestream.core.errors import ErrorList, FieldError, InvalidInput
 
 from . import models
 from .models import (
@@ -190,7 +190,7 @@ def _forget_mutes(muter: User) -> None:
     # Whatever the rest of this request lists (the API's next read on the same user object, a
     # page rendered after the change) must not use the mutes read before. Imported here:
     # people sits below works.
-    from works.visibility import forget_mutes
+    from access.visibility import forget_mutes
 
     forget_mutes(muter)
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from lifestream import ao3_names
 from lifestream.ao3_names import posted_form
-from lifestream.errors import InvalidInput
-from lifestream.pagination import paginate
+from lifestream.core.errors import InvalidInput
+from lifestream.core.pagination import paginate
 from search.views import listing as filtered_listing
 from works import queries as work_queries
 

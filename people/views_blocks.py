@@ -20,8 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lifestream.errors import InvalidInput
-from lifestream.pagination import paginate
+from lifestream.core.errors import InvalidInput
+from lifestream.core.pagination import paginate
 
 from . import models, queries, services
 from .models import User

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from lifestream.text import html_to_text
+from lifestream.core.text import html_to_text
 from works.models import Chapter, Creatorship, Work
 
 

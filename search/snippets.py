@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from lifestream.text import html_to_text
+from lifestream.core.text import html_to_text
 from works.models import Chapter
 
 from .query import Node, Term, positive_terms

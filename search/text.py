@@ -7,7 +7,7 @@
     excerpts = text.snippets(parsed.text, [work_id for work_id, _ in page])
 
 The index holds every posted work, restricted ones included: `candidates` is where the caller
-applies visibility and filters from the database (works.visibility), so a lagging index never
+applies visibility and filters from the database (access.visibility), so a lagging index never
 shows anyone a work they may not see. Writes: `index_works`, `remove_works`, `rebuild`; services
 call `search.indexing.schedule_reindex` after a change.
 """

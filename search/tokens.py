@@ -24,7 +24,7 @@ from collections.abc import Iterator
 # refuses lexemes past 2 KB. Dropped on both sides, so both engines agree.
 MAX_TOKEN_CHARS = 60
 
-# Written without spaces between words: each character is a token (as lifestream.text counts
+# Written without spaces between words: each character is a token (as lifestream.core.text counts
 # words for these scripts).
 _CJK = (
     "\u0e00-\u0e7f"  # Thai

@@ -28,19 +28,19 @@ from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils import timezone
 
+from access.visibility import muted_user_ids
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
 from tags.services import split_tag_names
 from works import queries as work_queries
 from works.models import Work
-from works.visibility import muted_user_ids
 
 from . import text
 from .filter_index import EPOCH, Filters, NumberRange, get_index
 from .query import ParsedQuery, parse
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 MAX_PAGE = 10_000_000
 # Below this many matches ranking is cheap enough whatever the words.

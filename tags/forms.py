@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from lifestream.forms import BracketPrefixForm, ServiceErrorsForm, database_id
+from lifestream.core.forms import BracketPrefixForm, ServiceErrorsForm, database_id
 
 from .models import TagKind
 from .services import WrangleData

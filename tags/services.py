@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 
-from lifestream.errors import ErrorList
+from lifestream.core.errors import ErrorList
 from lifestream.models import log_tag_change
 
 from .models import FIXED_TAGS, TAG_NAME_MAX, Tag, TagKind, TagParent

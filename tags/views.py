@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 
-from lifestream.errors import InvalidInput
-from lifestream.pagination import paginate
+from lifestream.core.errors import InvalidInput
+from lifestream.core.pagination import paginate
 from search.views import listing as filtered_listing
 from works import queries as work_queries
 from works.models import Work
@@ -30,7 +30,7 @@ from .models import USER_KINDS, Tag, TagKind, tag_from_param, tag_to_param
 from .services import WrangleData, split_tag_names, wrangle_tag, wrangle_tags
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 FEED_ITEMS = 20
 

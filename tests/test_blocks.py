@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lifestream.errors import InvalidInput
+from access.visibility import muted_user_ids
+from lifestream.core.errors import InvalidInput
 from lifestream.testing import make_admin, make_user
 from people import models as people_models
 from people.models import Block, Mute
@@ -19,7 +20,6 @@ from people.services import (
     unblock_user,
     unmute_user,
 )
-from works.visibility import muted_user_ids
 
 
 def _code(excinfo: pytest.ExceptionInfo[InvalidInput]) -> str:

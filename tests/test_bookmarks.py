@@ -19,7 +19,7 @@ from feedback.services.bookmarks import (
     delete_bookmark,
     update_bookmark,
 )
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 from lifestream.testing import make_user, make_work
 from people.services import add_pseud, create_api_token
 from tags.models import Tag, TagKind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 from lifestream.testing import make_work
 from works.models import Chapter, Work
 from works.services import ChapterData, add_chapter, delete_chapter, reorder_chapters

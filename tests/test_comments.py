@@ -20,8 +20,8 @@ from feedback.services.comments import (
     post_comment,
     unfreeze_thread,
 )
-from lifestream.errors import InvalidInput
-from lifestream.ratelimit import RateLimited
+from lifestream.core.errors import InvalidInput
+from lifestream.core.ratelimit import RateLimited
 from lifestream.testing import make_user, make_work
 from people.models import Block
 from works.models import CommentPermission

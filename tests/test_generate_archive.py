@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F, Max, Min, Q, Sum
 
 from bench.generator import SHORT_TEXT_WORDS
-from lifestream.text import count_words
+from lifestream.core.text import count_words
 from people.models import Pseud, User
 from tags.models import FIXED_TAGS, Tag, TagKind, TagParent
 from works.models import Chapter, Creatorship, Work

@@ -360,7 +360,7 @@ def test_out_of_range_pseud_id_is_an_invalid_choice(author_client, author):
 
 
 def test_tags_with_separators_or_blanks(author_client, author):
-    from lifestream.errors import InvalidInput
+    from lifestream.core.errors import InvalidInput
     from works.services import (  # the API's path, without the form
         ChapterData,
         WorkData,

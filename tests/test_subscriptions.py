@@ -8,7 +8,7 @@ from django.test import Client
 
 from feedback.models import Notification, NotificationKind, Subscription, WorkStats
 from feedback.services.subscriptions import delete_subscription, subscribe, unsubscribe
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 from lifestream.testing import make_user, make_work
 from people.models import Mute
 from works.models import Creatorship

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 from lifestream.testing import make_user, make_work
 from tags.models import Tag, TagKind, TagParent
 from tags.queries import family_ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifestream.text import count_words, format_to_html, sanitize_html, text_to_html
+from lifestream.core.text import count_words, format_to_html, sanitize_html, text_to_html
 
 
 def test_scripts_and_handlers_are_removed():

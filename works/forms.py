@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from lifestream.forms import ServiceErrorsForm, database_id
+from lifestream.core.forms import ServiceErrorsForm, database_id
 from people.models import Pseud, User
 from tags.models import FIXED_TAGS, TagKind
 from tags.services import split_tag_names

@@ -11,12 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
-from people.models import Pseud, User
-from tags import queries as tag_queries
-from tags.models import Tag
-
-from .models import Chapter, Creatorship, Work
-from .visibility import (
+from access.visibility import (
     Access,
     download_access,
     is_creator,
@@ -24,9 +19,14 @@ from .visibility import (
     listable_works_q,
     work_access,
 )
+from people.models import Pseud, User
+from tags import queries as tag_queries
+from tags.models import Tag
+
+from .models import Chapter, Creatorship, Work
 
 if TYPE_CHECKING:
-    from .visibility import Viewer
+    from access.visibility import Viewer
 
 
 class LoginRequired(Exception):

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lifestream.errors import ErrorList, FieldError, InvalidInput
+from lifestream.core.errors import ErrorList, FieldError, InvalidInput
+from lifestream.core.text import count_words, format_to_html
 from lifestream.models import log_work_change
-from lifestream.text import count_words, format_to_html
 from people.models import Pseud, User
 from search.indexing import schedule_reindex
 from tags.models import Tag, TagKind

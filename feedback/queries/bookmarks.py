@@ -1,4 +1,4 @@
-"""Reading bookmarks. Every read takes the viewer and goes through `works.visibility`:
+"""Reading bookmarks. Every read takes the viewer and goes through `access.visibility`:
 listings and counts use `listable_bookmarks_q`, one bookmark by id uses `bookmark_access`."""
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 
-from lifestream.forms import submitted_ids
+from access.visibility import Access, bookmark_access, listable_bookmarks_q
+from lifestream.core.forms import submitted_ids
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.services import split_tag_names
 from works import queries as work_queries
 from works.models import Creatorship, Work
 from works.queries import LoginRequired
-from works.visibility import Access, bookmark_access, listable_bookmarks_q
 
 from ..models import Bookmark
 
 if TYPE_CHECKING:
+    from access.visibility import Viewer
     from people.models import Pseud, User
-    from works.visibility import Viewer
 
 
 def visible_bookmarks(viewer: Viewer) -> QuerySet[Bookmark]:

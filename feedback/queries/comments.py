@@ -1,6 +1,6 @@
 """Reading comments: one comment by its permalink, and pages of threads with their replies.
 
-Which comments a viewer sees is `works.visibility.visible_comments_q`; on top of it, comments by
+Which comments a viewer sees is `access.visibility.visible_comments_q`; on top of it, comments by
 users the viewer muted are left out, or kept as placeholders when replies hang below them, so a
 thread keeps its shape. A page of threads takes a fixed number of queries however many comments
 and replies it holds.
@@ -15,17 +15,17 @@ from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from lifestream.pagination import paginate
+from access.visibility import creator_user_ids, is_creator, muted_user_ids, visible_comments_q
+from lifestream.core.pagination import paginate
 from people.models import Block
 from works.models import Chapter, Work
 from works.queries import get_work_for_reader
-from works.visibility import creator_user_ids, is_creator, muted_user_ids, visible_comments_q
 
 from ..models import Comment, CommentStatus
 from ..services.comments import commenting_refusal
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 THREADS_PER_PAGE = 20
 # Levels of replies a page shows below each conversation it starts from.

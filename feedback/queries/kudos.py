@@ -13,7 +13,7 @@ from works.models import Work
 from ..models import Kudos
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 # How many names the work page lists before "and N more users".
 NAMES_SHOWN = 50

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
+from access.visibility import listable_works_q
 from people.models import User
 from works.queries import listing, visible_works
-from works.visibility import listable_works_q
 
 from ..models import Reading
 

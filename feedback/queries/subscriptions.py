@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from access.visibility import visible_notices_q
 from people.models import User
 from works.models import Work
-from works.visibility import visible_notices_q
 
 from ..models import Notification, NotificationKind, Subscription
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 # The inbox's filters (`?kind=`), by the kinds of notice each shows.
 INBOX_FILTERS: dict[str, tuple[str, ...]] = {

@@ -9,14 +9,14 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from lifestream.errors import ErrorList, FieldError, InvalidInput
-from lifestream.text import sanitize_html
+from access.visibility import Access, work_access
+from lifestream.core.errors import ErrorList, FieldError, InvalidInput
+from lifestream.core.text import sanitize_html
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
 from tags.models import Tag, TagKind
 from tags.services import check_tag_names, find_or_create_tags, normalize_tag_names
 from works.models import Work
-from works.visibility import Access, work_access
 
 from ..models import BOOKMARK_NOTES_MAX, BOOKMARK_TAGS_MAX, Bookmark
 from ..stats import adjust_stats

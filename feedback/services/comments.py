@@ -16,21 +16,21 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from lifestream.errors import ErrorList
-from lifestream.ratelimit import check_rate
-from lifestream.text import html_to_text, sanitize_html
+from access.visibility import Access, creator_user_ids, is_creator, work_access
+from lifestream.core.errors import ErrorList
+from lifestream.core.ratelimit import check_rate
+from lifestream.core.text import html_to_text, sanitize_html
 from people.models import Pseud
 from people.queries import is_blocked_by_any
 from works.models import Chapter, CommentPermission, Work
 from works.queries import LoginRequired
-from works.visibility import Access, creator_user_ids, is_creator, work_access
 
 from ..models import COMMENT_MAX, GUEST_NAME_MAX, Comment, CommentStatus, NotificationKind
 from ..notify import notify
 from ..stats import adjust_stats
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 BLOCKED_BY_CREATOR = "Sorry, you can't comment on this work: one of its creators has blocked you."
 BLOCKED_BY_WRITER = "Sorry, you can't reply to this comment: its writer has blocked you."

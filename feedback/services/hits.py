@@ -12,9 +12,9 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lifestream.ratelimit import visitor_key
+from access.visibility import is_creator
+from lifestream.core.ratelimit import visitor_key
 from works.models import Work
-from works.visibility import is_creator
 
 from ..models import HIT_SHARDS, HitCount
 

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from lifestream.errors import FieldError, InvalidInput
-from lifestream.ratelimit import check_rate, visitor_key
+from access.visibility import creator_user_ids, is_creator
+from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.ratelimit import check_rate, visitor_key
 from people.models import User
 from people.queries import is_blocked_by_any
 from works.models import Work
-from works.visibility import creator_user_ids, is_creator
 
 from ..models import Kudos, NotificationKind
 from ..notify import notify
@@ -21,7 +21,7 @@ from ..queries.kudos import has_left_kudos
 from ..stats import adjust_stats
 
 if TYPE_CHECKING:
-    from works.visibility import Viewer
+    from access.visibility import Viewer
 
 ALREADY_LEFT = "You have already left kudos here. :)"
 

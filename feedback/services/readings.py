@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from lifestream.errors import FieldError, InvalidInput
+from access.visibility import is_creator
+from lifestream.core.errors import FieldError, InvalidInput
 from people.models import User
 from works.models import Chapter, Work
-from works.visibility import is_creator
 
 from ..models import Reading
 

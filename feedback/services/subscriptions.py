@@ -10,10 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
-from lifestream.errors import FieldError, InvalidInput
+from access.visibility import Access, is_creator, news_audience, work_access
+from lifestream.core.errors import FieldError, InvalidInput
 from people.models import User
 from works.models import Chapter, Creatorship, Work
-from works.visibility import Access, is_creator, news_audience, work_access
 
 from ..models import NotificationKind, Subscription
 from ..notify import notify

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from works.visibility import is_creator
+from access.visibility import is_creator
 
 from ..comment_forms import CommentForm
 from ..queries import comments as queries

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from access.visibility import is_creator
 from feedback.queries.kudos import KudosSummary
 from feedback.queries.stats import Numbers, numbers_of
 from feedback.services.readings import record_visit
 from feedback.views.kudos import kudos_context, mark_context
 from works.models import Work
-from works.visibility import is_creator
 
 register = template.Library()
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from django import template
 
+from access.visibility import is_creator
 from people.models import User
 from works.models import Work
-from works.visibility import is_creator
 
 from ..queries import subscriptions as queries
 

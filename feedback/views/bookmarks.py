@@ -19,9 +19,9 @@ from django.utils.html import format_html
 
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
-from lifestream.errors import InvalidInput
-from lifestream.forms import ServiceErrorsForm
-from lifestream.pagination import paginate
+from lifestream.core.errors import InvalidInput
+from lifestream.core.forms import ServiceErrorsForm
+from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from people.services import ensure_default_pseud

@@ -18,15 +18,15 @@ from django.urls import URLPattern, path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from access.visibility import is_creator
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
-from lifestream.errors import InvalidInput
-from lifestream.forms import database_id
-from lifestream.ratelimit import RateLimited
+from lifestream.core.errors import InvalidInput
+from lifestream.core.forms import database_id
+from lifestream.core.ratelimit import RateLimited
 from works import queries as work_queries
 from works.models import Chapter, Work
 from works.queries import LoginRequired
-from works.visibility import is_creator
 
 from ..comment_forms import CommentForm
 from ..models import Comment

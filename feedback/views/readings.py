@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from lifestream.pagination import paginate
+from lifestream.core.pagination import paginate
 from people.models import User
 
 from ..queries import readings as reading_queries

@@ -13,9 +13,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from lifestream.errors import InvalidInput
-from lifestream.forms import submitted_ids
-from lifestream.pagination import paginate
+from lifestream.core.errors import InvalidInput
+from lifestream.core.forms import submitted_ids
+from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import User
 from tags.views import FEED_ITEMS, TagFeed

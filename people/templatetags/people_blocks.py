@@ -10,9 +10,9 @@ from typing import Any
 
 from django import template
 
+from access.visibility import muted_user_ids
 from people.models import User
 from people.queries import has_blocked
-from works.visibility import muted_user_ids
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
-from lifestream.pagination import listing_heading
+from lifestream.core.pagination import listing_heading
 from tags.models import CHOSE_NOT_TO_WARN_ID, NO_WARNINGS_ID, Tag, TagKind, tag_to_param
 
 register = template.Library()

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 
 from .. import queries, services
 from ..forms import ChapterForm, ReorderForm

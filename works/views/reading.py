@@ -10,10 +10,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from access.visibility import is_creator
+
 from .. import queries
 from ..models import Chapter, Work
 from ..queries import LoginRequired
-from ..visibility import is_creator
 
 
 def _login_redirect(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from imports.formats import READERS, ImportRefused
 from imports.services import import_work
-from lifestream.errors import InvalidInput
+from lifestream.core.errors import InvalidInput
 from people.models import User
 
 EXTENSIONS = {f".{extension}" for reader in READERS for extension in reader.extensions}

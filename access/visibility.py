@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from feedback.models import Bookmark
     from people.models import User
 
-    from .models import Work
+    from works.models import Work
 
     Viewer = User | AnonymousUser
 
@@ -67,7 +67,7 @@ def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}restricted": False})
     muted = muted_user_ids(viewer)
     if muted:
-        from .models import Creatorship
+        from works.models import Creatorship
 
         muted_works = Creatorship.objects.filter(pseud__user_id__in=muted).values("work_id")
         q &= ~Q(**{f"{prefix}pk__in": muted_works})
@@ -177,7 +177,7 @@ def visible_notices_q(viewer: User) -> Q:
     a work they may read and a posted chapter of it, or a comment they may still see (not
     deleted; published, or their own, or on their own work), and not from a user they muted.
     A notice whose work or comment was deleted is gone with it (the foreign keys cascade)."""
-    from .models import Creatorship
+    from works.models import Creatorship
 
     own_works = Creatorship.objects.filter(pseud__user_id=viewer.pk).values("work_id")
     own = Q(work_id__in=own_works)
