@@ -302,3 +302,12 @@ def test_a_single_chapter_by_its_own_address(live_server, posted):
     assert chapter.work.id == posted.pk
     assert chapter.title == "Sector Seven"
     assert chapter.text.strip().split("\n") == ["Rain over the plate.", "Tifa opened the bar."]
+
+
+def test_the_client_refreshes_its_token_as_guest_and_logged_in(live_server, reader):
+    visitor = guest(live_server)
+    visitor.refresh_auth_token()
+    assert visitor.authenticity_token
+    session = logged_in(live_server, reader)
+    session.refresh_auth_token()
+    assert session.authenticity_token
