@@ -311,3 +311,15 @@ def test_the_client_refreshes_its_token_as_guest_and_logged_in(live_server, read
     session = logged_in(live_server, reader)
     session.refresh_auth_token()
     assert session.authenticity_token
+
+
+def test_the_client_reads_the_comments_and_subscribes(live_server, posted, reader, writer):
+    post_comment(reader, posted, "<p>The rain scene!</p>")
+    session = logged_in(live_server, reader)
+    work = AO3.Work(posted.pk, session=session)
+    [comment] = work.get_comments()
+    assert comment.text.strip() == "The rain scene!"
+    assert comment.author.username == reader.username
+
+    work.subscribe()
+    assert reader.subscriptions.filter(work=posted).exists()

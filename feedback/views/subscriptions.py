@@ -96,6 +96,18 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
     """The work (`work_id`) or user (`user`, a login) a subscribe form names, as the
     subscriber may see it."""
     work_id = request.POST.get("work_id", "")
+    # AO3's form names its target by type and row id.
+    kind = request.POST.get("subscription[subscribable_type]", "")
+    ao3_id = submitted_ids([request.POST.get("subscription[subscribable_id]", "")])
+    if kind == "User" and ao3_id:
+        creator = User.objects.filter(pk=ao3_id[0], is_active=True).first()
+        if creator is None:
+            raise Http404("No such user.")
+        return None, creator
+    if kind == "Work" and ao3_id:
+        work_id = str(ao3_id[0])
+    elif kind:
+        raise Http404("Only works and users can be subscribed to.")
     if work_id:
         ids = submitted_ids([work_id])
         if not ids:
