@@ -35,7 +35,7 @@ def schedule_reindex(work_id: int) -> None:
 
 
 def schedule_reindex_works(work_ids: Iterable[int]) -> None:
-    """The same for many works, for tools that change works outside the services."""
+    """The same for many works, for tools and tests that change rows outside the services."""
     ids = sorted(set(work_ids))
     if ids:
         # robust: the user's change is committed already; a failure to index must not turn it
