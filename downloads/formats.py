@@ -257,3 +257,25 @@ def forget_work(work_id: int) -> None:
     folder = cache_dir() / str(work_id)
     if folder.is_dir():
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def drop_built_files(work_id: int) -> None:
+    """Remove a changed work's finished files and failure records: they are of a version no
+    reader will ask for again. A build under way (its scratch folder, its lock) is left to
+    finish, since the worker running it holds them."""
+    folder = cache_dir() / str(work_id)
+    if not folder.is_dir():
+        return
+    extensions = {fmt.extension for fmt in (*FORMATS.values(), *CONVERTED.values())}
+    for path in folder.iterdir():
+        suffix = path.name.removesuffix(".failed").rpartition(".")[2]
+        if path.is_file() and not path.name.startswith(".") and suffix in extensions:
+            path.unlink(missing_ok=True)
+
+
+def cached_work_ids() -> list[int]:
+    """The works with a cache folder: those ever downloaded since they last changed."""
+    try:
+        return [int(entry.name) for entry in os.scandir(cache_dir()) if entry.name.isdecimal()]
+    except FileNotFoundError:
+        return []

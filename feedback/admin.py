@@ -1,10 +1,16 @@
+"""Feedback in the admin, for looking things up: read-only, since kudos, comments, bookmarks and
+subscriptions are counted on their works, and readers' history and inboxes are their own; they
+change through the site, which calls the services."""
+
 from django.contrib import admin
+
+from lifestream.core.admin import ReadOnlyMixin
 
 from .models import Bookmark, Comment, Kudos, Notification, Reading, Subscription
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "work", "author_name", "status", "is_deleted", "created_at")
     list_filter = ("status", "is_deleted", "is_frozen")
     raw_id_fields = ("work", "chapter", "parent", "thread", "user", "pseud")
@@ -12,32 +18,32 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bookmark)
-class BookmarkAdmin(admin.ModelAdmin):
+class BookmarkAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "user", "work", "private", "rec", "created_at")
     list_filter = ("private", "rec")
     raw_id_fields = ("user", "pseud", "work", "tags")
 
 
 @admin.register(Kudos)
-class KudosAdmin(admin.ModelAdmin):
+class KudosAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "work", "user", "created_at")
     raw_id_fields = ("work", "user")
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "user", "work", "creator", "created_at")
     raw_id_fields = ("user", "work", "creator")
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "user", "work", "visit_count", "last_visited_at", "marked_for_later")
     raw_id_fields = ("user", "work", "chapter")
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "user", "kind", "work", "created_at", "read_at", "emailed_at")
     list_filter = ("kind",)
     raw_id_fields = ("user", "work", "chapter", "comment", "actor")

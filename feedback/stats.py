@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from lifestream.models import log_work_change
+from lifestream.core.changes import WorkStatsChanged, announce
 
 from .models import WorkStats
 
@@ -13,8 +13,8 @@ STAT_FIELDS = ("kudos_count", "comments_count", "bookmarks_count", "subscription
 
 
 def adjust_stats(work_id: int, **deltas: int) -> None:
-    """Add `deltas` (e.g. `kudos_count=1`) to a work's numbers. The filter index re-reads the
-    work from the change log, so sorting by kudos or comments is right at once."""
+    """Add `deltas` (e.g. `kudos_count=1`) to a work's numbers, and announce it: the filter index
+    re-reads the work, so sorting by kudos or comments is right at once."""
     unknown = set(deltas) - set(STAT_FIELDS)
     if unknown:
         raise ValueError(f"not a work stat: {sorted(unknown)}")
@@ -22,4 +22,4 @@ def adjust_stats(work_id: int, **deltas: int) -> None:
     WorkStats.objects.filter(work_id=work_id).update(
         **{name: F(name) + delta for name, delta in deltas.items() if delta}
     )
-    log_work_change(work_id)
+    announce(WorkStatsChanged(work_id))

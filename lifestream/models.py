@@ -6,6 +6,7 @@ Rows are only ever inserted, never updated, so posting never contends on a share
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils import timezone
@@ -42,3 +43,17 @@ def log_work_change(work_id: int) -> None:
 
 def log_tag_change(tag_id: int) -> None:
     _log(ChangeLog.Kind.TAG, tag_id)
+
+
+def log_work_changes(work_ids: Iterable[int]) -> None:
+    """One row per work in one statement: a pseud rename touches all of its works."""
+    entries = ChangeLog.objects.bulk_create(
+        [
+            ChangeLog(kind=ChangeLog.Kind.WORK, object_id=work_id)
+            for work_id in sorted(set(work_ids))
+        ]
+    )
+    ids = [entry.pk for entry in entries if entry.pk is not None]
+    # Pruned as often as one row at a time would be: whenever the ids pass a multiple.
+    if ids and (min(ids) - 1) // PRUNE_EVERY != max(ids) // PRUNE_EVERY:
+        ChangeLog.objects.filter(created_at__lt=timezone.now() - KEEP).delete()

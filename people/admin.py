@@ -1,9 +1,20 @@
-"""The admin: accounts, with the tag-wrangler role, and API tokens (hashes only)."""
+"""The admin: accounts, with the tag-wrangler role, and API tokens (hashes only). What counts,
+indexes or the change feed follow (pseuds, a user's name, deleting an account with its works,
+blocks and mutes) is read-only here and changes through the site, which calls the services."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from lifestream.core.admin import ReadOnlyMixin
 
 from .models import ApiToken, Block, Mute, Pseud, User
+from .services import revoke_api_token
 
 
 @admin.register(User)
@@ -17,9 +28,18 @@ class LifestreamUserAdmin(UserAdmin):
     )
     readonly_fields = ("is_sample",)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Works are found and listed by their creators' user names too.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "username") if obj is not None else fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An account's works, kudos and comments would go with it, past every count and index.
+        return False
+
 
 @admin.register(Pseud)
-class PseudAdmin(admin.ModelAdmin):
+class PseudAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "user", "is_default")
     search_fields = ("name", "user__username")
     raw_id_fields = ("user",)
@@ -27,18 +47,33 @@ class PseudAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be revoked here (a leaked one, say), through the same service as the site."""
+
     list_display = ("name", "user", "hint", "created_at", "last_used_at")
     readonly_fields = ("key_hash", "hint", "created_at", "last_used_at")
     raw_id_fields = ("user",)
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a token's secret is shown once, to its owner, by the site
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        revoke_api_token(obj.user, obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.select_related("user"):
+            revoke_api_token(token.user, token.pk)
+
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
+class BlockAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "blocker", "blocked", "created_at")
     raw_id_fields = ("blocker", "blocked")
 
 
 @admin.register(Mute)
-class MuteAdmin(admin.ModelAdmin):
+class MuteAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "muter", "muted", "created_at")
     raw_id_fields = ("muter", "muted")

@@ -7,6 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from lifestream.core.changes import PseudRenamed, announce
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
 
 from . import models
@@ -79,10 +80,7 @@ def update_pseud(pseud: Pseud, name: str, description: str) -> Pseud:
     pseud.description = description
     pseud.save(update_fields=["name", "description"])
     if renamed:
-        # Works are found by their creators' names too.
-        from search.indexing import schedule_reindex_works
-
-        schedule_reindex_works(pseud.works.values_list("pk", flat=True))
+        announce(PseudRenamed(pseud.pk))
     return pseud
 
 

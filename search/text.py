@@ -9,7 +9,7 @@
 The index holds every posted work, restricted ones included: `candidates` is where the caller
 applies visibility and filters from the database (access.visibility), so a lagging index never
 shows anyone a work they may not see. Writes: `index_works`, `remove_works`, `rebuild`; services
-call `search.indexing.schedule_reindex` after a change.
+announce their changes (`lifestream.core.changes`) and `search.indexing` reindexes what changed.
 """
 
 from __future__ import annotations

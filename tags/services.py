@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 
+from lifestream.core.changes import TagsChanged, announce
 from lifestream.core.errors import ErrorList
-from lifestream.models import log_tag_change
 
 from .models import FIXED_TAGS, TAG_NAME_MAX, Tag, TagKind, TagParent
 
@@ -204,6 +204,9 @@ def wrangle_tag(tag: Tag, data: WrangleData) -> Tag:
     if tag.kind in (TagKind.RATING, TagKind.WARNING, TagKind.CATEGORY):
         errors.add("name", "fixed_tag", "Ratings, warnings and categories can't be wrangled.")
         errors.raise_if_any()
+    # Works carry their tags' canonical names too: a rename or merge changes how the works of
+    # this tag's synonyms read, and a merge hands those synonyms to another tag.
+    affected = {tag.pk, *Tag.objects.filter(merger=tag).values_list("pk", flat=True)}
 
     if data.name is not None:
         new_name = " ".join(data.name.split())
@@ -300,11 +303,7 @@ def wrangle_tag(tag: Tag, data: WrangleData) -> Tag:
         # Only canonical tags keep parents and subtags.
         TagParent.objects.filter(child=tag).delete()
         TagParent.objects.filter(parent=tag).delete()
-    log_tag_change(tag.pk)
-    # Works carry their tags' names (and canonical names) in the text index.
-    from search.indexing import schedule_reindex_works
-
-    schedule_reindex_works(tag.works.values_list("pk", flat=True))
+    announce(TagsChanged(tuple(sorted(affected))))
     return tag
 
 

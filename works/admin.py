@@ -10,20 +10,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
+from lifestream.core.admin import ReadOnlyMixin
 from tags.models import FIXED_TAGS, Tag, TagKind
 
 from .models import Chapter, Creatorship, Work
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class StateFilter(admin.SimpleListFilter):

@@ -10,11 +10,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lifestream.core.changes import (
+    ChapterDeleting,
+    ChapterPosted,
+    WorkChanged,
+    WorkDeleted,
+    WorkPosted,
+    announce,
+)
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
 from lifestream.core.text import count_words, format_to_html
-from lifestream.models import log_work_change
 from people.models import Pseud, User
-from search.indexing import schedule_reindex
 from tags.models import Tag, TagKind
 from tags.services import (
     check_tag_names,
@@ -23,7 +29,6 @@ from tags.services import (
     normalize_tag_names,
 )
 
-from . import signals
 from .languages import LANGUAGE_NAMES
 from .models import (
     CHAPTER_BODY_MAX,
@@ -395,13 +400,6 @@ def _apply_complete(
         work.expected_chapters = None
 
 
-def _changed(work_id: int) -> None:
-    """Record that a work changed, in the same transaction: the filter index replays the
-    change log, and the text index is refreshed once the change is committed."""
-    log_work_change(work_id)
-    schedule_reindex(work_id)
-
-
 @transaction.atomic
 def create_work(
     user: User,
@@ -437,9 +435,7 @@ def create_work(
     errors.raise_if_any()
     work.revised_at = _revision_time(work)
     work.save()
-    _changed(work.pk)
-    if post:
-        signals.work_posted.send(sender=Work, work=work)
+    announce(WorkPosted(work.pk) if post else WorkChanged(work.pk))
     return work
 
 
@@ -475,7 +471,7 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
     work.save()
     _set_creators(work, clean.pseuds)
     work.tags.set(clean.tags)
-    _changed(work.pk)
+    announce(WorkChanged(work.pk))
     return work
 
 
@@ -491,14 +487,13 @@ def post_draft(work: Work) -> Work:
     _refresh_stats(work)
     work.revised_at = _revision_time(work)
     work.save()
-    _changed(work.pk)
-    signals.work_posted.send(sender=Work, work=work)
+    announce(WorkPosted(work.pk))
     return work
 
 
 @transaction.atomic
 def delete_work(work: Work) -> None:
-    _changed(work.pk)
+    announce(WorkDeleted(work.pk))
     work.delete()
 
 
@@ -529,9 +524,7 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
     if chapter.posted:
         work.revised_at = timezone.now()
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
-    _changed(work.pk)
-    if chapter.posted:
-        signals.chapter_posted.send(sender=Chapter, chapter=chapter)
+    announce(ChapterPosted(work.pk, chapter.pk) if chapter.posted else WorkChanged(work.pk))
     return chapter
 
 
@@ -552,9 +545,7 @@ def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = N
     if newly_posted:
         work.revised_at = timezone.now()
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
-    _changed(work.pk)
-    if newly_posted:
-        signals.chapter_posted.send(sender=Chapter, chapter=chapter)
+    announce(ChapterPosted(work.pk, chapter.pk) if newly_posted else WorkChanged(work.pk))
     return chapter
 
 
@@ -585,13 +576,13 @@ def delete_chapter(chapter: Chapter) -> None:
                 )
             ]
         )
-    # What hangs off the chapter (its comments) goes with it; their counts go first.
-    signals.chapter_deleting.send(sender=Chapter, chapter=chapter)
+    # What hangs off the chapter (its comments) goes with it, so it is announced while the
+    # chapter is still there: their counts go first.
+    announce(ChapterDeleting(work.pk, chapter.pk))
     chapter.delete()
     _renumber(work, list(others.order_by("position").values_list("pk", flat=True)))
     _refresh_stats(work)
     work.save(update_fields=["chapter_count", "word_count", "expected_chapters"])
-    _changed(work.pk)
 
 
 @transaction.atomic
@@ -603,6 +594,8 @@ def reorder_chapters(work: Work, chapter_ids: list[int]) -> None:
             [FieldError("chapters", "mismatch", "The new order must list every chapter once.")]
         )
     _renumber(work, chapter_ids)
+    # Search text and downloads keep the chapters in order.
+    announce(WorkChanged(work.pk))
 
 
 def _renumber(work: Work, ordered_ids: list[int]) -> None:

@@ -8,7 +8,7 @@ missing guest name) raises `InvalidInput` naming the field.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from access.visibility import Access, creator_user_ids, is_creator, work_access
+from lifestream.core.changes import ChapterDeleting
 from lifestream.core.errors import ErrorList
 from lifestream.core.ratelimit import check_rate
 from lifestream.core.text import html_to_text, sanitize_html
@@ -358,10 +359,10 @@ def unfreeze_thread(request_user: Viewer, comment: Comment) -> Comment:
     return _set_frozen(request_user, comment, False)
 
 
-def forget_chapter_comments(sender: Any, chapter: Chapter, **kwargs: Any) -> None:
+def forget_chapter_comments(change: ChapterDeleting) -> None:
     """A chapter is being deleted with its comments: take them out of the work's count."""
     counted = Comment.objects.filter(
-        chapter=chapter, status=CommentStatus.PUBLISHED, is_deleted=False
+        chapter_id=change.chapter_id, status=CommentStatus.PUBLISHED, is_deleted=False
     ).count()
     if counted:
-        adjust_stats(chapter.work_id, comments_count=-counted)
+        adjust_stats(change.work_id, comments_count=-counted)

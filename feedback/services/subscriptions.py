@@ -1,16 +1,15 @@
 """Following works and users, and telling followers when something new is posted.
 
 Subscribing is idempotent: a second click (or a repeated API call) keeps the one subscription.
-The posting receivers run inside the transaction that posts, so a notice exists exactly when the
+The posting consumers run inside the transaction that posts, so a notice exists exactly when the
 chapter or work it announces does."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from access.visibility import Access, is_creator, news_audience, work_access
+from lifestream.core.changes import ChapterPosted, WorkPosted
 from lifestream.core.errors import FieldError, InvalidInput
 from people.models import User
 from works.models import Chapter, Creatorship, Work
@@ -86,12 +85,13 @@ def delete_subscription(user: User, subscription_id: int) -> None:
     _remove(subscription)
 
 
-# --- telling subscribers (receivers of works.signals, connected in FeedbackConfig.ready) -------
+# --- telling subscribers (consumers of the change feed, in the posting transaction) ------------
 
 
-def announce_work(sender: Any, work: Work, **kwargs: Any) -> None:
+def announce_work(change: WorkPosted) -> None:
     """A work was posted: tell the subscribers of each of its creators (once each)."""
-    if not work.posted:
+    work = Work.objects.filter(pk=change.work_id, posted=True).first()
+    if work is None:
         return
     creators = Creatorship.objects.filter(work=work).values("pseud__user_id")
     subscribers = set(
@@ -102,11 +102,12 @@ def announce_work(sender: Any, work: Work, **kwargs: Any) -> None:
         notify(readers, NotificationKind.NEW_WORK, work=work)
 
 
-def announce_chapter(sender: Any, chapter: Chapter, **kwargs: Any) -> None:
+def announce_chapter(change: ChapterPosted) -> None:
     """A chapter of a posted work was posted: tell the work's subscribers."""
-    work = chapter.work
-    if not (chapter.posted and work.posted):
+    chapter = Chapter.objects.select_related("work").filter(pk=change.chapter_id).first()
+    if chapter is None or not (chapter.posted and chapter.work.posted):
         return
+    work = chapter.work
     subscribers = set(Subscription.objects.filter(work=work).values_list("user_id", flat=True))
     readers = news_audience(subscribers, work)
     if readers:
