@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Schema, Status
 
+from access.getters import get_work_for_reader
 from feedback.models import BOOKMARK_TAGS_MAX, Bookmark
 from feedback.queries import bookmarks as queries
 from feedback.services.bookmarks import (
@@ -23,7 +24,6 @@ from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from tags.models import tag_from_param
-from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter
@@ -171,7 +171,7 @@ def list_bookmarks(
     if user is not None:
         bookmarks = bookmarks.filter(user=people_queries.get_user(user))
     if work_id is not None:
-        work = work_queries.get_work_for_reader(viewer, work_id)
+        work = get_work_for_reader(viewer, work_id)
         if not work.posted:
             raise Http404("Drafts have no bookmarks.")
         bookmarks = bookmarks.filter(work=work)
@@ -210,7 +210,7 @@ def bookmark_work(request: HttpRequest, work_id: ObjectId, payload: NewBookmark)
     """Bookmark a work you can read. A second bookmark of the same work is refused with
     `already_bookmarked` (change the first with PATCH)."""
     user = user_of(request)
-    work = work_queries.get_work_for_reader(user, work_id)
+    work = get_work_for_reader(user, work_id)
     data = BookmarkData(
         pseud=_own_pseud(user, payload.pseud),
         notes=payload.notes,

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Schema, Status
 
+from access.getters import get_work_for_reader
 from feedback.models import COMMENT_MAX, GUEST_NAME_MAX, Comment
 from feedback.queries import comments as queries
 from feedback.services import comments as services
 from lifestream.core.errors import FieldError, InvalidInput
-from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter
@@ -121,7 +121,7 @@ def _page_path(request: HttpRequest, page: int) -> str:
 def list_comments(request: HttpRequest, work_id: ObjectId, page: PageNumber = 1) -> CommentPage:
     """The conversations on a work, oldest first, with their replies nested."""
     viewer = viewer_of(request)
-    work = work_queries.get_work_for_reader(viewer, work_id)
+    work = get_work_for_reader(viewer, work_id)
     if not work.posted:
         return CommentPage(count=0, page=1, pages=1, next=None, previous=None, results=[])
     request.user = viewer
@@ -162,7 +162,7 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
     work takes guest comments. On a moderated work the comment waits for approval."""
     viewer = viewer_of(request)
     request.user = viewer
-    work = work_queries.get_work_for_reader(viewer, work_id)
+    work = get_work_for_reader(viewer, work_id)
     chapter = parent = pseud = None
     if payload.chapter_id is not None:
         chapter = work.chapters.filter(pk=payload.chapter_id).first()

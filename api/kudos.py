@@ -10,13 +10,13 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from ninja import Path, Query, Schema, Status
 
+from access.getters import get_work_for_reader
 from feedback.queries import readings as reading_queries
 from feedback.queries.kudos import givers, kudos_summary
 from feedback.queries.stats import creator_stats
 from feedback.services import readings as reading_services
 from feedback.services.kudos import leave_kudos
 from works import queries
-from works.queries import get_work_for_reader
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest
 from ninja import Path, Query, Schema, Status
 from pydantic import ConfigDict, Field
 
+from access.getters import get_work_for_reader
 from feedback.models import Notification, Subscription
 from feedback.queries import subscriptions as queries
 from feedback.services import inbox as inbox_services
 from feedback.services import subscriptions as services
-from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput, LoginRequired
 from people import queries as people_queries
-from works import queries as work_queries
 
 from .auth import BearerToken, user_of
 from .routing import ApiRouter
@@ -176,8 +176,8 @@ def create_subscription(request: HttpRequest, payload: NewSubscription) -> Statu
     work = creator = None
     if payload.work_id is not None:
         try:
-            work = work_queries.get_work_for_reader(user, payload.work_id)
-        except work_queries.LoginRequired as error:  # never for a token's user
+            work = get_work_for_reader(user, payload.work_id)
+        except LoginRequired as error:  # never for a token's user
             raise Http404("No such work.") from error
     else:
         creator = people_queries.get_user(payload.user or "")

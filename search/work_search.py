@@ -12,7 +12,7 @@ pseud's works), the search page (`/works/search`) and `GET /api/v1/works`:
 
 Tag filters stand for whole families (a canonical tag, its synonyms, its subtags and theirs).
 Visibility is the viewer's: the index starts from the works they may list, and the page's works
-are loaded through `works.queries.visible_works`.
+are loaded through `access.getters.visible_works`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils import timezone
 
+from access.getters import findable_tags, visible_works
 from access.visibility import muted_user_ids
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
@@ -447,7 +448,7 @@ def search(
     # The page's works come from the database through the visibility rules, in index order.
     loaded = {
         work.pk: work
-        for work in work_queries.listing(work_queries.visible_works(viewer).filter(pk__in=page_ids))
+        for work in work_queries.listing(visible_works(viewer).filter(pk__in=page_ids))
     }
     works = [loaded[i] for i in page_ids if i in loaded]
     # The index already counted and sliced; the paginator only does the page arithmetic.
@@ -481,7 +482,7 @@ def _facet_tags(
     ]
     if set(chosen) - set(tags):
         ticked = Tag.objects.filter(pk__in=set(chosen) - set(tags))
-        tags.update({tag.pk: tag for tag in work_queries.findable_tags(viewer, ticked)})
+        tags.update({tag.pk: tag for tag in findable_tags(viewer, ticked)})
     included = {i for values in request.include.values() for i in values}
     excluded = {i for values in request.exclude.values() for i in values}
     result: dict[str, list[Facet]] = {}

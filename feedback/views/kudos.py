@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.getters import get_work_for_reader
 from access.visibility import is_creator
-from lifestream.core.errors import InvalidInput
+from lifestream.core.errors import InvalidInput, LoginRequired
 from lifestream.core.pagination import paginate
 from lifestream.core.ratelimit import RateLimited, visitor_key
 from works.models import Work
-from works.queries import LoginRequired, get_work_for_reader
 
 from ..models import Reading
 from ..queries.kudos import givers, kudos_summary
