@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Schema, Status
+from ninja import Field, Query, Schema, Status
 
 from access.getters import get_work_for_reader
 from feedback.models import COMMENT_MAX, GUEST_NAME_MAX, Comment
@@ -19,7 +19,7 @@ from lifestream.core.errors import FieldError, InvalidInput
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter
-from .schemas import CreatorOut, ErrorsOut, Input, Text
+from .schemas import CreatorOut, ErrorsOut, Input, ObjectId, Text
 
 router = ApiRouter(tags=["comments"])
 
@@ -27,7 +27,6 @@ READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL
 WRITE: dict[str, Any] = {"auth": BearerToken()}
 READ_ERRORS = {(401, 404): ErrorsOut}
 WRITE_ERRORS = {(400, 401, 403, 404, 413, 422, 429): ErrorsOut}
-ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Query(1, ge=1, description="1 for the oldest conversations.")]
 
 

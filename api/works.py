@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Path, Query, Status
+from ninja import Query, Status
 
 from access.getters import (
     get_chapter_for_editor,
@@ -34,6 +34,7 @@ from .schemas import (
     FacetOut,
     NewChapter,
     NewWork,
+    ObjectId,
     WorkChanges,
     WorkOut,
     WorkPage,
@@ -51,7 +52,6 @@ WRITE_ERRORS = {(400, 401, 403, 404, 413, 422): ErrorsOut}
 
 # Ids past the database's bigint would overflow the query; they name nothing, so they are 404s
 # (errors.py turns every bad path parameter into a 404).
-ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Query(1, ge=1, description="1 for the newest works.")]
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from access.getters import findable_tags, visible_works
 from access.visibility import muted_user_ids
+from lifestream.core.ids import parse_ids
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
 from tags.services import split_tag_names
@@ -102,7 +103,6 @@ QUERY_NUMBER_FIELDS = {
     "expected_number_of_chapters": "expected",
 }
 _RANGE = re.compile(r"^\s*([<>]=?|=)?\s*([\d,]+)\s*(?:-\s*([\d,]+))?\s*$")
-_LARGEST = 2**62
 
 
 def _number(text_value: str) -> int | None:
@@ -166,15 +166,6 @@ class SearchRequest:
         return default if value is None else value
 
 
-def _ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values:
-        number = _number(value)
-        if number is not None and number < _LARGEST:
-            ids.append(number)
-    return ids
-
-
 def read_request(query: QueryDict) -> SearchRequest:
     """Pick AO3's parameters out of a query string; unknown ones are ignored."""
     request = SearchRequest()
@@ -186,7 +177,7 @@ def read_request(query: QueryDict) -> SearchRequest:
             name = key[len(prefix) :].split("]", 1)[0]
             values = query.getlist(key)
             if name in {"archive_warning_ids", "category_ids", "rating_ids"}:
-                request.params[name] = _ids(values)
+                request.params[name] = parse_ids(values)
             else:
                 request.params[name] = values[-1][:2000]
     for scope, target in (
@@ -196,7 +187,7 @@ def read_request(query: QueryDict) -> SearchRequest:
         for kind, param in KIND_PARAMS.items():
             values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
             if values:
-                target[kind] = _ids(values)
+                target[kind] = parse_ids(values)
     page_text = query.get("page", "1").strip()
     page = MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else _number(page_text) or 1
     request.page = max(1, min(page, MAX_PAGE))

@@ -14,7 +14,7 @@ from django.http import Http404, QueryDict
 from access.getters import findable_tag, findable_tags
 from access.visibility import Access, bookmark_access, listable_bookmarks_q
 from lifestream.core.errors import LoginRequired
-from lifestream.core.forms import submitted_ids
+from lifestream.core.ids import parse_ids
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind, tags_named
 from tags.services import split_tag_names
@@ -182,7 +182,7 @@ def read_filters(query: QueryDict) -> BookmarkFilters:
 
     def many(scope: str, param: str) -> set[int]:
         values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
-        return set(submitted_ids([value.strip() for value in values]))
+        return set(parse_ids([value.strip() for value in values]))
 
     include_work: set[int] = set()
     exclude_work: set[int] = set()

@@ -23,7 +23,7 @@ from access.visibility import is_creator
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
 from lifestream.core.errors import InvalidInput, LoginRequired
-from lifestream.core.forms import database_id
+from lifestream.core.ids import require_id
 from lifestream.core.ratelimit import RateLimited
 from works.models import Chapter, Work
 
@@ -88,7 +88,7 @@ def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
     if not raw:
         return None
     try:
-        chapter_id = database_id(raw)
+        chapter_id = require_id(raw)
     except ValueError:
         return None
     return work.chapters.filter(pk=chapter_id).first()
@@ -130,14 +130,14 @@ def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment 
     raw = {key: request.POST.get(key, "") for key in ("comment_id", "chapter_id", "work_id")}
     try:
         if raw["comment_id"]:
-            parent = Comment.objects.get(pk=database_id(raw["comment_id"]), is_deleted=False)
+            parent = Comment.objects.get(pk=require_id(raw["comment_id"]), is_deleted=False)
             work = get_work_for_reader(request.user, parent.work_id)
             return work, parent.chapter, parent
         if raw["chapter_id"]:
-            chapter = Chapter.objects.get(pk=database_id(raw["chapter_id"]))
+            chapter = Chapter.objects.get(pk=require_id(raw["chapter_id"]))
             return get_work_for_reader(request.user, chapter.work_id), chapter, None
         return (
-            get_work_for_reader(request.user, database_id(raw["work_id"])),
+            get_work_for_reader(request.user, require_id(raw["work_id"])),
             None,
             None,
         )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_reader
 from lifestream.core.errors import InvalidInput, LoginRequired
-from lifestream.core.forms import submitted_ids
+from lifestream.core.ids import parse_ids
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import User
@@ -62,7 +62,7 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        chosen = submitted_ids(request.POST.getlist("notices"))
+        chosen = parse_ids(request.POST.getlist("notices"))
         if action == "read_all":
             inbox_services.mark_read(user)
             messages.success(request, "All notifications marked as read.")
@@ -98,7 +98,7 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
     subscriber may see it."""
     work_id = request.POST.get("work_id", "")
     if work_id:
-        ids = submitted_ids([work_id])
+        ids = parse_ids([work_id])
         if not ids:
             raise Http404("No such work.")
         try:
