@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from feedback.models import Bookmark, CommentStatus
+from people.models import Mute, User
+from works.models import Creatorship, Work
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from feedback.models import Bookmark
-    from people.models import User
-    from works.models import Work
 
     Viewer = User | AnonymousUser
 
@@ -44,8 +44,6 @@ def muted_user_ids(viewer: Viewer) -> frozenset[int]:
         return frozenset()
     cached = getattr(viewer, "_muted_user_ids", None)
     if cached is None:
-        from people.models import Mute
-
         cached = frozenset(Mute.objects.filter(muter=viewer).values_list("muted_id", flat=True))
         viewer._muted_user_ids = cached  # type: ignore[attr-defined]
     return cached
@@ -66,8 +64,6 @@ def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}restricted": False})
     muted = muted_user_ids(viewer)
     if muted:
-        from works.models import Creatorship
-
         muted_works = Creatorship.objects.filter(pseud__user_id__in=muted).values("work_id")
         q &= ~Q(**{f"{prefix}pk__in": muted_works})
     return q
@@ -107,7 +103,7 @@ def visible_comments_q(viewer: Viewer, work: Work) -> Q:
     published ones, and those awaiting moderation for the work's creators and their writer.
     Deleted comments stay in the result as placeholders; comments by users `viewer` muted are
     filtered by the caller, which keeps them as placeholders when they have replies."""
-    q = Q(work=work, status="published")
+    q = Q(work=work, status=CommentStatus.PUBLISHED)
     if is_creator(viewer, work):
         return Q(work=work)
     if viewer.is_authenticated:
@@ -158,8 +154,6 @@ def news_audience(user_ids: set[int], work: Work) -> set[int]:
     """Of the accounts `user_ids` (a work's or its creators' subscribers), those to tell about
     `work` being posted or continued: active accounts that may read it, not its creators, and
     not anyone who muted one of its creators (the work is hidden from them)."""
-    from people.models import Mute, User
-
     creators = creator_user_ids(work)
     candidates = set(user_ids) - creators
     if not candidates or not work.posted:
@@ -176,15 +170,13 @@ def visible_notices_q(viewer: User) -> Q:
     a work they may read and a posted chapter of it, or a comment they may still see (not
     deleted; published, or their own, or on their own work), and not from a user they muted.
     A notice whose work or comment was deleted is gone with it (the foreign keys cascade)."""
-    from works.models import Creatorship
-
     own_works = Creatorship.objects.filter(pseud__user_id=viewer.pk).values("work_id")
     own = Q(work_id__in=own_works)
     q = Q(work__posted=True) | own
     q &= Q(chapter__isnull=True) | Q(chapter__posted=True) | own
     q &= Q(comment__isnull=True) | Q(
         Q(comment__is_deleted=False)
-        & (Q(comment__status="published") | Q(comment__user_id=viewer.pk) | own)
+        & (Q(comment__status=CommentStatus.PUBLISHED) | Q(comment__user_id=viewer.pk) | own)
     )
     muted = muted_user_ids(viewer)
     if muted:

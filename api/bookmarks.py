@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Schema, Status
+from ninja import Field, Query, Schema, Status
 
+from access.getters import get_work_for_reader
 from feedback.models import BOOKMARK_TAGS_MAX, Bookmark
 from feedback.queries import bookmarks as queries
 from feedback.services.bookmarks import (
@@ -19,15 +20,15 @@ from feedback.services.bookmarks import (
     update_bookmark,
 )
 from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.ids import ID_MAX
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from tags.models import tag_from_param
-from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter
-from .schemas import ErrorsOut, Input, Text
+from .schemas import ErrorsOut, Input, ObjectId, Text
 
 router = ApiRouter(tags=["bookmarks"])
 
@@ -35,8 +36,6 @@ READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL
 WRITE: dict[str, Any] = {"auth": BearerToken()}
 READ_ERRORS = {(401, 404): ErrorsOut}
 WRITE_ERRORS = {(400, 401, 403, 404, 413, 415, 422): ErrorsOut}
-
-ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -156,7 +155,7 @@ def _page_path(request: HttpRequest, number: int) -> str:
 def list_bookmarks(
     request: HttpRequest,
     user: Annotated[str | None, Query(None, description="A bookmarker's login.")] = None,
-    work_id: Annotated[int | None, Query(None, ge=1, le=2**63 - 1)] = None,
+    work_id: Annotated[int | None, Query(None, ge=1, le=ID_MAX)] = None,
     rec: Annotated[bool | None, Query(None, description="true: recs only.")] = None,
     tag: Annotated[
         str | None,
@@ -171,7 +170,7 @@ def list_bookmarks(
     if user is not None:
         bookmarks = bookmarks.filter(user=people_queries.get_user(user))
     if work_id is not None:
-        work = work_queries.get_work_for_reader(viewer, work_id)
+        work = get_work_for_reader(viewer, work_id)
         if not work.posted:
             raise Http404("Drafts have no bookmarks.")
         bookmarks = bookmarks.filter(work=work)
@@ -210,7 +209,7 @@ def bookmark_work(request: HttpRequest, work_id: ObjectId, payload: NewBookmark)
     """Bookmark a work you can read. A second bookmark of the same work is refused with
     `already_bookmarked` (change the first with PATCH)."""
     user = user_of(request)
-    work = work_queries.get_work_for_reader(user, work_id)
+    work = get_work_for_reader(user, work_id)
     data = BookmarkData(
         pseud=_own_pseud(user, payload.pseud),
         notes=payload.notes,

@@ -9,17 +9,17 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Schema, Status
+from ninja import Field, Query, Schema, Status
 
+from access.getters import get_work_for_reader
 from feedback.models import COMMENT_MAX, GUEST_NAME_MAX, Comment
 from feedback.queries import comments as queries
 from feedback.services import comments as services
 from lifestream.core.errors import FieldError, InvalidInput
-from works import queries as work_queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter
-from .schemas import CreatorOut, ErrorsOut, Input, Text
+from .schemas import CreatorOut, ErrorsOut, Input, ObjectId, Text
 
 router = ApiRouter(tags=["comments"])
 
@@ -27,7 +27,6 @@ READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL
 WRITE: dict[str, Any] = {"auth": BearerToken()}
 READ_ERRORS = {(401, 404): ErrorsOut}
 WRITE_ERRORS = {(400, 401, 403, 404, 413, 422, 429): ErrorsOut}
-ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Query(1, ge=1, description="1 for the oldest conversations.")]
 
 
@@ -121,7 +120,7 @@ def _page_path(request: HttpRequest, page: int) -> str:
 def list_comments(request: HttpRequest, work_id: ObjectId, page: PageNumber = 1) -> CommentPage:
     """The conversations on a work, oldest first, with their replies nested."""
     viewer = viewer_of(request)
-    work = work_queries.get_work_for_reader(viewer, work_id)
+    work = get_work_for_reader(viewer, work_id)
     if not work.posted:
         return CommentPage(count=0, page=1, pages=1, next=None, previous=None, results=[])
     request.user = viewer
@@ -162,7 +161,7 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
     work takes guest comments. On a moderated work the comment waits for approval."""
     viewer = viewer_of(request)
     request.user = viewer
-    work = work_queries.get_work_for_reader(viewer, work_id)
+    work = get_work_for_reader(viewer, work_id)
     chapter = parent = pseud = None
     if payload.chapter_id is not None:
         chapter = work.chapters.filter(pk=payload.chapter_id).first()

@@ -20,9 +20,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput, LoginRequired
 from lifestream.core.ratelimit import RateLimited
-from works.queries import LoginRequired
 
 from .auth import MISSING_TOKEN, TokenError
 

@@ -8,25 +8,24 @@ from typing import Annotated, Any, Literal
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-from ninja import Path, Query, Schema, Status
+from ninja import Query, Schema, Status
 
+from access.getters import get_work_for_reader
 from feedback.queries import readings as reading_queries
 from feedback.queries.kudos import givers, kudos_summary
 from feedback.queries.stats import creator_stats
 from feedback.services import readings as reading_services
 from feedback.services.kudos import leave_kudos
 from works import queries
-from works.queries import get_work_for_reader
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter
-from .schemas import ErrorsOut, WorkOut
+from .schemas import ErrorsOut, ObjectId, WorkOut
 
 router = ApiRouter(tags=["kudos and history"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 WRITE: dict[str, Any] = {"auth": BearerToken()}
-ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Query(1, ge=1)]
 GIVERS_PER_PAGE = 200
 

@@ -7,11 +7,12 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from feedback.queries.stats import numbers_of
+from lifestream.core.ids import ID_MAX
 from people.models import PSEUDS_PER_USER_MAX, Pseud, User
 from tags.models import FIXED_TAGS, TagKind
 from works.models import CHAPTERS_PER_WORK_MAX, USER_TAGS_MAX, Chapter, Work
@@ -88,6 +89,9 @@ class ChapterChanges(_ChapterFields):
 
 # Lists are capped at what a valid work could hold, so a hostile request can't make the
 # services check (and report on) millions of entries; the services still apply the real limits.
+# A row id in a path: a number past any row is refused (422), not sent to the database driver.
+ObjectId = Annotated[int, Path(..., ge=1, le=ID_MAX)]
+
 FixedTagNames = Annotated[list[Text], Field(max_length=len(FIXED_TAGS))]
 UserTagNames = Annotated[list[Text], Field(max_length=USER_TAGS_MAX)]
 

@@ -8,27 +8,27 @@ from typing import Annotated, Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Schema, Status
+from ninja import Query, Schema, Status
 from pydantic import ConfigDict, Field
 
+from access.getters import get_work_for_reader
 from feedback.models import Notification, Subscription
 from feedback.queries import subscriptions as queries
 from feedback.services import inbox as inbox_services
 from feedback.services import subscriptions as services
-from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput, LoginRequired
+from lifestream.core.ids import ID_MAX
 from people import queries as people_queries
-from works import queries as work_queries
 
 from .auth import BearerToken, user_of
 from .routing import ApiRouter
-from .schemas import ErrorsOut
+from .schemas import ErrorsOut, ObjectId
 
 router = ApiRouter(tags=["subscriptions"])
 
 WRITE: dict[str, Any] = {"auth": BearerToken()}
 ERRORS = {(401, 404, 422): ErrorsOut}
 PER_PAGE = 20
-ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Query(1, ge=1)]
 
 
@@ -70,7 +70,7 @@ class NewSubscription(Schema):
     """Exactly one of `work_id` and `user` (a login)."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
-    work_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    work_id: int | None = Field(None, ge=1, le=ID_MAX)
     user: str | None = Field(None, max_length=100)
 
 
@@ -137,7 +137,7 @@ class ReadRequest(Schema):
     """`{"ids": [...]}` marks those notices read; `{"all": true}` the whole inbox."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
-    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(None, max_length=1000)
+    ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] | None = Field(None, max_length=1000)
     all: bool = False
 
 
@@ -176,8 +176,8 @@ def create_subscription(request: HttpRequest, payload: NewSubscription) -> Statu
     work = creator = None
     if payload.work_id is not None:
         try:
-            work = work_queries.get_work_for_reader(user, payload.work_id)
-        except work_queries.LoginRequired as error:  # never for a token's user
+            work = get_work_for_reader(user, payload.work_id)
+        except LoginRequired as error:  # never for a token's user
             raise Http404("No such work.") from error
     else:
         creator = people_queries.get_user(payload.user or "")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Schema
 
+from access.getters import findable_tag, findable_tags
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind, tag_from_param
 from tags.services import WrangleData, wrangle_tag
@@ -67,15 +68,14 @@ def _ref(tag: Tag) -> TagRef:
 
 
 def _findable(viewer: Any, name: str) -> Tag:
-    tags = tag_queries.tags_named(tag_from_param(name)).select_related("merger")
-    tag = work_queries.findable_tags(viewer, tags).first()
+    tag = findable_tag(viewer, tag_from_param(name))
     if tag is None:
         raise Http404("No such tag.")
     return tag
 
 
 def _tag_out(viewer: Any, tag: Tag) -> TagOut:
-    synonyms = work_queries.findable_tags(viewer, tag.synonyms.all()).order_by("name")
+    synonyms = findable_tags(viewer, tag.synonyms.all()).order_by("name")
     return TagOut(
         id=tag.pk,
         name=tag.name,
@@ -100,9 +100,7 @@ def list_tags(
 ) -> TagList:
     """Tags by name, kind and canonical status, 50 at most, alphabetically."""
     viewer = viewer_of(request)
-    tags = work_queries.findable_tags(
-        viewer, tag_queries.search_tags(q, kind.value if kind else "", canonical)
-    )
+    tags = findable_tags(viewer, tag_queries.search_tags(q, kind.value if kind else "", canonical))
     return TagList(count=tags.count(), results=[_ref(t) for t in tags[:TAGS_PER_PAGE]])
 
 

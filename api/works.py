@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Path, Query, Status
+from ninja import Query, Status
 
+from access.getters import (
+    get_chapter_for_editor,
+    get_chapter_for_reader,
+    get_work_for_editor,
+    get_work_for_reader,
+)
 from lifestream.core.errors import FieldError, InvalidInput
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
@@ -28,6 +34,7 @@ from .schemas import (
     FacetOut,
     NewChapter,
     NewWork,
+    ObjectId,
     WorkChanges,
     WorkOut,
     WorkPage,
@@ -45,7 +52,6 @@ WRITE_ERRORS = {(400, 401, 403, 404, 413, 422): ErrorsOut}
 
 # Ids past the database's bigint would overflow the query; they name nothing, so they are 404s
 # (errors.py turns every bad path parameter into a 404).
-ObjectId = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Query(1, ge=1, description="1 for the newest works.")]
 
 
@@ -106,7 +112,7 @@ def _work_out(viewer: Viewer, work: Work) -> WorkOut:
 
 def _reread(user: User, work: Work) -> WorkOut:
     # After a write the prefetched tags and creators are stale: answer with what was stored.
-    return _work_out(user, queries.get_work_for_reader(user, work.pk))
+    return _work_out(user, get_work_for_reader(user, work.pk))
 
 
 def _page_path(request: HttpRequest, number: int) -> str:
@@ -174,14 +180,14 @@ def create_work(request: HttpRequest, payload: NewWork) -> Status:
 def get_work(request: HttpRequest, work_id: ObjectId) -> WorkOut:
     """One work. Drafts are found by their creators only; restricted works need a token."""
     viewer = viewer_of(request)
-    return _work_out(viewer, queries.get_work_for_reader(viewer, work_id))
+    return _work_out(viewer, get_work_for_reader(viewer, work_id))
 
 
 @router.patch("/works/{work_id}", response={200: WorkOut, **WRITE_ERRORS}, **WRITE)
 def update_work(request: HttpRequest, work_id: ObjectId, payload: WorkChanges) -> WorkOut:
     """Change the fields sent and keep the rest; `draft: false` posts a draft."""
     user = user_of(request)
-    work = queries.get_work_for_editor(user, work_id)
+    work = get_work_for_editor(user, work_id)
     changes = payload.model_dump(exclude_unset=True)
     draft = changes.pop("draft", None)
     if draft and work.posted:
@@ -199,7 +205,7 @@ def update_work(request: HttpRequest, work_id: ObjectId, payload: WorkChanges) -
 @router.delete("/works/{work_id}", response={204: None, **WRITE_ERRORS}, **WRITE)
 def delete_work(request: HttpRequest, work_id: ObjectId) -> Status:
     """Delete a work with all its chapters."""
-    services.delete_work(queries.get_work_for_editor(user_of(request), work_id))
+    services.delete_work(get_work_for_editor(user_of(request), work_id))
     return Status(204, None)
 
 
@@ -209,7 +215,7 @@ def delete_work(request: HttpRequest, work_id: ObjectId) -> Status:
 @router.post("/works/{work_id}/chapters", response={201: ChapterOut, **WRITE_ERRORS}, **WRITE)
 def add_chapter(request: HttpRequest, work_id: ObjectId, payload: NewChapter) -> Status:
     """Add a chapter at the end. On a draft work it stays a draft until the work is posted."""
-    work = queries.get_work_for_editor(user_of(request), work_id)
+    work = get_work_for_editor(user_of(request), work_id)
     chapter = services.add_chapter(work, _chapter_data(payload), post=not payload.draft)
     return Status(201, ChapterOut.of(chapter))
 
@@ -217,7 +223,7 @@ def add_chapter(request: HttpRequest, work_id: ObjectId, payload: NewChapter) ->
 @router.get("/chapters/{chapter_id}", response={200: ChapterOut, **READ_ERRORS}, **READ)
 def get_chapter(request: HttpRequest, chapter_id: ObjectId) -> ChapterOut:
     """One chapter with its text."""
-    return ChapterOut.of(queries.get_chapter_for_reader(viewer_of(request), chapter_id))
+    return ChapterOut.of(get_chapter_for_reader(viewer_of(request), chapter_id))
 
 
 @router.patch("/chapters/{chapter_id}", response={200: ChapterOut, **WRITE_ERRORS}, **WRITE)
@@ -225,7 +231,7 @@ def update_chapter(
     request: HttpRequest, chapter_id: ObjectId, payload: ChapterChanges
 ) -> ChapterOut:
     """Change the fields sent and keep the rest; `draft: false` posts a draft chapter."""
-    chapter = queries.get_chapter_for_editor(user_of(request), chapter_id)
+    chapter = get_chapter_for_editor(user_of(request), chapter_id)
     changes = payload.model_dump(exclude_unset=True)
     draft = changes.pop("draft", None)
     if draft and chapter.posted:
@@ -240,5 +246,5 @@ def update_chapter(
 @router.delete("/chapters/{chapter_id}", response={204: None, **WRITE_ERRORS}, **WRITE)
 def delete_chapter(request: HttpRequest, chapter_id: ObjectId) -> Status:
     """Delete a chapter; a work's only chapter can't be deleted (delete the work instead)."""
-    services.delete_chapter(queries.get_chapter_for_editor(user_of(request), chapter_id))
+    services.delete_chapter(get_chapter_for_editor(user_of(request), chapter_id))
     return Status(204, None)

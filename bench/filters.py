@@ -76,12 +76,12 @@ def main() -> None:
     from django.db.models import Count
     from django.http import QueryDict
 
+    from access.getters import visible_works
     from search.filter_index import get_index
     from search.work_search import read_request, search
     from tags.models import Tag, TagKind
     from tags.queries import family_ids
     from works.models import Work
-    from works.queries import visible_works
 
     guest = AnonymousUser()
     rng = random.Random(7)

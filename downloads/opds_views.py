@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from access.getters import findable_tag
 from access.visibility import muted_user_ids
 from people.queries import get_user
 from search.filter_index import Filters, get_index
 from search.work_search import read_request, search
 from tags.models import Tag, TagKind, tag_from_param, tag_to_param
-from tags.queries import canonical_of, tags_named
-from works import queries as work_queries
+from tags.queries import canonical_of
 
 from .access import reader, unauthorized
 from .opds import NAVIGATION_TYPE, Feed, NavigationEntry, absolute, tag_urn
@@ -129,8 +129,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     viewer = reader(request)
     if viewer is None:
         return unauthorized()
-    chosen = tags_named(tag_from_param(tag_name))
-    tag = work_queries.findable_tags(viewer, chosen).select_related("merger").first()
+    tag = findable_tag(viewer, tag_from_param(tag_name))
     if tag is None:
         raise Http404("No such tag.")
     tag = canonical_of(tag)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from access.getters import findable_tags, get_work_for_editor
 from access.visibility import is_creator
 from people.models import User
 from tags.models import Tag
-from works import queries as work_queries
 from works.models import Work
 
 from .models import ImportSuggestion, SuggestionStatus
@@ -17,7 +17,7 @@ def pending_suggestions(viewer: User, work: Work) -> list[ImportSuggestion]:
     """The suggestions still waiting for the creator, naming only tags they can find now."""
     if not is_creator(viewer, work):
         return []
-    findable = work_queries.findable_tags(viewer, Tag.objects.all())
+    findable = findable_tags(viewer, Tag.objects.all())
     return list(
         ImportSuggestion.objects.filter(
             work=work, status=SuggestionStatus.PENDING, tag__in=findable
@@ -27,7 +27,7 @@ def pending_suggestions(viewer: User, work: Work) -> list[ImportSuggestion]:
 
 def get_suggestion_for_editor(viewer: User, work_id: int, suggestion_id: int) -> ImportSuggestion:
     """A pending suggestion on a work `viewer` may edit; 404 (or 403) otherwise."""
-    work = work_queries.get_work_for_editor(viewer, work_id)
+    work = get_work_for_editor(viewer, work_id)
     suggestion = (
         ImportSuggestion.objects.filter(
             pk=suggestion_id, work=work, status=SuggestionStatus.PENDING

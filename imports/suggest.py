@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from django.db.models.functions import Lower
 
+from access.getters import findable_tags
 from people.models import User
 from tags.models import Tag, TagKind, TagParent
-from works.queries import findable_tags
 
 SUGGESTED_KINDS = (TagKind.FANDOM, TagKind.RELATIONSHIP, TagKind.CHARACTER)
 MAX_PER_KIND = 15

@@ -113,6 +113,10 @@ INSTALLED_APPS = [
     "search",
     "api",
 ]
+# The benchmarks and their archive generator (`manage.py generate_archive`) are in a checkout
+# only, outside the installed package and the runtime: nothing in the apps imports them.
+if (PACKAGE_DIR.parent / "bench" / "__init__.py").exists():
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     # First, so that no error answer under /api/v1 leaves as an HTML page.

@@ -7,6 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from access.visibility import forget_mutes
 from lifestream.core.changes import PseudRenamed, announce
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
 
@@ -186,10 +187,7 @@ def check_new_mute(muter: User, muted: User, field: str = "user") -> None:
 
 def _forget_mutes(muter: User) -> None:
     # Whatever the rest of this request lists (the API's next read on the same user object, a
-    # page rendered after the change) must not use the mutes read before. Imported here:
-    # people sits below works.
-    from access.visibility import forget_mutes
-
+    # page rendered after the change) must not use the mutes read before.
     forget_mutes(muter)
 
 

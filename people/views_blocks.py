@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lifestream.core.errors import InvalidInput
+from lifestream.core.ids import parse_id
 from lifestream.core.pagination import paginate
 
 from . import models, queries, services
@@ -111,8 +112,9 @@ def _named_user(request: HttpRequest, relation: Relation, source: Any) -> tuple[
     # carry one, when no account has that number as its login.
     typed = str(source.get(relation.param, "")).strip()[: models.LOGIN_MAX + 10]
     user = queries.find_user(typed)
-    if user is None and typed.isdecimal() and len(typed) < 19:
-        user = User.objects.filter(pk=int(typed), is_active=True).first()
+    user_id = parse_id(typed)
+    if user is None and user_id is not None:
+        user = User.objects.filter(pk=user_id, is_active=True).first()
     return typed, user
 
 

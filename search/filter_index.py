@@ -7,7 +7,7 @@ before every query, so answers are exact even right after a post.
 
 It never decides visibility on its own: it starts from the set of works the viewer may list
 (posted; not restricted for guests) and the caller fetches the page's works through
-`works.queries.visible_works`, so a stale index could only show fewer works, never more.
+`access.getters.visible_works`, so a stale index could only show fewer works, never more.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ pseud's works), the search page (`/works/search`) and `GET /api/v1/works`:
 
 Tag filters stand for whole families (a canonical tag, its synonyms, its subtags and theirs).
 Visibility is the viewer's: the index starts from the works they may list, and the page's works
-are loaded through `works.queries.visible_works`.
+are loaded through `access.getters.visible_works`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils import timezone
 
+from access.getters import findable_tags, visible_works
 from access.visibility import muted_user_ids
+from lifestream.core.ids import parse_ids
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
 from tags.services import split_tag_names
@@ -101,7 +103,6 @@ QUERY_NUMBER_FIELDS = {
     "expected_number_of_chapters": "expected",
 }
 _RANGE = re.compile(r"^\s*([<>]=?|=)?\s*([\d,]+)\s*(?:-\s*([\d,]+))?\s*$")
-_LARGEST = 2**62
 
 
 def _number(text_value: str) -> int | None:
@@ -165,15 +166,6 @@ class SearchRequest:
         return default if value is None else value
 
 
-def _ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values:
-        number = _number(value)
-        if number is not None and number < _LARGEST:
-            ids.append(number)
-    return ids
-
-
 def read_request(query: QueryDict) -> SearchRequest:
     """Pick AO3's parameters out of a query string; unknown ones are ignored."""
     request = SearchRequest()
@@ -185,7 +177,7 @@ def read_request(query: QueryDict) -> SearchRequest:
             name = key[len(prefix) :].split("]", 1)[0]
             values = query.getlist(key)
             if name in {"archive_warning_ids", "category_ids", "rating_ids"}:
-                request.params[name] = _ids(values)
+                request.params[name] = parse_ids(values)
             else:
                 request.params[name] = values[-1][:2000]
     for scope, target in (
@@ -195,7 +187,7 @@ def read_request(query: QueryDict) -> SearchRequest:
         for kind, param in KIND_PARAMS.items():
             values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
             if values:
-                target[kind] = _ids(values)
+                target[kind] = parse_ids(values)
     page_text = query.get("page", "1").strip()
     page = MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else _number(page_text) or 1
     request.page = max(1, min(page, MAX_PAGE))
@@ -447,7 +439,7 @@ def search(
     # The page's works come from the database through the visibility rules, in index order.
     loaded = {
         work.pk: work
-        for work in work_queries.listing(work_queries.visible_works(viewer).filter(pk__in=page_ids))
+        for work in work_queries.listing(visible_works(viewer).filter(pk__in=page_ids))
     }
     works = [loaded[i] for i in page_ids if i in loaded]
     # The index already counted and sliced; the paginator only does the page arithmetic.
@@ -481,7 +473,7 @@ def _facet_tags(
     ]
     if set(chosen) - set(tags):
         ticked = Tag.objects.filter(pk__in=set(chosen) - set(tags))
-        tags.update({tag.pk: tag for tag in work_queries.findable_tags(viewer, ticked)})
+        tags.update({tag.pk: tag for tag in findable_tags(viewer, ticked)})
     included = {i for values in request.include.values() for i in values}
     excluded = {i for values in request.exclude.values() for i in values}
     result: dict[str, list[Facet]] = {}

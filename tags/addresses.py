@@ -23,10 +23,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls.converters import PathConverter
 
-from works.queries import findable_tags
+from access.getters import findable_tag
 
 from .models import Tag, tag_from_param, tag_to_param
-from .queries import tags_named
 
 # The last path segment of every tag route other than the tag's own page.
 ACTIONS = ("works", "bookmarks", "edit", "feed.atom")
@@ -72,8 +71,7 @@ def tag_for_action(
         tag = find(tag_from_param(tag_name))
         if tag is not None or literal:
             return tag
-    whole = findable_tags(request.user, tags_named(f"{tag_from_param(tag_name)}/{action}"))
-    tag = whole.first()
+    tag = findable_tag(request.user, f"{tag_from_param(tag_name)}/{action}")
     if tag is None:
         return None
     return redirect("tags:show", tag_to_param(tag.name))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from lifestream.core.forms import BracketPrefixForm, ServiceErrorsForm, database_id
+from lifestream.core.forms import BracketPrefixForm, ServiceErrorsForm
+from lifestream.core.ids import require_id
 
 from .models import TagKind
 from .services import WrangleData
@@ -72,7 +73,7 @@ class MassWrangleForm(ServiceErrorsForm):
         ("parent", "Add the parent…"),
         ("unwrangleable", "Mark unwrangleable"),
     ]
-    tag_ids = forms.TypedMultipleChoiceField(coerce=database_id, choices=[], label="Tags")
+    tag_ids = forms.TypedMultipleChoiceField(coerce=require_id, choices=[], label="Tags")
     action = forms.ChoiceField(choices=ACTIONS)
     target = forms.CharField(required=False, label="Tag name (for synonyms and parents)")
 

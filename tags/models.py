@@ -111,6 +111,14 @@ class Tag(models.Model):
         return FIXED_SLUGS.get(self.pk, "")
 
 
+def tags_named(name: str) -> models.QuerySet[Tag]:
+    """The tag called `name`, in any case. A name no tag can have (too long, or holding a NUL,
+    which PostgreSQL refuses in a query) finds nothing rather than failing."""
+    if len(name) > TAG_NAME_MAX or "\x00" in name:
+        return Tag.objects.none()
+    return Tag.objects.filter(name__iexact=name)
+
+
 class TagParent(models.Model):
     child = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="parent_links")
     parent = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="child_links")

@@ -5,15 +5,7 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 
-from .models import TAG_NAME_MAX, Tag, TagParent
-
-
-def tags_named(name: str) -> QuerySet[Tag]:
-    """The tag called `name`, in any case. A name no tag can have (too long, or holding a NUL,
-    which PostgreSQL refuses in a query) finds nothing rather than failing."""
-    if len(name) > TAG_NAME_MAX or "\x00" in name:
-        return Tag.objects.none()
-    return Tag.objects.filter(name__iexact=name)
+from .models import Tag, TagParent
 
 
 def autocomplete(candidates: QuerySet[Tag], term: str, limit: int = 15) -> list[Tag]:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 
+from access.getters import findable_tag, findable_tags
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
 from search.views import listing as filtered_listing
@@ -30,7 +31,7 @@ from .models import USER_KINDS, Tag, TagKind, tag_from_param, tag_to_param
 from .services import WrangleData, split_tag_names, wrangle_tag, wrangle_tags
 
 if TYPE_CHECKING:
-    from access.visibility import Viewer
+    pass
 
 FEED_ITEMS = 20
 
@@ -40,32 +41,21 @@ def is_wrangler(user: object) -> bool:
     return bool(getattr(user, "can_wrangle", False))
 
 
-def _findable(viewer: Viewer, name: str) -> Tag | None:
-    tags = work_queries.findable_tags(viewer, queries.tags_named(name))
-    return tags.select_related("merger").first()
-
-
-def _findable_tag(request: HttpRequest, param: str) -> Tag:
-    """The tag named in the URL, if the viewer may know it exists (else 404)."""
-    tag = _findable(request.user, tag_from_param(param))
-    if tag is None:
-        raise Http404("No such tag.")
-    return tag
-
-
 def _action_tag(request: HttpRequest, param: str, action: str) -> Tag | HttpResponse:
-    found = tag_for_action(request, param, action, lambda name: _findable(request.user, name))
+    found = tag_for_action(request, param, action, lambda name: findable_tag(request.user, name))
     if found is None:
         raise Http404("No such tag.")
     return found
 
 
 def tag_show(request: HttpRequest, tag_name: str) -> HttpResponse:
-    tag = _findable_tag(request, tag_name)
+    tag = findable_tag(request.user, tag_from_param(tag_name))
+    if tag is None:
+        raise Http404("No such tag.")
     if tag_to_param(tag.name) != tag_name:
         return redirect("tags:show", tag_to_param(tag.name), permanent=True)
     works = work_queries.works_tagged(request.user, tag)
-    synonyms = work_queries.findable_tags(request.user, tag.synonyms.all()).order_by("name")
+    synonyms = findable_tags(request.user, tag.synonyms.all()).order_by("name")
     context = {
         "tag": tag,
         "canonical_tag": queries.canonical_of(tag),
@@ -105,12 +95,7 @@ class TagFeed(Feed):
     ) -> Tag:
         self.viewer = AnonymousUser()
         # AO3 addresses feeds by tag id; Lifestream also by name (`/tags/NAME/feed.atom`).
-        chosen = (
-            Tag.objects.filter(pk=tag_id)
-            if tag_id is not None
-            else queries.tags_named(tag_from_param(tag_name or ""))
-        )
-        tag = work_queries.findable_tags(self.viewer, chosen).select_related("merger").first()
+        tag = findable_tag(self.viewer, tag_from_param(tag_name or ""), tag_id=tag_id)
         if tag is None:
             raise Http404("No such tag.")
         return queries.canonical_of(tag)
@@ -121,7 +106,7 @@ class TagFeed(Feed):
             # Only to tell "A" + "/feed.atom" from a tag named "A/feed.atom"; the feed itself
             # is what a logged-out reader sees (get_object).
             found = tag_for_action(
-                request, tag_name, "feed.atom", lambda name: _findable(AnonymousUser(), name)
+                request, tag_name, "feed.atom", lambda name: findable_tag(AnonymousUser(), name)
             )
             if isinstance(found, HttpResponse):
                 return found
@@ -183,7 +168,7 @@ def tag_search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and form.has_criteria():
         data = form.cleaned_data
         tags = queries.search_tags(data["name"], data["kind"], form.canonical_value())
-        page = paginate(request, work_queries.findable_tags(request.user, tags), per_page=50)
+        page = paginate(request, findable_tags(request.user, tags), per_page=50)
     return render(request, "tags/search.html", {"form": form, "page": page})
 
 
@@ -193,7 +178,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
     if kind not in {*USER_KINDS, TagKind.MEDIA}:
         error = {"field": "kind", "code": "unknown_choice", "message": "Unknown tag kind."}
         return JsonResponse({"errors": [error]}, status=400)
-    candidates = work_queries.findable_tags(request.user, Tag.objects.filter(kind=kind))
+    candidates = findable_tags(request.user, Tag.objects.filter(kind=kind))
     tags = queries.autocomplete(candidates, request.GET.get("term", "")[:150])
     results = [
         {
@@ -218,7 +203,7 @@ def _require_wrangler(request: HttpRequest) -> None:
 def tag_edit(request: HttpRequest, tag_name: str) -> HttpResponse:
     # Resolved before the login and wrangler checks, which only concern the edit page and not
     # the page of a tag whose name ends in "/edit".
-    tag = tag_for_action(request, tag_name, "edit", lambda name: _findable(request.user, name))
+    tag = tag_for_action(request, tag_name, "edit", lambda name: findable_tag(request.user, name))
     if isinstance(tag, HttpResponse):
         return tag
     if not request.user.is_authenticated:

@@ -147,7 +147,7 @@ def test_draft_takes_no_comments(author, reader):
 
 
 def test_restricted_work_takes_no_guest_comments(author):
-    from works.queries import LoginRequired
+    from lifestream.core.errors import LoginRequired
 
     work = make_work(author, restricted=True)
     with pytest.raises(LoginRequired):

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from access.getters import get_work_for_download
 from downloads.book import make_book
 from downloads.builds import build_once
 from downloads.formats import CONVERTED
@@ -23,7 +24,6 @@ from downloads.xhtml import to_xhtml
 from lifestream.testing import make_work
 from people.services import create_api_token
 from works.models import Chapter
-from works.queries import get_work_for_download
 from works.services import ChapterData, add_chapter, update_chapter
 
 # Markup a work may hold that HTML5/EPUB 3 no longer allows, or that a book can't carry.

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from lifestream.core.admin import ReadOnlyMixin
+from lifestream.core.ids import parse_id
 from tags.models import FIXED_TAGS, Tag, TagKind
 
 from .models import Chapter, Creatorship, Work
@@ -39,10 +40,8 @@ class RatingFilter(admin.SimpleListFilter):
         return [(str(tag_id), name) for tag_id, name in ratings]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Work]) -> QuerySet[Work]:
-        value = self.value()
-        if value and value.isdecimal():
-            return queryset.filter(tags=int(value))
-        return queryset
+        tag_id = parse_id(self.value())
+        return queryset if tag_id is None else queryset.filter(tags=tag_id)
 
 
 class ChapterInline(ReadOnlyMixin, admin.TabularInline):

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from lifestream.core.forms import ServiceErrorsForm, database_id
+from lifestream.core.forms import ServiceErrorsForm
+from lifestream.core.ids import require_id
 from people.models import Pseud, User
 from tags.models import FIXED_TAGS, TagKind
 from tags.services import split_tag_names
@@ -36,7 +37,7 @@ class PseudChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value: Any) -> Any:
         for pk in value:
             try:
-                database_id(pk)
+                require_id(pk)
             except (TypeError, ValueError):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],

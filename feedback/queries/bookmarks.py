@@ -11,14 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 
+from access.getters import findable_tag, findable_tags
 from access.visibility import Access, bookmark_access, listable_bookmarks_q
-from lifestream.core.forms import submitted_ids
+from lifestream.core.errors import LoginRequired
+from lifestream.core.ids import parse_ids
 from tags import queries as tag_queries
-from tags.models import Tag, TagKind
+from tags.models import Tag, TagKind, tags_named
 from tags.services import split_tag_names
-from works import queries as work_queries
 from works.models import Creatorship, Work
-from works.queries import LoginRequired
 
 from ..models import Bookmark
 
@@ -68,15 +68,17 @@ def bookmarks_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Bookmark]:
 def findable_bookmark_tag(viewer: Viewer, name: str) -> Tag | None:
     """A tag by name if `viewer` may know it exists: one the tag pages show them, or one on a
     bookmark they may list (a bookmarker's own tag may be on no work at all)."""
-    tags = tag_queries.tags_named(" ".join(name.split())).select_related("merger")
+    name = " ".join(name.split())
     on_bookmark = Exists(
         Bookmark.tags.through.objects.filter(
             tag_id=OuterRef("pk"),
             bookmark__in=Bookmark.objects.filter(listable_bookmarks_q(viewer)),
         )
     )
-    findable = work_queries.findable_tags(viewer, tags)
-    return findable.first() or tags.filter(on_bookmark).first()
+    return (
+        findable_tag(viewer, name)
+        or tags_named(name).select_related("merger").filter(on_bookmark).first()
+    )
 
 
 def listing(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
@@ -180,7 +182,7 @@ def read_filters(query: QueryDict) -> BookmarkFilters:
 
     def many(scope: str, param: str) -> set[int]:
         values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
-        return set(submitted_ids([value.strip() for value in values]))
+        return set(parse_ids([value.strip() for value in values]))
 
     include_work: set[int] = set()
     exclude_work: set[int] = set()
@@ -302,9 +304,9 @@ def _known_tag_ids(viewer: Viewer, work_ids: set[int], own_ids: set[int]) -> set
     if not work_ids and not own_ids:
         return set()
     known = set(
-        work_queries.findable_tags(
-            viewer, Tag.objects.filter(pk__in=work_ids | own_ids)
-        ).values_list("pk", flat=True)
+        findable_tags(viewer, Tag.objects.filter(pk__in=work_ids | own_ids)).values_list(
+            "pk", flat=True
+        )
     )
     if own_ids - known:
         known |= set(

@@ -15,11 +15,11 @@ from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from access.getters import get_work_for_reader
 from access.visibility import creator_user_ids, is_creator, muted_user_ids, visible_comments_q
 from lifestream.core.pagination import paginate
 from people.models import Block
 from works.models import Chapter, Work
-from works.queries import get_work_for_reader
 
 from ..models import Comment, CommentStatus
 from ..services.comments import commenting_refusal

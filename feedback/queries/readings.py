@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
+from access.getters import visible_works
 from access.visibility import listable_works_q
 from people.models import User
-from works.queries import listing, visible_works
+from works.queries import listing
 
 from ..models import Reading
 

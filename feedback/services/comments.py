@@ -18,13 +18,12 @@ from django.utils import timezone
 
 from access.visibility import Access, creator_user_ids, is_creator, work_access
 from lifestream.core.changes import ChapterDeleting
-from lifestream.core.errors import ErrorList
+from lifestream.core.errors import ErrorList, LoginRequired
 from lifestream.core.ratelimit import check_rate
 from lifestream.core.text import html_to_text, sanitize_html
 from people.models import Pseud
 from people.queries import is_blocked_by_any
 from works.models import Chapter, CommentPermission, Work
-from works.queries import LoginRequired
 
 from ..models import COMMENT_MAX, GUEST_NAME_MAX, Comment, CommentStatus, NotificationKind
 from ..notify import notify

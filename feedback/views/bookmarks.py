@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from access.getters import get_work_for_reader
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
-from lifestream.core.errors import InvalidInput
+from lifestream.core.errors import InvalidInput, LoginRequired
 from lifestream.core.forms import ServiceErrorsForm
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
@@ -28,8 +29,6 @@ from people.services import ensure_default_pseud
 from tags.addresses import tag_for_action
 from tags.models import tag_to_param
 from tags.services import split_tag_names
-from works import queries as work_queries
-from works.queries import LoginRequired
 
 from ..models import Bookmark
 from ..queries import bookmarks as queries
@@ -131,7 +130,7 @@ def _already_bookmarked(request: HttpRequest, bookmark: Bookmark) -> HttpRespons
 def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    work = work_queries.get_work_for_reader(user, work_id)
+    work = get_work_for_reader(user, work_id)
     if not work.posted:
         raise Http404("Drafts can't be bookmarked.")
     existing = Bookmark.objects.filter(user=user, work=work).first()
@@ -230,7 +229,7 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     """The work's bookmarks; a POST here is AO3's way to bookmark it."""
     if request.method == "POST":
         return bookmark_new(request, work_id)
-    work = work_queries.get_work_for_reader(request.user, work_id)
+    work = get_work_for_reader(request.user, work_id)
     if not work.posted:
         raise Http404("Drafts have no bookmarks.")
     bookmarks = queries.bookmarks_of_work(request.user, work)

@@ -18,15 +18,14 @@ from django.urls import URLPattern, path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from access.getters import get_work_for_editor, get_work_for_reader
 from access.visibility import is_creator
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
-from lifestream.core.errors import InvalidInput
-from lifestream.core.forms import database_id
+from lifestream.core.errors import InvalidInput, LoginRequired
+from lifestream.core.ids import require_id
 from lifestream.core.ratelimit import RateLimited
-from works import queries as work_queries
 from works.models import Chapter, Work
-from works.queries import LoginRequired
 
 from ..comment_forms import CommentForm
 from ..models import Comment
@@ -89,7 +88,7 @@ def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
     if not raw:
         return None
     try:
-        chapter_id = database_id(raw)
+        chapter_id = require_id(raw)
     except ValueError:
         return None
     return work.chapters.filter(pk=chapter_id).first()
@@ -98,7 +97,7 @@ def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
 @_reader_only
 def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     """Every conversation on a work, and (POST) a new comment on it or one of its chapters."""
-    work = work_queries.get_work_for_reader(request.user, work_id)
+    work = get_work_for_reader(request.user, work_id)
     if not work.posted:
         raise PermissionDenied("Comments open once the work is posted.")
     if request.method != "POST":
@@ -131,14 +130,14 @@ def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment 
     raw = {key: request.POST.get(key, "") for key in ("comment_id", "chapter_id", "work_id")}
     try:
         if raw["comment_id"]:
-            parent = Comment.objects.get(pk=database_id(raw["comment_id"]), is_deleted=False)
-            work = work_queries.get_work_for_reader(request.user, parent.work_id)
+            parent = Comment.objects.get(pk=require_id(raw["comment_id"]), is_deleted=False)
+            work = get_work_for_reader(request.user, parent.work_id)
             return work, parent.chapter, parent
         if raw["chapter_id"]:
-            chapter = Chapter.objects.get(pk=database_id(raw["chapter_id"]))
-            return work_queries.get_work_for_reader(request.user, chapter.work_id), chapter, None
+            chapter = Chapter.objects.get(pk=require_id(raw["chapter_id"]))
+            return get_work_for_reader(request.user, chapter.work_id), chapter, None
         return (
-            work_queries.get_work_for_reader(request.user, database_id(raw["work_id"])),
+            get_work_for_reader(request.user, require_id(raw["work_id"])),
             None,
             None,
         )
@@ -203,7 +202,7 @@ def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
 @_reader_only
 def unreviewed_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     """Comments held for moderation, for the work's creators to approve or delete."""
-    work = work_queries.get_work_for_editor(request.user, work_id)
+    work = get_work_for_editor(request.user, work_id)
     pending = list(queries.pending_comments(request.user, work))
     permissions = queries.Permissions.of(request.user, work, set())
     for comment in pending:

@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.getters import get_work_for_reader
 from access.visibility import is_creator
-from lifestream.core.errors import InvalidInput
+from lifestream.core.errors import InvalidInput, LoginRequired
+from lifestream.core.ids import parse_id
 from lifestream.core.pagination import paginate
 from lifestream.core.ratelimit import RateLimited, visitor_key
 from works.models import Work
-from works.queries import LoginRequired, get_work_for_reader
 
 from ..models import Reading
 from ..queries.kudos import givers, kudos_summary
@@ -103,9 +104,7 @@ def _kudos_target(request: HttpRequest) -> int | None:
     """The work id of AO3's form: `kudo[commentable_id]` and `kudo[commentable_type]=Work`."""
     kind = request.POST.get("kudo[commentable_type]", "Work")
     raw_id = request.POST.get("kudo[commentable_id]", "")
-    if kind != "Work" or not raw_id.isdecimal() or len(raw_id) > 19 or int(raw_id) > 2**63 - 1:
-        return None
-    return int(raw_id)
+    return parse_id(raw_id) if kind == "Work" else None
 
 
 @require_POST

@@ -13,8 +13,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from lifestream.core.errors import InvalidInput
-from lifestream.core.forms import submitted_ids
+from access.getters import get_work_for_reader
+from lifestream.core.errors import InvalidInput, LoginRequired
+from lifestream.core.ids import parse_ids
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import User
@@ -61,7 +62,7 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        chosen = submitted_ids(request.POST.getlist("notices"))
+        chosen = parse_ids(request.POST.getlist("notices"))
         if action == "read_all":
             inbox_services.mark_read(user)
             messages.success(request, "All notifications marked as read.")
@@ -98,7 +99,7 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
     work_id = request.POST.get("work_id", "")
     # AO3's form names its target by type and row id.
     kind = request.POST.get("subscription[subscribable_type]", "")
-    ao3_id = submitted_ids([request.POST.get("subscription[subscribable_id]", "")])
+    ao3_id = parse_ids([request.POST.get("subscription[subscribable_id]", "")])
     if kind == "User" and ao3_id:
         creator = User.objects.filter(pk=ao3_id[0], is_active=True).first()
         if creator is None:
@@ -109,12 +110,12 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
     elif kind:
         raise Http404("Only works and users can be subscribed to.")
     if work_id:
-        ids = submitted_ids([work_id])
+        ids = parse_ids([work_id])
         if not ids:
             raise Http404("No such work.")
         try:
-            return work_queries.get_work_for_reader(user, ids[0]), None
-        except work_queries.LoginRequired as error:  # not for a logged-in user
+            return get_work_for_reader(user, ids[0]), None
+        except LoginRequired as error:  # not for a logged-in user
             raise Http404("No such work.") from error
     return None, people_queries.get_user(request.POST.get("user", ""))
 

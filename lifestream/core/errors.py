@@ -36,3 +36,8 @@ class ErrorList:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InvalidInput(self.errors)
+
+
+class LoginRequired(Exception):
+    """The thing exists but only logged-in users may see it; the site sends the visitor to log
+    in, the API answers 401."""

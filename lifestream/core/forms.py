@@ -6,23 +6,6 @@ from django import forms
 
 from .errors import InvalidInput
 
-# Ids are 64-bit; a larger number would overflow the database driver rather than match nothing.
-DB_ID_MAX = 2**63 - 1
-
-
-def database_id(value: object) -> int:
-    """`int(value)` for a submitted id, refusing what no row can have (ValueError)."""
-    number = int(str(value))
-    if not 1 <= number <= DB_ID_MAX:
-        raise ValueError(f"{number} is not an id")
-    return number
-
-
-def submitted_ids(values: list[str]) -> list[int]:
-    """The ids among submitted values (checkboxes, hidden fields), skipping anything that isn't
-    a plain decimal number short enough to be a row's id."""
-    return [int(value) for value in values if value.isdecimal() and len(value) < 19]
-
 
 class ServiceErrorsForm(forms.Form):
     """Puts errors from a service on the fields they name; others go above the form."""

@@ -7,16 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from access.getters import get_chapter_for_editor, get_work_for_editor
 from lifestream.core.errors import InvalidInput
 
-from .. import queries, services
+from .. import services
 from ..forms import ChapterForm, ReorderForm
 from .posting import _user
 
 
 @login_required
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = queries.get_work_for_editor(_user(request), work_id)
+    work = get_work_for_editor(_user(request), work_id)
     form = ChapterForm(request.POST or None, initial={"body_format": "html"})
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action", "post") == "post"
@@ -41,7 +42,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    chapter = queries.get_chapter_for_editor(_user(request), chapter_id)
+    chapter = get_chapter_for_editor(_user(request), chapter_id)
     if chapter.work_id != work_id:
         return redirect("works:chapter_edit", chapter.work_id, chapter.pk)
     initial = vars(services.chapter_data_from(chapter))
@@ -64,7 +65,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
 
 @login_required
 def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    chapter = queries.get_chapter_for_editor(_user(request), chapter_id)
+    chapter = get_chapter_for_editor(_user(request), chapter_id)
     work = chapter.work
     if chapter.work_id != work_id:
         return redirect("works:chapter_delete", chapter.work_id, chapter.pk)
@@ -86,7 +87,7 @@ def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
 
 @login_required
 def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = queries.get_work_for_editor(_user(request), work_id)
+    work = get_work_for_editor(_user(request), work_id)
     chapters = list(work.chapters.order_by("position"))
     form = ReorderForm(request.POST or None, chapters=chapters)
     if request.method == "POST" and form.is_valid():

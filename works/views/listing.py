@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from access.getters import visible_works
 from search.views import listing as filtered_listing
 
 from .. import queries
@@ -13,7 +14,7 @@ HOME_WORKS = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    works = queries.listing(queries.visible_works(request.user))[:HOME_WORKS]
+    works = queries.listing(visible_works(request.user))[:HOME_WORKS]
     return render(request, "home.html", {"works": works})
 
 

@@ -8,11 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from access.getters import get_work_for_editor
 from lifestream.core.errors import InvalidInput
 from people.models import User
 from people.services import ensure_default_pseud
 
-from .. import queries, services
+from .. import services
 from ..forms import WorkForm
 
 
@@ -54,7 +55,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     user = _user(request)
-    work = queries.get_work_for_editor(user, work_id)
+    work = get_work_for_editor(user, work_id)
     initial = WorkForm.initial_from(services.work_data_from(work))
     # A one-shot's text is edited with the work, as on AO3; chapters of longer works one by one.
     chapters = list(work.chapters.all()[:2])
@@ -94,7 +95,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = queries.get_work_for_editor(_user(request), work_id)
+    work = get_work_for_editor(_user(request), work_id)
     services.post_draft(work)
     messages.success(request, "Work was successfully posted.")
     return redirect(work)
@@ -104,7 +105,7 @@ def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
 def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     """GET asks to confirm; POST deletes."""
     user = _user(request)
-    work = queries.get_work_for_editor(user, work_id)
+    work = get_work_for_editor(user, work_id)
     if request.method == "POST":
         title = work.title
         services.delete_work(work)

@@ -10,11 +10,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from access.getters import get_chapter_for_reader, get_work_for_editor, get_work_for_reader
 from access.visibility import is_creator
+from lifestream.core.errors import LoginRequired
 
 from .. import queries
 from ..models import Chapter, Work
-from ..queries import LoginRequired
 
 
 def _login_redirect(request: HttpRequest) -> HttpResponse:
@@ -78,7 +79,7 @@ def _render_work(
 
 def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
     try:
-        work = queries.get_work_for_reader(request.user, work_id)
+        work = get_work_for_reader(request.user, work_id)
     except LoginRequired:
         return _login_redirect(request)
     return _render_work(request, work, None)
@@ -86,7 +87,7 @@ def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
 
 def chapter_show(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     try:
-        chapter = queries.get_chapter_for_reader(request.user, chapter_id)
+        chapter = get_chapter_for_reader(request.user, chapter_id)
     except LoginRequired:
         return _login_redirect(request)
     if chapter.work_id != work_id:
@@ -96,7 +97,7 @@ def chapter_show(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
 
 def chapter_redirect(request: HttpRequest, chapter_id: int) -> HttpResponse:
     try:
-        chapter = queries.get_chapter_for_reader(request.user, chapter_id)
+        chapter = get_chapter_for_reader(request.user, chapter_id)
     except LoginRequired:
         return _login_redirect(request)
     return redirect(chapter)
@@ -104,7 +105,7 @@ def chapter_redirect(request: HttpRequest, chapter_id: int) -> HttpResponse:
 
 def navigate(request: HttpRequest, work_id: int) -> HttpResponse:
     try:
-        work = queries.get_work_for_reader(request.user, work_id)
+        work = get_work_for_reader(request.user, work_id)
     except LoginRequired:
         return _login_redirect(request)
     chapters = queries.chapters_for_reader(request.user, work)
@@ -113,7 +114,7 @@ def navigate(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 def preview(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = queries.get_work_for_editor(request.user, work_id)
+    work = get_work_for_editor(request.user, work_id)
     if work.posted:
         return redirect(work)
     return _render_work(request, work, None, template="works/preview.html", whole=True)

@@ -7,28 +7,13 @@ add to an archive that already has works unless given `--append`.
 from __future__ import annotations
 
 import time
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bench import generator
+from bench.generator import Summary
 from tags.models import TagKind
-
-if TYPE_CHECKING:
-    from bench.generator import Summary
-
-
-def _generator() -> ModuleType:
-    # bench/ lives in a checkout, not in the installed package, whose `lifestream help` must
-    # still list this command.
-    try:
-        from bench import generator
-    except ImportError as error:
-        raise CommandError(
-            "generate_archive needs a checkout of Lifestream: its generator (bench/) is not "
-            "part of the installed package."
-        ) from error
-    return generator
 
 
 def _positive(value: str) -> int:
@@ -76,7 +61,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         works: int = options["works"]
-        generator = _generator()
         if generator.archive_has_works() and not options["append"]:
             raise CommandError(
                 "This database already has works. Use an empty one (LIFESTREAM_DATA_DIR or "

@@ -1,0 +1,122 @@
+"""Permission-checked getters: the one way to load a work, a chapter or a tag that a viewer
+asked for, and the works and tags a viewer may find. Anything the viewer may not see is 404
+(`Http404`), a restricted work for a logged-out visitor `LoginRequired`, a change by someone
+who is not a creator `PermissionDenied`. The rules themselves are in `access.visibility`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from lifestream.core.errors import LoginRequired
+from tags.models import Tag, tags_named
+from works.models import Chapter, Creatorship, Work
+
+from .visibility import Access, download_access, is_creator, listable_works_q, work_access
+
+if TYPE_CHECKING:
+    from .visibility import Viewer
+
+
+def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
+    """What a blurb or a work page shows, in a fixed number of queries for any number of works.
+    The numbers (`stats`, a row per work) come in the same query; the hit shards in one more."""
+    return works.select_related("stats").prefetch_related(
+        "hit_counts",
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch(
+            "creatorships",
+            queryset=Creatorship.objects.select_related("pseud__user").order_by("position", "id"),
+        ),
+    )
+
+
+def visible_works(viewer: Viewer) -> QuerySet[Work]:
+    """Works `viewer` may find in listings and counts, newest update first."""
+    return Work.objects.filter(listable_works_q(viewer)).order_by("-revised_at", "-id")
+
+
+def _get_work(work_id: int) -> Work:
+    work = with_blurb_data(Work.objects.filter(pk=work_id)).first()
+    if work is None:
+        raise Http404("No such work.")
+    return work
+
+
+def get_work_for_reader(viewer: Viewer, work_id: int) -> Work:
+    """The work if `viewer` may read it. Drafts of others are 404, restricted works for
+    logged-out visitors raise LoginRequired."""
+    work = _get_work(work_id)
+    access = work_access(viewer, work)
+    if access is Access.HIDDEN:
+        raise Http404("No such work.")
+    if access is Access.LOGIN_REQUIRED:
+        raise LoginRequired
+    return work
+
+
+def get_work_for_download(viewer: Viewer, work_id: int) -> tuple[Work, list[Chapter]]:
+    """A posted work `viewer` may read, with its posted chapters in order (never drafts)."""
+    work = _get_work(work_id)
+    access = download_access(viewer, work)
+    if access is Access.HIDDEN:
+        raise Http404("No such work.")
+    if access is Access.LOGIN_REQUIRED:
+        raise LoginRequired
+    return work, list(work.chapters.filter(posted=True).order_by("position"))
+
+
+def get_work_for_editor(viewer: Viewer, work_id: int) -> Work:
+    """The work if `viewer` is one of its creators; 404 where they could not even read it."""
+    work = get_work_for_reader(viewer, work_id)
+    if not is_creator(viewer, work):
+        raise PermissionDenied("Only the work's creators can change it.")
+    return work
+
+
+def get_chapter_for_reader(viewer: Viewer, chapter_id: int) -> Chapter:
+    """The chapter, with its work, if `viewer` may read both (a draft chapter: its creators)."""
+    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    work = get_work_for_reader(viewer, chapter.work_id)
+    if not chapter.posted and not is_creator(viewer, work):
+        raise Http404("No such chapter.")
+    chapter.work = work
+    return chapter
+
+
+def get_chapter_for_editor(viewer: Viewer, chapter_id: int) -> Chapter:
+    chapter = get_chapter_for_reader(viewer, chapter_id)
+    if not is_creator(viewer, chapter.work):
+        raise PermissionDenied("Only the work's creators can change it.")
+    return chapter
+
+
+def on_listable_work(viewer: Viewer) -> Exists:
+    """For a Tag queryset: the tag is on at least one work `viewer` could find in a listing."""
+    return Exists(
+        Work.tags.through.objects.filter(
+            tag=OuterRef("pk"), work__in=Work.objects.filter(listable_works_q(viewer))
+        )
+    )
+
+
+def findable_tags(viewer: Viewer, tags: QuerySet[Tag]) -> QuerySet[Tag]:
+    """Tags `viewer` may know exist: wrangled ones (canonical, synonyms, and the archive's fixed
+    tags) and any on a work the viewer can find. A tag typed only on someone's draft, or only
+    on restricted works for a logged-out visitor, stays unknown (to wranglers and admins
+    too: the unwrangled bin only holds tags on posted works)."""
+    return tags.filter(Q(canonical=True) | Q(merger__isnull=False) | on_listable_work(viewer))
+
+
+def findable_tag(
+    viewer: Viewer, name: str | None = None, *, tag_id: int | None = None
+) -> Tag | None:
+    """The tag called `name` (in any case), or with id `tag_id`, with its canonical tag, if
+    `viewer` may know it exists; else None."""
+    chosen = Tag.objects.filter(pk=tag_id) if tag_id is not None else tags_named(name or "")
+    return findable_tags(viewer, chosen).select_related("merger").first()
