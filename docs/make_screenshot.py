@@ -5,8 +5,9 @@ then run:
 
     .venv/bin/python docs/make_screenshot.py [BASE_URL] [--work ID] [--mobile mobile.png]
 
-The script needs Playwright (requirements-dev.txt) and a Chromium: $LIFESTREAM_CHROMIUM, else
-`chromium` or `chromium-browser` on the PATH. It never downloads a browser.
+The script needs Playwright (the `dev` extra: `pip install -e '.[dev]'`) and a Chromium:
+$LIFESTREAM_CHROMIUM, else `chromium` or `chromium-browser` on the PATH.
+It never downloads a browser.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ site's session or the API token an e-reader app sends with the catalogue's links
 from __future__ import annotations
 
 import logging
+import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +18,7 @@ from lifestream.core.errors import LoginRequired
 from works.models import Work
 
 from .access import reader, unauthorized
-from .book import make_book
+from .book import Book, make_book
 from .builds import BuildFailed, wait_for_build
 from .formats import Format, available_formats, built_file, cached_file
 from .tasks import queue_build
@@ -60,7 +62,7 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
             if not path.exists():
                 queue_build(book, fmt)
             browser = is_browser(request)
-            waited = wait_for_build(book, fmt, 0 if browser else settings.DOWNLOAD_WAIT_SECONDS)
+            waited = _wait(book, fmt, 0 if browser else settings.DOWNLOAD_WAIT_SECONDS)
         except BuildFailed as error:
             logger.warning("Download of work %s as %s failed: %s", work.pk, fmt.extension, error)
             return _failed(request, work, fmt)
@@ -76,6 +78,21 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
     # Restricted works are for registered readers: no shared cache may keep a copy.
     file_response["Cache-Control"] = "private, no-cache" if work.restricted else "public, max-age=0"
     return file_response
+
+
+# A waiting download holds one of the server's threads; only a few may wait at once in each
+# process, so that tools fetching unbuilt books can't take every thread from the readers.
+_WAITING = threading.BoundedSemaphore(max(settings.DOWNLOAD_WAITERS, 1))
+
+
+def _wait(book: Book, fmt: Format, seconds: float) -> Path | None:
+    """The built file, waiting up to `seconds` if a waiting place is free (else not at all)."""
+    if seconds <= 0 or not _WAITING.acquire(blocking=False):
+        return wait_for_build(book, fmt, 0)
+    try:
+        return wait_for_build(book, fmt, seconds)
+    finally:
+        _WAITING.release()
 
 
 def _not_ready(request: HttpRequest, work: Work, fmt: Format, browser: bool) -> HttpResponse:

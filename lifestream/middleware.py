@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
+from api.fallbacks import is_api_request
+
 
 class AuthenticityTokenMiddleware:
     """Lets Django's CSRF check read the token under AO3's names.
@@ -21,7 +23,11 @@ class AuthenticityTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        # The API authenticates by token and is exempt from CSRF; its views read the body
+        # themselves, which parsing it here as a form would forbid.
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not is_api_request(
+            request
+        ):
             token = self._ao3_token(request)
             if token and "HTTP_X_CSRFTOKEN" not in request.META:
                 request.META["HTTP_X_CSRFTOKEN"] = token

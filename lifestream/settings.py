@@ -18,6 +18,7 @@
 | LIFESTREAM_IMPORT_MAX_BYTES | 10 MB: the largest file or pasted text an import accepts |
 | LIFESTREAM_NEW_ACCOUNT_DAYS | 7 (accounts younger than this get the "new" rate limits) |
 | LIFESTREAM_DOWNLOAD_WAIT_SECONDS | 25: how long a download tool waits for an AZW3/MOBI/PDF |
+| LIFESTREAM_DOWNLOAD_WAITERS | 2: how many of those waits a server process holds at once |
 """
 
 from __future__ import annotations
@@ -347,3 +348,4 @@ IMPORT_MAX_ZIP_ENTRIES = 1000
 # Downloads built by a task (AZW3, MOBI, PDF): how long a download tool's request waits for the
 # file before it is answered 503 with Retry-After (browsers get a page that asks again instead).
 DOWNLOAD_WAIT_SECONDS = env_int("LIFESTREAM_DOWNLOAD_WAIT_SECONDS", 25)
+DOWNLOAD_WAITERS = env_int("LIFESTREAM_DOWNLOAD_WAITERS", 2)

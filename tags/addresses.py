@@ -44,7 +44,10 @@ def sent_path(request: HttpRequest) -> str | None:
     raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI")
     if not isinstance(raw, str) or not raw:
         return None
-    path = raw.split("?", 1)[0].split("#", 1)[0] if raw.startswith("/") else urlsplit(raw).path
+    try:
+        path = raw.split("?", 1)[0].split("#", 1)[0] if raw.startswith("/") else urlsplit(raw).path
+    except ValueError:  # an address no URL parser accepts tells nothing
+        return None
     if unquote(path, errors="replace") != request.path:
         return None
     return path

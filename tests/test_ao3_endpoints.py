@@ -8,7 +8,10 @@ import pytest
 from django.test import Client
 
 from feedback.models import Comment, Kudos
-from lifestream.testing import PASSWORD, make_work
+from feedback.services.comments import post_comment
+from lifestream.testing import PASSWORD, make_user, make_work
+from people.services import create_api_token
+from works.services import ChapterData, add_chapter
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +187,34 @@ def test_a_guest_posting_a_bookmark_is_sent_to_log_in(author):
     response = Client().post(f"/works/{work.pk}/bookmarks", {"bookmark[bookmarker_notes]": "x"})
     assert response.status_code == 302
     assert response["Location"].startswith("/users/login")
+
+
+def test_comment_script_says_nothing_of_held_comments_or_unposted_chapters(author, reader):
+    moderated = make_work(author, chapters=2, moderated_comments=True)
+    held = post_comment(reader, moderated, "<p>Waiting.</p>")
+    draft_chapter = add_chapter(moderated, ChapterData(body="<p>Soon.</p>"), post=False)
+    client = Client()
+    client.force_login(make_user("someone_else"))
+    for target in ({"comment_id": str(held.pk)}, {"chapter_id": str(draft_chapter.pk)}):
+        response = client.post("/comments.js", {**target, "comment[comment_content]": "hi"})
+        assert (response.status_code, response.content) == (404, b"")
+
+
+def test_a_multipart_post_to_the_api_is_not_a_server_error(author):
+    token = create_api_token(author, "multipart")[1]
+    response = Client().post(
+        "/api/v1/works", {"title": "x"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code < 500
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_bookmark_posted_without_a_pseud_is_the_default_pseuds(author, reader):
+    work = make_work(author)
+    client = Client()
+    client.force_login(reader)
+    response = client.post(
+        f"/works/{work.pk}/bookmarks", {"bookmark[bookmarker_notes]": "Again.", "commit": "Create"}
+    )
+    assert response.status_code == 302
+    assert reader.bookmarks.get().pseud_id == reader.default_pseud.pk

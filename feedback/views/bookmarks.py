@@ -136,8 +136,13 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
     existing = Bookmark.objects.filter(user=user, work=work).first()
     if existing is not None:
         return _already_bookmarked(request, existing)
-    initial = _initial(BookmarkData(pseud=ensure_default_pseud(user)))
+    default_pseud = ensure_default_pseud(user)
+    initial = _initial(BookmarkData(pseud=default_pseud))
     posted = with_ao3_names(request.POST, ao3_names.BOOKMARK) if request.method == "POST" else None
+    if posted is not None and not posted.get("pseud"):
+        # A script that names no pseud bookmarks as the default one, as the form would.
+        posted = posted.copy()
+        posted["pseud"] = str(default_pseud.pk)
     form = BookmarkForm(user, posted, initial=initial)
     if posted is not None and form.is_valid():
         try:

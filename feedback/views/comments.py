@@ -18,7 +18,7 @@ from django.urls import URLPattern, path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from access.getters import get_work_for_editor, get_work_for_reader
+from access.getters import get_chapter_for_reader, get_work_for_editor, get_work_for_reader
 from access.visibility import is_creator
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
@@ -129,19 +129,22 @@ def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment 
     `comment_id`), as the viewer may read it."""
     raw = {key: request.POST.get(key, "") for key in ("comment_id", "chapter_id", "work_id")}
     try:
+        # The same getters as the pages: a comment or chapter the viewer may not see is as
+        # unknown here as one that doesn't exist.
         if raw["comment_id"]:
-            parent = Comment.objects.get(pk=require_id(raw["comment_id"]), is_deleted=False)
-            work = get_work_for_reader(request.user, parent.work_id)
-            return work, parent.chapter, parent
+            parent = queries.get_comment_for_reader(request.user, require_id(raw["comment_id"]))
+            if parent.is_deleted:
+                raise Http404("No such comment.")
+            return get_work_for_reader(request.user, parent.work_id), parent.chapter, parent
         if raw["chapter_id"]:
-            chapter = Chapter.objects.get(pk=require_id(raw["chapter_id"]))
-            return get_work_for_reader(request.user, chapter.work_id), chapter, None
+            chapter = get_chapter_for_reader(request.user, require_id(raw["chapter_id"]))
+            return chapter.work, chapter, None
         return (
             get_work_for_reader(request.user, require_id(raw["work_id"])),
             None,
             None,
         )
-    except (ValueError, Comment.DoesNotExist, Chapter.DoesNotExist, LoginRequired):
+    except (ValueError, LoginRequired):
         raise Http404("No such work.") from None
 
 
@@ -183,9 +186,12 @@ def comments_script(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"errors": reasons}, status=422)
     except (PermissionDenied, Http404) as refused:
         return JsonResponse({"errors": {"commentable": [str(refused)]}}, status=422)
-    return JsonResponse(
+    saved = JsonResponse(
         {"id": comment.pk, "status": comment.status, "url": _thread_url(comment)}, status=404
     )
+    # A success, whatever its status says: Django's request log would file it as "Not Found".
+    saved._has_been_logged = True  # type: ignore[attr-defined]
+    return saved
 
 
 def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
