@@ -76,8 +76,9 @@ def main() -> None:
     from django.db.models import Count
     from django.http import QueryDict
 
-    from search.filter_index import get_index
-    from search.work_search import read_request, search
+    from search.filters.index import get_index
+    from search.listing.form import read_request
+    from search.listing.query import search
     from tags.models import Tag, TagKind
     from tags.queries import family_ids
     from works.models import Work

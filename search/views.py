@@ -10,7 +10,8 @@ from django.shortcuts import render
 from tags.models import Tag, TagKind
 from works.languages import LANGUAGES
 
-from .work_search import KIND_PARAMS, SORT_OPTIONS, read_request, search
+from .listing.form import KIND_PARAMS, SORT_OPTIONS, read_request
+from .listing.query import search
 
 # The sidebar's tag groups: kind, label, AO3's id stem for `#include_<stem>_tags`.
 FILTER_GROUPS = (

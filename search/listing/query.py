@@ -1,31 +1,21 @@
-"""Finding works: AO3's search and filter parameters → a query → a page of results.
+"""Finding works: a listing's form → the index's filters and sort for the viewer → a page.
 
-The same parameters drive every listing's filter sidebar (`/works`, a tag's, a user's, a
-pseud's works), the search page (`/works/search`) and `GET /api/v1/works`:
-
-- `work_search[…]` (AO3's `WorkSearchForm` attributes): query, title, creators, complete,
-  crossover, single_chapter, word_count, words_from/words_to, date_from/date_to, hits,
-  kudos_count, comments_count, bookmarks_count, language_id, fandom_names, character_names,
-  relationship_names, freeform_names, rating_ids, archive_warning_ids[], category_ids[],
-  other_tag_names, excluded_tag_names, sort_column, sort_direction;
-- `include_work_search[<kind>_ids][]` and `exclude_work_search[<kind>_ids][]` from the sidebar.
-
-Tag filters stand for whole families (a canonical tag, its synonyms, its subtags and theirs).
-Visibility is the viewer's: the index starts from the works they may list, and the page's works
-are loaded through `works.queries.visible_works`.
+The same parameters drive every work listing's filter sidebar (`/works`, a tag's, a user's, a
+pseud's works), the search page (`/works/search`), OPDS and `GET /api/v1/works`. Tag filters
+stand for whole families (a canonical tag, its synonyms, its subtags and theirs). Visibility is
+the viewer's: the index starts from the works they may list, and the page's works are loaded
+through `works.queries.visible_works`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models.functions import Lower
-from django.http import QueryDict
 from django.utils import timezone
 
 from access.visibility import muted_user_ids
@@ -35,54 +25,23 @@ from tags.services import split_tag_names
 from works import queries as work_queries
 from works.models import Work
 
-from . import text
-from .filter_index import EPOCH, Filters, NumberRange, get_index
-from .query import ParsedQuery, parse
+from .. import text
+from ..filters.index import EPOCH, Filters, NumberRange, get_index
+from ..text.query import ParsedQuery, parse
+from .form import SORT_OPTIONS, SearchRequest, read_number
+from .results import ResultList, SearchResults, facets_for
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
 
-MAX_PAGE = 10_000_000
 # Below this many matches ranking is cheap enough whatever the words.
 COMMON_MATCHES = 5_000
-FILTER_KINDS = (
-    TagKind.RATING,
-    TagKind.WARNING,
-    TagKind.CATEGORY,
-    TagKind.FANDOM,
-    TagKind.CHARACTER,
-    TagKind.RELATIONSHIP,
-    TagKind.FREEFORM,
-)
-# AO3's parameter names for each kind's ids.
-KIND_PARAMS = {
-    TagKind.RATING: "rating_ids",
-    TagKind.WARNING: "archive_warning_ids",
-    TagKind.CATEGORY: "category_ids",
-    TagKind.FANDOM: "fandom_ids",
-    TagKind.CHARACTER: "character_ids",
-    TagKind.RELATIONSHIP: "relationship_ids",
-    TagKind.FREEFORM: "freeform_ids",
-}
 NAME_PARAMS = {
     "fandom_names": TagKind.FANDOM,
     "character_names": TagKind.CHARACTER,
     "relationship_names": TagKind.RELATIONSHIP,
     "freeform_names": TagKind.FREEFORM,
 }
-SORT_OPTIONS = (
-    ("_score", "Best Match"),
-    ("authors_to_sort_on", "Creator"),
-    ("title_to_sort_on", "Title"),
-    ("created_at", "Date Posted"),
-    ("revised_at", "Date Updated"),
-    ("word_count", "Word Count"),
-    ("hits", "Hits"),
-    ("kudos_count", "Kudos"),
-    ("comments_count", "Comments"),
-    ("bookmarks_count", "Bookmarks"),
-)
-# Title and creator read A to Z; everything else newest or biggest first.
 ASCENDING_BY_DEFAULT = {"title_to_sort_on", "authors_to_sort_on"}
 RANGE_FIELDS = {
     "word_count": "words",
@@ -101,14 +60,6 @@ QUERY_NUMBER_FIELDS = {
     "expected_number_of_chapters": "expected",
 }
 _RANGE = re.compile(r"^\s*([<>]=?|=)?\s*([\d,]+)\s*(?:-\s*([\d,]+))?\s*$")
-_LARGEST = 2**62
-
-
-def _number(text_value: str) -> int | None:
-    digits = text_value.replace(",", "").strip()
-    if not digits.isdecimal() or len(digits) > 15:
-        return None
-    return int(digits)
 
 
 def parse_range(value: str) -> NumberRange | None:
@@ -117,7 +68,7 @@ def parse_range(value: str) -> NumberRange | None:
     if not match:
         return None
     op, first, second = match.groups()
-    low, high = _number(first), _number(second) if second else None
+    low, high = read_number(first), read_number(second) if second else None
     if low is None:
         return None
     if second:
@@ -148,96 +99,6 @@ def _date(value: str | None) -> dt.date | None:
 def _epoch(day: dt.date, end: bool = False) -> int:
     moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min, tzinfo=dt.UTC)
     return int((moment - EPOCH).total_seconds())
-
-
-@dataclass
-class SearchRequest:
-    """Parsed parameters, kept in the user's words so forms can show them again."""
-
-    params: dict[str, Any] = field(default_factory=dict)  # work_search[...] values
-    include: dict[str, list[int]] = field(default_factory=dict)  # kind → tag ids
-    exclude: dict[str, list[int]] = field(default_factory=dict)
-    page: int = 1
-    errors: list[str] = field(default_factory=list)
-
-    def get(self, name: str, default: Any = "") -> Any:
-        value = self.params.get(name, default)
-        return default if value is None else value
-
-
-def _ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values:
-        number = _number(value)
-        if number is not None and number < _LARGEST:
-            ids.append(number)
-    return ids
-
-
-def read_request(query: QueryDict) -> SearchRequest:
-    """Pick AO3's parameters out of a query string; unknown ones are ignored."""
-    request = SearchRequest()
-    prefix = "work_search["
-    for key in query:
-        if (key.startswith(prefix) and key.endswith("]")) or (
-            key.startswith(prefix) and "][" in key
-        ):
-            name = key[len(prefix) :].split("]", 1)[0]
-            values = query.getlist(key)
-            if name in {"archive_warning_ids", "category_ids", "rating_ids"}:
-                request.params[name] = _ids(values)
-            else:
-                request.params[name] = values[-1][:2000]
-    for scope, target in (
-        ("include_work_search", request.include),
-        ("exclude_work_search", request.exclude),
-    ):
-        for kind, param in KIND_PARAMS.items():
-            values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
-            if values:
-                target[kind] = _ids(values)
-    page_text = query.get("page", "1").strip()
-    page = MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else _number(page_text) or 1
-    request.page = max(1, min(page, MAX_PAGE))
-    return request
-
-
-@dataclass
-class Facet:
-    tag: Tag
-    count: int
-    included: bool
-    excluded: bool
-
-
-@dataclass
-class SearchResults:
-    page: Page
-    facets: dict[str, list[Facet]]
-    snippets: dict[int, Any]
-    query: ParsedQuery | None
-    request: SearchRequest
-    sort_column: str
-    descending: bool
-    unranked: bool = False  # relevance asked for, but the words are too common to rank by
-
-
-class _ResultList:
-    """What Paginator pages over: the count from the index, the page's works loaded lazily."""
-
-    def __init__(self, count: int, works: list[Work], offset: int) -> None:
-        self.count_value, self.works, self.offset = count, works, offset
-
-    def count(self) -> int:
-        return self.count_value
-
-    def __len__(self) -> int:
-        return self.count_value
-
-    def __getitem__(self, item: slice) -> list[Work]:
-        start = (item.start or 0) - self.offset
-        stop = (item.stop or self.count_value) - self.offset
-        return self.works[max(start, 0) : max(stop, 0)]
 
 
 def _tags_by_names(names: list[str], kind: str | None = None) -> list[Tag]:
@@ -300,7 +161,10 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
                 filters.numbers[column] = NumberRange(1, 0)
             else:
                 filters.numbers[column] = number_range
-    words_from, words_to = _number(request.get("words_from")), _number(request.get("words_to"))
+    words_from, words_to = (
+        read_number(request.get("words_from")),
+        read_number(request.get("words_to")),
+    )
     if words_from is not None or words_to is not None:
         current = filters.numbers.get("words", NumberRange())
         filters.numbers["words"] = current.narrowed(words_from, words_to)
@@ -452,7 +316,7 @@ def search(
     works = [loaded[i] for i in page_ids if i in loaded]
     # The index already counted and sliced; the paginator only does the page arithmetic.
     paginator: Paginator[Work] = Paginator(
-        _ResultList(results_count, works, offset),  # type: ignore[arg-type]
+        ResultList(results_count, works, offset),  # type: ignore[arg-type]
         per_page,
     )
     page_number = min(request.page, max(paginator.num_pages, 1))
@@ -460,7 +324,7 @@ def search(
     snippets = text.snippets(parsed.text, [w.pk for w in works]) if parsed and parsed.text else {}
     return SearchResults(
         page=page,
-        facets=_facet_tags(viewer, facets, request) if with_facets else {},
+        facets=facets_for(viewer, facets, request) if with_facets else {},
         snippets=snippets,
         query=parsed,
         request=request,
@@ -468,34 +332,3 @@ def search(
         descending=descending,
         unranked=unranked,
     )
-
-
-def _facet_tags(
-    viewer: Viewer, facets: dict[str, list[tuple[int, int]]], request: SearchRequest
-) -> dict[str, list[Facet]]:
-    tags = Tag.objects.in_bulk([tag_id for pairs in facets.values() for tag_id, _ in pairs])
-    # Tags the URL ticked are named only if the viewer may know them: an id typed for a tag
-    # that is only on someone's draft stays nameless.
-    chosen = [
-        i for values in (*request.include.values(), *request.exclude.values()) for i in values
-    ]
-    if set(chosen) - set(tags):
-        ticked = Tag.objects.filter(pk__in=set(chosen) - set(tags))
-        tags.update({tag.pk: tag for tag in work_queries.findable_tags(viewer, ticked)})
-    included = {i for values in request.include.values() for i in values}
-    excluded = {i for values in request.exclude.values() for i in values}
-    result: dict[str, list[Facet]] = {}
-    for kind in FILTER_KINDS:
-        listed = []
-        seen = set()
-        for tag_id, count in facets.get(kind, []):
-            if tag_id in tags:
-                listed.append(Facet(tags[tag_id], count, tag_id in included, tag_id in excluded))
-                seen.add(tag_id)
-        # A tag the reader chose stays in the list even when no result has it any more.
-        for tag_id in [*request.include.get(kind, []), *request.exclude.get(kind, [])]:
-            if tag_id in tags and tag_id not in seen:
-                listed.append(Facet(tags[tag_id], 0, tag_id in included, tag_id in excluded))
-                seen.add(tag_id)
-        result[kind] = listed
-    return result

@@ -1,0 +1,104 @@
+"""Reading a listing's parameters, kept in the reader's words so the form can show them again:
+
+- `work_search[…]` (AO3's `WorkSearchForm` attributes): query, title, creators, complete,
+  crossover, single_chapter, word_count, words_from/words_to, date_from/date_to, hits,
+  kudos_count, comments_count, bookmarks_count, language_id, fandom_names, character_names,
+  relationship_names, freeform_names, rating_ids, archive_warning_ids[], category_ids[],
+  other_tag_names, excluded_tag_names, sort_column, sort_direction;
+- `include_work_search[<kind>_ids][]` and `exclude_work_search[<kind>_ids][]` from the sidebar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from tags.models import TagKind
+
+MAX_PAGE = 10_000_000
+KIND_PARAMS = {
+    TagKind.RATING: "rating_ids",
+    TagKind.WARNING: "archive_warning_ids",
+    TagKind.CATEGORY: "category_ids",
+    TagKind.FANDOM: "fandom_ids",
+    TagKind.CHARACTER: "character_ids",
+    TagKind.RELATIONSHIP: "relationship_ids",
+    TagKind.FREEFORM: "freeform_ids",
+}
+SORT_OPTIONS = (
+    ("_score", "Best Match"),
+    ("authors_to_sort_on", "Creator"),
+    ("title_to_sort_on", "Title"),
+    ("created_at", "Date Posted"),
+    ("revised_at", "Date Updated"),
+    ("word_count", "Word Count"),
+    ("hits", "Hits"),
+    ("kudos_count", "Kudos"),
+    ("comments_count", "Comments"),
+    ("bookmarks_count", "Bookmarks"),
+)
+# Title and creator read A to Z; everything else newest or biggest first.
+_LARGEST = 2**62
+
+
+def read_number(text_value: str) -> int | None:
+    digits = text_value.replace(",", "").strip()
+    if not digits.isdecimal() or len(digits) > 15:
+        return None
+    return int(digits)
+
+
+@dataclass
+class SearchRequest:
+    """Parsed parameters, kept in the user's words so forms can show them again."""
+
+    params: dict[str, Any] = field(default_factory=dict)  # work_search[...] values
+    include: dict[str, list[int]] = field(default_factory=dict)  # kind → tag ids
+    exclude: dict[str, list[int]] = field(default_factory=dict)
+    page: int = 1
+    errors: list[str] = field(default_factory=list)
+
+    def get(self, name: str, default: Any = "") -> Any:
+        value = self.params.get(name, default)
+        return default if value is None else value
+
+
+def _ids(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        number = read_number(value)
+        if number is not None and number < _LARGEST:
+            ids.append(number)
+    return ids
+
+
+def read_request(query: QueryDict) -> SearchRequest:
+    """Pick AO3's parameters out of a query string; unknown ones are ignored."""
+    request = SearchRequest()
+    prefix = "work_search["
+    for key in query:
+        if (key.startswith(prefix) and key.endswith("]")) or (
+            key.startswith(prefix) and "][" in key
+        ):
+            name = key[len(prefix) :].split("]", 1)[0]
+            values = query.getlist(key)
+            if name in {"archive_warning_ids", "category_ids", "rating_ids"}:
+                request.params[name] = _ids(values)
+            else:
+                request.params[name] = values[-1][:2000]
+    for scope, target in (
+        ("include_work_search", request.include),
+        ("exclude_work_search", request.exclude),
+    ):
+        for kind, param in KIND_PARAMS.items():
+            values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
+            if values:
+                target[kind] = _ids(values)
+    page_text = query.get("page", "1").strip()
+    page = (
+        MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else read_number(page_text) or 1
+    )
+    request.page = max(1, min(page, MAX_PAGE))
+    return request
