@@ -25,6 +25,9 @@ from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
+from search.listing.form import BOOKMARK_SORT_OPTIONS, read_bookmark_filters
+from search.listing.query import apply_bookmark_filters
+from search.listing.results import bookmark_facets
 from tags.addresses import tag_for_action
 from tags.models import tag_to_param
 from tags.services import split_tag_names
@@ -204,10 +207,10 @@ def _listing(
     request: HttpRequest, bookmarks: QuerySet[Bookmark], context: dict[str, Any]
 ) -> HttpResponse:
     """A filtered page of bookmark blurbs with the sidebar; a fixed number of queries."""
-    filters = queries.read_filters(request.GET)
-    filtered = queries.apply_filters(bookmarks, filters)
+    filters = read_bookmark_filters(request.GET)
+    filtered = apply_bookmark_filters(bookmarks, filters)
     page = paginate(request, queries.listing(filtered))
-    groups, own_tags = queries.facets(request.user, filtered, filters)
+    groups, own_tags = bookmark_facets(request.user, filtered, filters)
     context.update(
         {
             "page": page,
@@ -215,7 +218,7 @@ def _listing(
             "params": filters.params,
             "filter_groups": groups,
             "bookmarker_facets": own_tags,
-            "sort_options": queries.SORT_OPTIONS,
+            "sort_options": BOOKMARK_SORT_OPTIONS,
         }
     )
     return render(request, "feedback/bookmarks/index.html", context)

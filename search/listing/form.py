@@ -15,7 +15,11 @@ from typing import Any
 
 from django.http import QueryDict
 
+from lifestream.core.forms import submitted_ids
 from tags.models import TagKind
+from tags.services import split_tag_names
+
+from .results import WORK_TAG_GROUPS
 
 MAX_PAGE = 10_000_000
 KIND_PARAMS = {
@@ -102,3 +106,71 @@ def read_request(query: QueryDict) -> SearchRequest:
     )
     request.page = max(1, min(page, MAX_PAGE))
     return request
+
+
+# --- bookmarks ------------------------------------------------------------------------------
+
+BOOKMARKER_TAG_PARAM = "tag_ids"  # the bookmarkers' own tags
+BOOKMARK_SORT_OPTIONS = (("created_at", "Date Bookmarked"), ("bookmarkable_date", "Date Updated"))
+QUERY_MAX = 200
+
+
+@dataclass
+class BookmarkFilters:
+    """A listing's filters, read from AO3's parameter names (`bookmark_search[...]`,
+    `include_bookmark_search[...][]`, `exclude_bookmark_search[...][]`)."""
+
+    rec: bool = False
+    query: str = ""
+    work_tag_names: list[str] = field(default_factory=list)
+    bookmark_tag_names: list[str] = field(default_factory=list)
+    excluded_tag_names: list[str] = field(default_factory=list)
+    excluded_bookmark_tag_names: list[str] = field(default_factory=list)
+    include_work_tag_ids: set[int] = field(default_factory=set)
+    exclude_work_tag_ids: set[int] = field(default_factory=set)
+    include_bookmark_tag_ids: set[int] = field(default_factory=set)
+    exclude_bookmark_tag_ids: set[int] = field(default_factory=set)
+    sort_column: str = "created_at"
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The text fields as the sidebar shows them back."""
+        return {
+            "bookmark_query": self.query,
+            "other_tag_names": ", ".join(self.work_tag_names),
+            "other_bookmark_tag_names": ", ".join(self.bookmark_tag_names),
+            "excluded_tag_names": ", ".join(self.excluded_tag_names),
+            "excluded_bookmark_tag_names": ", ".join(self.excluded_bookmark_tag_names),
+            "sort_column": self.sort_column,
+        }
+
+
+def read_bookmark_filters(query: QueryDict) -> BookmarkFilters:
+    """The filters in a listing's URL; anything unreadable is ignored, never an error page."""
+
+    def text(name: str) -> str:
+        return query.get(f"bookmark_search[{name}]", "").strip()[: QUERY_MAX * 5]
+
+    def many(scope: str, param: str) -> set[int]:
+        values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
+        return set(submitted_ids([value.strip() for value in values]))
+
+    include_work: set[int] = set()
+    exclude_work: set[int] = set()
+    for _, _, _, param in WORK_TAG_GROUPS:
+        include_work |= many("include_bookmark_search", param)
+        exclude_work |= many("exclude_bookmark_search", param)
+    sort = text("sort_column")
+    return BookmarkFilters(
+        rec=text("rec").lower() in {"1", "t", "true", "on"},
+        query=" ".join(text("bookmark_query").split())[:QUERY_MAX],
+        work_tag_names=split_tag_names(text("other_tag_names")),
+        bookmark_tag_names=split_tag_names(text("other_bookmark_tag_names")),
+        excluded_tag_names=split_tag_names(text("excluded_tag_names")),
+        excluded_bookmark_tag_names=split_tag_names(text("excluded_bookmark_tag_names")),
+        include_work_tag_ids=include_work,
+        exclude_work_tag_ids=exclude_work,
+        include_bookmark_tag_ids=many("include_bookmark_search", BOOKMARKER_TAG_PARAM),
+        exclude_bookmark_tag_ids=many("exclude_bookmark_search", BOOKMARKER_TAG_PARAM),
+        sort_column=sort if sort in dict(BOOKMARK_SORT_OPTIONS) else "created_at",
+    )

@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from access.visibility import muted_user_ids
+from feedback.models import Bookmark
+from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
 from tags.services import split_tag_names
@@ -28,7 +31,7 @@ from works.models import Work
 from .. import text
 from ..filters.index import EPOCH, Filters, NumberRange, get_index
 from ..text.query import ParsedQuery, parse
-from .form import SORT_OPTIONS, SearchRequest, read_number
+from .form import SORT_OPTIONS, BookmarkFilters, SearchRequest, read_number
 from .results import ResultList, SearchResults, facets_for
 
 if TYPE_CHECKING:
@@ -332,3 +335,78 @@ def search(
         descending=descending,
         unranked=unranked,
     )
+
+
+# --- bookmarks ------------------------------------------------------------------------------
+
+
+def _families(tags: list[Tag]) -> list[set[int]]:
+    return [tag_queries.family_ids(tag) for tag in tags]
+
+
+def _families_by_id(tag_ids: set[int]) -> dict[int, set[int]]:
+    """Each ticked tag's family (a canonical tag's synonyms and subtags count as it does)."""
+    if not tag_ids:
+        return {}
+    tags = Tag.objects.filter(pk__in=tag_ids).select_related("merger")
+    return {tag.pk: tag_queries.family_ids(tag) for tag in tags}
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    """Tags by name (case-insensitive) in one query; an unknown name matches no tag."""
+    if not names:
+        return []
+    wanted = {name.casefold() for name in names}
+    q = Q()
+    for name in names:
+        q |= Q(name__iexact=name)
+    found = list(Tag.objects.filter(q).select_related("merger"))
+    return [tag for tag in found if tag.name.casefold() in wanted]
+
+
+def _work_has(ids: set[int]) -> Exists:
+    return Exists(Work.tags.through.objects.filter(work_id=OuterRef("work_id"), tag_id__in=ids))
+
+
+def _bookmark_has(ids: set[int]) -> Exists:
+    return Exists(Bookmark.tags.through.objects.filter(bookmark_id=OuterRef("pk"), tag_id__in=ids))
+
+
+def apply_bookmark_filters(
+    bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
+) -> QuerySet[Bookmark]:
+    """`bookmarks` narrowed by `filters`. Named tags stand for their family (synonyms and
+    subtags); a tag named to include that does not exist matches nothing."""
+    if filters.rec:
+        bookmarks = bookmarks.filter(rec=True)
+    for word in filters.query.split():
+        bookmarks = bookmarks.filter(notes__icontains=word)
+    ticked = filters.include_work_tag_ids | filters.include_bookmark_tag_ids
+    ticked |= filters.exclude_work_tag_ids | filters.exclude_bookmark_tag_ids
+    families = _families_by_id(ticked)
+    for tag_id in filters.include_work_tag_ids:
+        bookmarks = bookmarks.filter(_work_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.include_bookmark_tag_ids:
+        bookmarks = bookmarks.filter(_bookmark_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.exclude_work_tag_ids:
+        bookmarks = bookmarks.exclude(_work_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.exclude_bookmark_tag_ids:
+        bookmarks = bookmarks.exclude(_bookmark_has(families.get(tag_id, {tag_id})))
+    for names, has in (
+        (filters.work_tag_names, _work_has),
+        (filters.bookmark_tag_names, _bookmark_has),
+    ):
+        tags = _tags_named(names)
+        if len(tags) < len(names):
+            return bookmarks.none()
+        for family in _families(tags):
+            bookmarks = bookmarks.filter(has(family))
+    excluded = _tags_named(filters.excluded_tag_names)
+    for family in _families(excluded):
+        # AO3's "Other tags to exclude" leaves out the work's tags and the bookmarker's alike.
+        bookmarks = bookmarks.exclude(_work_has(family)).exclude(_bookmark_has(family))
+    for family in _families(_tags_named(filters.excluded_bookmark_tag_names)):
+        bookmarks = bookmarks.exclude(_bookmark_has(family))
+    if filters.sort_column == "bookmarkable_date":
+        bookmarks = bookmarks.order_by("-work__revised_at", "-id")
+    return bookmarks

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page
+from django.db.models import Count, QuerySet
 
+from access.visibility import listable_bookmarks_q
+from feedback.models import Bookmark
 from tags.models import Tag, TagKind
 from works import queries as work_queries
 from works.models import Work
@@ -15,7 +19,7 @@ if TYPE_CHECKING:
     from access.visibility import Viewer
 
     from ..text.query import ParsedQuery
-    from .form import SearchRequest
+    from .form import BookmarkFilters, SearchRequest
 
 FILTER_KINDS = (
     TagKind.RATING,
@@ -96,3 +100,126 @@ def facets_for(
                 seen.add(tag_id)
         result[kind] = listed
     return result
+
+
+# --- bookmarks ------------------------------------------------------------------------------
+
+# The sidebar's groups of the works' tags: kind, label, the id stem of AO3's `#include_<stem>_tags`
+# and the parameter (`include_bookmark_search[<param>][]`).
+WORK_TAG_GROUPS = (
+    (TagKind.RATING, "Ratings", "rating", "rating_ids"),
+    (TagKind.WARNING, "Warnings", "archive_warning", "archive_warning_ids"),
+    (TagKind.CATEGORY, "Categories", "category", "category_ids"),
+    (TagKind.FANDOM, "Fandoms", "fandom", "fandom_ids"),
+    (TagKind.CHARACTER, "Characters", "character", "character_ids"),
+    (TagKind.RELATIONSHIP, "Relationships", "relationship", "relationship_ids"),
+    (TagKind.FREEFORM, "Additional Tags", "freeform", "freeform_ids"),
+)
+FACETS_PER_GROUP = 10
+
+
+@dataclass
+class BookmarkFacet:
+    tag: Tag
+    count: int
+    included: bool
+    excluded: bool
+
+
+def _top(
+    tags: dict[int, Tag], counts: Counter[int], candidates: set[int], chosen: set[int]
+) -> list[Tag]:
+    """The most common of `candidates`, then any `chosen` (ticked) ones that fell out, so a
+    ticked box can always be unticked."""
+    ranked = sorted(
+        (tags[tag_id] for tag_id in candidates if tag_id in tags),
+        key=lambda tag: (-counts[tag.pk], tag.name.casefold()),
+    )
+    top = ranked[:FACETS_PER_GROUP]
+    top += [tag for tag in ranked[FACETS_PER_GROUP:] if tag.pk in chosen]
+    return top
+
+
+def _known_tag_ids(viewer: Viewer, work_ids: set[int], own_ids: set[int]) -> set[int]:
+    """Of the tag ids a URL ticked, those `viewer` may know exist: a work tag the tag pages
+    would show them, or a bookmarker's tag on a bookmark they may list. An id typed for a tag
+    that is only on someone's draft or private bookmark stays nameless."""
+    if not work_ids and not own_ids:
+        return set()
+    known = set(
+        work_queries.findable_tags(
+            viewer, Tag.objects.filter(pk__in=work_ids | own_ids)
+        ).values_list("pk", flat=True)
+    )
+    if own_ids - known:
+        known |= set(
+            Bookmark.tags.through.objects.filter(
+                tag_id__in=own_ids - known,
+                bookmark__in=Bookmark.objects.filter(listable_bookmarks_q(viewer)),
+            ).values_list("tag_id", flat=True)
+        )
+    return known
+
+
+def bookmark_facets(
+    viewer: Viewer, bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
+) -> tuple[list[dict], list[BookmarkFacet]]:
+    """The tags most common among `bookmarks` (all pages), counted in bookmarks: the works'
+    tags by kind, and the bookmarkers' own tags. Three queries for any number of bookmarks
+    (and one or two more to check tags the URL ticked)."""
+    matched = bookmarks.order_by().values("pk")
+    work_counts: Counter[int] = Counter(
+        {
+            row["tag_id"]: row["n"]
+            for row in Work.tags.through.objects.filter(work__bookmarks__in=matched)
+            .values("tag_id")
+            .annotate(n=Count("id"))
+        }
+    )
+    bookmark_counts: Counter[int] = Counter(
+        {
+            row["tag_id"]: row["n"]
+            for row in Bookmark.tags.through.objects.filter(bookmark_id__in=matched)
+            .values("tag_id")
+            .annotate(n=Count("id"))
+        }
+    )
+    ticked_work = filters.include_work_tag_ids | filters.exclude_work_tag_ids
+    ticked_own = filters.include_bookmark_tag_ids | filters.exclude_bookmark_tag_ids
+    known = _known_tag_ids(viewer, ticked_work, ticked_own)
+    ticked_work &= known
+    ticked_own &= known
+    wanted = set(work_counts) | set(bookmark_counts) | ticked_work | ticked_own
+    tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=wanted)} if wanted else {}
+    groups = []
+    for kind, label, stem, param in WORK_TAG_GROUPS:
+        of_kind = {tag_id for tag_id in set(work_counts) | ticked_work if tag_id in tags}
+        of_kind = {tag_id for tag_id in of_kind if tags[tag_id].kind == kind}
+        shown = _top(tags, work_counts, of_kind, ticked_work)
+        groups.append(
+            {
+                "label": label,
+                "stem": stem,
+                "param": param,
+                "facets": [
+                    BookmarkFacet(
+                        tag,
+                        work_counts[tag.pk],
+                        tag.pk in filters.include_work_tag_ids,
+                        tag.pk in filters.exclude_work_tag_ids,
+                    )
+                    for tag in shown
+                ],
+            }
+        )
+    own = _top(tags, bookmark_counts, set(bookmark_counts) | ticked_own, ticked_own)
+    bookmarker = [
+        BookmarkFacet(
+            tag,
+            bookmark_counts[tag.pk],
+            tag.pk in filters.include_bookmark_tag_ids,
+            tag.pk in filters.exclude_bookmark_tag_ids,
+        )
+        for tag in own
+    ]
+    return groups, bookmarker
