@@ -7,22 +7,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tags.models import Tag, TagKind
+from tags.models import Tag
 from works.languages import LANGUAGES
 
-from .listing.form import KIND_PARAMS, SORT_OPTIONS, read_request
+from .listing.form import SORT_OPTIONS, read_request
 from .listing.query import search
-
-# The sidebar's tag groups: kind, label, AO3's id stem for `#include_<stem>_tags`.
-FILTER_GROUPS = (
-    (TagKind.RATING, "Ratings", "rating"),
-    (TagKind.WARNING, "Warnings", "archive_warning"),
-    (TagKind.CATEGORY, "Categories", "category"),
-    (TagKind.FANDOM, "Fandoms", "fandom"),
-    (TagKind.CHARACTER, "Characters", "character"),
-    (TagKind.RELATIONSHIP, "Relationships", "relationship"),
-    (TagKind.FREEFORM, "Additional Tags", "freeform"),
-)
+from .listing.results import TAG_GROUPS
 
 
 def listing(
@@ -42,10 +32,10 @@ def listing(
             "kind": kind,
             "label": label,
             "stem": stem,
-            "param": KIND_PARAMS[kind],
+            "param": param,
             "facets": results.facets.get(kind, []),
         }
-        for kind, label, stem in FILTER_GROUPS
+        for kind, label, stem, param in TAG_GROUPS
     ]
     context.update(
         {

@@ -16,21 +16,13 @@ from typing import Any
 from django.http import QueryDict
 
 from lifestream.core.forms import submitted_ids
-from tags.models import TagKind
 from tags.services import split_tag_names
 
-from .results import WORK_TAG_GROUPS
+from .results import TAG_GROUPS
 
 MAX_PAGE = 10_000_000
-KIND_PARAMS = {
-    TagKind.RATING: "rating_ids",
-    TagKind.WARNING: "archive_warning_ids",
-    TagKind.CATEGORY: "category_ids",
-    TagKind.FANDOM: "fandom_ids",
-    TagKind.CHARACTER: "character_ids",
-    TagKind.RELATIONSHIP: "relationship_ids",
-    TagKind.FREEFORM: "freeform_ids",
-}
+# AO3's parameter names for each kind's ids.
+KIND_PARAMS = {kind: param for kind, _, _, param in TAG_GROUPS}
 SORT_OPTIONS = (
     ("_score", "Best Match"),
     ("authors_to_sort_on", "Creator"),
@@ -157,7 +149,7 @@ def read_bookmark_filters(query: QueryDict) -> BookmarkFilters:
 
     include_work: set[int] = set()
     exclude_work: set[int] = set()
-    for _, _, _, param in WORK_TAG_GROUPS:
+    for _, _, _, param in TAG_GROUPS:
         include_work |= many("include_bookmark_search", param)
         exclude_work |= many("exclude_bookmark_search", param)
     sort = text("sort_column")

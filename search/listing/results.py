@@ -21,20 +21,25 @@ if TYPE_CHECKING:
     from ..text.query import ParsedQuery
     from .form import BookmarkFilters, SearchRequest
 
-FILTER_KINDS = (
-    TagKind.RATING,
-    TagKind.WARNING,
-    TagKind.CATEGORY,
-    TagKind.FANDOM,
-    TagKind.CHARACTER,
-    TagKind.RELATIONSHIP,
-    TagKind.FREEFORM,
+# The sidebar's groups of the works' tags, for every listing: kind, label, the id stem of AO3's
+# `#include_<stem>_tags`, and the parameter (`include_work_search[<param>][]`,
+# `include_bookmark_search[<param>][]`).
+TAG_GROUPS = (
+    (TagKind.RATING, "Ratings", "rating", "rating_ids"),
+    (TagKind.WARNING, "Warnings", "archive_warning", "archive_warning_ids"),
+    (TagKind.CATEGORY, "Categories", "category", "category_ids"),
+    (TagKind.FANDOM, "Fandoms", "fandom", "fandom_ids"),
+    (TagKind.CHARACTER, "Characters", "character", "character_ids"),
+    (TagKind.RELATIONSHIP, "Relationships", "relationship", "relationship_ids"),
+    (TagKind.FREEFORM, "Additional Tags", "freeform", "freeform_ids"),
 )
-# AO3's parameter names for each kind's ids.
+FILTER_KINDS = tuple(kind for kind, _, _, _ in TAG_GROUPS)
 
 
 @dataclass
 class Facet:
+    """One tag in a sidebar group: how many results carry it, and whether the URL ticked it."""
+
     tag: Tag
     count: int
     included: bool
@@ -104,26 +109,7 @@ def facets_for(
 
 # --- bookmarks ------------------------------------------------------------------------------
 
-# The sidebar's groups of the works' tags: kind, label, the id stem of AO3's `#include_<stem>_tags`
-# and the parameter (`include_bookmark_search[<param>][]`).
-WORK_TAG_GROUPS = (
-    (TagKind.RATING, "Ratings", "rating", "rating_ids"),
-    (TagKind.WARNING, "Warnings", "archive_warning", "archive_warning_ids"),
-    (TagKind.CATEGORY, "Categories", "category", "category_ids"),
-    (TagKind.FANDOM, "Fandoms", "fandom", "fandom_ids"),
-    (TagKind.CHARACTER, "Characters", "character", "character_ids"),
-    (TagKind.RELATIONSHIP, "Relationships", "relationship", "relationship_ids"),
-    (TagKind.FREEFORM, "Additional Tags", "freeform", "freeform_ids"),
-)
 FACETS_PER_GROUP = 10
-
-
-@dataclass
-class BookmarkFacet:
-    tag: Tag
-    count: int
-    included: bool
-    excluded: bool
 
 
 def _top(
@@ -163,7 +149,7 @@ def _known_tag_ids(viewer: Viewer, work_ids: set[int], own_ids: set[int]) -> set
 
 def bookmark_facets(
     viewer: Viewer, bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
-) -> tuple[list[dict], list[BookmarkFacet]]:
+) -> tuple[list[dict], list[Facet]]:
     """The tags most common among `bookmarks` (all pages), counted in bookmarks: the works'
     tags by kind, and the bookmarkers' own tags. Three queries for any number of bookmarks
     (and one or two more to check tags the URL ticked)."""
@@ -192,7 +178,7 @@ def bookmark_facets(
     wanted = set(work_counts) | set(bookmark_counts) | ticked_work | ticked_own
     tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=wanted)} if wanted else {}
     groups = []
-    for kind, label, stem, param in WORK_TAG_GROUPS:
+    for kind, label, stem, param in TAG_GROUPS:
         of_kind = {tag_id for tag_id in set(work_counts) | ticked_work if tag_id in tags}
         of_kind = {tag_id for tag_id in of_kind if tags[tag_id].kind == kind}
         shown = _top(tags, work_counts, of_kind, ticked_work)
@@ -202,7 +188,7 @@ def bookmark_facets(
                 "stem": stem,
                 "param": param,
                 "facets": [
-                    BookmarkFacet(
+                    Facet(
                         tag,
                         work_counts[tag.pk],
                         tag.pk in filters.include_work_tag_ids,
@@ -214,7 +200,7 @@ def bookmark_facets(
         )
     own = _top(tags, bookmark_counts, set(bookmark_counts) | ticked_own, ticked_own)
     bookmarker = [
-        BookmarkFacet(
+        Facet(
             tag,
             bookmark_counts[tag.pk],
             tag.pk in filters.include_bookmark_tag_ids,
