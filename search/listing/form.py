@@ -15,7 +15,6 @@ from typing import Any
 
 from django.http import QueryDict
 
-from lifestream.core.forms import submitted_ids
 from tags.services import split_tag_names
 
 from .results import TAG_GROUPS
@@ -70,28 +69,38 @@ def _ids(values: list[str]) -> list[int]:
     return ids
 
 
+def _fields(query: QueryDict, search: str) -> dict[str, list[str]]:
+    """The values of `<search>[<name>]` (and `<search>[<name>][]`) by name."""
+    prefix = f"{search}["
+    fields = {}
+    for key in query:
+        if key.startswith(prefix) and (key.endswith("]") or "][" in key):
+            fields[key[len(prefix) :].split("]", 1)[0]] = query.getlist(key)
+    return fields
+
+
+def _scoped_ids(query: QueryDict, scope: str, param: str) -> list[int]:
+    """The ids a sidebar ticked: `<scope>[<param>][]`, or without the brackets as some
+    clients send them."""
+    return _ids(query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]"))
+
+
 def read_request(query: QueryDict) -> SearchRequest:
     """Pick AO3's parameters out of a query string; unknown ones are ignored."""
     request = SearchRequest()
-    prefix = "work_search["
-    for key in query:
-        if (key.startswith(prefix) and key.endswith("]")) or (
-            key.startswith(prefix) and "][" in key
-        ):
-            name = key[len(prefix) :].split("]", 1)[0]
-            values = query.getlist(key)
-            if name in {"archive_warning_ids", "category_ids", "rating_ids"}:
-                request.params[name] = _ids(values)
-            else:
-                request.params[name] = values[-1][:2000]
+    for name, values in _fields(query, "work_search").items():
+        if name in {"archive_warning_ids", "category_ids", "rating_ids"}:
+            request.params[name] = _ids(values)
+        else:
+            request.params[name] = values[-1][:2000]
     for scope, target in (
         ("include_work_search", request.include),
         ("exclude_work_search", request.exclude),
     ):
         for kind, param in KIND_PARAMS.items():
-            values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
-            if values:
-                target[kind] = _ids(values)
+            ids = _scoped_ids(query, scope, param)
+            if ids:
+                target[kind] = ids
     page_text = query.get("page", "1").strip()
     page = (
         MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else read_number(page_text) or 1
@@ -140,12 +149,13 @@ class BookmarkFilters:
 def read_bookmark_filters(query: QueryDict) -> BookmarkFilters:
     """The filters in a listing's URL; anything unreadable is ignored, never an error page."""
 
+    fields = _fields(query, "bookmark_search")
+
     def text(name: str) -> str:
-        return query.get(f"bookmark_search[{name}]", "").strip()[: QUERY_MAX * 5]
+        return (fields.get(name) or [""])[-1].strip()[: QUERY_MAX * 5]
 
     def many(scope: str, param: str) -> set[int]:
-        values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
-        return set(submitted_ids([value.strip() for value in values]))
+        return set(_scoped_ids(query, scope, param))
 
     include_work: set[int] = set()
     exclude_work: set[int] = set()
