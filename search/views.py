@@ -12,7 +12,7 @@ from works.languages import LANGUAGES
 
 from .listing.form import SORT_OPTIONS, read_request
 from .listing.query import search
-from .listing.results import TAG_GROUPS
+from .listing.results import sidebar_groups
 
 
 def listing(
@@ -27,21 +27,11 @@ def listing(
     """A filtered, sorted page of works with its sidebar, for any listing."""
     search_request = read_request(request.GET)
     results = search(request.user, search_request, user_id=user_id, pseud_id=pseud_id, tag=tag)
-    groups = [
-        {
-            "kind": kind,
-            "label": label,
-            "stem": stem,
-            "param": param,
-            "facets": results.facets.get(kind, []),
-        }
-        for kind, label, stem, param in TAG_GROUPS
-    ]
     context.update(
         {
             "page": results.page,
             "results": results,
-            "filter_groups": groups,
+            "filter_groups": sidebar_groups(results.facets),
             "sort_options": SORT_OPTIONS,
             "languages": LANGUAGES,
             "params": search_request.params,

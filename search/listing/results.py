@@ -34,6 +34,8 @@ TAG_GROUPS = (
     (TagKind.FREEFORM, "Additional Tags", "freeform", "freeform_ids"),
 )
 FILTER_KINDS = tuple(kind for kind, _, _, _ in TAG_GROUPS)
+# Tags shown in each group before the ticked ones.
+FACETS_PER_GROUP = 10
 
 
 @dataclass
@@ -44,6 +46,24 @@ class Facet:
     count: int
     included: bool
     excluded: bool
+
+
+def facet_list(
+    ranked: list[tuple[Tag, int]], included: set[int], excluded: set[int], ticked: set[int]
+) -> list[Facet]:
+    """The first of `ranked` (tags with their counts, best first), then the `ticked` ones that
+    fell below, so a ticked box can always be unticked."""
+    shown = ranked[:FACETS_PER_GROUP]
+    shown += [(tag, count) for tag, count in ranked[FACETS_PER_GROUP:] if tag.pk in ticked]
+    return [Facet(tag, count, tag.pk in included, tag.pk in excluded) for tag, count in shown]
+
+
+def sidebar_groups(facets: dict[str, list[Facet]]) -> list[dict[str, Any]]:
+    """The sidebar's tag groups in AO3's order, each with its facets (`_facet_group.html`)."""
+    return [
+        {"kind": kind, "label": label, "stem": stem, "param": param, "facets": facets.get(kind, [])}
+        for kind, label, stem, param in TAG_GROUPS
+    ]
 
 
 @dataclass
@@ -92,38 +112,29 @@ def facets_for(
     excluded = {i for values in request.exclude.values() for i in values}
     result: dict[str, list[Facet]] = {}
     for kind in FILTER_KINDS:
-        listed = []
-        seen = set()
-        for tag_id, count in facets.get(kind, []):
-            if tag_id in tags:
-                listed.append(Facet(tags[tag_id], count, tag_id in included, tag_id in excluded))
-                seen.add(tag_id)
+        ranked = [(tags[tag_id], count) for tag_id, count in facets.get(kind, []) if tag_id in tags]
+        seen = {tag.pk for tag, _ in ranked}
         # A tag the reader chose stays in the list even when no result has it any more.
         for tag_id in [*request.include.get(kind, []), *request.exclude.get(kind, [])]:
             if tag_id in tags and tag_id not in seen:
-                listed.append(Facet(tags[tag_id], 0, tag_id in included, tag_id in excluded))
+                ranked.append((tags[tag_id], 0))
                 seen.add(tag_id)
-        result[kind] = listed
+        result[kind] = facet_list(ranked, included, excluded, included | excluded)
     return result
 
 
 # --- bookmarks ------------------------------------------------------------------------------
 
-FACETS_PER_GROUP = 10
 
-
-def _top(
-    tags: dict[int, Tag], counts: Counter[int], candidates: set[int], chosen: set[int]
-) -> list[Tag]:
-    """The most common of `candidates`, then any `chosen` (ticked) ones that fell out, so a
-    ticked box can always be unticked."""
+def _ranked(
+    tags: dict[int, Tag], counts: Counter[int], candidates: set[int]
+) -> list[tuple[Tag, int]]:
+    """`candidates` most common first, then by name."""
     ranked = sorted(
         (tags[tag_id] for tag_id in candidates if tag_id in tags),
         key=lambda tag: (-counts[tag.pk], tag.name.casefold()),
     )
-    top = ranked[:FACETS_PER_GROUP]
-    top += [tag for tag in ranked[FACETS_PER_GROUP:] if tag.pk in chosen]
-    return top
+    return [(tag, counts[tag.pk]) for tag in ranked]
 
 
 def _known_tag_ids(viewer: Viewer, work_ids: set[int], own_ids: set[int]) -> set[int]:
@@ -177,35 +188,15 @@ def bookmark_facets(
     ticked_own &= known
     wanted = set(work_counts) | set(bookmark_counts) | ticked_work | ticked_own
     tags = {tag.pk: tag for tag in Tag.objects.filter(pk__in=wanted)} if wanted else {}
-    groups = []
-    for kind, label, stem, param in TAG_GROUPS:
+    include, exclude = filters.include_work_tag_ids, filters.exclude_work_tag_ids
+    by_kind: dict[str, list[Facet]] = {}
+    for kind in FILTER_KINDS:
         of_kind = {tag_id for tag_id in set(work_counts) | ticked_work if tag_id in tags}
         of_kind = {tag_id for tag_id in of_kind if tags[tag_id].kind == kind}
-        shown = _top(tags, work_counts, of_kind, ticked_work)
-        groups.append(
-            {
-                "label": label,
-                "stem": stem,
-                "param": param,
-                "facets": [
-                    Facet(
-                        tag,
-                        work_counts[tag.pk],
-                        tag.pk in filters.include_work_tag_ids,
-                        tag.pk in filters.exclude_work_tag_ids,
-                    )
-                    for tag in shown
-                ],
-            }
-        )
-    own = _top(tags, bookmark_counts, set(bookmark_counts) | ticked_own, ticked_own)
-    bookmarker = [
-        Facet(
-            tag,
-            bookmark_counts[tag.pk],
-            tag.pk in filters.include_bookmark_tag_ids,
-            tag.pk in filters.exclude_bookmark_tag_ids,
-        )
-        for tag in own
-    ]
-    return groups, bookmarker
+        ranked = _ranked(tags, work_counts, of_kind)
+        by_kind[kind] = facet_list(ranked, include, exclude, ticked_work)
+    own = _ranked(tags, bookmark_counts, set(bookmark_counts) | ticked_own)
+    bookmarker = facet_list(
+        own, filters.include_bookmark_tag_ids, filters.exclude_bookmark_tag_ids, ticked_own
+    )
+    return sidebar_groups(by_kind), bookmarker
