@@ -21,13 +21,11 @@ from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
 from lifestream.core.errors import InvalidInput
 from lifestream.core.forms import ServiceErrorsForm
-from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
-from search.listing.form import BOOKMARK_SORT_OPTIONS, read_bookmark_filters
-from search.listing.query import apply_bookmark_filters
-from search.listing.results import bookmark_facets
+from search.listing.form import read_bookmark_filters
+from search.listing.query import find_bookmarks
 from tags.addresses import tag_for_action
 from tags.models import tag_to_param
 from tags.services import split_tag_names
@@ -206,22 +204,10 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 def _listing(
     request: HttpRequest, bookmarks: QuerySet[Bookmark], context: dict[str, Any]
 ) -> HttpResponse:
-    """A filtered page of bookmark blurbs with the sidebar; a fixed number of queries."""
+    """A filtered page of bookmark blurbs with the sidebar."""
     filters = read_bookmark_filters(request.GET)
-    filtered = apply_bookmark_filters(bookmarks, filters)
-    page = paginate(request, queries.listing(filtered))
-    groups, own_tags = bookmark_facets(request.user, filtered, filters)
-    context.update(
-        {
-            "page": page,
-            "filters": filters,
-            "params": filters.params,
-            "filter_groups": groups,
-            "bookmarker_facets": own_tags,
-            "sort_options": BOOKMARK_SORT_OPTIONS,
-        }
-    )
-    return render(request, "feedback/bookmarks/index.html", context)
+    results = find_bookmarks(request.user, bookmarks, filters, request.GET.get("page"))
+    return render(request, "feedback/bookmarks/index.html", {**context, **results.context()})
 
 
 def bookmarks_index(request: HttpRequest) -> HttpResponse:

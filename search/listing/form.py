@@ -15,10 +15,21 @@ from typing import Any
 
 from django.http import QueryDict
 
+from tags.models import TagKind
 from tags.services import split_tag_names
 
-from .results import TAG_GROUPS
-
+# The sidebar's groups of the works' tags, for every listing: kind, label, the id stem of AO3's
+# `#include_<stem>_tags`, and the parameter (`include_work_search[<param>][]`,
+# `include_bookmark_search[<param>][]`).
+TAG_GROUPS = (
+    (TagKind.RATING, "Ratings", "rating", "rating_ids"),
+    (TagKind.WARNING, "Warnings", "archive_warning", "archive_warning_ids"),
+    (TagKind.CATEGORY, "Categories", "category", "category_ids"),
+    (TagKind.FANDOM, "Fandoms", "fandom", "fandom_ids"),
+    (TagKind.CHARACTER, "Characters", "character", "character_ids"),
+    (TagKind.RELATIONSHIP, "Relationships", "relationship", "relationship_ids"),
+    (TagKind.FREEFORM, "Additional Tags", "freeform", "freeform_ids"),
+)
 MAX_PAGE = 10_000_000
 # AO3's parameter names for each kind's ids.
 KIND_PARAMS = {kind: param for kind, _, _, param in TAG_GROUPS}

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from access.visibility import muted_user_ids
 from feedback.models import Bookmark
+from feedback.queries import bookmarks as bookmark_queries
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
@@ -32,7 +33,7 @@ from .. import text
 from ..filters.index import EPOCH, Filters, NumberRange, get_index
 from ..text.query import ParsedQuery, parse
 from .form import SORT_OPTIONS, BookmarkFilters, SearchRequest, read_number
-from .results import ResultList, SearchResults, facets_for
+from .results import BookmarkResults, ResultList, SearchResults, bookmark_facets, facets_for
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -410,3 +411,18 @@ def apply_bookmark_filters(
     if filters.sort_column == "bookmarkable_date":
         bookmarks = bookmarks.order_by("-work__revised_at", "-id")
     return bookmarks
+
+
+def find_bookmarks(
+    viewer: Viewer, bookmarks: QuerySet[Bookmark], filters: BookmarkFilters, page: str | None
+) -> BookmarkResults:
+    """A page of `bookmarks` (already the viewer's to list) narrowed by `filters`, with the
+    sidebar's facets over every page; a fixed number of queries. A bad or out-of-range `page`
+    gives the nearest real page."""
+    filtered = apply_bookmark_filters(bookmarks, filters)
+    paginator = Paginator(
+        bookmark_queries.listing(filtered), settings.WORKS_PER_PAGE, allow_empty_first_page=True
+    )
+    shown = paginator.get_page(page)
+    groups, own_tags = bookmark_facets(viewer, filtered, filters)
+    return BookmarkResults(shown, filters, groups, own_tags)

@@ -11,28 +11,18 @@ from django.db.models import Count, QuerySet
 
 from access.visibility import listable_bookmarks_q
 from feedback.models import Bookmark
-from tags.models import Tag, TagKind
+from tags.models import Tag
 from works import queries as work_queries
+from works.languages import LANGUAGES
 from works.models import Work
+
+from .form import BOOKMARK_SORT_OPTIONS, SORT_OPTIONS, TAG_GROUPS, BookmarkFilters, SearchRequest
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
 
     from ..text.query import ParsedQuery
-    from .form import BookmarkFilters, SearchRequest
 
-# The sidebar's groups of the works' tags, for every listing: kind, label, the id stem of AO3's
-# `#include_<stem>_tags`, and the parameter (`include_work_search[<param>][]`,
-# `include_bookmark_search[<param>][]`).
-TAG_GROUPS = (
-    (TagKind.RATING, "Ratings", "rating", "rating_ids"),
-    (TagKind.WARNING, "Warnings", "archive_warning", "archive_warning_ids"),
-    (TagKind.CATEGORY, "Categories", "category", "category_ids"),
-    (TagKind.FANDOM, "Fandoms", "fandom", "fandom_ids"),
-    (TagKind.CHARACTER, "Characters", "character", "character_ids"),
-    (TagKind.RELATIONSHIP, "Relationships", "relationship", "relationship_ids"),
-    (TagKind.FREEFORM, "Additional Tags", "freeform", "freeform_ids"),
-)
 FILTER_KINDS = tuple(kind for kind, _, _, _ in TAG_GROUPS)
 # Tags shown in each group before the ticked ones.
 FACETS_PER_GROUP = 10
@@ -76,6 +66,37 @@ class SearchResults:
     sort_column: str
     descending: bool
     unranked: bool = False  # relevance asked for, but the words are too common to rank by
+
+    def context(self) -> dict[str, Any]:
+        """What a work listing's template needs: the page and the filter sidebar."""
+        return {
+            "page": self.page,
+            "results": self,
+            "filter_groups": sidebar_groups(self.facets),
+            "sort_options": SORT_OPTIONS,
+            "languages": LANGUAGES,
+            "params": self.request.params,
+            "search_errors": self.request.errors,
+        }
+
+
+@dataclass
+class BookmarkResults:
+    page: Page
+    filters: BookmarkFilters
+    filter_groups: list[dict[str, Any]]
+    bookmarker_facets: list[Facet]
+
+    def context(self) -> dict[str, Any]:
+        """What a bookmark listing's template needs: the page and the filter sidebar."""
+        return {
+            "page": self.page,
+            "filters": self.filters,
+            "params": self.filters.params,
+            "filter_groups": self.filter_groups,
+            "bookmarker_facets": self.bookmarker_facets,
+            "sort_options": BOOKMARK_SORT_OPTIONS,
+        }
 
 
 class ResultList:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from search.views import listing as filtered_listing
+from search.listing.form import read_request
+from search.listing.query import search
 
 from .. import queries
 
@@ -19,4 +20,5 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def work_index(request: HttpRequest) -> HttpResponse:
     """All works, with the filter sidebar."""
-    return filtered_listing(request, "works/index.html", {})
+    results = search(request.user, read_request(request.GET))
+    return render(request, "works/index.html", results.context())
