@@ -290,27 +290,34 @@ def search(
 
     per_page = per_page or settings.WORKS_PER_PAGE
     authenticated = bool(viewer.is_authenticated)
-    # Everything that matches, with facets; the page is cut below.
-    found = get_index().query(authenticated, filters, limit=0, with_facets=with_facets)
-    results_count, facets = found.count, found.facets
-    if clamp_page:
-        # A page past the end shows the last page, as the site's other listings do.
-        request.page = min(request.page, max(1, -(-results_count // per_page)))
+    ranking = sort_column == "_score" and parsed is not None
+    # Relevance is the text engine's to rank; the index's own page for it is the newest first,
+    # which is what a search for too common words lists.
+    index_sort = ("revised_at", True) if ranking else (sort_column, descending)
+    found = get_index().query(
+        authenticated,
+        filters,
+        sort_column=index_sort[0],
+        descending=index_sort[1],
+        page=request.page,
+        per_page=per_page,
+        clamp_page=clamp_page,
+        with_facets=with_facets,
+    )
+    results_count, facets, page_ids = found.count, found.facets, found.page_ids
+    request.page = found.page
     offset = (request.page - 1) * per_page
     unranked = False
-    if sort_column == "_score" and parsed is not None:
+    if ranking and parsed is not None:
         # Words found in most of the archive carry no relevance signal (their weight in BM25
         # is nil), and ranking every match would be the slowest thing the archive does: such
         # results are listed newest first instead, and the page says so.
         listable = len(get_index().listable(authenticated))
         if results_count >= COMMON_MATCHES and results_count * 2 >= listable:
             unranked = True
-            page_ids = get_index().sort_page(found.ids, "revised_at", True, offset, per_page)
         else:
             ranked = text.ranked(parsed.text, found.ids, limit=per_page, offset=offset)
             page_ids = [work_id for work_id, _ in ranked]
-    else:
-        page_ids = get_index().sort_page(found.ids, sort_column, descending, offset, per_page)
 
     # The page's works come from the database through the visibility rules, in index order.
     loaded = {
