@@ -24,6 +24,8 @@ from lifestream.core.ids import ID_MAX
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
+from search.listing.form import read_bookmark_filters
+from search.listing.query import apply_bookmark_filters
 from tags.models import tag_from_param
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
@@ -179,10 +181,10 @@ def list_bookmarks(
         if found is None:
             raise Http404("No such tag.")
         bookmarks = queries.tagged(bookmarks, found)
-    filters = queries.read_filters(request.GET)
+    filters = read_bookmark_filters(request.GET)
     if rec:
         filters = dataclasses.replace(filters, rec=True)
-    bookmarks = queries.apply_filters(bookmarks, filters)
+    bookmarks = apply_bookmark_filters(bookmarks, filters)
     if rec is False:
         bookmarks = bookmarks.filter(rec=False)
     shown = paginate(request, queries.listing(bookmarks))

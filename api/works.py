@@ -18,7 +18,8 @@ from access.getters import (
 from lifestream.core.errors import FieldError, InvalidInput
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
-from search.work_search import read_request, search
+from search.listing.form import read_request
+from search.listing.query import search
 from works import queries, services
 from works.models import Work
 from works.services import ChapterData, WorkData

@@ -77,8 +77,9 @@ def main() -> None:
     from django.http import QueryDict
 
     from access.getters import visible_works
-    from search.filter_index import get_index
-    from search.work_search import read_request, search
+    from search.filters.index import get_index
+    from search.listing.form import read_request
+    from search.listing.query import search
     from tags.models import Tag, TagKind
     from tags.queries import family_ids
     from works.models import Work

@@ -7,7 +7,7 @@ Run against a full-text archive with its text index built:
     LIFESTREAM_DATA_DIR=var/bench-text .venv/bin/python manage.py rebuild_search_index
     LIFESTREAM_DATA_DIR=var/bench-text .venv/bin/python -m bench.search
 
-"Site" is `search.work_search.search` for a logged-out reader sorted by relevance: parse, match,
+"Site" is `search.listing.query.search` for a logged-out reader sorted by relevance: parse, match,
 filter-index intersection, ranking (or, for words in most works, newest first), the page's
 works and their snippets. The peer is FTS5's own `MATCH … ORDER BY rank LIMIT 20` for the same
 words. Words are picked by how many works contain them, from a sample of the archive's text.
@@ -46,8 +46,9 @@ def main() -> None:
     from django.utils.http import urlencode
 
     from lifestream.core.text import html_to_text
-    from search.filter_index import get_index
-    from search.work_search import read_request, search
+    from search.filters.index import get_index
+    from search.listing.form import read_request
+    from search.listing.query import search
     from works.models import Chapter, Work
 
     if connection.vendor != "sqlite":

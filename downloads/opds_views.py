@@ -13,8 +13,9 @@ from django.utils import timezone
 from access.getters import findable_tag
 from access.visibility import muted_user_ids
 from people.queries import get_user
-from search.filter_index import Filters, get_index
-from search.work_search import read_request, search
+from search.filters.index import Filters, get_index
+from search.listing.form import read_request
+from search.listing.query import search
 from tags.models import Tag, TagKind, tag_from_param, tag_to_param
 from tags.queries import canonical_of
 

@@ -18,7 +18,8 @@ from lifestream import ao3_names
 from lifestream.ao3_names import posted_form
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
-from search.views import listing as filtered_listing
+from search.listing.form import read_request
+from search.listing.query import search
 from works import queries as work_queries
 
 from . import queries, services
@@ -60,14 +61,16 @@ def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
 def user_works(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     context = {"owner": owner, "heading_suffix": f" by {owner.username}"}
-    return filtered_listing(request, "people/works.html", context, user_id=owner.pk)
+    results = search(request.user, read_request(request.GET), user_id=owner.pk)
+    return render(request, "people/works.html", {**context, **results.context()})
 
 
 def pseud_works(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     pseud = queries.get_pseud(owner, pseud_name)
     context = {"owner": owner, "pseud": pseud, "heading_suffix": f" by {pseud.byline}"}
-    return filtered_listing(request, "people/works.html", context, pseud_id=pseud.pk)
+    results = search(request.user, read_request(request.GET), pseud_id=pseud.pk)
+    return render(request, "people/works.html", {**context, **results.context()})
 
 
 def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:

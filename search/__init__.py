@@ -1,2 +1,3 @@
-"""Full-text search inside works: the query language, the document builder and the text
-backends (SQLite FTS5, PostgreSQL tsvector). The public interface is `search.text`."""
+"""Finding works and bookmarks. `search.text`: full-text search inside works (the query language,
+the document builder, the SQLite FTS5 and PostgreSQL backends). `search.filters`: the in-memory
+filter index. `search.listing`: every listing, form → query → results."""

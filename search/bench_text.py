@@ -156,7 +156,7 @@ def vocabulary(size: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def make_documents(count: int, start_id: int, vocab: np.ndarray, rng: np.random.Generator):
-    from search.documents import WorkDocument
+    from search.text.documents import WorkDocument
 
     ranks = np.arange(1, len(vocab) + 1, dtype=np.float64)
     weights = 1.0 / ranks**1.05
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.db import connection, transaction
 
     from search import text
-    from search.query import parse
+    from search.text.query import parse
 
     call_command("migrate", verbosity=0)
     backend = text.get_backend()

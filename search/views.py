@@ -1,4 +1,4 @@
-"""Work listings with AO3's filter sidebar, and the work search page."""
+"""The work search page (`/works/search`); the listings with a sidebar are their apps' pages."""
 
 from __future__ import annotations
 
@@ -7,57 +7,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tags.models import Tag, TagKind
 from works.languages import LANGUAGES
 
-from .work_search import KIND_PARAMS, SORT_OPTIONS, read_request, search
-
-# The sidebar's tag groups: kind, label, AO3's id stem for `#include_<stem>_tags`.
-FILTER_GROUPS = (
-    (TagKind.RATING, "Ratings", "rating"),
-    (TagKind.WARNING, "Warnings", "archive_warning"),
-    (TagKind.CATEGORY, "Categories", "category"),
-    (TagKind.FANDOM, "Fandoms", "fandom"),
-    (TagKind.CHARACTER, "Characters", "character"),
-    (TagKind.RELATIONSHIP, "Relationships", "relationship"),
-    (TagKind.FREEFORM, "Additional Tags", "freeform"),
-)
-
-
-def listing(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    user_id: int | None = None,
-    pseud_id: int | None = None,
-    tag: Tag | None = None,
-) -> HttpResponse:
-    """A filtered, sorted page of works with its sidebar, for any listing."""
-    search_request = read_request(request.GET)
-    results = search(request.user, search_request, user_id=user_id, pseud_id=pseud_id, tag=tag)
-    groups = [
-        {
-            "kind": kind,
-            "label": label,
-            "stem": stem,
-            "param": KIND_PARAMS[kind],
-            "facets": results.facets.get(kind, []),
-        }
-        for kind, label, stem in FILTER_GROUPS
-    ]
-    context.update(
-        {
-            "page": results.page,
-            "results": results,
-            "filter_groups": groups,
-            "sort_options": SORT_OPTIONS,
-            "languages": LANGUAGES,
-            "params": search_request.params,
-            "search_errors": search_request.errors,
-        }
-    )
-    return render(request, template, context)
+from .listing.form import SORT_OPTIONS, read_request
+from .listing.query import search
 
 
 def work_search(request: HttpRequest) -> HttpResponse:

@@ -20,7 +20,8 @@ from django.utils.html import strip_tags
 from access.getters import findable_tag, findable_tags
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
-from search.views import listing as filtered_listing
+from search.listing.form import read_request
+from search.listing.query import search
 from works import queries as work_queries
 from works.models import Work
 
@@ -81,7 +82,8 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     if tag_to_param(tag.name) != tag_name:
         # One address per tag, spelled as the tag is, so links and bookmarks agree.
         return redirect("tags:works", tag_to_param(tag.name), permanent=True)
-    return filtered_listing(request, "works/index.html", {"tag": tag}, tag=tag)
+    results = search(request.user, read_request(request.GET), tag=tag)
+    return render(request, "works/index.html", {"tag": tag, **results.context()})
 
 
 class TagFeed(Feed):

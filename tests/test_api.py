@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from lifestream.testing import first_chapter, make_work
 from people.services import add_pseud, create_api_token, revoke_api_token
-from search.work_search import FILTER_KINDS
+from search.listing.results import FILTER_KINDS
 from works.models import Chapter, Work
 
 API = "/api/v1"

@@ -17,8 +17,8 @@ from lifestream.core.changes import Change, WorkChanged, WorkPosted
 from lifestream.testing import make_user, make_work
 from people.services import add_pseud, update_pseud
 from search import text
-from search.filter_index import get_index
-from search.query import parse
+from search.filters.index import get_index
+from search.text.query import parse
 from tags.models import Tag
 from tags.services import WrangleData, wrangle_tag
 from works.services import (

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lifestream.testing import make_user, make_work
-from search.filter_index import get_index
+from search.filters.index import get_index
 from tags.models import Tag
 from tags.services import WrangleData, wrangle_tag
 from works.services import ChapterData, add_chapter
@@ -315,7 +315,7 @@ def test_old_change_log_rows_are_pruned(db):
 
 
 def test_words_in_most_works_list_newest_first(client, author, monkeypatch):
-    from search import work_search
+    from search.listing import query as work_search
     from search.text import index_works
 
     monkeypatch.setattr(work_search, "COMMON_MATCHES", 2)
@@ -329,7 +329,7 @@ def test_words_in_most_works_list_newest_first(client, author, monkeypatch):
 
 def test_index_notices_rows_written_around_the_change_log(client, author):
     """Bulk-loaded works (the generator writes no change log) that vanish again are noticed."""
-    from search.filter_index import get_index
+    from search.filters.index import get_index
 
     index = get_index()
     index.rebuild()

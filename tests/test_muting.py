@@ -17,7 +17,7 @@ from django.test import Client
 from lifestream.models import log_work_change
 from lifestream.testing import make_user, make_work
 from people.services import create_api_token, mute_user, unmute_user
-from search.filter_index import get_index
+from search.filters.index import get_index
 from search.indexing import schedule_reindex
 from tags.models import Tag
 from tags.services import WrangleData, wrangle_tag

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from lifestream.testing import make_work
 from people.models import Pseud
 from search import text
-from search.documents import WorkDocument
 from search.indexing import schedule_reindex
-from search.query import And, Filter, Not, Or, Term, parse, positive_terms
-from search.tokens import tokens
+from search.text.documents import WorkDocument
+from search.text.query import And, Filter, Not, Or, Term, parse, positive_terms
+from search.text.tokens import tokens
 from tags.models import Tag
 from works.models import Work
 from works.services import ChapterData, add_chapter, delete_work, post_draft

@@ -11,8 +11,8 @@ from django.test import Client
 from feedback.models import HitCount
 from feedback.stats import adjust_stats
 from lifestream.testing import make_user, make_work
-from search import filter_index
-from search.filter_index import get_index
+from search.filters import index as filter_index
+from search.filters.index import get_index
 
 
 def titles(response) -> list[str]:

@@ -22,10 +22,11 @@ from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
 from lifestream.core.errors import InvalidInput, LoginRequired
 from lifestream.core.forms import ServiceErrorsForm
-from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
+from search.listing.form import read_bookmark_filters
+from search.listing.query import find_bookmarks
 from tags.addresses import tag_for_action
 from tags.models import tag_to_param
 from tags.services import split_tag_names
@@ -207,22 +208,10 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 def _listing(
     request: HttpRequest, bookmarks: QuerySet[Bookmark], context: dict[str, Any]
 ) -> HttpResponse:
-    """A filtered page of bookmark blurbs with the sidebar; a fixed number of queries."""
-    filters = queries.read_filters(request.GET)
-    filtered = queries.apply_filters(bookmarks, filters)
-    page = paginate(request, queries.listing(filtered))
-    groups, own_tags = queries.facets(request.user, filtered, filters)
-    context.update(
-        {
-            "page": page,
-            "filters": filters,
-            "params": filters.params,
-            "filter_groups": groups,
-            "bookmarker_facets": own_tags,
-            "sort_options": queries.SORT_OPTIONS,
-        }
-    )
-    return render(request, "feedback/bookmarks/index.html", context)
+    """A filtered page of bookmark blurbs with the sidebar."""
+    filters = read_bookmark_filters(request.GET)
+    results = find_bookmarks(request.user, bookmarks, filters, request.GET.get("page"))
+    return render(request, "feedback/bookmarks/index.html", {**context, **results.context()})
 
 
 def bookmarks_index(request: HttpRequest) -> HttpResponse:

@@ -1,11 +1,11 @@
 """The text index's tables, which depend on the database: an FTS5 table on SQLite, tsvector
-tables with GIN indexes on PostgreSQL (search/backends/)."""
+tables with GIN indexes on PostgreSQL (search/text/backends/)."""
 
 from django.db import migrations
 
 SQLITE = [
     # unicode61 with diacritics removed; marks (M*) and private-use characters (Co) count as token
-    # characters, so the pre-tokenized text of search.tokens splits exactly where it was joined.
+    # characters, so the pre-tokenized text of search.text.tokens splits exactly where it was joined.
     """CREATE VIRTUAL TABLE search_fts USING fts5(
         title, summary, notes, creators, tags, body,
         tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from access.getters import visible_works
-from search.views import listing as filtered_listing
+from search.listing.form import read_request
+from search.listing.query import search
 
 from .. import queries
 
@@ -20,4 +21,5 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def work_index(request: HttpRequest) -> HttpResponse:
     """All works, with the filter sidebar."""
-    return filtered_listing(request, "works/index.html", {})
+    results = search(request.user, read_request(request.GET))
+    return render(request, "works/index.html", results.context())

@@ -14,7 +14,7 @@ filter layer to apply to the whole result (wherever they stand in the query, the
 
 Every input parses, whatever it is: unbalanced quotes and parentheses close at the end, a lone
 `-`, `OR OR` or an operator without a value are dropped, and the user's text reaches a backend only
-as tokens of `search.tokens`, never as engine syntax. Very long queries keep their first
+as tokens of `search.text.tokens`, never as engine syntax. Very long queries keep their first
 MAX_TERMS terms.
 """
 

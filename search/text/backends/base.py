@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from search.documents import WorkDocument
-from search.query import Node
+from search.text.documents import WorkDocument
+from search.text.query import Node
 
 IdArray = NDArray[np.int64]
 

@@ -1,90 +1,52 @@
-"""Finding works: AO3's search and filter parameters → a query → a page of results.
+"""Finding works: a listing's form → the index's filters and sort for the viewer → a page.
 
-The same parameters drive every listing's filter sidebar (`/works`, a tag's, a user's, a
-pseud's works), the search page (`/works/search`) and `GET /api/v1/works`:
-
-- `work_search[…]` (AO3's `WorkSearchForm` attributes): query, title, creators, complete,
-  crossover, single_chapter, word_count, words_from/words_to, date_from/date_to, hits,
-  kudos_count, comments_count, bookmarks_count, language_id, fandom_names, character_names,
-  relationship_names, freeform_names, rating_ids, archive_warning_ids[], category_ids[],
-  other_tag_names, excluded_tag_names, sort_column, sort_direction;
-- `include_work_search[<kind>_ids][]` and `exclude_work_search[<kind>_ids][]` from the sidebar.
-
-Tag filters stand for whole families (a canonical tag, its synonyms, its subtags and theirs).
-Visibility is the viewer's: the index starts from the works they may list, and the page's works
-are loaded through `access.getters.visible_works`.
+The same parameters drive every work listing's filter sidebar (`/works`, a tag's, a user's, a
+pseud's works), the search page (`/works/search`), OPDS and `GET /api/v1/works`. Tag filters
+stand for whole families (a canonical tag, its synonyms, its subtags and theirs). Visibility is
+the viewer's: the index starts from the works they may list, and the page's works are loaded
+through `access.getters.visible_works`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
-from django.http import QueryDict
 from django.utils import timezone
 
-from access.getters import findable_tags, visible_works
+from access.getters import visible_works
 from access.visibility import muted_user_ids
-from lifestream.core.ids import parse_ids
+from feedback.models import Bookmark
+from feedback.queries import bookmarks as bookmark_queries
+from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
 from tags.services import split_tag_names
 from works import queries as work_queries
 from works.models import Work
 
-from . import text
-from .filter_index import EPOCH, Filters, NumberRange, get_index
-from .query import ParsedQuery, parse
+from .. import text
+from ..filters.index import EPOCH, Filters, NumberRange, get_index
+from ..text.query import ParsedQuery, parse
+from .form import SORT_OPTIONS, BookmarkFilters, SearchRequest, read_number
+from .results import BookmarkResults, ResultList, SearchResults, bookmark_facets, facets_for
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
 
-MAX_PAGE = 10_000_000
 # Below this many matches ranking is cheap enough whatever the words.
 COMMON_MATCHES = 5_000
-FILTER_KINDS = (
-    TagKind.RATING,
-    TagKind.WARNING,
-    TagKind.CATEGORY,
-    TagKind.FANDOM,
-    TagKind.CHARACTER,
-    TagKind.RELATIONSHIP,
-    TagKind.FREEFORM,
-)
-# AO3's parameter names for each kind's ids.
-KIND_PARAMS = {
-    TagKind.RATING: "rating_ids",
-    TagKind.WARNING: "archive_warning_ids",
-    TagKind.CATEGORY: "category_ids",
-    TagKind.FANDOM: "fandom_ids",
-    TagKind.CHARACTER: "character_ids",
-    TagKind.RELATIONSHIP: "relationship_ids",
-    TagKind.FREEFORM: "freeform_ids",
-}
 NAME_PARAMS = {
     "fandom_names": TagKind.FANDOM,
     "character_names": TagKind.CHARACTER,
     "relationship_names": TagKind.RELATIONSHIP,
     "freeform_names": TagKind.FREEFORM,
 }
-SORT_OPTIONS = (
-    ("_score", "Best Match"),
-    ("authors_to_sort_on", "Creator"),
-    ("title_to_sort_on", "Title"),
-    ("created_at", "Date Posted"),
-    ("revised_at", "Date Updated"),
-    ("word_count", "Word Count"),
-    ("hits", "Hits"),
-    ("kudos_count", "Kudos"),
-    ("comments_count", "Comments"),
-    ("bookmarks_count", "Bookmarks"),
-)
-# Title and creator read A to Z; everything else newest or biggest first.
 ASCENDING_BY_DEFAULT = {"title_to_sort_on", "authors_to_sort_on"}
 RANGE_FIELDS = {
     "word_count": "words",
@@ -105,20 +67,13 @@ QUERY_NUMBER_FIELDS = {
 _RANGE = re.compile(r"^\s*([<>]=?|=)?\s*([\d,]+)\s*(?:-\s*([\d,]+))?\s*$")
 
 
-def _number(text_value: str) -> int | None:
-    digits = text_value.replace(",", "").strip()
-    if not digits.isdecimal() or len(digits) > 15:
-        return None
-    return int(digits)
-
-
 def parse_range(value: str) -> NumberRange | None:
     """AO3's range syntax: `>100`, `<5`, `10-20`, `100` (exact); None if it doesn't parse."""
     match = _RANGE.match(value or "")
     if not match:
         return None
     op, first, second = match.groups()
-    low, high = _number(first), _number(second) if second else None
+    low, high = read_number(first), read_number(second) if second else None
     if low is None:
         return None
     if second:
@@ -149,87 +104,6 @@ def _date(value: str | None) -> dt.date | None:
 def _epoch(day: dt.date, end: bool = False) -> int:
     moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min, tzinfo=dt.UTC)
     return int((moment - EPOCH).total_seconds())
-
-
-@dataclass
-class SearchRequest:
-    """Parsed parameters, kept in the user's words so forms can show them again."""
-
-    params: dict[str, Any] = field(default_factory=dict)  # work_search[...] values
-    include: dict[str, list[int]] = field(default_factory=dict)  # kind → tag ids
-    exclude: dict[str, list[int]] = field(default_factory=dict)
-    page: int = 1
-    errors: list[str] = field(default_factory=list)
-
-    def get(self, name: str, default: Any = "") -> Any:
-        value = self.params.get(name, default)
-        return default if value is None else value
-
-
-def read_request(query: QueryDict) -> SearchRequest:
-    """Pick AO3's parameters out of a query string; unknown ones are ignored."""
-    request = SearchRequest()
-    prefix = "work_search["
-    for key in query:
-        if (key.startswith(prefix) and key.endswith("]")) or (
-            key.startswith(prefix) and "][" in key
-        ):
-            name = key[len(prefix) :].split("]", 1)[0]
-            values = query.getlist(key)
-            if name in {"archive_warning_ids", "category_ids", "rating_ids"}:
-                request.params[name] = parse_ids(values)
-            else:
-                request.params[name] = values[-1][:2000]
-    for scope, target in (
-        ("include_work_search", request.include),
-        ("exclude_work_search", request.exclude),
-    ):
-        for kind, param in KIND_PARAMS.items():
-            values = query.getlist(f"{scope}[{param}][]") + query.getlist(f"{scope}[{param}]")
-            if values:
-                target[kind] = parse_ids(values)
-    page_text = query.get("page", "1").strip()
-    page = MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else _number(page_text) or 1
-    request.page = max(1, min(page, MAX_PAGE))
-    return request
-
-
-@dataclass
-class Facet:
-    tag: Tag
-    count: int
-    included: bool
-    excluded: bool
-
-
-@dataclass
-class SearchResults:
-    page: Page
-    facets: dict[str, list[Facet]]
-    snippets: dict[int, Any]
-    query: ParsedQuery | None
-    request: SearchRequest
-    sort_column: str
-    descending: bool
-    unranked: bool = False  # relevance asked for, but the words are too common to rank by
-
-
-class _ResultList:
-    """What Paginator pages over: the count from the index, the page's works loaded lazily."""
-
-    def __init__(self, count: int, works: list[Work], offset: int) -> None:
-        self.count_value, self.works, self.offset = count, works, offset
-
-    def count(self) -> int:
-        return self.count_value
-
-    def __len__(self) -> int:
-        return self.count_value
-
-    def __getitem__(self, item: slice) -> list[Work]:
-        start = (item.start or 0) - self.offset
-        stop = (item.stop or self.count_value) - self.offset
-        return self.works[max(start, 0) : max(stop, 0)]
 
 
 def _tags_by_names(names: list[str], kind: str | None = None) -> list[Tag]:
@@ -292,7 +166,10 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
                 filters.numbers[column] = NumberRange(1, 0)
             else:
                 filters.numbers[column] = number_range
-    words_from, words_to = _number(request.get("words_from")), _number(request.get("words_to"))
+    words_from, words_to = (
+        read_number(request.get("words_from")),
+        read_number(request.get("words_to")),
+    )
     if words_from is not None or words_to is not None:
         current = filters.numbers.get("words", NumberRange())
         filters.numbers["words"] = current.narrowed(words_from, words_to)
@@ -414,27 +291,34 @@ def search(
 
     per_page = per_page or settings.WORKS_PER_PAGE
     authenticated = bool(viewer.is_authenticated)
-    # Everything that matches, with facets; the page is cut below.
-    found = get_index().query(authenticated, filters, limit=0, with_facets=with_facets)
-    results_count, facets = found.count, found.facets
-    if clamp_page:
-        # A page past the end shows the last page, as the site's other listings do.
-        request.page = min(request.page, max(1, -(-results_count // per_page)))
+    ranking = sort_column == "_score" and parsed is not None
+    # Relevance is the text engine's to rank; the index's own page for it is the newest first,
+    # which is what a search for too common words lists.
+    index_sort = ("revised_at", True) if ranking else (sort_column, descending)
+    found = get_index().query(
+        authenticated,
+        filters,
+        sort_column=index_sort[0],
+        descending=index_sort[1],
+        page=request.page,
+        per_page=per_page,
+        clamp_page=clamp_page,
+        with_facets=with_facets,
+    )
+    results_count, facets, page_ids = found.count, found.facets, found.page_ids
+    request.page = found.page
     offset = (request.page - 1) * per_page
     unranked = False
-    if sort_column == "_score" and parsed is not None:
+    if ranking and parsed is not None:
         # Words found in most of the archive carry no relevance signal (their weight in BM25
         # is nil), and ranking every match would be the slowest thing the archive does: such
         # results are listed newest first instead, and the page says so.
         listable = len(get_index().listable(authenticated))
         if results_count >= COMMON_MATCHES and results_count * 2 >= listable:
             unranked = True
-            page_ids = get_index().sort_page(found.ids, "revised_at", True, offset, per_page)
         else:
             ranked = text.ranked(parsed.text, found.ids, limit=per_page, offset=offset)
             page_ids = [work_id for work_id, _ in ranked]
-    else:
-        page_ids = get_index().sort_page(found.ids, sort_column, descending, offset, per_page)
 
     # The page's works come from the database through the visibility rules, in index order.
     loaded = {
@@ -444,7 +328,7 @@ def search(
     works = [loaded[i] for i in page_ids if i in loaded]
     # The index already counted and sliced; the paginator only does the page arithmetic.
     paginator: Paginator[Work] = Paginator(
-        _ResultList(results_count, works, offset),  # type: ignore[arg-type]
+        ResultList(results_count, works, offset),  # type: ignore[arg-type]
         per_page,
     )
     page_number = min(request.page, max(paginator.num_pages, 1))
@@ -452,7 +336,7 @@ def search(
     snippets = text.snippets(parsed.text, [w.pk for w in works]) if parsed and parsed.text else {}
     return SearchResults(
         page=page,
-        facets=_facet_tags(viewer, facets, request) if with_facets else {},
+        facets=facets_for(viewer, facets, request) if with_facets else {},
         snippets=snippets,
         query=parsed,
         request=request,
@@ -462,32 +346,91 @@ def search(
     )
 
 
-def _facet_tags(
-    viewer: Viewer, facets: dict[str, list[tuple[int, int]]], request: SearchRequest
-) -> dict[str, list[Facet]]:
-    tags = Tag.objects.in_bulk([tag_id for pairs in facets.values() for tag_id, _ in pairs])
-    # Tags the URL ticked are named only if the viewer may know them: an id typed for a tag
-    # that is only on someone's draft stays nameless.
-    chosen = [
-        i for values in (*request.include.values(), *request.exclude.values()) for i in values
-    ]
-    if set(chosen) - set(tags):
-        ticked = Tag.objects.filter(pk__in=set(chosen) - set(tags))
-        tags.update({tag.pk: tag for tag in findable_tags(viewer, ticked)})
-    included = {i for values in request.include.values() for i in values}
-    excluded = {i for values in request.exclude.values() for i in values}
-    result: dict[str, list[Facet]] = {}
-    for kind in FILTER_KINDS:
-        listed = []
-        seen = set()
-        for tag_id, count in facets.get(kind, []):
-            if tag_id in tags:
-                listed.append(Facet(tags[tag_id], count, tag_id in included, tag_id in excluded))
-                seen.add(tag_id)
-        # A tag the reader chose stays in the list even when no result has it any more.
-        for tag_id in [*request.include.get(kind, []), *request.exclude.get(kind, [])]:
-            if tag_id in tags and tag_id not in seen:
-                listed.append(Facet(tags[tag_id], 0, tag_id in included, tag_id in excluded))
-                seen.add(tag_id)
-        result[kind] = listed
-    return result
+# --- bookmarks ------------------------------------------------------------------------------
+
+
+def _families(tags: list[Tag]) -> list[set[int]]:
+    return [tag_queries.family_ids(tag) for tag in tags]
+
+
+def _families_by_id(tag_ids: set[int]) -> dict[int, set[int]]:
+    """Each ticked tag's family (a canonical tag's synonyms and subtags count as it does)."""
+    if not tag_ids:
+        return {}
+    tags = Tag.objects.filter(pk__in=tag_ids).select_related("merger")
+    return {tag.pk: tag_queries.family_ids(tag) for tag in tags}
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    """Tags by name (case-insensitive) in one query; an unknown name matches no tag."""
+    if not names:
+        return []
+    wanted = {name.casefold() for name in names}
+    q = Q()
+    for name in names:
+        q |= Q(name__iexact=name)
+    found = list(Tag.objects.filter(q).select_related("merger"))
+    return [tag for tag in found if tag.name.casefold() in wanted]
+
+
+def _work_has(ids: set[int]) -> Exists:
+    return Exists(Work.tags.through.objects.filter(work_id=OuterRef("work_id"), tag_id__in=ids))
+
+
+def _bookmark_has(ids: set[int]) -> Exists:
+    return Exists(Bookmark.tags.through.objects.filter(bookmark_id=OuterRef("pk"), tag_id__in=ids))
+
+
+def apply_bookmark_filters(
+    bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
+) -> QuerySet[Bookmark]:
+    """`bookmarks` narrowed by `filters`. Named tags stand for their family (synonyms and
+    subtags); a tag named to include that does not exist matches nothing."""
+    if filters.rec:
+        bookmarks = bookmarks.filter(rec=True)
+    for word in filters.query.split():
+        bookmarks = bookmarks.filter(notes__icontains=word)
+    ticked = filters.include_work_tag_ids | filters.include_bookmark_tag_ids
+    ticked |= filters.exclude_work_tag_ids | filters.exclude_bookmark_tag_ids
+    families = _families_by_id(ticked)
+    for tag_id in filters.include_work_tag_ids:
+        bookmarks = bookmarks.filter(_work_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.include_bookmark_tag_ids:
+        bookmarks = bookmarks.filter(_bookmark_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.exclude_work_tag_ids:
+        bookmarks = bookmarks.exclude(_work_has(families.get(tag_id, {tag_id})))
+    for tag_id in filters.exclude_bookmark_tag_ids:
+        bookmarks = bookmarks.exclude(_bookmark_has(families.get(tag_id, {tag_id})))
+    for names, has in (
+        (filters.work_tag_names, _work_has),
+        (filters.bookmark_tag_names, _bookmark_has),
+    ):
+        tags = _tags_named(names)
+        if len(tags) < len(names):
+            return bookmarks.none()
+        for family in _families(tags):
+            bookmarks = bookmarks.filter(has(family))
+    excluded = _tags_named(filters.excluded_tag_names)
+    for family in _families(excluded):
+        # AO3's "Other tags to exclude" leaves out the work's tags and the bookmarker's alike.
+        bookmarks = bookmarks.exclude(_work_has(family)).exclude(_bookmark_has(family))
+    for family in _families(_tags_named(filters.excluded_bookmark_tag_names)):
+        bookmarks = bookmarks.exclude(_bookmark_has(family))
+    if filters.sort_column == "bookmarkable_date":
+        bookmarks = bookmarks.order_by("-work__revised_at", "-id")
+    return bookmarks
+
+
+def find_bookmarks(
+    viewer: Viewer, bookmarks: QuerySet[Bookmark], filters: BookmarkFilters, page: str | None
+) -> BookmarkResults:
+    """A page of `bookmarks` (already the viewer's to list) narrowed by `filters`, with the
+    sidebar's facets over every page; a fixed number of queries. A bad or out-of-range `page`
+    gives the nearest real page."""
+    filtered = apply_bookmark_filters(bookmarks, filters)
+    paginator = Paginator(
+        bookmark_queries.listing(filtered), settings.WORKS_PER_PAGE, allow_empty_first_page=True
+    )
+    shown = paginator.get_page(page)
+    groups, own_tags = bookmark_facets(viewer, filtered, filters)
+    return BookmarkResults(shown, filters, groups, own_tags)

@@ -1,4 +1,4 @@
-"""The text search engine's interface. Callers parse with `search.query.parse`, then:
+"""The text search engine's interface. Callers parse with `search.text.query.parse`, then:
 
     from search import text
     parsed = parse(request_text)                 # parsed.text: the tree, parsed.filters: filters

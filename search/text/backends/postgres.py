@@ -1,4 +1,4 @@
-"""PostgreSQL: tsvectors built here from the tokens of `search.tokens` (never by PostgreSQL's
+"""PostgreSQL: tsvectors built here from the tokens of `search.text.tokens` (never by PostgreSQL's
 text parser or a dictionary, so matching is the same as on SQLite), with GIN indexes.
 
 A tsvector keeps at most 256 positions of a lexeme and none past 16,383, so one vector per work
@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from search.documents import WorkDocument
-from search.query import MAX_PHRASE_TOKENS, And, Node, Not, Term, positive_terms
-from search.tokens import tokens
+from search.text.documents import WorkDocument
+from search.text.query import MAX_PHRASE_TOKENS, And, Node, Not, Term, positive_terms
+from search.text.tokens import tokens
 
 from .base import IdArray, TextBackend
 

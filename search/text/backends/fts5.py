@@ -1,9 +1,9 @@
 """SQLite FTS5: one row per work in `search_fts` (rowid = work id), one column per field.
 
-Columns hold the tokens of `search.tokens` joined by spaces, with BOUNDARY between entries (tags,
-names, chapter parts) so that phrases never run from one into the next. The tokenizer declared in
-the migration (unicode61, diacritics removed, marks and private-use characters as token
-characters) splits that text exactly where it was joined. `search_fts_work` lists the indexed
+Columns hold the tokens of `search.text.tokens` joined by spaces, with BOUNDARY between entries
+(tags, names, chapter parts) so that phrases never run from one into the next. The tokenizer
+declared in the migration (unicode61, diacritics removed, marks and private-use characters as
+token characters) splits that text exactly where it was joined. `search_fts_work` lists the indexed
 works, for queries that only exclude ("-sephiroth": every work without it).
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from search.documents import WorkDocument
-from search.query import And, Node, Not, Or, Term
-from search.tokens import BOUNDARY, tokens
+from search.text.documents import WorkDocument
+from search.text.query import And, Node, Not, Or, Term
+from search.text.tokens import BOUNDARY, tokens
 
 from .base import FIELD_WEIGHTS, FIELDS, IdArray, TextBackend
 

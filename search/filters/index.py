@@ -112,6 +112,7 @@ class Filters:
 class Results:
     count: int
     ids: np.ndarray
+    page: int  # the page served (the last one when the one asked for is past the end)
     page_ids: list[int]
     facets: dict[str, list[tuple[int, int]]]  # kind → [(canonical tag id, count)] best first
 
@@ -653,15 +654,22 @@ class FilterIndex:
         *,
         sort_column: str = "revised_at",
         descending: bool = True,
-        offset: int = 0,
-        limit: int = 20,
+        page: int = 1,
+        per_page: int = 20,
+        clamp_page: bool = True,
         with_facets: bool = True,
         scores: dict[int, float] | None = None,
     ) -> Results:
+        """The works that pass `filters`: how many, their ids, the ids on page `page` in the
+        order asked for, and the facets of them all. With `clamp_page`, a page past the end is
+        the last page."""
         with self.lock:
             self.ensure_current()
             ids = self.matching(authenticated, filters)
-            page = self.sort_page(ids, sort_column, descending, offset, limit, scores)
+            if clamp_page:
+                page = min(page, max(1, -(-len(ids) // per_page)))
+            offset = (page - 1) * per_page
+            page_ids = self.sort_page(ids, sort_column, descending, offset, per_page, scores)
             facets: dict[str, list[tuple[int, int]]] = {}
             if with_facets:
                 # Facets of a listing only change with the archive: keep the recent ones
@@ -676,7 +684,7 @@ class FilterIndex:
                         if len(self._facet_cache) > 256:
                             self._facet_cache.clear()
                         self._facet_cache[key] = (self.last_change, facets)
-        return Results(count=len(ids), ids=ids, page_ids=page, facets=facets)
+        return Results(count=len(ids), ids=ids, page=page, page_ids=page_ids, facets=facets)
 
 
 _index = FilterIndex()

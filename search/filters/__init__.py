@@ -1,0 +1,1 @@
+"""Tag filters, facet counts and sorting for listings, from memory (`index`)."""
