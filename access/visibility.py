@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
     from feedback.models import Bookmark
     from people.models import User
-
     from works.models import Work
 
     Viewer = User | AnonymousUser

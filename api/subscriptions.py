@@ -15,7 +15,7 @@ from feedback.models import Notification, Subscription
 from feedback.queries import subscriptions as queries
 from feedback.services import inbox as inbox_services
 from feedback.services import subscriptions as services
-from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput, LoginRequired
 from people import queries as people_queries
 from works import queries as work_queries
 
@@ -177,7 +177,7 @@ def create_subscription(request: HttpRequest, payload: NewSubscription) -> Statu
     if payload.work_id is not None:
         try:
             work = work_queries.get_work_for_reader(user, payload.work_id)
-        except work_queries.LoginRequired as error:  # never for a token's user
+        except LoginRequired as error:  # never for a token's user
             raise Http404("No such work.") from error
     else:
         creator = people_queries.get_user(payload.user or "")

@@ -11,8 +11,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
+from lifestream.core.errors import LoginRequired
 from works.models import Work
-from works.queries import LoginRequired, get_work_for_download
+from works.queries import get_work_for_download
 
 from .access import reader, unauthorized
 from .book import make_book

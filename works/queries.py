@@ -19,6 +19,7 @@ from access.visibility import (
     listable_works_q,
     work_access,
 )
+from lifestream.core.errors import LoginRequired
 from people.models import Pseud, User
 from tags import queries as tag_queries
 from tags.models import Tag
@@ -27,10 +28,6 @@ from .models import Chapter, Creatorship, Work
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
-
-
-class LoginRequired(Exception):
-    """The work exists but only logged-in users may read it; views send the visitor to log in."""
 
 
 def _with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:

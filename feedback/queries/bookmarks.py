@@ -12,13 +12,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 
 from access.visibility import Access, bookmark_access, listable_bookmarks_q
+from lifestream.core.errors import LoginRequired
 from lifestream.core.forms import submitted_ids
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.services import split_tag_names
 from works import queries as work_queries
 from works.models import Creatorship, Work
-from works.queries import LoginRequired
 
 from ..models import Bookmark
 

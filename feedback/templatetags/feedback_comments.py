@@ -22,7 +22,7 @@ def comments_section(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     work = context["work"]
     chapter = context.get("current")
-    threads = queries.thread_page(request, work, chapter)
+    threads = queries.thread_page(request.user, work, chapter, page_number=request.GET.get("page"))
     user = request.user
     creator = is_creator(user, work)
     return {

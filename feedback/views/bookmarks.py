@@ -3,14 +3,11 @@ listings (a work's, a user's or pseud's, a tag's, the archive's) with their filt
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +26,6 @@ from tags.addresses import tag_for_action
 from tags.models import tag_to_param
 from tags.services import split_tag_names
 from works import queries as work_queries
-from works.queries import LoginRequired
 
 from ..models import Bookmark
 from ..queries import bookmarks as queries
@@ -94,24 +90,6 @@ def _initial(data: BookmarkData) -> dict[str, Any]:
     }
 
 
-def _login_redirect(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "This work is only available to registered users of the Archive.")
-    return redirect_to_login(request.get_full_path())
-
-
-def _guest_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send a guest to log in where the work behind a page is restricted, as the work does."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequired:
-            return _login_redirect(request)
-
-    return wrapped
-
-
 def _already_bookmarked(request: HttpRequest, bookmark: Bookmark) -> HttpResponse:
     edit_url = reverse("feedback:bookmark_edit", args=[bookmark.pk])
     messages.info(
@@ -155,7 +133,6 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
     )
 
 
-@_guest_login
 def bookmark_show(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     bookmark = queries.get_bookmark_for_viewer(request.user, bookmark_id)
     return render(
@@ -225,7 +202,6 @@ def bookmarks_index(request: HttpRequest) -> HttpResponse:
     return _listing(request, queries.visible_bookmarks(request.user), {})
 
 
-@_guest_login
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     """The work's bookmarks; a POST here is AO3's way to bookmark it."""
     if request.method == "POST":

@@ -13,7 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from lifestream.core.errors import InvalidInput
+from lifestream.core.errors import InvalidInput, LoginRequired
 from lifestream.core.forms import submitted_ids
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
@@ -102,7 +102,7 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
             raise Http404("No such work.")
         try:
             return work_queries.get_work_for_reader(user, ids[0]), None
-        except work_queries.LoginRequired as error:  # not for a logged-in user
+        except LoginRequired as error:  # not for a logged-in user
             raise Http404("No such work.") from error
     return None, people_queries.get_user(request.POST.get("user", ""))
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,12 +12,6 @@ from access.visibility import is_creator
 
 from .. import queries
 from ..models import Chapter, Work
-from ..queries import LoginRequired
-
-
-def _login_redirect(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "This work is only available to registered users of the Archive.")
-    return redirect_to_login(request.get_full_path())
 
 
 def _needs_adult_notice(request: HttpRequest, work: Work) -> bool:
@@ -77,36 +69,24 @@ def _render_work(
 
 
 def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
-    try:
-        work = queries.get_work_for_reader(request.user, work_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    work = queries.get_work_for_reader(request.user, work_id)
     return _render_work(request, work, None)
 
 
 def chapter_show(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    try:
-        chapter = queries.get_chapter_for_reader(request.user, chapter_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    chapter = queries.get_chapter_for_reader(request.user, chapter_id)
     if chapter.work_id != work_id:
         return redirect(chapter)
     return _render_work(request, chapter.work, chapter)
 
 
 def chapter_redirect(request: HttpRequest, chapter_id: int) -> HttpResponse:
-    try:
-        chapter = queries.get_chapter_for_reader(request.user, chapter_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    chapter = queries.get_chapter_for_reader(request.user, chapter_id)
     return redirect(chapter)
 
 
 def navigate(request: HttpRequest, work_id: int) -> HttpResponse:
-    try:
-        work = queries.get_work_for_reader(request.user, work_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    work = queries.get_work_for_reader(request.user, work_id)
     chapters = queries.chapters_for_reader(request.user, work)
     return render(request, "works/navigate.html", _reader_context(request, work, chapters))
 
