@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from access.visibility import muted_user_ids
+from feedback.views.subscriptions import subscribe_context
 from lifestream import ao3_names
 from lifestream.ao3_names import posted_form
 from lifestream.core.errors import InvalidInput
@@ -42,19 +44,36 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+def block_buttons_context(viewer: object, owner: User) -> dict[str, Any]:
+    """The Block/Mute buttons on another user's profile. They describe only what the viewer did
+    to the profile's owner, never the reverse: a user someone blocked or muted sees the same
+    buttons as anyone else (as on AO3, being blocked is not shown)."""
+    if not isinstance(viewer, User) or viewer.pk == owner.pk:
+        return {"shown": False}
+    if owner.is_staff or owner.is_superuser:
+        # Official accounts can't be blocked or muted: no button that could only fail.
+        return {"shown": False}
+    return {
+        "shown": True,
+        "blocked": queries.has_blocked(viewer, owner),
+        # The same per-request set the listings on this page use: usually no extra query.
+        "muted": owner.pk in muted_user_ids(viewer),
+    }
+
+
 def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     works = work_queries.listing(work_queries.works_by_user(request.user, owner))
-    return render(
-        request,
-        "people/dashboard.html",
-        {
-            "owner": owner,
-            "pseuds": list(owner.pseuds.all()),
-            "works": works[:5],
-            "work_count": works.count(),
-        },
-    )
+    context: dict[str, Any] = {
+        "owner": owner,
+        "pseuds": list(owner.pseuds.all()),
+        "works": works[:5],
+        "work_count": works.count(),
+    }
+    if request.user.is_authenticated and request.user.pk != owner.pk:
+        context["subscribe"] = subscribe_context(request, creator=owner)
+        context["blocks"] = block_buttons_context(request.user, owner)
+    return render(request, "people/dashboard.html", context)
 
 
 def user_works(request: HttpRequest, login_name: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -62,6 +62,28 @@ def _work_page(
         },
         status=status,
     )
+
+
+def comment_section_context(
+    request: HttpRequest, work: Work, chapter: Chapter | None = None
+) -> dict[str, Any]:
+    """What `_comment_section.html` shows under a work page: a page of the conversations on
+    the work (or on the chapter shown) and the form to join them, or the reason the viewer
+    can't, in a fixed number of queries."""
+    user = request.user
+    threads = queries.thread_page(user, work, chapter, page_number=request.GET.get("page"))
+    creator = is_creator(user, work)
+    return {
+        "chapter": chapter,
+        "page": threads.page,
+        "threads": threads.threads,
+        "refusal": threads.permissions.refusal(),
+        "form": CommentForm(user=user),
+        "action": reverse("feedback:work_comments", args=[work.pk]),
+        "submit_label": "Comment",
+        "is_creator": creator,
+        "pending_count": queries.pending_comments(user, work).count() if creator else 0,
+    }
 
 
 def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:

@@ -44,7 +44,6 @@ def kudos_context(request: HttpRequest, work: Work, message: str = "") -> dict[s
         "summary": kudos_summary(work, viewer, actor.guest_key),
         "can_leave": not is_creator(viewer, work),
         "kudos_message": message,
-        "request": request,
     }
 
 
@@ -55,7 +54,7 @@ def mark_context(request: HttpRequest, work: Work) -> dict[str, Any]:
         user.is_authenticated
         and Reading.objects.filter(user_id=user.pk, work=work, marked_for_later=True).exists()
     )
-    return {"work": work, "marked": marked, "request": request, "user": user}
+    return {"work": work, "marked": marked}
 
 
 def _readable_work(request: HttpRequest, work_id: int) -> Work:

@@ -3,6 +3,8 @@ only: anyone else gets a 404, admins too), and the Atom feed of a user's works."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -13,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from access.visibility import is_creator
 from lifestream.core.errors import InvalidInput, LoginRequired
 from lifestream.core.forms import submitted_ids
 from lifestream.core.pagination import paginate
@@ -109,6 +112,28 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
 
 def _name(work: Work | None, creator: User | None) -> str:
     return work.title if work is not None else creator.username if creator is not None else ""
+
+
+def subscribe_context(
+    request: HttpRequest, work: Work | None = None, creator: User | None = None
+) -> dict[str, Any]:
+    """What `_subscribe_item.html` shows on a page: Subscribe/Unsubscribe for a logged-in
+    reader of `work` (not its creators) or a visitor of `creator`'s profile (not their own),
+    in one query for the current subscription, none when there is no button."""
+    viewer = request.user
+    shown = viewer.is_authenticated and (
+        (work is not None and work.posted and not is_creator(viewer, work))
+        or (creator is not None and creator.pk != viewer.pk)
+    )
+    return {
+        "shown": shown,
+        "subscription": queries.subscription_to(viewer, work=work, creator=creator)
+        if shown
+        else None,
+        "target_work": work,
+        "target_user": creator,
+        "next": request.get_full_path(),
+    }
 
 
 def _button(

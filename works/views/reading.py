@@ -1,4 +1,8 @@
-"""Reading a work: the work page, single chapters, the whole work and the chapter index."""
+"""Reading a work: the work page, single chapters, the whole work and the chapter index.
+
+The work page composes the readers' side (bookmark, Mark for Later and subscribe state, the
+reading history, kudos, the comments) here, from the feedback queries and services: its
+templates only format what this hands them."""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from access.visibility import is_creator
+from feedback.queries.bookmarks import own_bookmark_id
+from feedback.services.readings import record_visit
+from feedback.views.comments import comment_section_context
+from feedback.views.kudos import kudos_context, mark_context
+from feedback.views.subscriptions import subscribe_context
 
 from .. import queries
 from ..models import Chapter, Work
@@ -39,6 +48,23 @@ def _reader_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -
     }
 
 
+def _feedback_context(
+    request: HttpRequest, work: Work, current: Chapter | None, chapters: list[Chapter]
+) -> dict:
+    """The readers' side of a posted work's page. Opening it is a visit for the history, at
+    the chapter shown (or the only one)."""
+    viewer = request.user
+    context: dict = {
+        "bookmark_id": own_bookmark_id(viewer, work),
+        "mark": mark_context(request, work) if viewer.is_authenticated else None,
+        "subscribe": subscribe_context(request, work=work),
+    }
+    record_visit(viewer, work, current or (chapters[0] if len(chapters) == 1 else None))
+    context["kudos"] = kudos_context(request, work)
+    context["comments"] = comment_section_context(request, work, current)
+    return context
+
+
 def _render_work(
     request: HttpRequest,
     work: Work,
@@ -65,6 +91,8 @@ def _render_work(
         context["previous_chapter"] = chapters[index - 1] if index > 0 else None
         context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
     context.update({"shown": shown, "current": current, "full": full})
+    if work.posted:
+        context.update(_feedback_context(request, work, current, chapters))
     return render(request, template, context)
 
 
