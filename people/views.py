@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from access.visibility import muted_user_ids
-from feedback.views.subscriptions import subscribe_context
+from feedback.views.subscriptions import subscribe_context, user_nav
 from lifestream import ao3_names
 from lifestream.ao3_names import posted_form
 from lifestream.core.errors import InvalidInput
@@ -66,6 +66,7 @@ def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
     works = work_queries.listing(work_queries.works_by_user(request.user, owner))
     context: dict[str, Any] = {
         "owner": owner,
+        "nav": user_nav(request, owner),
         "pseuds": list(owner.pseuds.all()),
         "works": works[:5],
         "work_count": works.count(),
@@ -78,14 +79,23 @@ def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
 
 def user_works(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
-    context = {"owner": owner, "heading_suffix": f" by {owner.username}"}
+    context = {
+        "owner": owner,
+        "nav": user_nav(request, owner),
+        "heading_suffix": f" by {owner.username}",
+    }
     return filtered_listing(request, "people/works.html", context, user_id=owner.pk)
 
 
 def pseud_works(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     pseud = queries.get_pseud(owner, pseud_name)
-    context = {"owner": owner, "pseud": pseud, "heading_suffix": f" by {pseud.byline}"}
+    context = {
+        "owner": owner,
+        "nav": user_nav(request, owner),
+        "pseud": pseud,
+        "heading_suffix": f" by {pseud.byline}",
+    }
     return filtered_listing(request, "people/works.html", context, pseud_id=pseud.pk)
 
 
@@ -96,7 +106,13 @@ def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
     return render(
         request,
         "people/pseud.html",
-        {"owner": owner, "pseud": pseud, "works": works[:5], "work_count": works.count()},
+        {
+            "owner": owner,
+            "nav": user_nav(request, owner),
+            "pseud": pseud,
+            "works": works[:5],
+            "work_count": works.count(),
+        },
     )
 
 
@@ -111,7 +127,9 @@ def _own_account(request: HttpRequest, login_name: str) -> User:
 def drafts(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     page = paginate(request, work_queries.drafts_of(user))
-    return render(request, "people/drafts.html", {"owner": user, "page": page})
+    return render(
+        request, "people/drafts.html", {"owner": user, "nav": user_nav(request, user), "page": page}
+    )
 
 
 @login_required
@@ -121,7 +139,8 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
 
 def pseud_list(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
-    return render(request, "people/pseuds.html", {"owner": owner, "pseuds": owner.pseuds.all()})
+    context = {"owner": owner, "nav": user_nav(request, owner), "pseuds": owner.pseuds.all()}
+    return render(request, "people/pseuds.html", context)
 
 
 def _pseud_form_errors(form: PseudForm, error: InvalidInput) -> None:
@@ -175,7 +194,8 @@ def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
         services.set_preferences(user, **form.cleaned_data)
         messages.success(request, "Your preferences were saved.")
         return redirect("people:preferences", user.username)
-    return render(request, "people/preferences.html", {"form": form, "owner": user})
+    context = {"form": form, "owner": user, "nav": user_nav(request, user)}
+    return render(request, "people/preferences.html", context)
 
 
 @login_required
@@ -189,7 +209,13 @@ def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
     return render(
         request,
         "people/api_tokens.html",
-        {"owner": user, "form": form, "tokens": user.api_tokens.all(), "new_key": new_key},
+        {
+            "owner": user,
+            "nav": user_nav(request, user),
+            "form": form,
+            "tokens": user.api_tokens.all(),
+            "new_key": new_key,
+        },
     )
 
 

@@ -37,6 +37,7 @@ from ..services.bookmarks import (
     delete_bookmark,
     update_bookmark,
 )
+from .subscriptions import user_nav
 
 
 class BookmarkForm(ServiceErrorsForm):
@@ -216,7 +217,8 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
 def user_bookmarks(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = people_queries.get_user(login_name)
     bookmarks = queries.bookmarks_of_user(request.user, owner)
-    return _listing(request, bookmarks, {"owner": owner, "byline": owner.username})
+    context = {"owner": owner, "nav": user_nav(request, owner), "byline": owner.username}
+    return _listing(request, bookmarks, context)
 
 
 def pseud_bookmarks(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
@@ -224,7 +226,12 @@ def pseud_bookmarks(request: HttpRequest, login_name: str, pseud_name: str) -> H
     pseud = people_queries.get_pseud(owner, pseud_name)
     pseud.user = owner  # the byline needs the login, already at hand
     bookmarks = queries.bookmarks_of_pseud(request.user, pseud)
-    context = {"owner": owner, "pseud": pseud, "byline": pseud.byline}
+    context = {
+        "owner": owner,
+        "nav": user_nav(request, owner),
+        "pseud": pseud,
+        "byline": pseud.byline,
+    }
     return _listing(request, bookmarks, context)
 
 

@@ -84,6 +84,7 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
     page = paginate(request, queries.inbox(user, kind, unread), per_page=NOTICES_PER_PAGE)
     context = {
         "owner": user,
+        "nav": user_nav(request, user),
         "page": page,
         "kind": kind,
         "unread": unread,
@@ -112,6 +113,16 @@ def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, Us
 
 def _name(work: Work | None, creator: User | None) -> str:
     return work.title if work is not None else creator.username if creator is not None else ""
+
+
+def user_nav(request: HttpRequest, owner: User) -> dict[str, Any]:
+    """What a user's menu adds for the subscriptions area: Subscriptions and Inbox (with the
+    unread count) on the owner's own pages only, one query there and none anywhere else.
+    Every page that includes `people/_user_nav.html` passes this as `nav`."""
+    viewer = request.user
+    if not isinstance(viewer, User) or viewer.pk != owner.pk:
+        return {"mine": False, "unread": 0}
+    return {"mine": True, "unread": queries.unread_count(viewer)}
 
 
 def subscribe_context(
@@ -173,7 +184,9 @@ def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
     kind = kind if kind in queries.SUBSCRIPTION_FILTERS else ""
     page = paginate(request, queries.subscriptions_of(user, kind), per_page=SUBSCRIPTIONS_PER_PAGE)
     return render(
-        request, "feedback/subscriptions.html", {"owner": user, "page": page, "type": kind}
+        request,
+        "feedback/subscriptions.html",
+        {"owner": user, "nav": user_nav(request, user), "page": page, "type": kind},
     )
 
 
