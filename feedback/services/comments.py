@@ -145,8 +145,8 @@ def _notify_reply(comment: Comment, actor: object) -> None:
 
 
 def _person(actor: Actor | Viewer) -> tuple[Viewer, Actor | None]:
-    """The user behind `actor`, and the actor to rate-limit: pages and the API pass an Actor
-    (counted), the archive's own callers (sample content, the admin) a bare user (not)."""
+    """The user behind `actor`, and the actor to rate-limit: pages and the API pass an Actor,
+    counted against the limits; code acting for the archive itself may pass a bare user."""
     if isinstance(actor, Actor):
         return actor.user, actor
     return actor, None
