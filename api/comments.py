@@ -15,6 +15,7 @@ from access.getters import get_work_for_reader
 from feedback.models import COMMENT_MAX, GUEST_NAME_MAX, Comment
 from feedback.queries import comments as queries
 from feedback.services import comments as services
+from lifestream.core.actors import actor_of
 from lifestream.core.errors import FieldError, InvalidInput
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
@@ -123,8 +124,7 @@ def list_comments(request: HttpRequest, work_id: ObjectId, page: PageNumber = 1)
     work = get_work_for_reader(viewer, work_id)
     if not work.posted:
         return CommentPage(count=0, page=1, pages=1, next=None, previous=None, results=[])
-    request.user = viewer
-    threads = queries.thread_page(request, work)
+    threads = queries.thread_page(viewer, work, page_number=page)
     number = threads.page.number
     pages = threads.page.paginator.num_pages
     return CommentPage(
@@ -160,7 +160,6 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
     (`parent_id`). Without a token, as a guest with `guest_name` and `guest_email`, where the
     work takes guest comments. On a moderated work the comment waits for approval."""
     viewer = viewer_of(request)
-    request.user = viewer
     work = get_work_for_reader(viewer, work_id)
     chapter = parent = pseud = None
     if payload.chapter_id is not None:
@@ -186,7 +185,7 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
             [FieldError("guest_name", "not_a_guest", "Registered users comment as a pseud.")]
         )
     comment = services.post_comment(
-        viewer,
+        actor_of(request, viewer),
         work,
         payload.body,
         chapter=chapter,
@@ -194,7 +193,6 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
         pseud=pseud,
         guest_name=payload.guest_name,
         guest_email=payload.guest_email,
-        request=request,
     )
     # Built from the new comment itself: a guest's held comment is theirs to see once, here,
     # though no later request of theirs can show it.
@@ -205,9 +203,8 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
 def edit_comment(request: HttpRequest, comment_id: ObjectId, payload: CommentChanges) -> CommentOut:
     """Change your comment's text; it then shows when it was last edited."""
     user = user_of(request)
-    request.user = user
     comment = queries.get_comment_for_reader(user, comment_id)
-    services.edit_comment(user, comment, payload.body, request=request)
+    services.edit_comment(actor_of(request, user), comment, payload.body)
     return _reread(request, comment)
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any, TypedDict
 
@@ -20,8 +19,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from lifestream.core.errors import FieldError, InvalidInput, LoginRequired
-from lifestream.core.ratelimit import RateLimited
+from lifestream.core.errors import (
+    Forbidden,
+    InvalidInput,
+    LoginRequired,
+    NotFound,
+    RateLimited,
+)
 
 from .auth import MISSING_TOKEN, TokenError
 
@@ -36,16 +40,6 @@ class ErrorDict(TypedDict):
 
 def error(field: str | None, code: str, message: str) -> ErrorDict:
     return {"field": field, "code": code, "message": message}
-
-
-@contextmanager
-def api_field_names(rename: Callable[[str], str]) -> Iterator[None]:
-    """Report a service's field errors under the names the client used."""
-    try:
-        yield
-    except InvalidInput as exc:
-        errors = [FieldError(rename(e.field), e.code, e.message) for e in exc.errors]
-        raise InvalidInput(errors) from exc
 
 
 # Pydantic's error types, grouped into the few codes a client needs to tell apart. Types not
@@ -133,7 +127,8 @@ class StrictJsonParser(Parser):
 
 
 def install(api: NinjaAPI) -> None:
-    """Answer every exception an endpoint can raise with the JSON error shape."""
+    """Answer every exception an endpoint can raise with the JSON error shape: the services'
+    errors (`lifestream.core.errors`), and Django's and ninja's own."""
 
     def respond(request: HttpRequest, status: int, errors: list[ErrorDict]) -> HttpResponse:
         return api.create_response(request, {"errors": errors}, status=status)
@@ -218,7 +213,9 @@ def install(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (InvalidInput, invalid_input),
         (ValidationError, validation_error),
+        (NotFound, not_found),
         (Http404, not_found),
+        (Forbidden, forbidden),
         (PermissionDenied, forbidden),
         (LoginRequired, login_required),
         (AuthenticationError, unauthorized),

@@ -16,6 +16,7 @@ from feedback.queries.kudos import givers, kudos_summary
 from feedback.queries.stats import creator_stats
 from feedback.services import readings as reading_services
 from feedback.services.kudos import leave_kudos
+from lifestream.core.actors import actor_of
 from works import queries
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
@@ -123,9 +124,8 @@ def post_kudos(request: HttpRequest, work_id: ObjectId) -> Status:
     with code `already_left`; creators (`own_work`) and blocked users (`blocked`) can't."""
     viewer = viewer_of(request)
     work = get_work_for_reader(viewer, work_id)
-    # Rate limits count the request's user: here the token's, never a session's.
-    request.user = viewer
-    leave_kudos(viewer, work, request)
+    # Rate limits count the token's user, never a session's.
+    leave_kudos(actor_of(request, viewer), work)
     return Status(201, _kudos_out(request, work_id, 1))
 
 

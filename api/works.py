@@ -25,7 +25,6 @@ from works.models import Work
 from works.services import ChapterData, WorkData
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
-from .errors import api_field_names
 from .routing import ApiRouter
 from .schemas import (
     ChapterChanges,
@@ -57,13 +56,6 @@ PageNumber = Annotated[int, Query(1, ge=1, description="1 for the newest works."
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _work_field(name: str) -> str:
-    # create_work reports its first chapter's fields as `chapter_…`.
-    if name.startswith("chapter_"):
-        return "chapters.0." + name.removeprefix("chapter_")
-    return {"published_on": "published"}.get(name, name)
 
 
 def _own_pseuds(user: User, names: list[str]) -> list[Pseud]:
@@ -166,14 +158,13 @@ def create_work(request: HttpRequest, payload: NewWork) -> Status:
         data = _work_data(user, WorkData(pseuds=pseuds), changes)
         # One step for the work and every chapter: all get the work's (possibly backdated)
         # date, and "complete" is judged against the full chapter count.
-        with api_field_names(_work_field):
-            work = services.create_work(
-                user,
-                data,
-                _chapter_data(first),
-                post=not payload.draft,
-                more_chapters=[_chapter_data(chapter) for chapter in more],
-            )
+        work = services.create_work(
+            user,
+            data,
+            _chapter_data(first),
+            post=not payload.draft,
+            more_chapters=[_chapter_data(chapter) for chapter in more],
+        )
     return Status(201, _reread(user, work))
 
 
@@ -196,8 +187,7 @@ def update_work(request: HttpRequest, work_id: ObjectId, payload: WorkChanges) -
     with transaction.atomic():
         if changes:
             data = _work_data(user, services.work_data_from(work), changes)
-            with api_field_names(_work_field):
-                services.update_work(user, work, data)
+            services.update_work(user, work, data)
         if draft is False:
             services.post_draft(work)
     return _reread(user, work)

@@ -15,6 +15,7 @@ from django.shortcuts import render
 
 from access.getters import get_work_for_download
 from lifestream.core.errors import LoginRequired
+from lifestream.middleware import LOGIN_REQUIRED_MESSAGE
 from works.models import Work
 
 from .access import reader, unauthorized
@@ -51,7 +52,7 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
     try:
         work, chapters = get_work_for_download(viewer, work_id)
     except LoginRequired:
-        messages.info(request, "This work is only available to registered users of the Archive.")
+        messages.info(request, LOGIN_REQUIRED_MESSAGE)
         return redirect_to_login(request.get_full_path())
     book = make_book(work, chapters)
     if not fmt.in_task:

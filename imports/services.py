@@ -77,8 +77,6 @@ def _refused_from(error: InvalidInput, source_field: str) -> ImportRefused:
     chapter = ""
     if where.startswith("chapters."):
         chapter = f"Chapter {int(where.split('.')[1]) + 1}: "
-    elif where.startswith("chapter_"):
-        chapter = "Chapter 1: "
     return ImportRefused(first.code, f"{chapter}{first.message}", field=source_field)
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 
 from api.fallbacks import is_api_request
+from lifestream.core.errors import Forbidden, LoginRequired, NotFound
+
+LOGIN_REQUIRED_MESSAGE = "This work is only available to registered users of the Archive."
 
 
 class AuthenticityTokenMiddleware:
@@ -68,3 +73,28 @@ class RefuseNulMiddleware:
         ):
             raise BadRequest("The address contains a NUL character, which no text may hold.")
         return self.get_response(request)
+
+
+class CoreErrorsMiddleware:
+    """The site's one mapping of the services' errors to answers: `NotFound` is the 404 page,
+    `Forbidden` the 403 page, `LoginRequired` the login page, coming back here after. (The API
+    maps the same errors to JSON in `api.errors`; bad input is the view's, shown with its form.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # Re-raised as Django's own, so its handlers render the 404 and 403 pages as for any
+        # other view (and tests see the same answers).
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(str(exception)) from exception
+        if isinstance(exception, LoginRequired):
+            messages.info(request, LOGIN_REQUIRED_MESSAGE)
+            return redirect_to_login(request.get_full_path())
+        return None

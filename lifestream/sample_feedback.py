@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from feedback.models import Notification
@@ -14,6 +13,7 @@ from feedback.services.bookmarks import BookmarkData, create_bookmark
 from feedback.services.comments import approve_comment, post_comment
 from feedback.services.kudos import leave_kudos
 from feedback.services.subscriptions import subscribe
+from lifestream.core.actors import Actor
 from people.models import User
 from works.models import Work
 
@@ -50,16 +50,6 @@ BOOKMARK_TAGS: tuple[list[str], ...] = (
 GUEST_ADDRESSES = ("192.0.2.10", "192.0.2.11", "192.0.2.12", "198.51.100.7")
 
 
-def _request(user: User | None, address: str = "127.0.0.1") -> HttpRequest:
-    """A request as the site's pages would pass to the services, for `user` (or a guest)."""
-    from django.contrib.auth.models import AnonymousUser
-
-    request = HttpRequest()
-    request.user = user if user is not None else AnonymousUser()
-    request.META["REMOTE_ADDR"] = address
-    return request
-
-
 def add_sample_feedback(users: dict[str, User], seed: int) -> dict[str, int]:
     """Kudos, comments, bookmarks and subscriptions between the sample authors."""
     rng = random.Random(seed)
@@ -81,13 +71,12 @@ def add_sample_feedback(users: dict[str, User], seed: int) -> dict[str, int]:
         creator = creator_of(work)
         for reader in users.values():
             if reader != creator and rng.random() < 0.6:
-                leave_kudos(reader, work, _request(reader))
+                leave_kudos(Actor(reader), work)
                 counts["kudos"] += 1
         # Guests (by address) on the first works only: they have a lower kudos rate limit.
         if not work.restricted and position < 20:
             for address in rng.sample(GUEST_ADDRESSES, rng.randint(0, 3)):
-                guest = _request(None, address)
-                leave_kudos(guest.user, work, guest)
+                leave_kudos(Actor.guest(address), work)
                 counts["kudos"] += 1
 
     hand_written = [work for work in posted if work.chapter_count > 1][:6]
@@ -96,10 +85,10 @@ def add_sample_feedback(users: dict[str, User], seed: int) -> dict[str, int]:
         readers = [user for user in users.values() if user != creator]
         for number, (words, answer) in enumerate(THREADS[: 2 + index % 3]):
             reader = readers[(index + number) % len(readers)]
-            comment = post_comment(reader, work, words, request=_request(reader))
+            comment = post_comment(Actor(reader), work, words)
             counts["comments"] += 1
             if answer:
-                post_comment(creator, work, answer, parent=comment, request=_request(creator))
+                post_comment(Actor(creator), work, answer, parent=comment)
                 counts["comments"] += 1
         if index == 0:
             # One moderated work, with a comment its creator has approved.
@@ -107,10 +96,9 @@ def add_sample_feedback(users: dict[str, User], seed: int) -> dict[str, int]:
             work.refresh_from_db()
             reader = readers[-1]
             held = post_comment(
-                reader,
+                Actor(reader),
                 work,
                 "<p>Moderated works hold comments until the author approves them.</p>",
-                request=_request(reader),
             )
             approve_comment(creator, held)
             counts["comments"] += 1

@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lifestream.middleware.CoreErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "lifestream.urls"

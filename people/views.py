@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from access.visibility import muted_user_ids
+from feedback.views.subscriptions import subscribe_context, user_nav
 from lifestream import ao3_names
 from lifestream.ao3_names import posted_form
 from lifestream.core.errors import InvalidInput
@@ -43,24 +45,46 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+def block_buttons_context(viewer: object, owner: User) -> dict[str, Any]:
+    """The Block/Mute buttons on another user's profile. They describe only what the viewer did
+    to the profile's owner, never the reverse: a user someone blocked or muted sees the same
+    buttons as anyone else (as on AO3, being blocked is not shown)."""
+    if not isinstance(viewer, User) or viewer.pk == owner.pk:
+        return {"shown": False}
+    if owner.is_staff or owner.is_superuser:
+        # Official accounts can't be blocked or muted: no button that could only fail.
+        return {"shown": False}
+    return {
+        "shown": True,
+        "blocked": queries.has_blocked(viewer, owner),
+        # The same per-request set the listings on this page use: usually no extra query.
+        "muted": owner.pk in muted_user_ids(viewer),
+    }
+
+
 def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     works = work_queries.listing(work_queries.works_by_user(request.user, owner))
-    return render(
-        request,
-        "people/dashboard.html",
-        {
-            "owner": owner,
-            "pseuds": list(owner.pseuds.all()),
-            "works": works[:5],
-            "work_count": works.count(),
-        },
-    )
+    context: dict[str, Any] = {
+        "owner": owner,
+        "nav": user_nav(request, owner),
+        "pseuds": list(owner.pseuds.all()),
+        "works": works[:5],
+        "work_count": works.count(),
+    }
+    if request.user.is_authenticated and request.user.pk != owner.pk:
+        context["subscribe"] = subscribe_context(request, creator=owner)
+        context["blocks"] = block_buttons_context(request.user, owner)
+    return render(request, "people/dashboard.html", context)
 
 
 def user_works(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
-    context = {"owner": owner, "heading_suffix": f" by {owner.username}"}
+    context = {
+        "owner": owner,
+        "nav": user_nav(request, owner),
+        "heading_suffix": f" by {owner.username}",
+    }
     results = search(request.user, read_request(request.GET), user_id=owner.pk)
     return render(request, "people/works.html", {**context, **results.context()})
 
@@ -68,7 +92,12 @@ def user_works(request: HttpRequest, login_name: str) -> HttpResponse:
 def pseud_works(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     pseud = queries.get_pseud(owner, pseud_name)
-    context = {"owner": owner, "pseud": pseud, "heading_suffix": f" by {pseud.byline}"}
+    context = {
+        "owner": owner,
+        "nav": user_nav(request, owner),
+        "pseud": pseud,
+        "heading_suffix": f" by {pseud.byline}",
+    }
     results = search(request.user, read_request(request.GET), pseud_id=pseud.pk)
     return render(request, "people/works.html", {**context, **results.context()})
 
@@ -80,7 +109,13 @@ def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
     return render(
         request,
         "people/pseud.html",
-        {"owner": owner, "pseud": pseud, "works": works[:5], "work_count": works.count()},
+        {
+            "owner": owner,
+            "nav": user_nav(request, owner),
+            "pseud": pseud,
+            "works": works[:5],
+            "work_count": works.count(),
+        },
     )
 
 
@@ -95,7 +130,9 @@ def _own_account(request: HttpRequest, login_name: str) -> User:
 def drafts(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     page = paginate(request, work_queries.drafts_of(user))
-    return render(request, "people/drafts.html", {"owner": user, "page": page})
+    return render(
+        request, "people/drafts.html", {"owner": user, "nav": user_nav(request, user), "page": page}
+    )
 
 
 @login_required
@@ -105,7 +142,8 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
 
 def pseud_list(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
-    return render(request, "people/pseuds.html", {"owner": owner, "pseuds": owner.pseuds.all()})
+    context = {"owner": owner, "nav": user_nav(request, owner), "pseuds": owner.pseuds.all()}
+    return render(request, "people/pseuds.html", context)
 
 
 def _pseud_form_errors(form: PseudForm, error: InvalidInput) -> None:
@@ -159,7 +197,8 @@ def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
         services.set_preferences(user, **form.cleaned_data)
         messages.success(request, "Your preferences were saved.")
         return redirect("people:preferences", user.username)
-    return render(request, "people/preferences.html", {"form": form, "owner": user})
+    context = {"form": form, "owner": user, "nav": user_nav(request, user)}
+    return render(request, "people/preferences.html", context)
 
 
 @login_required
@@ -173,7 +212,13 @@ def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
     return render(
         request,
         "people/api_tokens.html",
-        {"owner": user, "form": form, "tokens": user.api_tokens.all(), "new_key": new_key},
+        {
+            "owner": user,
+            "nav": user_nav(request, user),
+            "form": form,
+            "tokens": user.api_tokens.all(),
+            "new_key": new_key,
+        },
     )
 
 

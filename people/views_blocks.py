@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from feedback.views.subscriptions import user_nav
 from lifestream.core.errors import InvalidInput
 from lifestream.core.ids import parse_id
 from lifestream.core.pagination import paginate
@@ -85,6 +86,7 @@ def _render_list(
     page = paginate(request, relation.listed(owner))
     context = {
         "owner": owner,
+        "nav": user_nav(request, owner),
         "relation": relation,
         "page": page,
         "limit": relation.limit(),

@@ -229,7 +229,7 @@ def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
             f"The expected number of chapters must be between 1 and {EXPECTED_CHAPTERS_MAX:,}, "
             "or left blank if unknown.",
         )
-    _check_date(errors, "published_on", data.published_on)
+    _check_date(errors, "published", data.published_on)
     if data.comment_permission not in CommentPermission.values:
         errors.add(
             "comment_permission",
@@ -284,7 +284,7 @@ def _clean_chapter(data: ChapterData, errors: ErrorList, prefix: str = "") -> _C
                 "The chapter text is empty. Brevity is the soul of wit, but we need you to "
                 "say something!",
             )
-    _check_date(errors, f"{prefix}published_on", data.published_on)
+    _check_date(errors, f"{prefix}published", data.published_on)
     return _CleanChapter(
         title=title,
         summary=format_to_html(data.summary, "html"),
@@ -409,11 +409,11 @@ def create_work(
     post: bool,
     more_chapters: list[ChapterData] | tuple[ChapterData, ...] = (),
 ) -> Work:
-    """A new work with its first chapter (errors named `chapter_…`) and any further chapters
-    (errors named `chapters.N.…`), posted at once or kept as a draft, whole or not at all."""
+    """A new work with its chapters (errors named `chapters.N.…`, the first chapter 0), posted
+    at once or kept as a draft, whole or not at all."""
     errors = ErrorList()
     clean = _clean_work(user, data, errors)
-    clean_chapter = _clean_chapter(chapter, errors, prefix="chapter_")
+    clean_chapter = _clean_chapter(chapter, errors, prefix="chapters.0.")
     clean_more = [
         _clean_chapter(extra, errors, prefix=f"chapters.{index}.")
         for index, extra in enumerate(more_chapters, start=1)
@@ -445,10 +445,12 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
     edit page of a one-shot shows both). Other chapters change through the chapter functions."""
     errors = ErrorList()
     clean = _clean_work(user, data, errors)
-    clean_chapter = _clean_chapter(chapter, errors, prefix="chapter_") if chapter else None
+    clean_chapter = _clean_chapter(chapter, errors, prefix="chapters.0.") if chapter else None
     only_chapter = work.chapters.order_by("position").first() if clean_chapter else None
     if clean_chapter and work.chapters.count() != 1:
-        errors.add("chapter_body", "not_a_one_shot", "Edit each chapter of this work on its own.")
+        errors.add(
+            "chapters.0.body", "not_a_one_shot", "Edit each chapter of this work on its own."
+        )
     errors.raise_if_any()
     was_complete = work.is_complete
     previous_expected = work.expected_chapters

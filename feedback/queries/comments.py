@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from access.getters import get_work_for_reader
 from access.visibility import creator_user_ids, is_creator, muted_user_ids, visible_comments_q
-from lifestream.core.pagination import paginate
 from people.models import Block
 from works.models import Chapter, Work
 
@@ -197,12 +196,19 @@ class ThreadPage:
     permissions: Permissions
 
 
-def thread_page(request: HttpRequest, work: Work, chapter: Chapter | None = None) -> ThreadPage:
-    """One page (`?page=N`) of conversations with all their visible replies, in four queries
-    whatever their size: the count, the page's thread ids, their comments, and blocks."""
-    viewer = request.user
+def thread_page(
+    viewer: Viewer,
+    work: Work,
+    chapter: Chapter | None = None,
+    *,
+    page_number: int | str | None = None,
+) -> ThreadPage:
+    """Page `page_number` of conversations (a bad or out-of-range number gives the nearest real
+    page) with all their visible replies, in four queries whatever their size: the count, the
+    page's thread ids, their comments, and blocks."""
     ids = top_level_comments(viewer, work, chapter).values_list("pk", flat=True)
-    page = paginate(request, ids, THREADS_PER_PAGE)
+    paginator = Paginator(ids, THREADS_PER_PAGE, allow_empty_first_page=True)
+    page = paginator.get_page(page_number)
     roots = list(page.object_list)
     if not roots:
         return ThreadPage(page, [], Permissions.of(viewer, work, set()))

@@ -2,23 +2,23 @@
 
 Every rule about who may comment lives here, so the pages and the API refuse the same things
 with the same messages. Refusals (comments closed, a block, a frozen thread, not yours) raise
-`PermissionDenied` with a sentence for people; bad input (an empty or too long comment, a
-missing guest name) raises `InvalidInput` naming the field.
+`Forbidden` with a sentence for people; bad input (an empty or too long comment, a missing
+guest name) raises `InvalidInput` naming the field.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from access.visibility import Access, creator_user_ids, is_creator, work_access
+from lifestream.core.actors import Actor
 from lifestream.core.changes import ChapterDeleting
-from lifestream.core.errors import ErrorList, LoginRequired
+from lifestream.core.errors import ErrorList, Forbidden, LoginRequired, NotFound
 from lifestream.core.ratelimit import check_rate
 from lifestream.core.text import html_to_text, sanitize_html
 from people.models import Pseud
@@ -43,11 +43,11 @@ def _check_readable(viewer: Viewer, work: Work) -> None:
     """Comments only reach works the commenter may read, and only posted ones."""
     access = work_access(viewer, work)
     if access is Access.HIDDEN:
-        raise Http404("No such work.")
+        raise NotFound("No such work.")
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     if not work.posted:
-        raise PermissionDenied("Comments open once the work is posted.")
+        raise Forbidden("Comments open once the work is posted.")
 
 
 def commenting_refusal(
@@ -145,9 +145,17 @@ def _notify_reply(comment: Comment, actor: object) -> None:
     )
 
 
+def _person(actor: Actor | Viewer) -> tuple[Viewer, Actor | None]:
+    """The user behind `actor`, and the actor to rate-limit: pages and the API pass an Actor,
+    counted against the limits; code acting for the archive itself may pass a bare user."""
+    if isinstance(actor, Actor):
+        return actor.user, actor
+    return actor, None
+
+
 @transaction.atomic
 def post_comment(
-    request_user: Viewer,
+    actor: Actor | Viewer,
     work: Work,
     body: str,
     *,
@@ -156,28 +164,28 @@ def post_comment(
     pseud: Pseud | None = None,
     guest_name: str = "",
     guest_email: str = "",
-    request: HttpRequest | None = None,
 ) -> Comment:
     """Post a comment on `work` (on `chapter`, or as a reply to `parent`).
 
     On a moderated work a comment by anyone but a creator is held until a creator approves it;
     the creators hear of it at once either way. A reply keeps its parent's chapter and thread."""
-    _check_readable(request_user, work)
+    viewer, counted = _person(actor)
+    _check_readable(viewer, work)
     if parent is not None:
         if parent.work_id != work.pk:
-            raise Http404("No such comment on this work.")
+            raise NotFound("No such comment on this work.")
         chapter = parent.chapter
     elif chapter is not None and chapter.work_id != work.pk:
-        raise Http404("No such chapter in this work.")
+        raise NotFound("No such chapter in this work.")
     if chapter is not None and not chapter.posted:
-        raise PermissionDenied("Comments open once the chapter is posted.")
-    refusal = commenting_refusal(request_user, work, parent)
+        raise Forbidden("Comments open once the chapter is posted.")
+    refusal = commenting_refusal(viewer, work, parent)
     if refusal:
-        raise PermissionDenied(refusal)
+        raise Forbidden(refusal)
 
     errors = ErrorList()
     cleaned = _clean_body(body, errors)
-    user = request_user if request_user.is_authenticated else None
+    user = viewer if viewer.is_authenticated else None
     name = email = ""
     writer_pseud = None
     if user is None:
@@ -185,10 +193,10 @@ def post_comment(
     else:
         writer_pseud = _commenter_pseud(user, pseud, errors)
     errors.raise_if_any()
-    if request is not None:
-        check_rate("comment", request, field="body", noun="comments")
+    if counted is not None:
+        check_rate("comment", counted, field="body", noun="comments")
 
-    creator = is_creator(request_user, work)
+    creator = is_creator(viewer, work)
     held = work.moderated_comments and not creator
     comment = Comment.objects.create(
         work=work,
@@ -222,32 +230,31 @@ def post_comment(
         actor=user,
     )
     if not held:
-        _notify_reply(comment, request_user)
+        _notify_reply(comment, viewer)
     return comment
 
 
 def _check_writer(user: Viewer, comment: Comment) -> None:
     if not user.is_authenticated or comment.user_id != user.pk or comment.is_deleted:
-        raise PermissionDenied("Only the comment's writer can edit it.")
+        raise Forbidden("Only the comment's writer can edit it.")
 
 
 @transaction.atomic
-def edit_comment(
-    request_user: Viewer, comment: Comment, body: str, *, request: HttpRequest | None = None
-) -> Comment:
+def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
     """Change a comment's text, by its writer (guests can't: nothing shows they wrote it).
     The comment then says when it was last edited."""
-    _check_readable(request_user, comment.work)
-    _check_writer(request_user, comment)
+    viewer, counted = _person(actor)
+    _check_readable(viewer, comment.work)
+    _check_writer(viewer, comment)
     if comment.is_frozen:
-        raise PermissionDenied(FROZEN)
-    if is_blocked_by_any(request_user, creator_user_ids(comment.work)):
-        raise PermissionDenied(BLOCKED_BY_CREATOR)
+        raise Forbidden(FROZEN)
+    if is_blocked_by_any(viewer, creator_user_ids(comment.work)):
+        raise Forbidden(BLOCKED_BY_CREATOR)
     errors = ErrorList()
     cleaned = _clean_body(body, errors)
     errors.raise_if_any()
-    if request is not None:
-        check_rate("comment", request, field="body", noun="comments")
+    if counted is not None:
+        check_rate("comment", counted, field="body", noun="comments")
     comment.body = cleaned
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
@@ -262,12 +269,12 @@ def can_delete(user: Viewer, comment: Comment) -> bool:
 
 
 @transaction.atomic
-def delete_comment(request_user: Viewer, comment: Comment) -> Comment | None:
+def delete_comment(viewer: Viewer, comment: Comment) -> Comment | None:
     """Delete a comment. With replies it stays as a placeholder ("Previous comment deleted.")
     so the conversation below it keeps its place; without, it goes, and so does a deleted
     placeholder above it that has nothing left to hold. Returns the placeholder, or None."""
-    if not can_delete(request_user, comment):
-        raise PermissionDenied("Only the writer, the work's creators or an admin can delete this.")
+    if not can_delete(viewer, comment):
+        raise Forbidden("Only the writer, the work's creators or an admin can delete this.")
     counted = comment.status == CommentStatus.PUBLISHED
     placeholder: Comment | None = None
     if comment.replies.exists():
@@ -301,15 +308,15 @@ def _prune_placeholders(comment_id: int | None) -> None:
 
 def _check_moderator(user: Viewer, comment: Comment, what: str) -> None:
     if not is_creator(user, comment.work) and not getattr(user, "is_staff", False):
-        raise PermissionDenied(f"Only the work's creators can {what}.")
+        raise Forbidden(f"Only the work's creators can {what}.")
 
 
 @transaction.atomic
-def approve_comment(request_user: Viewer, comment: Comment) -> Comment:
+def approve_comment(viewer: Viewer, comment: Comment) -> Comment:
     """Publish a held comment (creators only). It now counts, and the writer of the comment it
     answers hears of the reply."""
-    if not is_creator(request_user, comment.work):
-        raise PermissionDenied("Only the work's creators can approve comments.")
+    if not is_creator(viewer, comment.work):
+        raise Forbidden("Only the work's creators can approve comments.")
     if comment.status == CommentStatus.PUBLISHED:
         return comment
     updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.PENDING).update(
@@ -318,7 +325,7 @@ def approve_comment(request_user: Viewer, comment: Comment) -> Comment:
     comment.status = CommentStatus.PUBLISHED
     if updated and not comment.is_deleted:
         adjust_stats(comment.work_id, comments_count=1)
-        _notify_reply(comment, request_user)
+        _notify_reply(comment, viewer)
     return comment
 
 
@@ -338,24 +345,24 @@ def _subtree_ids(comment: Comment) -> list[int]:
     return found
 
 
-def _set_frozen(request_user: Viewer, comment: Comment, frozen: bool) -> Comment:
-    _check_moderator(request_user, comment, "freeze threads")
+def _set_frozen(viewer: Viewer, comment: Comment, frozen: bool) -> Comment:
+    _check_moderator(viewer, comment, "freeze threads")
     Comment.objects.filter(pk__in=_subtree_ids(comment)).update(is_frozen=frozen)
     comment.is_frozen = frozen
     return comment
 
 
 @transaction.atomic
-def freeze_thread(request_user: Viewer, comment: Comment) -> Comment:
+def freeze_thread(viewer: Viewer, comment: Comment) -> Comment:
     """Freeze `comment` and every reply below it: no new replies, no edits (creators and
     admins). The conversation stays readable."""
-    return _set_frozen(request_user, comment, True)
+    return _set_frozen(viewer, comment, True)
 
 
 @transaction.atomic
-def unfreeze_thread(request_user: Viewer, comment: Comment) -> Comment:
+def unfreeze_thread(viewer: Viewer, comment: Comment) -> Comment:
     """Open a frozen thread again from `comment` down."""
-    return _set_frozen(request_user, comment, False)
+    return _set_frozen(viewer, comment, False)
 
 
 def forget_chapter_comments(change: ChapterDeleting) -> None:

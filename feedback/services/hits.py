@@ -9,21 +9,15 @@ import random
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 
 from access.visibility import is_creator
-from lifestream.core.ratelimit import visitor_key
+from lifestream.core.actors import Actor
 from works.models import Work
 
 from ..models import HIT_SHARDS, HitCount
 
 HIT_WINDOW_SECONDS = 24 * 60 * 60
-
-
-def _visitor(request: HttpRequest) -> str:
-    user = request.user
-    return f"user:{user.pk}" if user.is_authenticated else f"guest:{visitor_key(request)}"
 
 
 def _bump_shard(work_id: int, shard: int) -> None:
@@ -43,13 +37,13 @@ def _bump_shard(work_id: int, shard: int) -> None:
         )
 
 
-def record_hit(work: Work, request: HttpRequest) -> bool:
-    """Count one hit on `work` (which the caller let this visitor read) unless the visitor
-    was counted in the last 24 hours or is one of its creators. True when it counted."""
-    if not work.posted or is_creator(request.user, work):
+def record_hit(actor: Actor, work: Work) -> bool:
+    """Count one hit on `work` (which the caller let `actor` read) unless the actor was
+    counted in the last 24 hours or is one of its creators. True when it counted."""
+    if not work.posted or is_creator(actor.user, work):
         return False
     # cache.add is atomic in every backend: of two tabs opening at once, one counts.
-    if not cache.add(f"hit:{work.pk}:{_visitor(request)}", 1, timeout=HIT_WINDOW_SECONDS):
+    if not cache.add(f"hit:{work.pk}:{actor.counted_as}", 1, timeout=HIT_WINDOW_SECONDS):
         return False
     _bump_shard(work.pk, random.randrange(HIT_SHARDS))
     return True

@@ -3,14 +3,12 @@ work, never on one's own work, never by someone the work's creators blocked."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from access.visibility import creator_user_ids, is_creator
+from lifestream.core.actors import Actor
 from lifestream.core.errors import FieldError, InvalidInput
-from lifestream.core.ratelimit import check_rate, visitor_key
+from lifestream.core.ratelimit import check_rate
 from people.models import User
 from people.queries import is_blocked_by_any
 from works.models import Work
@@ -20,9 +18,6 @@ from ..notify import notify
 from ..queries.kudos import has_left_kudos
 from ..stats import adjust_stats
 
-if TYPE_CHECKING:
-    from access.visibility import Viewer
-
 ALREADY_LEFT = "You have already left kudos here. :)"
 
 
@@ -31,22 +26,23 @@ def _refuse(code: str, message: str) -> InvalidInput:
 
 
 @transaction.atomic
-def leave_kudos(user: Viewer, work: Work, request: HttpRequest) -> Kudos:
-    """Kudos from the request's visitor on `work`, which the caller fetched for that reader
-    (so the visitor may read it). Counts it and tells the creators (their digest batches kudos
+def leave_kudos(actor: Actor, work: Work) -> Kudos:
+    """Kudos from `actor` on `work`, which the caller fetched for that reader (so the actor
+    may read it). Counts it and tells the creators (their digest batches kudos
     daily). A second kudos is refused kindly; so are a creator's own and a blocked user's."""
     if not work.posted:
         raise _refuse("not_posted", "Kudos can only be left on posted works.")
+    user = actor.user
     if is_creator(user, work):
         raise _refuse("own_work", "You can't leave kudos on your own work.")
     creators = creator_user_ids(work)
     if is_blocked_by_any(user, creators):
         raise _refuse("blocked", "Sorry, you have been blocked by one of this work's creators.")
     giver = user if isinstance(user, User) else None
-    guest_key = "" if giver is not None else visitor_key(request)
+    guest_key = "" if giver is not None else actor.guest_key
     if has_left_kudos(work, giver, guest_key):
         raise _refuse("already_left", ALREADY_LEFT)
-    check_rate("kudos", request, field="kudos", noun="kudos")
+    check_rate("kudos", actor, field="kudos", noun="kudos")
     try:
         with transaction.atomic():  # a double click racing this one loses kindly
             kudos = Kudos.objects.create(work=work, user=giver, guest_key=guest_key)

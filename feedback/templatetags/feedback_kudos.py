@@ -1,44 +1,17 @@
-"""Template tags for kudos, hits, reading history and a work's numbers. The works pages include
-the slots; these compute what the slots show, in a few queries per page."""
+"""Template tags that format kudos and a work's numbers; the views load what they show."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from access.visibility import is_creator
 from feedback.queries.kudos import KudosSummary
 from feedback.queries.stats import Numbers, numbers_of
-from feedback.services.readings import record_visit
-from feedback.views.kudos import kudos_context, mark_context
 from works.models import Work
 
 register = template.Library()
-
-
-@register.inclusion_tag("feedback/_kudos_button.html", takes_context=True)
-def kudos_section(context: template.Context) -> dict[str, Any]:
-    return kudos_context(context["request"], context["work"])
-
-
-@register.simple_tag(takes_context=True)
-def record_reading(context: template.Context) -> str:
-    """Adds the open work (and chapter) to the reader's history; renders nothing."""
-    current = context.get("current")
-    chapters = context.get("chapters") or []
-    chapter = current or (chapters[0] if len(chapters) == 1 else None)
-    record_visit(context["request"].user, context["work"], chapter)
-    return ""
-
-
-@register.simple_tag(takes_context=True)
-def counts_hits(context: template.Context) -> bool:
-    """Whether the page should make its hit-counting request: not for the work's creators."""
-    return not is_creator(context["request"].user, context["work"])
 
 
 def _and(items: list[SafeString]) -> SafeString:
@@ -84,8 +57,3 @@ def work_numbers(work: Work) -> Numbers:
     """`work`'s comments, kudos, bookmarks and hits. Like AO3, pages show the non-zero comments,
     kudos and bookmarks and always the hits: clients read `dd.hits` as a number on every blurb."""
     return numbers_of(work)
-
-
-@register.inclusion_tag("feedback/_mark_button.html", takes_context=True)
-def mark_action(context: template.Context) -> dict[str, Any]:
-    return mark_context(context["request"], context["work"])

@@ -3,14 +3,11 @@ listings (a work's, a user's or pseud's, a tag's, the archive's) with their filt
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +17,7 @@ from django.utils.html import format_html
 from access.getters import get_work_for_reader
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
-from lifestream.core.errors import InvalidInput, LoginRequired
+from lifestream.core.errors import InvalidInput
 from lifestream.core.forms import ServiceErrorsForm
 from people import queries as people_queries
 from people.models import Pseud, User
@@ -41,6 +38,7 @@ from ..services.bookmarks import (
     delete_bookmark,
     update_bookmark,
 )
+from .subscriptions import user_nav
 
 
 class BookmarkForm(ServiceErrorsForm):
@@ -94,24 +92,6 @@ def _initial(data: BookmarkData) -> dict[str, Any]:
     }
 
 
-def _login_redirect(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "This work is only available to registered users of the Archive.")
-    return redirect_to_login(request.get_full_path())
-
-
-def _guest_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send a guest to log in where the work behind a page is restricted, as the work does."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequired:
-            return _login_redirect(request)
-
-    return wrapped
-
-
 def _already_bookmarked(request: HttpRequest, bookmark: Bookmark) -> HttpResponse:
     edit_url = reverse("feedback:bookmark_edit", args=[bookmark.pk])
     messages.info(
@@ -160,7 +140,6 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
     )
 
 
-@_guest_login
 def bookmark_show(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     bookmark = queries.get_bookmark_for_viewer(request.user, bookmark_id)
     return render(
@@ -218,7 +197,6 @@ def bookmarks_index(request: HttpRequest) -> HttpResponse:
     return _listing(request, queries.visible_bookmarks(request.user), {})
 
 
-@_guest_login
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     """The work's bookmarks; a POST here is AO3's way to bookmark it."""
     if request.method == "POST":
@@ -233,7 +211,8 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
 def user_bookmarks(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = people_queries.get_user(login_name)
     bookmarks = queries.bookmarks_of_user(request.user, owner)
-    return _listing(request, bookmarks, {"owner": owner, "byline": owner.username})
+    context = {"owner": owner, "nav": user_nav(request, owner), "byline": owner.username}
+    return _listing(request, bookmarks, context)
 
 
 def pseud_bookmarks(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
@@ -241,7 +220,12 @@ def pseud_bookmarks(request: HttpRequest, login_name: str, pseud_name: str) -> H
     pseud = people_queries.get_pseud(owner, pseud_name)
     pseud.user = owner  # the byline needs the login, already at hand
     bookmarks = queries.bookmarks_of_pseud(request.user, pseud)
-    context = {"owner": owner, "pseud": pseud, "byline": pseud.byline}
+    context = {
+        "owner": owner,
+        "nav": user_nav(request, owner),
+        "pseud": pseud,
+        "byline": pseud.byline,
+    }
     return _listing(request, bookmarks, context)
 
 

@@ -5,16 +5,13 @@ feedback.queries.comments."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -22,31 +19,15 @@ from access.getters import get_chapter_for_reader, get_work_for_editor, get_work
 from access.visibility import is_creator
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
-from lifestream.core.errors import InvalidInput, LoginRequired
+from lifestream.core.actors import actor_of
+from lifestream.core.errors import Forbidden, InvalidInput, LoginRequired, NotFound, RateLimited
 from lifestream.core.ids import require_id
-from lifestream.core.ratelimit import RateLimited
 from works.models import Chapter, Work
 
 from ..comment_forms import CommentForm
 from ..models import Comment
 from ..queries import comments as queries
 from ..services import comments as services
-
-
-def _reader_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A restricted work sends logged-out visitors to log in, as the work page does."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequired:
-            messages.info(
-                request, "This work is only available to registered users of the Archive."
-            )
-            return redirect_to_login(request.get_full_path())
-
-    return wrapper
 
 
 def _thread_url(comment: Comment) -> str:
@@ -66,7 +47,7 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
 def _work_page(
     request: HttpRequest, work: Work, form: CommentForm, refusal: str = "", status: int = 200
 ) -> HttpResponse:
-    threads = queries.thread_page(request, work)
+    threads = queries.thread_page(request.user, work, page_number=request.GET.get("page"))
     return render(
         request,
         "feedback/comments.html",
@@ -83,6 +64,28 @@ def _work_page(
     )
 
 
+def comment_section_context(
+    request: HttpRequest, work: Work, chapter: Chapter | None = None
+) -> dict[str, Any]:
+    """What `_comment_section.html` shows under a work page: a page of the conversations on
+    the work (or on the chapter shown) and the form to join them, or the reason the viewer
+    can't, in a fixed number of queries."""
+    user = request.user
+    threads = queries.thread_page(user, work, chapter, page_number=request.GET.get("page"))
+    creator = is_creator(user, work)
+    return {
+        "chapter": chapter,
+        "page": threads.page,
+        "threads": threads.threads,
+        "refusal": threads.permissions.refusal(),
+        "form": CommentForm(user=user),
+        "action": reverse("feedback:work_comments", args=[work.pk]),
+        "submit_label": "Comment",
+        "is_creator": creator,
+        "pending_count": queries.pending_comments(user, work).count() if creator else 0,
+    }
+
+
 def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
     raw = request.POST.get("chapter_id", "")
     if not raw:
@@ -94,12 +97,11 @@ def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
     return work.chapters.filter(pk=chapter_id).first()
 
 
-@_reader_only
 def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     """Every conversation on a work, and (POST) a new comment on it or one of its chapters."""
     work = get_work_for_reader(request.user, work_id)
     if not work.posted:
-        raise PermissionDenied("Comments open once the work is posted.")
+        raise Forbidden("Comments open once the work is posted.")
     if request.method != "POST":
         return _work_page(request, work, CommentForm(user=request.user))
     form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
@@ -107,19 +109,18 @@ def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         comment = services.post_comment(
-            request.user,
+            actor_of(request),
             work,
             data.get("body") or "",
             chapter=_chapter_of(request, work),
             pseud=data.get("pseud"),
             guest_name=data.get("guest_name") or "",
             guest_email=data.get("guest_email") or "",
-            request=request,
         )
     except InvalidInput as error:
         form.add_service_errors(error)
         return _work_page(request, work, form, status=422)
-    except PermissionDenied as refused:
+    except Forbidden as refused:
         return _work_page(request, work, form, refusal=str(refused), status=403)
     return _after_post(request, comment)
 
@@ -165,7 +166,7 @@ def comments_script(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         comment = services.post_comment(
-            request.user,
+            actor_of(request),
             work,
             data.get("body") or "",
             chapter=chapter,
@@ -173,7 +174,6 @@ def comments_script(request: HttpRequest) -> HttpResponse:
             pseud=data.get("pseud"),
             guest_name=data.get("guest_name") or "",
             guest_email=data.get("guest_email") or "",
-            request=request,
         )
     except RateLimited as error:
         response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
@@ -184,7 +184,7 @@ def comments_script(request: HttpRequest) -> HttpResponse:
         for field_error in error.errors:
             reasons.setdefault(field_error.field, []).append(field_error.message)
         return JsonResponse({"errors": reasons}, status=422)
-    except (PermissionDenied, Http404) as refused:
+    except (Forbidden, NotFound) as refused:
         return JsonResponse({"errors": {"commentable": [str(refused)]}}, status=422)
     saved = JsonResponse(
         {"id": comment.pk, "status": comment.status, "url": _thread_url(comment)}, status=404
@@ -205,7 +205,6 @@ def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
     return redirect(_thread_url(comment))
 
 
-@_reader_only
 def unreviewed_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     """Comments held for moderation, for the work's creators to approve or delete."""
     work = get_work_for_editor(request.user, work_id)
@@ -242,14 +241,12 @@ def _comment_page(
     return render(request, "feedback/comment.html", context, status=status)
 
 
-@_reader_only
 def comment_show(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A comment's permalink: the comment and every reply below it, under its work's title."""
     comment = queries.get_comment_for_reader(request.user, comment_id)
     return _comment_page(request, comment)
 
 
-@_reader_only
 def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = queries.get_comment_for_reader(request.user, comment_id)
     refusal = services.commenting_refusal(request.user, comment.work, comment)
@@ -260,29 +257,27 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         reply = services.post_comment(
-            request.user,
+            actor_of(request),
             comment.work,
             data.get("body") or "",
             parent=comment,
             pseud=data.get("pseud"),
             guest_name=data.get("guest_name") or "",
             guest_email=data.get("guest_email") or "",
-            request=request,
         )
     except InvalidInput as error:
         form.add_service_errors(error)
         return _comment_page(request, comment, form=form, status=422)
-    except PermissionDenied as refused:
+    except Forbidden as refused:
         return _comment_page(request, comment, form=form, refusal=str(refused), status=403)
     return _after_post(request, reply)
 
 
 @login_required
-@_reader_only
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = queries.get_comment_for_reader(request.user, comment_id)
     if comment.user_id != request.user.pk or comment.is_deleted:
-        raise PermissionDenied("Only the comment's writer can edit it.")
+        raise Forbidden("Only the comment's writer can edit it.")
     if request.method != "POST":
         form = CommentForm(user=request.user, editing=True, initial={"body": comment.body})
         refusal = services.FROZEN if comment.is_frozen else ""
@@ -290,13 +285,11 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = CommentForm(request.POST, user=request.user, editing=True)
     form.is_valid()
     try:
-        services.edit_comment(
-            request.user, comment, form.cleaned_data.get("body") or "", request=request
-        )
+        services.edit_comment(actor_of(request), comment, form.cleaned_data.get("body") or "")
     except InvalidInput as error:
         form.add_service_errors(error)
         return _comment_page(request, comment, form=form, editing=True, status=422)
-    except PermissionDenied as refused:
+    except Forbidden as refused:
         return _comment_page(
             request, comment, form=form, editing=True, refusal=str(refused), status=403
         )
@@ -305,11 +298,10 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @login_required
-@_reader_only
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = queries.get_comment_for_reader(request.user, comment_id)
     if not services.can_delete(request.user, comment):
-        raise PermissionDenied("Only the writer, the work's creators or an admin can delete this.")
+        raise Forbidden("Only the writer, the work's creators or an admin can delete this.")
     if request.method != "POST":
         return render(
             request,
@@ -330,7 +322,6 @@ def _moderation(
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     @login_required
     @require_POST
-    @_reader_only
     def view(request: HttpRequest, comment_id: int) -> HttpResponse:
         comment = queries.get_comment_for_reader(request.user, comment_id)
         action(request.user, comment)

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access.getters import get_work_for_reader
 from access.visibility import is_creator
-from lifestream.core.errors import InvalidInput, LoginRequired
+from lifestream.core.actors import actor_of
+from lifestream.core.errors import InvalidInput, LoginRequired, RateLimited
 from lifestream.core.ids import parse_id
 from lifestream.core.pagination import paginate
-from lifestream.core.ratelimit import RateLimited, visitor_key
 from works.models import Work
 
 from ..models import Reading
@@ -38,14 +38,13 @@ def is_htmx(request: HttpRequest) -> bool:
 def kudos_context(request: HttpRequest, work: Work, message: str = "") -> dict[str, Any]:
     """What `_kudos_button.html` shows: the button (not for the work's creators), the givers
     and a message after a click. Shared by the work page and the htmx answer."""
-    viewer = request.user
-    guest_key = "" if viewer.is_authenticated else visitor_key(request)
+    actor = actor_of(request)
+    viewer = actor.user
     return {
         "work": work,
-        "summary": kudos_summary(work, viewer, guest_key),
+        "summary": kudos_summary(work, viewer, actor.guest_key),
         "can_leave": not is_creator(viewer, work),
         "kudos_message": message,
-        "request": request,
     }
 
 
@@ -56,7 +55,7 @@ def mark_context(request: HttpRequest, work: Work) -> dict[str, Any]:
         user.is_authenticated
         and Reading.objects.filter(user_id=user.pk, work=work, marked_for_later=True).exists()
     )
-    return {"work": work, "marked": marked, "request": request, "user": user}
+    return {"work": work, "marked": marked}
 
 
 def _readable_work(request: HttpRequest, work_id: int) -> Work:
@@ -73,7 +72,7 @@ def _leave(request: HttpRequest, work_id: int) -> HttpResponse:
     except LoginRequired:
         return redirect_to_login(f"/works/{work_id}")
     try:
-        leave_kudos(request.user, work, request)
+        leave_kudos(actor_of(request), work)
     except InvalidInput as error:
         message, ok = error.errors[0].message, False
     else:
@@ -132,7 +131,7 @@ def kudos_script(request: HttpRequest) -> HttpResponse:
     except (Http404, LoginRequired):
         return JsonResponse(refusal, status=422)
     try:
-        kudos = leave_kudos(request.user, work, request)
+        kudos = leave_kudos(actor_of(request), work)
     except RateLimited as error:
         response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
         response["Retry-After"] = str(error.retry_after)
@@ -154,7 +153,7 @@ def hit_count(request: HttpRequest, work_id: int) -> HttpResponse:
         work = _readable_work(request, work_id)
     except LoginRequired:
         raise Http404("No such work.") from None
-    hit_services.record_hit(work, request)
+    hit_services.record_hit(actor_of(request), work)
     return HttpResponse(status=204)
 
 

@@ -14,6 +14,7 @@ from people.models import User
 
 from ..queries import readings as reading_queries
 from ..services import readings as reading_services
+from .subscriptions import user_nav
 
 
 def owner_only(request: HttpRequest, login_name: str) -> User:
@@ -37,7 +38,13 @@ def readings(request: HttpRequest, login_name: str) -> HttpResponse:
     return render(
         request,
         "feedback/readings.html",
-        {"owner": owner, "page": page, "readings": shown, "to_read": show != "history"},
+        {
+            "owner": owner,
+            "nav": user_nav(request, owner),
+            "page": page,
+            "readings": shown,
+            "to_read": show != "history",
+        },
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import path
 
 from ..queries.stats import STATS_SORTS, creator_stats
 from .readings import owner_only
+from .subscriptions import user_nav
 
 STATS_COLUMNS = (
     ("title", "Title"),
@@ -48,6 +49,7 @@ def stats(request: HttpRequest, login_name: str) -> HttpResponse:
         "feedback/stats.html",
         {
             "owner": owner,
+            "nav": user_nav(request, owner),
             "stats": result,
             "columns": columns,
             "sort": sort,

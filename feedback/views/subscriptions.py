@@ -3,6 +3,8 @@ only: anyone else gets a 404, admins too), and the Atom feed of a user's works."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -14,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_reader
+from access.visibility import is_creator
 from lifestream.core.errors import InvalidInput, LoginRequired
 from lifestream.core.ids import parse_ids
 from lifestream.core.pagination import paginate
@@ -82,6 +85,7 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
     page = paginate(request, queries.inbox(user, kind, unread), per_page=NOTICES_PER_PAGE)
     context = {
         "owner": user,
+        "nav": user_nav(request, user),
         "page": page,
         "kind": kind,
         "unread": unread,
@@ -124,6 +128,38 @@ def _name(work: Work | None, creator: User | None) -> str:
     return work.title if work is not None else creator.username if creator is not None else ""
 
 
+def user_nav(request: HttpRequest, owner: User) -> dict[str, Any]:
+    """What a user's menu adds for the subscriptions area: Subscriptions and Inbox (with the
+    unread count) on the owner's own pages only, one query there and none anywhere else.
+    Every page that includes `people/_user_nav.html` passes this as `nav`."""
+    viewer = request.user
+    if not isinstance(viewer, User) or viewer.pk != owner.pk:
+        return {"mine": False, "unread": 0}
+    return {"mine": True, "unread": queries.unread_count(viewer)}
+
+
+def subscribe_context(
+    request: HttpRequest, work: Work | None = None, creator: User | None = None
+) -> dict[str, Any]:
+    """What `_subscribe_item.html` shows on a page: Subscribe/Unsubscribe for a logged-in
+    reader of `work` (not its creators) or a visitor of `creator`'s profile (not their own),
+    in one query for the current subscription, none when there is no button."""
+    viewer = request.user
+    shown = viewer.is_authenticated and (
+        (work is not None and work.posted and not is_creator(viewer, work))
+        or (creator is not None and creator.pk != viewer.pk)
+    )
+    return {
+        "shown": shown,
+        "subscription": queries.subscription_to(viewer, work=work, creator=creator)
+        if shown
+        else None,
+        "target_work": work,
+        "target_user": creator,
+        "next": request.get_full_path(),
+    }
+
+
 def _button(
     request: HttpRequest, work: Work | None, creator: User | None, error: str = ""
 ) -> HttpResponse:
@@ -161,7 +197,9 @@ def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
     kind = kind if kind in queries.SUBSCRIPTION_FILTERS else ""
     page = paginate(request, queries.subscriptions_of(user, kind), per_page=SUBSCRIPTIONS_PER_PAGE)
     return render(
-        request, "feedback/subscriptions.html", {"owner": user, "page": page, "type": kind}
+        request,
+        "feedback/subscriptions.html",
+        {"owner": user, "nav": user_nav(request, user), "page": page, "type": kind},
     )
 
 

@@ -1,6 +1,11 @@
-"""Errors a service raises for bad input: each names the field, a stable code and a message.
+"""The errors services raise, and the only ones: bad input, not found, forbidden, login
+required, rate limited. Services know nothing of HTTP; the site (`lifestream.middleware`) and
+the API (`api.errors`) each turn these into answers in one place.
 
-Forms show the message beside the field; the API answers `{"errors": [{field, code, message}]}`.
+Bad input names each field at fault as the API's JSON names it, with a dotted path inside lists
+(`chapters.0.body`, `published`); the site's forms map the few names they spell differently
+(`lifestream.core.forms`). Forms show the message beside the field; the API answers
+`{"errors": [{field, code, message}]}`.
 """
 
 from __future__ import annotations
@@ -38,6 +43,29 @@ class ErrorList:
             raise InvalidInput(self.errors)
 
 
+class RateLimited(InvalidInput):
+    """Too many of one action in too short a time; `retry_after` is in seconds. The API
+    answers 429 with a Retry-After header; pages show the message with the form."""
+
+    def __init__(self, field: str, message: str, retry_after: int) -> None:
+        super().__init__([FieldError(field, "rate_limited", message)])
+        self.retry_after = retry_after
+
+
+class NotFound(Exception):
+    """No such object, or none the actor may know of: both look the same from outside."""
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)
+
+
+class Forbidden(Exception):
+    """The actor may see the object but not do this; the message says why, for people."""
+
+    def __init__(self, message: str = "You may not do that.") -> None:
+        super().__init__(message)
+
+
 class LoginRequired(Exception):
-    """The thing exists but only logged-in users may see it; the site sends the visitor to log
-    in, the API answers 401."""
+    """The object exists but only logged-in users may read it: the site asks the visitor to
+    log in, the API answers 401."""

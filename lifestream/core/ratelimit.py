@@ -10,17 +10,16 @@ database table, or Redis with REDIS_URL), in fixed windows.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils import timezone
 
-from .errors import FieldError, InvalidInput
+from .actors import Actor
+from .errors import RateLimited
 
 
 @dataclass(frozen=True)
@@ -36,27 +35,6 @@ class Limit:
         return cls(int(count), max(int(seconds or 1), 1))
 
 
-class RateLimited(InvalidInput):
-    """Too many of one action in too short a time; `retry_after` is in seconds. The API
-    answers 429 with a Retry-After header; pages show the message with the form."""
-
-    def __init__(self, field: str, message: str, retry_after: int) -> None:
-        super().__init__([FieldError(field, "rate_limited", message)])
-        self.retry_after = retry_after
-
-
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address. Behind the proxy `make run` trusts, gunicorn has already put the
-    forwarded address in REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def visitor_key(request: HttpRequest) -> str:
-    """A stable, non-reversible key for a guest: a keyed hash of their address."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode())
-    return digest.hexdigest()
-
-
 def actor_kind(user: object) -> str:
     if not getattr(user, "is_authenticated", False):
         return "guest"
@@ -68,16 +46,15 @@ def actor_kind(user: object) -> str:
     return "user"
 
 
-def check_rate(action: str, request: HttpRequest, *, field: str = "", noun: str = "") -> None:
-    """Count one `action` by the request's actor; raise `RateLimited` past the limit.
+def check_rate(action: str, actor: Actor, *, field: str = "", noun: str = "") -> None:
+    """Count one `action` by `actor`; raise `RateLimited` past the limit.
 
     `noun` words the message ("comments", "kudos")."""
-    user = request.user
-    kind = actor_kind(user)
+    kind = actor_kind(actor.user)
     limit = Limit.parse(settings.RATE_LIMITS.get(f"{action}_{kind}", ""))
     if limit is None:
         return
-    who = f"user:{user.pk}" if kind != "guest" else f"guest:{visitor_key(request)}"
+    who = actor.counted_as
     now = time.time()
     window = int(now // limit.seconds)
     key = f"ratelimit:{action}:{who}:{window}"

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_editor
+from imports.queries import pending_suggestions
 from lifestream.core.errors import InvalidInput
 from people.models import User
 from people.services import ensure_default_pseud
@@ -85,11 +86,15 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
                 else "Draft saved. Only you can see it until you post it.",
             )
             return redirect(work)
-    return render(
-        request,
-        "works/form.html",
-        {"form": form, "work": work, "new": False, "with_chapter": one_shot is not None},
-    )
+    context = {
+        "form": form,
+        "work": work,
+        "new": False,
+        "with_chapter": one_shot is not None,
+        # An imported draft lists the tags its text suggested, for the creator to add.
+        "suggestions": pending_suggestions(user, work),
+    }
+    return render(request, "works/form.html", context)
 
 
 @login_required

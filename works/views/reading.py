@@ -1,26 +1,27 @@
-"""Reading a work: the work page, single chapters, the whole work and the chapter index."""
+"""Reading a work: the work page, single chapters, the whole work and the chapter index.
+
+The work page composes the readers' side (bookmark, Mark for Later and subscribe state, the
+reading history, kudos, the comments) here, from the feedback queries and services: its
+templates only format what this hands them."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from access.getters import get_chapter_for_reader, get_work_for_editor, get_work_for_reader
 from access.visibility import is_creator
-from lifestream.core.errors import LoginRequired
+from feedback.queries.bookmarks import own_bookmark_id
+from feedback.services.readings import record_visit
+from feedback.views.comments import comment_section_context
+from feedback.views.kudos import kudos_context, mark_context
+from feedback.views.subscriptions import subscribe_context
 
 from .. import queries
 from ..models import Chapter, Work
-
-
-def _login_redirect(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "This work is only available to registered users of the Archive.")
-    return redirect_to_login(request.get_full_path())
 
 
 def _needs_adult_notice(request: HttpRequest, work: Work) -> bool:
@@ -46,6 +47,23 @@ def _reader_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -
         "is_creator": is_creator(request.user, work),
         "multi": len(chapters) > 1,
     }
+
+
+def _feedback_context(
+    request: HttpRequest, work: Work, current: Chapter | None, chapters: list[Chapter]
+) -> dict:
+    """The readers' side of a posted work's page. Opening it is a visit for the history, at
+    the chapter shown (or the only one)."""
+    viewer = request.user
+    context: dict = {
+        "bookmark_id": own_bookmark_id(viewer, work),
+        "mark": mark_context(request, work) if viewer.is_authenticated else None,
+        "subscribe": subscribe_context(request, work=work),
+    }
+    record_visit(viewer, work, current or (chapters[0] if len(chapters) == 1 else None))
+    context["kudos"] = kudos_context(request, work)
+    context["comments"] = comment_section_context(request, work, current)
+    return context
 
 
 def _render_work(
@@ -74,40 +92,30 @@ def _render_work(
         context["previous_chapter"] = chapters[index - 1] if index > 0 else None
         context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
     context.update({"shown": shown, "current": current, "full": full})
+    if work.posted:
+        context.update(_feedback_context(request, work, current, chapters))
     return render(request, template, context)
 
 
 def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
-    try:
-        work = get_work_for_reader(request.user, work_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    work = get_work_for_reader(request.user, work_id)
     return _render_work(request, work, None)
 
 
 def chapter_show(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    try:
-        chapter = get_chapter_for_reader(request.user, chapter_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    chapter = get_chapter_for_reader(request.user, chapter_id)
     if chapter.work_id != work_id:
         return redirect(chapter)
     return _render_work(request, chapter.work, chapter)
 
 
 def chapter_redirect(request: HttpRequest, chapter_id: int) -> HttpResponse:
-    try:
-        chapter = get_chapter_for_reader(request.user, chapter_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    chapter = get_chapter_for_reader(request.user, chapter_id)
     return redirect(chapter)
 
 
 def navigate(request: HttpRequest, work_id: int) -> HttpResponse:
-    try:
-        work = get_work_for_reader(request.user, work_id)
-    except LoginRequired:
-        return _login_redirect(request)
+    work = get_work_for_reader(request.user, work_id)
     chapters = queries.chapters_for_reader(request.user, work)
     return render(request, "works/navigate.html", _reader_context(request, work, chapters))
 
