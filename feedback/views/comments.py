@@ -97,6 +97,29 @@ def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
     return work.chapters.filter(pk=chapter_id).first()
 
 
+def _post(
+    request: HttpRequest,
+    form: CommentForm,
+    work: Work,
+    chapter: Chapter | None,
+    parent: Comment | None = None,
+) -> Comment:
+    """The comment the form describes, posted by the request's visitor (the service decides;
+    the form only reads the fields)."""
+    form.is_valid()
+    data = form.cleaned_data
+    return services.post_comment(
+        actor_of(request),
+        work,
+        data.get("body") or "",
+        chapter=chapter,
+        parent=parent,
+        pseud=data.get("pseud"),
+        guest_name=data.get("guest_name") or "",
+        guest_email=data.get("guest_email") or "",
+    )
+
+
 def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     """Every conversation on a work, and (POST) a new comment on it or one of its chapters."""
     work = get_work_for_reader(request.user, work_id)
@@ -105,18 +128,8 @@ def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method != "POST":
         return _work_page(request, work, CommentForm(user=request.user))
     form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
-    form.is_valid()
-    data = form.cleaned_data
     try:
-        comment = services.post_comment(
-            actor_of(request),
-            work,
-            data.get("body") or "",
-            chapter=_chapter_of(request, work),
-            pseud=data.get("pseud"),
-            guest_name=data.get("guest_name") or "",
-            guest_email=data.get("guest_email") or "",
-        )
+        comment = _post(request, form, work, _chapter_of(request, work))
     except InvalidInput as error:
         form.add_service_errors(error)
         return _work_page(request, work, form, status=422)
@@ -162,19 +175,8 @@ def comments_script(request: HttpRequest) -> HttpResponse:
     except Http404:
         return HttpResponse(status=404)
     form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
-    form.is_valid()
-    data = form.cleaned_data
     try:
-        comment = services.post_comment(
-            actor_of(request),
-            work,
-            data.get("body") or "",
-            chapter=chapter,
-            parent=parent,
-            pseud=data.get("pseud"),
-            guest_name=data.get("guest_name") or "",
-            guest_email=data.get("guest_email") or "",
-        )
+        comment = _post(request, form, work, chapter, parent)
     except RateLimited as error:
         response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
         response["Retry-After"] = str(error.retry_after)
