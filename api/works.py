@@ -83,14 +83,7 @@ def _work_data(user: User, data: WorkData, changes: dict[str, Any]) -> WorkData:
 
 
 def _chapter_data(chapter: ChapterText) -> ChapterData:
-    return ChapterData(
-        body=chapter.body,
-        title=chapter.title,
-        summary=chapter.summary,
-        notes=chapter.notes,
-        end_notes=chapter.end_notes,
-        body_format=chapter.body_format,
-    )
+    return services.chapter_data_from(chapter, body_format=chapter.body_format)
 
 
 def _already_posted(what: str) -> InvalidInput:
@@ -230,7 +223,7 @@ def update_chapter(
     if "body" not in changes:
         # The stored body is HTML already; a format only describes a body sent with it.
         changes.pop("body_format", None)
-    data = dataclasses.replace(services.chapter_data_from(chapter), **changes)
+    data = dataclasses.replace(services.stored_chapter_data(chapter), **changes)
     return ChapterOut.of(services.update_chapter(chapter, data, post=draft is False))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import Max
@@ -112,15 +113,37 @@ def work_data_from(work: Work) -> WorkData:
     )
 
 
-def chapter_data_from(chapter: Chapter) -> ChapterData:
+class ChapterText(Protocol):
+    """Anything holding a chapter's text: a chapter, an API payload, a sample chapter."""
+
+    @property
+    def body(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def notes(self) -> str: ...
+    @property
+    def end_notes(self) -> str: ...
+
+
+def chapter_data_from(chapter: ChapterText, **fields: Any) -> ChapterData:
+    """ChapterData with `chapter`'s text, and any other fields given (a stored chapter's
+    `published_on`, a payload's `body_format`)."""
     return ChapterData(
         body=chapter.body,
         title=chapter.title,
         summary=chapter.summary,
         notes=chapter.notes,
         end_notes=chapter.end_notes,
-        published_on=chapter.published_on,
+        **fields,
     )
+
+
+def stored_chapter_data(chapter: Chapter) -> ChapterData:
+    """The current state of `chapter` as ChapterData, for forms and partial updates."""
+    return chapter_data_from(chapter, published_on=chapter.published_on)
 
 
 # --- cleaning ---------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     chapter = get_chapter_for_editor(_user(request), chapter_id)
     if chapter.work_id != work_id:
         return redirect("works:chapter_edit", chapter.work_id, chapter.pk)
-    initial = vars(services.chapter_data_from(chapter))
+    initial = vars(services.stored_chapter_data(chapter))
     form = ChapterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action") == "post"

@@ -62,7 +62,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     chapters = list(work.chapters.all()[:2])
     one_shot = chapters[0] if len(chapters) == 1 else None
     if one_shot is not None:
-        initial.update(WorkForm.chapter_initial_from(services.chapter_data_from(one_shot)))
+        initial.update(WorkForm.chapter_initial_from(services.stored_chapter_data(one_shot)))
     form = WorkForm(
         request.POST or None, user=user, with_chapter=one_shot is not None, initial=initial
     )

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from lifestream import sample_text
 from lifestream.sample_feedback import add_sample_feedback
-from lifestream.sample_text import SAMPLE_PASSWORD, SampleChapter, SampleWork
+from lifestream.sample_text import SAMPLE_PASSWORD, SampleWork
 from people.models import Pseud, User
 from people.services import add_pseud, create_user
 from works.models import Work
-from works.services import ChapterData, WorkData, add_chapter, create_work, post_draft
+from works.services import WorkData, add_chapter, chapter_data_from, create_work, post_draft
 
 GENERATED_WORKS = 40
 SEED = 20240314
@@ -43,16 +43,6 @@ class Summary:
 
 def archive_has_content() -> bool:
     return Work.objects.exists() or User.objects.filter(is_superuser=False).exists()
-
-
-def _chapter_data(chapter: SampleChapter) -> ChapterData:
-    return ChapterData(
-        body=chapter.body,
-        title=chapter.title,
-        summary=chapter.summary,
-        notes=chapter.notes,
-        end_notes=chapter.end_notes,
-    )
 
 
 def _published_on(sample: SampleWork, today: dt.date) -> dt.date | None:
@@ -91,9 +81,9 @@ def create_sample_work(
         published_on=_published_on(sample, today),
     )
     first, *rest = sample.chapters
-    work = create_work(user, data, _chapter_data(first), post=False)
+    work = create_work(user, data, chapter_data_from(first), post=False)
     for chapter in rest:
-        add_chapter(work, _chapter_data(chapter), post=True)
+        add_chapter(work, chapter_data_from(chapter), post=True)
     if sample.post:
         work = post_draft(work)
     return work
