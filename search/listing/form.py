@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from lifestream.core.ids import parse_ids
 from tags.models import TagKind
 from tags.services import split_tag_names
 
@@ -45,8 +46,6 @@ SORT_OPTIONS = (
     ("comments_count", "Comments"),
     ("bookmarks_count", "Bookmarks"),
 )
-# Title and creator read A to Z; everything else newest or biggest first.
-_LARGEST = 2**62
 
 
 def read_number(text_value: str) -> int | None:
@@ -72,12 +71,7 @@ class SearchRequest:
 
 
 def _ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values:
-        number = read_number(value)
-        if number is not None and number < _LARGEST:
-            ids.append(number)
-    return ids
+    return parse_ids(values)
 
 
 def _fields(query: QueryDict, search: str) -> dict[str, list[str]]:

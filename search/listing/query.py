@@ -47,6 +47,7 @@ NAME_PARAMS = {
     "relationship_names": TagKind.RELATIONSHIP,
     "freeform_names": TagKind.FREEFORM,
 }
+# Title and creator read A to Z; everything else newest or biggest first.
 ASCENDING_BY_DEFAULT = {"title_to_sort_on", "authors_to_sort_on"}
 RANGE_FIELDS = {
     "word_count": "words",
