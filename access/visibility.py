@@ -45,7 +45,7 @@ def muted_user_ids(viewer: Viewer) -> frozenset[int]:
     cached = getattr(viewer, "_muted_user_ids", None)
     if cached is None:
         cached = frozenset(Mute.objects.filter(muter=viewer).values_list("muted_id", flat=True))
-        viewer._muted_user_ids = cached  # type: ignore[attr-defined]
+        viewer._muted_user_ids = cached  # type: ignore[attr-defined]  # a per-request cache on the user
     return cached
 
 

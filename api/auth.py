@@ -26,8 +26,8 @@ class TokenError(AuthenticationError):
 
 
 # Messages, not secrets (S105 flags any string assigned to a name containing "token").
-MISSING_TOKEN = "This needs an API token: send “Authorization: Bearer <token>”."  # noqa: S105
-INVALID_TOKEN = "The API token is not valid; it may have been revoked."  # noqa: S105
+MISSING_TOKEN = "This needs an API token: send “Authorization: Bearer <token>”."  # noqa: S105  # a message, not a secret
+INVALID_TOKEN = "The API token is not valid; it may have been revoked."  # noqa: S105  # a message, not a secret
 
 
 def _bearer_key(request: HttpRequest) -> str | None:
@@ -77,9 +77,9 @@ OPTIONAL_TOKEN_OPENAPI: dict[str, Any] = {"security": [{}, {BearerToken.__name__
 
 def viewer_of(request: HttpRequest) -> User | AnonymousUser:
     """Who is asking, as the endpoint's authentication decided (anonymous on reads)."""
-    return request.auth  # type: ignore[attr-defined]
+    return request.auth  # type: ignore[attr-defined]  # set by django-ninja
 
 
 def user_of(request: HttpRequest) -> User:
     """The token's user, on endpoints that require a token."""
-    return request.auth  # type: ignore[attr-defined]
+    return request.auth  # type: ignore[attr-defined]  # set by django-ninja

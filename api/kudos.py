@@ -209,11 +209,11 @@ def my_stats(
                 url=work.get_absolute_url(),
                 published=work.published_on,
                 word_count=work.word_count,
-                hits=work.hits_total,  # type: ignore[attr-defined]
-                kudos=work.kudos_total,  # type: ignore[attr-defined]
-                comments=work.comments_total,  # type: ignore[attr-defined]
-                bookmarks=work.bookmarks_total,  # type: ignore[attr-defined]
-                subscriptions=work.subscriptions_total,  # type: ignore[attr-defined]
+                hits=work.hits_total,  # type: ignore[attr-defined]  # annotated by creator_stats
+                kudos=work.kudos_total,  # type: ignore[attr-defined]  # annotated by creator_stats
+                comments=work.comments_total,  # type: ignore[attr-defined]  # annotated by creator_stats
+                bookmarks=work.bookmarks_total,  # type: ignore[attr-defined]  # annotated by creator_stats
+                subscriptions=work.subscriptions_total,  # type: ignore[attr-defined]  # annotated by creator_stats
             )
             for work in stats.works
         ],

@@ -86,10 +86,10 @@ ENGLISH_SHARE = 0.9
 SUBJECTS = ("she", "he", "they", "i", "we", "you")
 OBJECTS = ("her", "him", "them", "me", "it", "us", "you")
 DETERMINERS = """the the the a her his their my that this every no its our your
-one""".split()  # noqa: SIM905
+one""".split()
 PREPOSITIONS = """in on at into through across behind under over toward against with from by
-without beside near past around between along""".split()  # noqa: SIM905 - word lists read as prose
-CONJUNCTIONS = """and but so because while when until before after though as since""".split()  # noqa: SIM905
+without beside near past around between along""".split()
+CONJUNCTIONS = """and but so because while when until before after though as since""".split()
 NOUNS = """hand door window room house light night morning day evening voice word eye heart head
 shoulder arm finger mouth breath table chair bed wall floor kitchen garden street road city river
 sea ship sky sun moon star rain snow wind storm fire water tea coffee cup book letter page name
@@ -107,7 +107,7 @@ cliff cave stone rock spark cloud season holiday hallway balcony roof ceiling cu
 carpet garage alley corridor engine wheel ticket coin note journal diary sketch piano guitar
 violin drum bench lantern torch compass anchor sail wave tide pier dock boat cabin cottage orchard
 meadow pond stream creek wallet envelope parcel basket sweater hood collar sleeve pocket button
-thread needle""".split()  # noqa: SIM905
+thread needle""".split()
 ADJECTIVES = """good bad small big old young new short dark bright cold warm soft hard quiet
 loud gentle kind cruel strange familiar empty full heavy slow quick sharp dull tired awake careful
 sudden certain wrong true false pale red blue green golden silver black white grey brown wet dry
@@ -117,11 +117,11 @@ foolish wild tame ancient modern simple plain fancy strong weak rich poor busy l
 sleepy sick healthy dangerous safe secret hidden open tiny huge enormous fragile steady sure hollow
 bare crowded silent crimson violet amber tender fierce grim cheerful patient restless careless
 hopeful hopeless endless useless terrible wonderful beautiful ugly lovely ordinary
-perfect""".split()  # noqa: SIM905
+perfect""".split()
 ADVERBS = """slowly quickly quietly softly gently suddenly finally carefully nearly barely simply
 almost always often sometimes perhaps probably certainly clearly truly together apart forward
 instead anyway somehow later soon outside inside upstairs downstairs tonight
-tomorrow""".split()  # noqa: SIM905
+tomorrow""".split()
 # Regular verbs whose -ed and -ing forms need no doubled consonant.
 VERBS = """walk turn look pull push open reach touch watch wait call ask answer laugh smile
 breathe whisper listen kiss start finish want need help learn remember wonder notice pause move
@@ -134,7 +134,7 @@ attend pretend defend depend expect accept insist resist attempt collect protect
 allow borrow swallow bother consider settle tremble stumble whistle handle struggle taste waste
 face trace chase place raise praise cause refuse use destroy annoy clear appear disappear fear
 search march stretch fetch vanish fix mix relax sense squeeze curl twist shift lift tilt drift
-float flinch""".split()  # noqa: SIM905
+float flinch""".split()
 SPEECH_VERBS = ("said", "said", "said", "asked", "whispered", "murmured", "admitted", "replied")
 # Sentence shapes with their weights. Slots: S subject (a pronoun or a name), O object pronoun,
 # D determiner, A adjective, N noun, Ns plural noun, V past tense, B base form, I -ing form,
@@ -167,7 +167,7 @@ ONSETS = (*"bcdfghjklmnprstvwz", "br", "st", "th", "sh", "tr", "l", "m", "r", "s
 VOWELS = ("a", "e", "i", "o", "u", "a", "e", "i", "o", "a", "e", "ai", "ea", "y")
 CODAS = ("", "", "", "", "", "n", "r", "l", "s", "n", "r", "th")
 SURNAME_ENDINGS = """wood ley ford ton well by more son field ridge worth dale brook croft hart
-wick lock gate""".split()  # noqa: SIM905
+wick lock gate""".split()
 
 # --- tag furniture ----------------------------------------------------------------------------
 
@@ -864,7 +864,7 @@ class Table:
         meta = model._meta
         supplied = [meta.get_field(name) for name in fields]
         self.name = meta.db_table
-        self.columns: list[str] = [str(field.column) for field in supplied]  # type: ignore[union-attr]
+        self.columns: list[str] = [str(field.column) for field in supplied]  # type: ignore[union-attr]  # fields, never relations
         extras = []
         for model_field in meta.concrete_fields:
             if model_field in supplied or model_field.primary_key:
@@ -916,14 +916,14 @@ class Writer:
         if self.vendor == "sqlite":
             marks = ", ".join("?" * len(table.columns))
             raw.executemany(
-                f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})",  # noqa: S608
+                f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})",  # noqa: S608  # quoted schema names
                 table.rows(rows),
             )
             return
         marks = ", ".join(["%s"] * len(table.columns))
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})",  # noqa: S608
+                f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})",  # noqa: S608  # quoted schema names
                 list(table.rows(rows)),
             )
 

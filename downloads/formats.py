@@ -166,7 +166,7 @@ class Converted(Format):
         source = target.with_name("book.epub")
         source.write_bytes(build_epub(book))
         try:
-            subprocess.run(  # noqa: S603 - Calibre from PATH on files we wrote
+            subprocess.run(  # noqa: S603  # Calibre from PATH on files we wrote
                 [converter, str(source), str(target)],
                 env=environment,
                 capture_output=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -50,9 +50,9 @@ class CommentForm(ServiceErrorsForm):
         # is one); clients that post comments read it from the page.
         self.single_pseud = pseuds[0] if len(pseuds) == 1 else None
         if len(pseuds) > 1:
-            field = self.fields["pseud"]
-            field.queryset = user.pseuds.all()  # type: ignore[attr-defined]
-            field.choices = [(pseud.pk, pseud.name) for pseud in pseuds]  # type: ignore[attr-defined]
+            field = cast(forms.ModelChoiceField, self.fields["pseud"])  # declared above
+            field.queryset = user.pseuds.all()
+            field.choices = [(pseud.pk, pseud.name) for pseud in pseuds]
             if not self.is_bound:
                 field.initial = next((p.pk for p in pseuds if p.is_default), pseuds[0].pk)
         else:

@@ -89,7 +89,7 @@ def _attach_creators(notices: list[Notification]) -> None:
         bylines.setdefault(creatorship.work_id, []).append(creatorship.pseud.byline)
     for notice in notices:
         if notice.work is not None:
-            notice.work.byline = ", ".join(bylines.get(notice.work.pk, []))  # type: ignore[attr-defined]
+            notice.work.byline = ", ".join(bylines.get(notice.work.pk, []))  # type: ignore[attr-defined]  # for the email's template
 
 
 def _absolute(path: str) -> str:

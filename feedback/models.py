@@ -135,6 +135,19 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    # How a page shows the comment, set per request by feedback.queries.comments (and the
+    # moderation page) for the templates and the API; never stored. Bare annotations, so Django
+    # makes no fields of them, and a comment no page has shaped simply lacks them.
+    shown_replies: list[Comment]
+    continue_thread: bool
+    is_placeholder: bool
+    placeholder_text: str
+    can_reply: bool
+    can_edit: bool
+    can_delete: bool
+    can_freeze: bool
+    can_approve: bool
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [

@@ -89,7 +89,7 @@ BIND = env_str("LIFESTREAM_BIND", "127.0.0.1:8000")
 _bind_host = BIND.rsplit(":", 1)[0] if ":" in BIND else BIND
 ALLOWED_HOSTS = env_list(
     "LIFESTREAM_ALLOWED_HOSTS",
-    sorted({"localhost", "127.0.0.1", "[::1]", _bind_host} - {"0.0.0.0", ""}),  # noqa: S104
+    sorted({"localhost", "127.0.0.1", "[::1]", _bind_host} - {"0.0.0.0", ""}),  # noqa: S104  # takes the wildcard out
 )
 
 INSTALLED_APPS = [

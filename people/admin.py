@@ -23,7 +23,7 @@ class LifestreamUserAdmin(UserAdmin):
     list_filter = ("is_tag_wrangler", "is_staff", "is_superuser", "is_active", "is_sample")
     list_editable = ("is_tag_wrangler",)
     fieldsets = (
-        *UserAdmin.fieldsets,  # type: ignore[misc]
+        *UserAdmin.fieldsets,  # type: ignore[misc]  # Optional only in the stubs
         ("Archive", {"fields": ("is_tag_wrangler", "view_adult", "is_sample")}),
     )
     readonly_fields = ("is_sample",)

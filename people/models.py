@@ -39,8 +39,7 @@ class LifestreamUserManager(UserManager["User"]):
         # Every account, however made (sign-up, createsuperuser, the API tests), gets its
         # default pseud in the same transaction.
         with transaction.atomic():
-            # Django's own hook, missing from the type stubs.
-            user = super()._create_user(username, email, password, **extra_fields)  # type: ignore[misc]
+            user = super()._create_user(username, email, password, **extra_fields)  # type: ignore[misc]  # Django's hook, not in the stubs
             Pseud.objects.create(user=user, name=user.username, is_default=True)
         return user
 

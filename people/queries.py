@@ -21,7 +21,7 @@ def is_blocked_by_any(user: object, owner_ids: set[int]) -> bool:
     Guests can't be blocked (AO3's blocks, too, are between accounts)."""
     if not getattr(user, "is_authenticated", False) or not owner_ids:
         return False
-    return Block.objects.filter(blocker_id__in=owner_ids, blocked_id=user.pk).exists()  # type: ignore[attr-defined]
+    return Block.objects.filter(blocker_id__in=owner_ids, blocked_id=user.pk).exists()  # type: ignore[attr-defined]  # authenticated: a user
 
 
 def find_user(login: str) -> User | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from lifestream.core.forms import BracketPrefixForm, ServiceErrorsForm
@@ -81,7 +83,8 @@ class MassWrangleForm(ServiceErrorsForm):
         super().__init__(*args, **kwargs)
         # Any id is acceptable here; the view keeps only tags of the bin's kind.
         ids = self.data.getlist("tag_ids") if hasattr(self.data, "getlist") else []
-        self.fields["tag_ids"].choices = [(i, i) for i in ids]  # type: ignore[attr-defined]
+        tag_ids = cast(forms.TypedMultipleChoiceField, self.fields["tag_ids"])  # declared above
+        tag_ids.choices = [(i, i) for i in ids]
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -25,7 +25,7 @@ class AO3Host(HTTPAdapter):
         self.target = urlsplit(base_url)
         self.origin = origin
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]  # requests passes options by keyword
         asked = request.url or ""
         parts = urlsplit(asked)
         forwarded = request.copy()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import Site, browser, site  # noqa: F401 - the fixtures these tests use
+from test_browser import Site, browser, site  # noqa: F401  # the fixtures these tests use
 
 from feedback.models import Comment, CommentStatus
 from lifestream.testing import make_user, make_work
@@ -14,7 +14,7 @@ from lifestream.testing import make_user, make_work
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reader_posts_a_comment_and_a_threaded_reply(site: Site) -> None:  # noqa: F811
+def test_reader_posts_a_comment_and_a_threaded_reply(site: Site) -> None:  # noqa: F811  # the fixture imported above
     from playwright.sync_api import expect
 
     author = make_user("aerith_author")
@@ -50,7 +50,7 @@ def test_reader_posts_a_comment_and_a_threaded_reply(site: Site) -> None:  # noq
     expect(nested.locator("blockquote.userstuff")).to_have_text("Thank you for reading!")
 
 
-def test_moderated_comment_is_held_then_approved(site: Site) -> None:  # noqa: F811
+def test_moderated_comment_is_held_then_approved(site: Site) -> None:  # noqa: F811  # the fixture imported above
     from playwright.sync_api import expect
 
     author = make_user("tseng_author")

@@ -88,7 +88,7 @@ def _sessions_reach_the_test_server(live_server, monkeypatch):
     class it instantiates rather than on a session handed to it."""
     base = requests.Session
 
-    class PointedSession(base):  # type: ignore[misc, valid-type]
+    class PointedSession(base):  # type: ignore[misc, valid-type]  # the class before the patch
         def __init__(self) -> None:
             super().__init__()
             point_at(self, live_server.url)

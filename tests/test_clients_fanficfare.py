@@ -27,10 +27,10 @@ from works.services import ChapterData, WorkData, add_chapter, create_work
 
 fanficfare = pytest.importorskip("fanficfare")
 
-from fanficfare import adapters, writers  # noqa: E402
-from fanficfare.configurable import Configuration  # noqa: E402
+from fanficfare import adapters, writers  # noqa: E402  # only once importorskip found FanFicFare
+from fanficfare.configurable import Configuration  # noqa: E402  # only once importorskip found FanFicFare
 
-from contrib.fanficfare.adapter_lifestream import domains_from, register  # noqa: E402
+from contrib.fanficfare.adapter_lifestream import domains_from, register  # noqa: E402  # only once importorskip found FanFicFare
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

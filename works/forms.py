@@ -3,7 +3,7 @@ dates) live in works.services and come back as field errors, so the form and the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -119,7 +119,8 @@ class WorkForm(ServiceErrorsForm):
     def __init__(self, *args: Any, user: User, with_chapter: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["pseuds"].queryset = user.pseuds.all()  # type: ignore[attr-defined]
+        pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
+        pseuds.queryset = user.pseuds.all()
         if not with_chapter:
             for name in list(self.fields):
                 if name.startswith("chapter_") or name == "body_format":

@@ -107,15 +107,11 @@ class Permissions:
         own = viewer.is_authenticated and comment.user_id == viewer.pk
         staff = bool(getattr(viewer, "is_staff", False))
         live = not comment.is_deleted
-        comment.can_reply = live and not self.refusal(comment)  # type: ignore[attr-defined]
-        comment.can_edit = (  # type: ignore[attr-defined]
-            live and own and not comment.is_frozen and not self.refusal()
-        )
-        comment.can_delete = live and (own or self.creator or staff)  # type: ignore[attr-defined]
-        comment.can_freeze = live and (self.creator or staff)  # type: ignore[attr-defined]
-        comment.can_approve = (  # type: ignore[attr-defined]
-            live and self.creator and comment.status == CommentStatus.PENDING
-        )
+        comment.can_reply = live and not self.refusal(comment)
+        comment.can_edit = live and own and not comment.is_frozen and not self.refusal()
+        comment.can_delete = live and (own or self.creator or staff)
+        comment.can_freeze = live and (self.creator or staff)
+        comment.can_approve = live and self.creator and comment.status == CommentStatus.PENDING
 
 
 def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Comment]:
@@ -140,11 +136,11 @@ def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Com
     kept: set[int] = set()
     for comment in reversed(order):
         shown = [reply for reply in children.get(comment.pk, []) if reply.pk in kept]
-        comment.shown_replies = shown  # type: ignore[attr-defined]
-        comment.continue_thread = False  # type: ignore[attr-defined]
+        comment.shown_replies = shown
+        comment.continue_thread = False
         hidden = comment.is_deleted or (comment.user_id is not None and comment.user_id in muted)
-        comment.is_placeholder = hidden  # type: ignore[attr-defined]
-        comment.placeholder_text = (  # type: ignore[attr-defined]
+        comment.is_placeholder = hidden
+        comment.placeholder_text = (
             "(Previous comment deleted.)"
             if comment.is_deleted
             else "(This comment is by a user you muted.)"
@@ -154,11 +150,11 @@ def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Com
     threads = [by_id[pk] for pk in roots if pk in kept]
     level = threads
     for _ in range(NESTING_SHOWN):
-        level = [reply for comment in level for reply in comment.shown_replies]  # type: ignore[attr-defined]
+        level = [reply for comment in level for reply in comment.shown_replies]
     for comment in level:
-        if comment.shown_replies:  # type: ignore[attr-defined]
-            comment.shown_replies = []  # type: ignore[attr-defined]
-            comment.continue_thread = True  # type: ignore[attr-defined]
+        if comment.shown_replies:
+            comment.shown_replies = []
+            comment.continue_thread = True
     return threads
 
 
@@ -169,7 +165,7 @@ def _walk(comments: list[Comment]) -> list[Comment]:
     while stack:
         comment = stack.pop()
         found.append(comment)
-        stack.extend(reversed(comment.shown_replies))  # type: ignore[attr-defined]
+        stack.extend(reversed(comment.shown_replies))
     return found
 
 
@@ -226,7 +222,7 @@ def comment_in_context(viewer: Viewer, comment: Comment) -> list[Comment]:
     # The viewer sees this comment but not how it hangs (a muted parent with no other
     # replies, for instance): show it alone.
     Permissions.of(viewer, comment.work, {comment.user_id or 0}).annotate(comment)
-    comment.shown_replies = []  # type: ignore[attr-defined]
-    comment.is_placeholder = False  # type: ignore[attr-defined]
-    comment.continue_thread = False  # type: ignore[attr-defined]
+    comment.shown_replies = []
+    comment.is_placeholder = False
+    comment.continue_thread = False
     return [comment]

@@ -47,7 +47,7 @@ def unread_count(user: User) -> int:
             .filter(visible_notices_q(user))
             .count()
         )
-        user._unread_notices = cached  # type: ignore[attr-defined]
+        user._unread_notices = cached  # type: ignore[attr-defined]  # a per-request cache on the user
     return cached
 
 

@@ -31,6 +31,7 @@ from ..stats import adjust_stats
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
+    from people.models import User
 
 BLOCKED_BY_CREATOR = "Sorry, you can't comment on this work: one of its creators has blocked you."
 BLOCKED_BY_WRITER = "Sorry, you can't reply to this comment: its writer has blocked you."
@@ -122,16 +123,16 @@ def _guest_identity(name: str, email: str, errors: ErrorList) -> tuple[str, str]
     return name, email
 
 
-def _commenter_pseud(user: object, pseud: Pseud | None, errors: ErrorList) -> Pseud | None:
+def _commenter_pseud(user: User, pseud: Pseud | None, errors: ErrorList) -> Pseud | None:
     if pseud is None:
-        return user.default_pseud  # type: ignore[attr-defined]
-    if pseud.user_id != user.pk:  # type: ignore[attr-defined]
+        return user.default_pseud
+    if pseud.user_id != user.pk:
         errors.add("pseud", "not_yours", "You can only comment as one of your own pseuds.")
         return None
     return pseud
 
 
-def _notify_reply(comment: Comment, actor: object) -> None:
+def _notify_reply(comment: Comment, actor: Viewer) -> None:
     parent = comment.parent
     if parent is None or parent.user_id is None:
         return
@@ -141,7 +142,7 @@ def _notify_reply(comment: Comment, actor: object) -> None:
         work=comment.work,
         chapter=comment.chapter,
         comment=comment,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[arg-type]
+        actor=actor if actor.is_authenticated else None,
     )
 
 

@@ -192,7 +192,7 @@ def comments_script(request: HttpRequest) -> HttpResponse:
         {"id": comment.pk, "status": comment.status, "url": _thread_url(comment)}, status=404
     )
     # A success, whatever its status says: Django's request log would file it as "Not Found".
-    saved._has_been_logged = True  # type: ignore[attr-defined]
+    saved._has_been_logged = True  # type: ignore[attr-defined]  # Django's private flag, not in the stubs
     return saved
 
 
@@ -214,8 +214,8 @@ def unreviewed_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     permissions = queries.Permissions.of(request.user, work, set())
     for comment in pending:
         permissions.annotate(comment)
-        comment.shown_replies = []  # type: ignore[attr-defined]
-        comment.is_placeholder = False  # type: ignore[attr-defined]
+        comment.shown_replies = []
+        comment.is_placeholder = False
     return render(request, "feedback/unreviewed.html", {"work": work, "comments": pending})
 
 

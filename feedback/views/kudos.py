@@ -3,7 +3,7 @@ statistics pages join these URLs from their own modules."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,7 @@ from lifestream.core.actors import actor_of
 from lifestream.core.errors import InvalidInput, LoginRequired, RateLimited
 from lifestream.core.ids import parse_id
 from lifestream.core.pagination import paginate
+from people.models import User
 from works.models import Work
 
 from ..models import Reading
@@ -159,12 +160,13 @@ def hit_count(request: HttpRequest, work_id: int) -> HttpResponse:
 
 def _mark(request: HttpRequest, work_id: int, later: bool) -> HttpResponse:
     work = _readable_work(request, work_id)
+    user = cast(User, request.user)  # both views that call this are login_required
     try:
         if later:
-            reading_services.mark_for_later(request.user, work)  # type: ignore[arg-type]
+            reading_services.mark_for_later(user, work)
             message = "This work was added to your Marked for Later list."
         else:
-            reading_services.mark_as_read(request.user, work)  # type: ignore[arg-type]
+            reading_services.mark_as_read(user, work)
             message = "This work was removed from your Marked for Later list."
     except InvalidInput as error:
         message = error.errors[0].message

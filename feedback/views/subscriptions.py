@@ -231,20 +231,22 @@ class UserWorksFeed(TagFeed):
     """A user's newest works as a logged-out reader sees them (feed readers never log in, so
     restricted works and drafts are never in it). The entries are written as the tag feeds'."""
 
-    def get_object(self, request: HttpRequest, login_name: str) -> User:  # type: ignore[override]
+    # TagFeed's hooks are typed for a tag; Django's Feed hands each hook whatever get_object
+    # returned, here the user.
+    def get_object(self, request: HttpRequest, login_name: str) -> User:  # type: ignore[override]  # a user, not a tag
         self.viewer = AnonymousUser()
         return people_queries.get_user(login_name)
 
-    def title(self, owner: User) -> str:  # type: ignore[override]
+    def title(self, owner: User) -> str:  # type: ignore[override]  # the user from get_object
         return f"Works by {owner.username} | Lifestream"
 
-    def link(self, owner: User) -> str:  # type: ignore[override]
+    def link(self, owner: User) -> str:  # type: ignore[override]  # the user from get_object
         return reverse("people:works", args=[owner.username])
 
-    def subtitle(self, owner: User) -> str:  # type: ignore[override]
+    def subtitle(self, owner: User) -> str:  # type: ignore[override]  # the user from get_object
         return f"The newest works by {owner.username}."
 
-    def items(self, owner: User) -> QuerySet[Work]:  # type: ignore[override]
+    def items(self, owner: User) -> QuerySet[Work]:  # type: ignore[override]  # the user from get_object
         works = work_queries.works_by_user(self.viewer, owner)
         return work_queries.listing(works).order_by("-created_at", "-id")[:FEED_ITEMS]
 

@@ -15,7 +15,7 @@ WORK_TAGS = frozenset(
     """a abbr acronym address b big blockquote br caption center cite code col colgroup details
     figcaption figure dd del dfn div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd li ol p pre q rp
     rt ruby s samp small span strike strong sub summary sup table tbody td tfoot th thead tr tt u
-    ul var audio video source track""".split()  # noqa: SIM905 - a word list reads as prose
+    ul var audio video source track""".split()  # noqa: SIM905  # a word list reads as prose
 )
 GENERIC_ATTRIBUTES = frozenset({"align", "dir", "lang", "title"})
 ELEMENT_ATTRIBUTES: dict[str, set[str]] = {

@@ -329,7 +329,7 @@ def search(
     works = [loaded[i] for i in page_ids if i in loaded]
     # The index already counted and sliced; the paginator only does the page arithmetic.
     paginator: Paginator[Work] = Paginator(
-        ResultList(results_count, works, offset),  # type: ignore[arg-type]
+        ResultList(results_count, works, offset),  # type: ignore[arg-type]  # sliced only, as Paginator does
         per_page,
     )
     page_number = min(request.page, max(paginator.num_pages, 1))

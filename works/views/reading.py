@@ -40,7 +40,7 @@ def _needs_adult_notice(request: HttpRequest, work: Work) -> bool:
 def _reader_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -> dict:
     numbers = {chapter.pk: number for number, chapter in enumerate(chapters, start=1)}
     for chapter in chapters:
-        chapter.number = numbers[chapter.pk]  # type: ignore[attr-defined]
+        chapter.number = numbers[chapter.pk]  # type: ignore[attr-defined]  # for the templates
     return {
         "work": work,
         "chapters": chapters,

@@ -59,7 +59,7 @@ class TextBackend(abc.ABC):
     ) -> list[tuple[int, float]]:
         """(work id, score) of matches among `candidates` (None: all), best first."""
 
-    def optimize(self) -> None:  # noqa: B027 - optional: most backends have nothing to do
+    def optimize(self) -> None:  # noqa: B027  # optional: most backends have nothing to do
         """Compact the index after a bulk load."""
 
 

@@ -109,8 +109,8 @@ class Fts5Backend(TextBackend):
             for chunk in _chunks(stale):
                 # Only placeholders go into the statement; the ids are parameters.
                 marks = ", ".join(["%s"] * len(chunk))
-                delete_rows = f"DELETE FROM search_fts WHERE rowid IN ({marks})"  # noqa: S608
-                delete_ids = f"DELETE FROM search_fts_work WHERE work_id IN ({marks})"  # noqa: S608
+                delete_rows = f"DELETE FROM search_fts WHERE rowid IN ({marks})"  # noqa: S608  # placeholders only
+                delete_ids = f"DELETE FROM search_fts_work WHERE work_id IN ({marks})"  # noqa: S608  # placeholders only
                 cursor.execute(delete_rows, list(chunk))
                 cursor.execute(delete_ids, list(chunk))
             cursor.executemany(
@@ -174,7 +174,7 @@ class Fts5Backend(TextBackend):
                 id_column = "work_id"
             else:
                 sql = (
-                    f"SELECT rowid, -{_BM25} AS score FROM search_fts"  # noqa: S608 - constants
+                    f"SELECT rowid, -{_BM25} AS score FROM search_fts"  # noqa: S608  # constants
                     " WHERE search_fts MATCH %s"
                 )
                 order = "score DESC, rowid DESC"
@@ -182,7 +182,7 @@ class Fts5Backend(TextBackend):
         if candidates is not None:
             # The unary + keeps SQLite from handing the id list to FTS5 as rowid constraints,
             # which would run the whole MATCH once per candidate; filtered as rows stream out.
-            sql += f" AND +{id_column} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+            sql += f" AND +{id_column} IN (SELECT value FROM json_each(%s))"  # noqa: S608  # a column name constant
             params.append(json.dumps(np.asarray(candidates, dtype=np.int64).tolist()))
         sql += f" ORDER BY {order} LIMIT %s OFFSET %s"
         params += [max(0, int(limit)), max(0, int(offset))]

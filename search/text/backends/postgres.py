@@ -294,7 +294,7 @@ class PostgresBackend(TextBackend):
             return self.indexed_ids()
         where, params = compile_where(node)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT w.work_id FROM search_pg_work w WHERE {where}", params)  # noqa: S608 - compiled, values are parameters
+            cursor.execute(f"SELECT w.work_id FROM search_pg_work w WHERE {where}", params)  # noqa: S608  # compiled, values are parameters
             return _ids(cursor.fetchall())
 
     def ranked(
@@ -317,7 +317,7 @@ class PostgresBackend(TextBackend):
             params.append(np.asarray(candidates, dtype=np.int64).tolist())
         params += [max(0, int(limit)), max(0, int(offset))]
         sql = (
-            f"SELECT w.work_id, {score} AS score FROM search_pg_work w"  # noqa: S608 - compiled
+            f"SELECT w.work_id, {score} AS score FROM search_pg_work w"  # noqa: S608  # compiled
             f" WHERE {' AND '.join(conditions)}"
             " ORDER BY score DESC, w.work_id DESC LIMIT %s OFFSET %s"
         )
