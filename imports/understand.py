@@ -367,8 +367,20 @@ def understand(source: Source, *, filename: str = "") -> Story:
     """Turn what a reader found into a story: title, summary, notes and chapters."""
     story = Story(summary=source.summary, notes=source.notes, end_notes=source.end_notes)
     story.tag_text = source.tag_text
+    groups = _group_parts(source)
+    if groups:
+        _read_front_matter(groups, story)
+    story.chapters = _chapters(_segments(groups, source))
+    if len(story.chapters) == 1:
+        _lift_one_shot(story)
+    story.title = (story.title or source.title or _title_from_filename(filename))[:TITLE_MAX]
+    _fit_limits(story)
+    return story
 
-    # Parts that begin a chapter by themselves (EPUB documents) group the text first.
+
+def _group_parts(source: Source) -> list[tuple[Part, list[Block]]]:
+    """The source's blocks grouped by the parts that begin a chapter by themselves (EPUB
+    documents); the parts after one are read as its continuation."""
     groups: list[tuple[Part, list[Block]]] = []
     for part in source.parts:
         blocks = [b for b in split_blocks(part.html) if b.text or b.tag == "hr" or "<img" in b.html]
@@ -376,88 +388,135 @@ def understand(source: Source, *, filename: str = "") -> Story:
             groups.append((part, blocks))
         else:
             groups[-1][1].extend(blocks)
+    return groups
 
-    # A leading title heading, then the header lines ("Title:", "Summary:", notes).
-    if groups:
-        first_blocks = groups[0][1]
-        if (
-            first_blocks
-            and not groups[0][0].hard_break
-            and first_blocks[0].tag in ("h1", "h2")
-            and _heading_title(first_blocks[0]) is None
-            and sum(1 for b in first_blocks if b.tag == first_blocks[0].tag) == 1
-        ):
-            story.title = first_blocks[0].text[:TITLE_MAX]
-            first_blocks = first_blocks[1:]
-        header_notes, first_blocks = _read_header(first_blocks, story)
-        if _is_title_line(first_blocks) and not story.title and not groups[0][0].hard_break:
-            story.title = first_blocks[0].text
-            first_blocks = first_blocks[1:]
-        groups[0] = (groups[0][0], first_blocks)
-        if header_notes:
-            story.notes = "\n".join(filter(None, [story.notes, _join(header_notes)]))
 
+def _read_front_matter(groups: list[tuple[Part, list[Block]]], story: Story) -> None:
+    """What opens the first group before the story itself: a leading title heading, then the
+    header lines ("Title:", "Summary:", notes), then a plain-text title line. They fill the
+    story's fields and leave the first group with the text after them."""
+    part, blocks = groups[0]
+    blocks = _take_title_heading(part, blocks, story)
+    header_notes, blocks = _read_header(blocks, story)
+    blocks = _take_title_line(part, blocks, story)
+    groups[0] = (part, blocks)
+    if header_notes:
+        story.notes = "\n".join(filter(None, [story.notes, _join(header_notes)]))
+
+
+def _take_title_heading(part: Part, blocks: list[Block], story: Story) -> list[Block]:
+    """The story's title from an h1 or h2 opening the text, when it is the only heading of its
+    level and names no chapter; the blocks after it."""
+    if (
+        blocks
+        and not part.hard_break
+        and blocks[0].tag in ("h1", "h2")
+        and _heading_title(blocks[0]) is None
+        and sum(1 for b in blocks if b.tag == blocks[0].tag) == 1
+    ):
+        story.title = blocks[0].text[:TITLE_MAX]
+        return blocks[1:]
+    return blocks
+
+
+def _take_title_line(part: Part, blocks: list[Block], story: Story) -> list[Block]:
+    """The story's title from a plain-text opening line right before "Chapter 1", when nothing
+    has named the story yet; the blocks after it."""
+    if _is_title_line(blocks) and not story.title and not part.hard_break:
+        story.title = blocks[0].text
+        return blocks[1:]
+    return blocks
+
+
+def _segments(groups: list[tuple[Part, list[Block]]], source: Source) -> list[_Segment]:
+    """Every group split into chapter segments, each group's preamble kept with its chapters."""
     segments: list[_Segment] = []
-    soft = [p for p in source.parts if p.soft_break]
     for part, blocks in groups:
-        preamble, found = _split_chapters(blocks)
-        if not found[0].heading and not part.hard_break and soft and len(source.parts) > 1:
-            # No headings at all: a DOCX's page breaks are the best hint of chapters.
-            found = [_Segment(split_blocks(p.html)) for p in source.parts]
+        preamble, found = _split_group(part, blocks, source)
         if part.hard_break:
-            if preamble:
-                found.insert(0, _Segment(preamble))
-            found[0].part = part
-            found[0].title = found[0].title or part.title
-            if not found[0].title and found[0].blocks and not found[0].heading:
-                lead = found[0].blocks[0]
-                if lead.tag in HEADINGS and len(lead.text) <= HEADING_MAX:
-                    heading = _heading_title(lead)
-                    found[0].title = heading if heading is not None else lead.text
-                    found[0].blocks = found[0].blocks[1:]
+            _open_part_chapter(part, preamble, found)
         elif preamble:
-            if segments or len(found) == 0:
-                segments[-1].blocks += preamble
-            else:
-                found[0].blocks = preamble + found[0].blocks
+            _attach_preamble(preamble, segments, found)
         segments += found
+    return segments
 
-    chapters: list[StoryChapter] = []
-    for segment in segments:
-        origin = segment.part
-        chapter = StoryChapter(title=segment.title[:255])
-        blocks = segment.blocks
-        start_notes, blocks = _take_start_notes(blocks)
-        end_notes, blocks = _take_end_notes(blocks)
-        chapter.body = _join(blocks)
-        if not html_to_text(chapter.body).strip():
-            continue
-        chapter.notes = "\n".join(
-            filter(None, [origin.notes if origin else "", _join(start_notes)])
-        )
-        chapter.end_notes = "\n".join(
-            filter(None, [origin.end_notes if origin else "", _join(end_notes)])
-        )
-        chapter.summary = origin.summary if origin else ""
-        chapters.append(chapter)
-    story.chapters = chapters
 
-    if len(chapters) == 1:
-        # A one-shot's notes are the work's notes.
-        only = chapters[0]
-        if len(story.notes) + len(only.notes) < NOTES_MAX:
-            story.notes = "\n".join(filter(None, [story.notes, only.notes]))
-            only.notes = ""
-        if len(story.end_notes) + len(only.end_notes) < NOTES_MAX:
-            story.end_notes = "\n".join(filter(None, [only.end_notes, story.end_notes]))
-            only.end_notes = ""
-        if only.title and not story.title:
-            story.title = only.title
-            only.title = ""
+def _split_group(
+    part: Part, blocks: list[Block], source: Source
+) -> tuple[list[Block], list[_Segment]]:
+    """One group's preamble and chapters: at its headings, or, when it has none, at a DOCX's
+    page breaks."""
+    preamble, found = _split_chapters(blocks)
+    soft = [p for p in source.parts if p.soft_break]
+    if not found[0].heading and not part.hard_break and soft and len(source.parts) > 1:
+        # No headings at all: a DOCX's page breaks are the best hint of chapters.
+        found = [_Segment(split_blocks(p.html)) for p in source.parts]
+    return preamble, found
 
-    story.title = (story.title or source.title or _title_from_filename(filename))[:TITLE_MAX]
-    _fit_limits(story)
-    return story
+
+def _open_part_chapter(part: Part, preamble: list[Block], found: list[_Segment]) -> None:
+    """A part that begins a chapter by itself: its preamble is a chapter of its own, and the
+    first chapter takes the part's title, or else the heading its text opens with."""
+    if preamble:
+        found.insert(0, _Segment(preamble))
+    first = found[0]
+    first.part = part
+    first.title = first.title or part.title
+    if not first.title and first.blocks and not first.heading:
+        lead = first.blocks[0]
+        if lead.tag in HEADINGS and len(lead.text) <= HEADING_MAX:
+            heading = _heading_title(lead)
+            first.title = heading if heading is not None else lead.text
+            first.blocks = first.blocks[1:]
+
+
+def _attach_preamble(
+    preamble: list[Block], segments: list[_Segment], found: list[_Segment]
+) -> None:
+    """Text before a group's first heading, in a group that doesn't begin a chapter: the end of
+    the chapter before, or else the start of the group's first chapter."""
+    if segments or len(found) == 0:
+        segments[-1].blocks += preamble
+    else:
+        found[0].blocks = preamble + found[0].blocks
+
+
+def _chapters(segments: list[_Segment]) -> list[StoryChapter]:
+    """The chapters of the segments that have any text once their notes are taken out."""
+    return [chapter for segment in segments if (chapter := _chapter(segment)) is not None]
+
+
+def _chapter(segment: _Segment) -> StoryChapter | None:
+    """One segment as a chapter: the notes at its edges moved out of the body and joined to
+    those its part came with; None when no text is left."""
+    origin = segment.part
+    chapter = StoryChapter(title=segment.title[:255])
+    start_notes, blocks = _take_start_notes(segment.blocks)
+    end_notes, blocks = _take_end_notes(blocks)
+    chapter.body = _join(blocks)
+    if not html_to_text(chapter.body).strip():
+        return None
+    chapter.notes = "\n".join(filter(None, [origin.notes if origin else "", _join(start_notes)]))
+    chapter.end_notes = "\n".join(
+        filter(None, [origin.end_notes if origin else "", _join(end_notes)])
+    )
+    chapter.summary = origin.summary if origin else ""
+    return chapter
+
+
+def _lift_one_shot(story: Story) -> None:
+    """A one-shot's notes, where they fit, and its title, when the story has none, are the
+    work's."""
+    only = story.chapters[0]
+    if len(story.notes) + len(only.notes) < NOTES_MAX:
+        story.notes = "\n".join(filter(None, [story.notes, only.notes]))
+        only.notes = ""
+    if len(story.end_notes) + len(only.end_notes) < NOTES_MAX:
+        story.end_notes = "\n".join(filter(None, [only.end_notes, story.end_notes]))
+        only.end_notes = ""
+    if only.title and not story.title:
+        story.title = only.title
+        only.title = ""
 
 
 def _fit_limits(story: Story) -> None:

@@ -197,48 +197,94 @@ def wrangle_tag(tag: Tag, data: WrangleData) -> Tag:
     parents are metatags (no cycles), fandoms parent characters, relationships and freeforms,
     media parent fandoms. Unwrangleable is for tags that are neither canonical nor synonyms.
     Fixed tags (ratings, warnings, categories) cannot be wrangled."""
+    data = _with_added_parents(tag, data)
+    errors = ErrorList()
+    _refuse_fixed_tag(tag, errors)
+    affected = _affected_tags(tag)
+    # Set before the later checks, whose messages name the tag as it is about to be called.
+    tag.name = _check_rename(tag, data, errors)
+    target = _check_synonym(tag, data, errors)
+    _check_uncanonical(tag, data, target, errors)
+    parents = _check_parents(tag, data, target, errors)
+    _check_unwrangleable(tag, data, target, errors)
+    errors.raise_if_any()
+
+    _apply_canonical_and_synonym(tag, data, target)
+    _apply_unwrangleable(tag, data)
+    tag.save()
+    _apply_parents(tag, data, parents)
+    _prune_family(tag)
+    announce(TagsChanged(tuple(sorted(affected))))
+    return tag
+
+
+def _with_added_parents(tag: Tag, data: WrangleData) -> WrangleData:
+    """The change with `add_parents` turned into the full list of parents it leaves."""
     if data.add_parents:
         current = [parent.name for parent in tag.parents.all()]
         data = replace(data, parents=current + data.add_parents, add_parents=None)
-    errors = ErrorList()
+    return data
+
+
+def _refuse_fixed_tag(tag: Tag, errors: ErrorList) -> None:
+    """Stop at once on a rating, warning or category: nothing else about them is checked."""
     if tag.kind in (TagKind.RATING, TagKind.WARNING, TagKind.CATEGORY):
         errors.add("name", "fixed_tag", "Ratings, warnings and categories can't be wrangled.")
         errors.raise_if_any()
-    # Works carry their tags' canonical names too: a rename or merge changes how the works of
-    # this tag's synonyms read, and a merge hands those synonyms to another tag.
-    affected = {tag.pk, *Tag.objects.filter(merger=tag).values_list("pk", flat=True)}
 
-    if data.name is not None:
-        new_name = " ".join(data.name.split())
-        check_tag_names("name", [new_name], errors)
-        if not new_name:
-            errors.add("name", "required", "A tag needs a name.")
-        elif (
-            new_name.casefold() != tag.name.casefold()
-            and Tag.objects.filter(name__iexact=new_name).exclude(pk=tag.pk).exists()
-        ):
-            errors.add("name", "taken", f"There is already a tag called “{new_name}”.")
-        tag.name = new_name
 
-    target: Tag | None = None
-    if data.synonym_of:
-        target = _find(data.synonym_of)
-        if target is None:
-            errors.add("synonym_of", "unknown_tag", f"There is no tag called “{data.synonym_of}”.")
-        elif target.pk == tag.pk:
-            errors.add("synonym_of", "self", "A tag can't be a synonym of itself.")
-        elif target.kind != tag.kind:
-            errors.add(
-                "synonym_of",
-                "kind_mismatch",
-                f"“{target.name}” is a {TagKind(target.kind).label.lower()} tag; a synonym must "
-                f"be of the same kind.",
-            )
-        elif not target.canonical:
-            errors.add("synonym_of", "not_canonical", f"“{target.name}” is not canonical.")
-        elif data.canonical:
-            errors.add("canonical", "conflict", "A synonym can't be canonical itself.")
+def _affected_tags(tag: Tag) -> set[int]:
+    """The tag and its synonyms, as they are before the change.
 
+    Works carry their tags' canonical names too: a rename or merge changes how the works of
+    this tag's synonyms read, and a merge hands those synonyms to another tag."""
+    return {tag.pk, *Tag.objects.filter(merger=tag).values_list("pk", flat=True)}
+
+
+def _check_rename(tag: Tag, data: WrangleData, errors: ErrorList) -> str:
+    """The name the tag will have: the new one, whitespace folded, checked like any tag name
+    and against the names of other tags; the current one when the change keeps it."""
+    if data.name is None:
+        return tag.name
+    new_name = " ".join(data.name.split())
+    check_tag_names("name", [new_name], errors)
+    if not new_name:
+        errors.add("name", "required", "A tag needs a name.")
+    elif (
+        new_name.casefold() != tag.name.casefold()
+        and Tag.objects.filter(name__iexact=new_name).exclude(pk=tag.pk).exists()
+    ):
+        errors.add("name", "taken", f"There is already a tag called “{new_name}”.")
+    return new_name
+
+
+def _check_synonym(tag: Tag, data: WrangleData, errors: ErrorList) -> Tag | None:
+    """The tag `synonym_of` names, found whatever it is (None when there is no such tag or the
+    change names none); an error unless it is another canonical tag of the same kind and the
+    change doesn't also make this tag canonical."""
+    if not data.synonym_of:
+        return None
+    target = _find(data.synonym_of)
+    if target is None:
+        errors.add("synonym_of", "unknown_tag", f"There is no tag called “{data.synonym_of}”.")
+    elif target.pk == tag.pk:
+        errors.add("synonym_of", "self", "A tag can't be a synonym of itself.")
+    elif target.kind != tag.kind:
+        errors.add(
+            "synonym_of",
+            "kind_mismatch",
+            f"“{target.name}” is a {TagKind(target.kind).label.lower()} tag; a synonym must "
+            f"be of the same kind.",
+        )
+    elif not target.canonical:
+        errors.add("synonym_of", "not_canonical", f"“{target.name}” is not canonical.")
+    elif data.canonical:
+        errors.add("canonical", "conflict", "A synonym can't be canonical itself.")
+    return target
+
+
+def _check_uncanonical(tag: Tag, data: WrangleData, target: Tag | None, errors: ErrorList) -> None:
+    """A tag stops being canonical, other than by merging, only once it has no synonyms."""
     if data.canonical is False and target is None and tag.synonyms.exists():
         errors.add(
             "canonical",
@@ -246,43 +292,66 @@ def wrangle_tag(tag: Tag, data: WrangleData) -> Tag:
             f"“{tag.name}” has synonyms; make them synonyms of another tag first.",
         )
 
+
+def _check_parents(tag: Tag, data: WrangleData, target: Tag | None, errors: ErrorList) -> list[Tag]:
+    """The new parents, each named once, when the change sets them; only a tag that will be
+    canonical (and not a synonym) may have any."""
     parents: list[Tag] = []
-    if data.parents is not None:
-        will_be_canonical = data.canonical if data.canonical is not None else tag.canonical
-        if data.parents and (not will_be_canonical or target is not None):
-            errors.add("parents", "not_canonical", "Only canonical tags can have parents.")
-        allowed = PARENT_KINDS.get(tag.kind, set()) | {tag.kind}
-        for name in data.parents:
-            parent = _find(name)
-            if parent is None:
-                errors.add("parents", "unknown_tag", f"There is no tag called “{name}”.")
-            elif parent.pk == tag.pk:
-                errors.add("parents", "self", "A tag can't be its own parent.")
-            elif parent.kind not in allowed:
-                errors.add(
-                    "parents",
-                    "kind_mismatch",
-                    f"A {TagKind(tag.kind).label.lower()} tag can't have the "
-                    f"{TagKind(parent.kind).label.lower()} tag “{parent.name}” as a parent.",
-                )
-            elif not parent.canonical:
-                errors.add("parents", "not_canonical", f"“{parent.name}” is not canonical.")
-            elif parent.kind == tag.kind and tag.pk in _ancestors({parent.pk}) | {parent.pk}:
-                errors.add(
-                    "parents",
-                    "cycle",
-                    f"“{parent.name}” is already a subtag of “{tag.name}”; that would be a loop.",
-                )
-            elif parent not in parents:
-                parents.append(parent)
+    if data.parents is None:
+        return parents
+    will_be_canonical = data.canonical if data.canonical is not None else tag.canonical
+    if data.parents and (not will_be_canonical or target is not None):
+        errors.add("parents", "not_canonical", "Only canonical tags can have parents.")
+    allowed = PARENT_KINDS.get(tag.kind, set()) | {tag.kind}
+    for name in data.parents:
+        parent = _check_parent(tag, name, allowed, errors)
+        if parent is not None and parent not in parents:
+            parents.append(parent)
+    return parents
 
-    if data.unwrangleable:
-        if data.canonical or (data.canonical is None and tag.canonical and target is None):
-            errors.add("unwrangleable", "canonical", "A canonical tag can't be unwrangleable.")
-        if target is not None or (data.synonym_of is None and tag.merger_id):
-            errors.add("unwrangleable", "synonym", "A synonym can't be unwrangleable.")
-    errors.raise_if_any()
 
+def _check_parent(tag: Tag, name: str, allowed: set[str], errors: ErrorList) -> Tag | None:
+    """The tag `name` names, when it may be this tag's parent: another canonical tag of an
+    allowed kind, and not a same-kind descendant (that would make a loop); else an error."""
+    parent = _find(name)
+    if parent is None:
+        errors.add("parents", "unknown_tag", f"There is no tag called “{name}”.")
+    elif parent.pk == tag.pk:
+        errors.add("parents", "self", "A tag can't be its own parent.")
+    elif parent.kind not in allowed:
+        errors.add(
+            "parents",
+            "kind_mismatch",
+            f"A {TagKind(tag.kind).label.lower()} tag can't have the "
+            f"{TagKind(parent.kind).label.lower()} tag “{parent.name}” as a parent.",
+        )
+    elif not parent.canonical:
+        errors.add("parents", "not_canonical", f"“{parent.name}” is not canonical.")
+    elif parent.kind == tag.kind and tag.pk in _ancestors({parent.pk}) | {parent.pk}:
+        errors.add(
+            "parents",
+            "cycle",
+            f"“{parent.name}” is already a subtag of “{tag.name}”; that would be a loop.",
+        )
+    else:
+        return parent
+    return None
+
+
+def _check_unwrangleable(
+    tag: Tag, data: WrangleData, target: Tag | None, errors: ErrorList
+) -> None:
+    """Only a tag that will be neither canonical nor a synonym may be made unwrangleable."""
+    if not data.unwrangleable:
+        return
+    if data.canonical or (data.canonical is None and tag.canonical and target is None):
+        errors.add("unwrangleable", "canonical", "A canonical tag can't be unwrangleable.")
+    if target is not None or (data.synonym_of is None and tag.merger_id):
+        errors.add("unwrangleable", "synonym", "A synonym can't be unwrangleable.")
+
+
+def _apply_canonical_and_synonym(tag: Tag, data: WrangleData, target: Tag | None) -> None:
+    """Unlink, set canonical, merge, in that order; a tag made canonical is nobody's synonym."""
     if data.synonym_of == "":
         tag.merger = None
     if data.canonical is not None:
@@ -291,20 +360,28 @@ def wrangle_tag(tag: Tag, data: WrangleData) -> Tag:
         _merge_into(tag, target)
     if data.canonical and tag.merger_id:
         tag.merger = None
+
+
+def _apply_unwrangleable(tag: Tag, data: WrangleData) -> None:
+    """Set unwrangleable as asked, but never on a tag that is canonical or a synonym."""
     if data.unwrangleable is not None:
         tag.unwrangleable = data.unwrangleable
     if tag.canonical or tag.merger_id:
         tag.unwrangleable = False
-    tag.save()
+
+
+def _apply_parents(tag: Tag, data: WrangleData, parents: list[Tag]) -> None:
+    """Replace the tag's parents when the change sets them."""
     if data.parents is not None:
         TagParent.objects.filter(child=tag).delete()
         TagParent.objects.bulk_create([TagParent(child=tag, parent=p) for p in parents])
+
+
+def _prune_family(tag: Tag) -> None:
+    """Only canonical tags keep parents and subtags."""
     if not tag.canonical:
-        # Only canonical tags keep parents and subtags.
         TagParent.objects.filter(child=tag).delete()
         TagParent.objects.filter(parent=tag).delete()
-    announce(TagsChanged(tuple(sorted(affected))))
-    return tag
 
 
 def _merge_into(tag: Tag, target: Tag) -> None:
