@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from feedback.models import Kudos, Notification, NotificationKind, WorkStats
 from feedback.queries import kudos as kudos_queries
@@ -245,3 +247,16 @@ def test_the_givers_page_query_count_does_not_grow(work, django_assert_num_queri
     with django_assert_num_queries(7):
         page = page_of(Client().get(f"/works/{work.pk}/kudos"))
     assert page.count('<a href="/users/giver_') == givers
+
+
+def test_the_numbers_never_query_and_a_bare_work_is_a_mistake_in_the_view(work):
+    from access.getters import with_blurb_data
+    from feedback.queries.stats import numbers_of
+    from works.models import Work
+
+    loaded = with_blurb_data(Work.objects.filter(pk=work.pk)).get()
+    with CaptureQueriesContext(connection) as queries:
+        assert numbers_of(loaded).hits == 0
+    assert len(queries) == 0
+    with pytest.raises(ValueError, match="with_blurb_data"):
+        numbers_of(Work.objects.get(pk=work.pk))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
@@ -37,17 +36,17 @@ def hit_totals(work_ids: Iterable[int]) -> dict[int, int]:
 
 
 def numbers_of(work: Work) -> Numbers:
-    """`work`'s numbers. Free when the work came from `works.queries` (stats joined, shards
-    prefetched); otherwise a query or two, for the odd caller that loaded a bare work."""
-    try:
-        stats = work.stats
-    except ObjectDoesNotExist:
-        stats = None
+    """`work`'s numbers, from what its query loaded (the stats row joined, the hit shards
+    prefetched: `access.getters.with_blurb_data`, which every listing and work page uses). It
+    never queries, so the template tag that shows them only formats; a work loaded without
+    them is a mistake in the view, and says so."""
     prefetched = getattr(work, "_prefetched_objects_cache", {}).get("hit_counts")
-    if prefetched is not None:
-        hits = sum(row.count for row in prefetched)
-    else:
-        hits = hit_totals([work.pk]).get(work.pk, 0)
+    if "stats" not in work._state.fields_cache or prefetched is None:
+        raise ValueError(
+            f"Work {work.pk} was loaded without its numbers: load it with with_blurb_data."
+        )
+    stats = work._state.fields_cache["stats"]
+    hits = sum(row.count for row in prefetched)
     if stats is None:
         return Numbers(hits=hits)
     return Numbers(
