@@ -16,7 +16,6 @@ from http import HTTPStatus
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 
 from .errors import error
@@ -100,14 +99,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if not is_api_request(request):
         return defaults.server_error(request)
     return json_error(500)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """CSRF_FAILURE_VIEW. The API authenticates with bearer tokens and exempts its views from
-    CSRF, so this only answers there if a view is ever left unexempted."""
-    if not is_api_request(request):
-        return django_csrf_failure(request, reason)
-    return json_error(403, "csrf_failed", "The request was refused as a possible forgery.")
 
 
 # --- the last line ----------------------------------------------------------------------------
