@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, JsonResponse, QueryDict
+
+from lifestream.core.errors import RateLimited
 
 LOGIN = {"user[login]": "username", "user[password]": "password"}
 COMMENT = {
@@ -54,3 +56,11 @@ def posted_form(request: HttpRequest, names: Mapping[str, str]) -> QueryDict:
             merged.setlist(key, values)
         data = merged
     return with_ao3_names(data, names)
+
+
+def script_rate_limited(error: RateLimited) -> JsonResponse:
+    """What AO3's script endpoints (`/kudos.js`, `/comments.js`) answer to a visitor going too
+    fast: 429, which AO3's clients read as "slow down", and when to try again."""
+    response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response

@@ -218,3 +218,24 @@ def test_a_bookmark_posted_without_a_pseud_is_the_default_pseuds(author, reader)
     )
     assert response.status_code == 302
     assert reader.bookmarks.get().pseud_id == reader.default_pseud.pk
+
+
+def test_the_script_endpoints_answer_429_with_retry_after_when_too_fast(author, settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "kudos_guest": "1/600",
+        "comment_guest": "1/600",
+    }
+    works = [make_work(author, title=f"Fast {n}") for n in range(2)]
+    guest = Client(REMOTE_ADDR="198.51.100.77")
+    for work in works:
+        response = guest.post("/kudos.js", {"kudo[commentable_id]": str(work.pk)})
+    assert response.status_code == 429
+    assert "rate_limited" in response.json()["errors"]
+    assert int(response["Retry-After"]) > 0
+    form = {"comment[comment_content]": "hi", "comment[name]": "G", "comment[email]": "g@x.org"}
+    for work in works:
+        response = guest.post("/comments.js", {**form, "work_id": str(work.pk)})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert Kudos.objects.count() == 1 and Comment.objects.count() == 1

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from access.getters import get_chapter_for_reader, get_work_for_editor, get_work_for_reader
 from access.visibility import is_creator
 from lifestream import ao3_names
-from lifestream.ao3_names import with_ao3_names
+from lifestream.ao3_names import script_rate_limited, with_ao3_names
 from lifestream.core.actors import actor_of
 from lifestream.core.errors import Forbidden, InvalidInput, LoginRequired, NotFound, RateLimited
 from lifestream.core.ids import require_id
@@ -178,9 +178,7 @@ def comments_script(request: HttpRequest) -> HttpResponse:
     try:
         comment = _post(request, form, work, chapter, parent)
     except RateLimited as error:
-        response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
-        response["Retry-After"] = str(error.retry_after)
-        return response
+        return script_rate_limited(error)
     except InvalidInput as error:
         reasons: dict[str, list[str]] = {}
         for field_error in error.errors:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access.getters import get_work_for_reader
 from access.visibility import is_creator
+from lifestream.ao3_names import script_rate_limited
 from lifestream.core.actors import actor_of
 from lifestream.core.errors import InvalidInput, LoginRequired, RateLimited
 from lifestream.core.ids import parse_id
@@ -134,9 +135,7 @@ def kudos_script(request: HttpRequest) -> HttpResponse:
     try:
         kudos = leave_kudos(actor_of(request), work)
     except RateLimited as error:
-        response = JsonResponse({"errors": {"rate_limited": [error.errors[0].message]}}, status=429)
-        response["Retry-After"] = str(error.retry_after)
-        return response
+        return script_rate_limited(error)
     except InvalidInput as error:
         first = error.errors[0]
         if first.code == "already_left" and not request.user.is_authenticated:
