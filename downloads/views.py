@@ -96,23 +96,36 @@ def _wait(book: Book, fmt: Format, seconds: float) -> Path | None:
         _WAITING.release()
 
 
-def _not_ready(request: HttpRequest, work: Work, fmt: Format, browser: bool) -> HttpResponse:
+def _unavailable(
+    request: HttpRequest,
+    browser: bool,
+    template: str,
+    context: dict[str, object],
+    text: str,
+    status: int,
+) -> HttpResponse:
+    """A download that is not the file: a page for a browser, one line of text for a tool
+    (which must not save it as the book), and never kept by a cache."""
     if browser:
-        response = render(
-            request,
-            "downloads/preparing.html",
-            {"work": work, "format": fmt, "retry": RETRY_SECONDS},
-            status=202,
-        )
+        response = render(request, template, context, status=status)
     else:
         response = HttpResponse(
-            f"The {fmt.label} of this work is still being made; ask again in "
-            f"{RETRY_SECONDS} seconds.\n",
-            status=503,
-            content_type="text/plain; charset=utf-8",
+            text + "\n", status=status, content_type="text/plain; charset=utf-8"
         )
-    response["Retry-After"] = str(RETRY_SECONDS)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_ready(request: HttpRequest, work: Work, fmt: Format, browser: bool) -> HttpResponse:
+    response = _unavailable(
+        request,
+        browser,
+        "downloads/preparing.html",
+        {"work": work, "format": fmt, "retry": RETRY_SECONDS},
+        f"The {fmt.label} of this work is still being made; ask again in {RETRY_SECONDS} seconds.",
+        status=202 if browser else 503,
+    )
+    response["Retry-After"] = str(RETRY_SECONDS)
     return response
 
 
@@ -121,16 +134,11 @@ def _failed(request: HttpRequest, work: Work, fmt: Format) -> HttpResponse:
         f"Lifestream could not make the {fmt.label} of this work: the conversion failed. "
         "The EPUB, HTML and text downloads still work; this one is tried again in a while."
     )
-    if is_browser(request):
-        response = render(
-            request,
-            "downloads/failed.html",
-            {"work": work, "format": fmt, "message": message},
-            status=500,
-        )
-    else:
-        response = HttpResponse(
-            message + "\n", status=500, content_type="text/plain; charset=utf-8"
-        )
-    response["Cache-Control"] = "no-store"
-    return response
+    return _unavailable(
+        request,
+        is_browser(request),
+        "downloads/failed.html",
+        {"work": work, "format": fmt, "message": message},
+        message,
+        status=500,
+    )
