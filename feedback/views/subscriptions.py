@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from access.getters import get_work_for_reader
 from access.visibility import is_creator
 from lifestream.core.errors import InvalidInput, LoginRequired
-from lifestream.core.ids import parse_ids
+from lifestream.core.ids import parse_id, parse_ids
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import User
@@ -100,28 +100,30 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
 def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, User | None]:
     """The work (`work_id`) or user (`user`, a login) a subscribe form names, as the
     subscriber may see it."""
-    work_id = request.POST.get("work_id", "")
-    # AO3's form names its target by type and row id.
     kind = request.POST.get("subscription[subscribable_type]", "")
-    ao3_id = parse_ids([request.POST.get("subscription[subscribable_id]", "")])
-    if kind == "User" and ao3_id:
-        creator = User.objects.filter(pk=ao3_id[0], is_active=True).first()
-        if creator is None:
-            raise Http404("No such user.")
-        return None, creator
-    if kind == "Work" and ao3_id:
-        work_id = str(ao3_id[0])
-    elif kind:
-        raise Http404("Only works and users can be subscribed to.")
-    if work_id:
-        ids = parse_ids([work_id])
-        if not ids:
+    raw_work_id = request.POST.get("work_id", "")
+    if kind:
+        # AO3's form names its target by type and row id.
+        row_id = parse_id(request.POST.get("subscription[subscribable_id]", ""))
+        if kind not in ("Work", "User") or row_id is None:
+            raise Http404("Only works and users can be subscribed to.")
+        if kind == "User":
+            creator = User.objects.filter(pk=row_id, is_active=True).first()
+            if creator is None:
+                raise Http404("No such user.")
+            return None, creator
+        work_id = row_id
+    elif raw_work_id:
+        parsed = parse_id(raw_work_id)
+        if parsed is None:
             raise Http404("No such work.")
-        try:
-            return get_work_for_reader(user, ids[0]), None
-        except LoginRequired as error:  # not for a logged-in user
-            raise Http404("No such work.") from error
-    return None, people_queries.get_user(request.POST.get("user", ""))
+        work_id = parsed
+    else:
+        return None, people_queries.get_user(request.POST.get("user", ""))
+    try:
+        return get_work_for_reader(user, work_id), None
+    except LoginRequired as error:  # not for a logged-in user
+        raise Http404("No such work.") from error
 
 
 def _name(work: Work | None, creator: User | None) -> str:
