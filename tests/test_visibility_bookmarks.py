@@ -12,6 +12,7 @@ import re
 import pytest
 from django.test import Client
 
+from feedback.models import Bookmark
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from lifestream.testing import make_admin, make_user, make_work
 from people.models import Mute
@@ -299,3 +300,33 @@ def test_new_bookmark_page(world):
             content_type="application/json",
         )
         assert answer.status_code == 404
+
+
+@pytest.mark.parametrize("privacy", PRIVACIES)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", ("guest", "stranger", "creator", "admin"))
+def test_bookmarking_the_ao3_way(world, viewer, state, privacy):
+    """`POST /works/ID/bookmarks` with AO3's names bookmarks only a posted work the viewer can
+    read; a private one stays the bookmarker's alone."""
+    work_id = _work_id(world, state)
+    response = _client(world, viewer).post(
+        f"/works/{work_id}/bookmarks",
+        {
+            "bookmark[bookmarker_notes]": "scripted shelf",
+            "bookmark[private]": "1" if privacy == "private" else "0",
+            "commit": "Create",
+        },
+    )
+    made = Bookmark.objects.filter(work_id=work_id, notes__contains="scripted shelf")
+    if viewer == "guest":
+        assert response.status_code == 302 and "/users/login" in response["Location"]
+        assert not made.exists()
+    elif state in {"public", "restricted"}:
+        assert response.status_code == 302
+        bookmark = made.get()
+        assert bookmark.private == (privacy == "private")
+        seen = Client().get(f"/bookmarks/{bookmark.pk}")
+        assert seen.status_code in ((404,) if privacy == "private" else (200, 302))
+    else:
+        assert response.status_code == 404
+        assert not made.exists()

@@ -318,3 +318,38 @@ def test_moderation_actions(world, viewer, state, action):
             # Guests are sent to log in before anything is looked up, whether it exists or not.
             assert page.status_code == (302 if viewer == "guest" else 404)
             assert answer.status_code == (401 if viewer == "guest" else 404)
+
+
+@pytest.mark.parametrize("target", ("work_id", "chapter_id", "comment_id"))
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_comment_script(world, state, viewer, target):
+    """AO3's `/comments.js` posts where the page's form does (a work, a chapter, a reply), and
+    says of every work the viewer may not read what it says of one that never existed."""
+    work_id, comment_id = _ids(world, state)
+    chapter = world["works"][state].chapters.first() if state != "deleted" else None
+    ids = {
+        "work_id": work_id,
+        "chapter_id": chapter.pk if chapter else 10**9,
+        "comment_id": comment_id,
+    }
+    data = {
+        target: str(ids[target]),
+        "comment[comment_content]": "scripted words",
+        "comment[name]": "G",
+        "comment[email]": "g@example.org",
+    }
+    response = _client(world["users"][viewer]).post("/comments.js", data)
+    posted = Comment.objects.filter(body__contains="scripted words")
+    if _expected(state, viewer) == "read":
+        # AO3's answer to a saved comment, which its clients read as success.
+        assert response.status_code == 404
+        assert posted.filter(pk=response.json()["id"]).exists()
+    elif state == "draft" and viewer == "creator" and target != "comment_id":
+        # The creator may open their draft, and is told why it takes no comments yet.
+        assert response.status_code == 422
+        assert "posted" in response.json()["errors"]["commentable"][0]
+        assert not posted.exists()
+    else:
+        assert (response.status_code, response.content) == (404, b"")
+        assert not posted.exists()

@@ -277,3 +277,30 @@ def test_clearing_a_history_is_its_owners_alone(world, viewer):
     else:  # the history pages are 404 to everyone else, guests included
         assert response.status_code == 404
         assert Reading.objects.filter(user=stranger).exists()
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_kudos_script(world, viewer, state):
+    """AO3's `/kudos.js` gives kudos where the page's button does, and for every work the viewer
+    may not read the same answer as for one that never existed."""
+    work_id = world["ids"][state]
+    response = _client(world, viewer).post(
+        "/kudos.js", {"kudo[commentable_id]": str(work_id), "kudo[commentable_type]": "Work"}
+    )
+    counted = Kudos.objects.filter(work_id=work_id).count()
+    readable = ACCESS[(state, viewer)] == "read"
+    if readable and viewer != "creator":
+        assert response.status_code == 201
+        assert counted == 1
+    elif readable:
+        # The creator, who knows the work: their own draft isn't posted, their own work is theirs.
+        reason = "not_posted" if state == "draft" else "pseud"
+        assert response.status_code == 422 and reason in response.json()["errors"]
+        assert counted == 0
+    else:
+        assert response.status_code == 422
+        assert response.json() == {
+            "errors": {"no_commentable": ["What did you want to leave kudos on?"]}
+        }
+        assert counted == 0
