@@ -13,9 +13,17 @@ from django.http import Http404
 
 from lifestream.core.errors import LoginRequired
 from tags.models import Tag, tags_named
-from works.models import Chapter, Creatorship, Work
+from works.models import Chapter, Creatorship, Series, SeriesCreatorship, Work
 
-from .visibility import Access, download_access, is_creator, listable_works_q, work_access
+from .visibility import (
+    Access,
+    download_access,
+    is_creator,
+    is_series_creator,
+    listable_works_q,
+    series_access,
+    work_access,
+)
 
 if TYPE_CHECKING:
     from .visibility import Viewer
@@ -94,6 +102,37 @@ def get_chapter_for_editor(viewer: Viewer, chapter_id: int) -> Chapter:
     if not is_creator(viewer, chapter.work):
         raise PermissionDenied("Only the work's creators can change it.")
     return chapter
+
+
+def get_series_for_reader(viewer: Viewer, series_id: int) -> Series:
+    """The series, with its creators, if `viewer` may read it (see `series_access`). Its parts
+    are read by the caller through `listable_series_parts_q`."""
+    series = (
+        Series.objects.filter(pk=series_id)
+        .prefetch_related(
+            Prefetch(
+                "creatorships",
+                queryset=SeriesCreatorship.objects.select_related("pseud__user"),
+            )
+        )
+        .first()
+    )
+    if series is None:
+        raise Http404("No such series.")
+    access = series_access(viewer, series)
+    if access is Access.HIDDEN:
+        raise Http404("No such series.")
+    if access is Access.LOGIN_REQUIRED:
+        raise LoginRequired
+    return series
+
+
+def get_series_for_editor(viewer: Viewer, series_id: int) -> Series:
+    """The series if `viewer` is one of its creators."""
+    series = get_series_for_reader(viewer, series_id)
+    if not is_series_creator(viewer, series):
+        raise PermissionDenied("Only the series' creators can change it.")
+    return series
 
 
 def on_listable_work(viewer: Viewer) -> Exists:

@@ -12,7 +12,10 @@ The rules:
   lists and counts (a muted user's work is still there when opened by its address);
 - a private bookmark, a reading history, subscriptions, mutes, blocks, notifications and a
   guest commenter's email are their owner's alone (the email: no one's, outside the admin);
-- a comment awaiting moderation is seen by its writer and the work's creators only.
+- a comment awaiting moderation is seen by its writer and the work's creators only;
+- a series shows only the parts `viewer` may list (a draft or restricted part leaves no gap
+  that tells), and is itself found only through such a part: a series of drafts is its
+  creators' alone, a series of restricted works asks guests to log in.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.db.models import Q
 
 from feedback.models import Bookmark, CommentStatus
 from people.models import Mute, User
-from works.models import Creatorship, Work
+from works.models import Creatorship, Series, SeriesCreatorship, SeriesPart, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -182,3 +185,39 @@ def visible_notices_q(viewer: User) -> Q:
     if muted:
         q &= ~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)
     return q
+
+
+def listable_series_parts_q(viewer: Viewer) -> Q:
+    """For a SeriesPart queryset: the parts `viewer` may see in a series, in listings, counts,
+    the previous/next links, feeds and downloads. The same rule as works (drafts never, not
+    even the creators' own; restricted ones for registered users; muted creators' left out)."""
+    return listable_works_q(viewer, prefix="work__")
+
+
+def listable_series_q(viewer: Viewer) -> Q:
+    """For a Series queryset: series with at least one part `viewer` may list."""
+    parts = SeriesPart.objects.filter(listable_series_parts_q(viewer)).values("series_id")
+    return Q(pk__in=parts)
+
+
+def is_series_creator(viewer: Viewer, series: Series) -> bool:
+    if not viewer.is_authenticated or series.pk is None:
+        return False
+    prefetched = getattr(series, "_prefetched_objects_cache", {}).get("creatorships")
+    if prefetched is not None:
+        return any(creatorship.pseud.user_id == viewer.pk for creatorship in prefetched)
+    return SeriesCreatorship.objects.filter(series=series, pseud__user_id=viewer.pk).exists()
+
+
+def series_access(viewer: Viewer, series: Series) -> Access:
+    """What `viewer` may do with one series asked for by id: read it when it has a part they may
+    list, or when they are its creator (their series of drafts); a guest who would find a part
+    after logging in is asked to; otherwise the series does not exist for them."""
+    if is_series_creator(viewer, series):
+        return Access.READ
+    parts = SeriesPart.objects.filter(series=series)
+    if parts.filter(listable_series_parts_q(viewer)).exists():
+        return Access.READ
+    if not viewer.is_authenticated and parts.filter(work__posted=True).exists():
+        return Access.LOGIN_REQUIRED
+    return Access.HIDDEN

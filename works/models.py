@@ -152,3 +152,69 @@ class Chapter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("works:chapter", args=[self.work_id, self.pk])
+
+
+# AO3's limits for series.
+SERIES_TITLE_MAX = 240
+SERIES_SUMMARY_MAX = 1250
+SERIES_NOTES_MAX = 5000
+SERIES_PER_WORK_MAX = 50
+
+
+class Series(models.Model):
+    """Works read in an order. A work may be in several series; a series' creators are the
+    pseuds whose works joined it (and whoever made it), and any of them may edit it."""
+
+    title = models.CharField(max_length=SERIES_TITLE_MAX)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    complete = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    pseuds = models.ManyToManyField(Pseud, through="SeriesCreatorship", related_name="series")
+    works = models.ManyToManyField(Work, through="SeriesPart", related_name="series")
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:series", args=[self.pk])
+
+
+class SeriesCreatorship(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="series_creatorships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "pseud"], name="one_series_creatorship_per_pseud"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on series {self.series_id}"
+
+
+class SeriesPart(models.Model):
+    """A work's place in a series: AO3's "Part N of TITLE". Positions are 1, 2, 3… among the
+    series' parts; the services keep them dense when parts come, go or move."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="parts")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="series_parts")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "work"], name="one_part_per_work"),
+        ]
+
+    def __str__(self) -> str:
+        return f"part {self.position} of series {self.series_id}"
