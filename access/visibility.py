@@ -187,11 +187,12 @@ def visible_notices_q(viewer: User) -> Q:
     return q
 
 
-def listable_series_parts_q(viewer: Viewer) -> Q:
+def listable_series_parts_q(viewer: Viewer, prefix: str = "") -> Q:
     """For a SeriesPart queryset: the parts `viewer` may see in a series, in listings, counts,
     the previous/next links, feeds and downloads. The same rule as works (drafts never, not
-    even the creators' own; restricted ones for registered users; muted creators' left out)."""
-    return listable_works_q(viewer, prefix="work__")
+    even the creators' own; restricted ones for registered users; muted creators' left out).
+    `prefix` ("parts__") applies it from a Series queryset, in counts of a series' parts."""
+    return listable_works_q(viewer, prefix=f"{prefix}work__")
 
 
 def listable_series_q(viewer: Viewer) -> Q:

@@ -45,6 +45,7 @@ from .models import (
     Creatorship,
     Work,
 )
+from .series import forget_deleted_work
 
 BODY_FORMATS = ("html", "text")
 
@@ -519,6 +520,7 @@ def post_draft(work: Work) -> Work:
 @transaction.atomic
 def delete_work(work: Work) -> None:
     announce(WorkDeleted(work.pk))
+    forget_deleted_work(work)
     work.delete()
 
 

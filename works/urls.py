@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import chapters, listing, posting, reading
+from .views import chapters, listing, posting, reading, series
 
 app_name = "works"
 
@@ -27,4 +27,13 @@ urlpatterns = [
         name="chapter_delete",
     ),
     path("chapters/<int:chapter_id>", reading.chapter_redirect, name="chapter_redirect"),
+    path("series/<int:series_id>", series.series_show, name="series"),
+    path("series/<int:series_id>/edit", series.series_edit, name="series_edit"),
+    path("series/<int:series_id>/confirm_delete", series.series_delete, name="series_delete"),
+    path("users/<str:login_name>/series", series.user_series, name="user_series"),
+    path(
+        "users/<str:login_name>/pseuds/<str:pseud_name>/series",
+        series.pseud_series,
+        name="pseud_series",
+    ),
 ]

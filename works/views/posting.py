@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,6 +17,10 @@ from people.services import ensure_default_pseud
 
 from .. import services
 from ..forms import WorkForm
+from ..models import Work
+from ..series import change_work_series
+from ..series_forms import AddToSeriesForm
+from ..series_queries import series_parts_of_work
 
 
 def _user(request: HttpRequest) -> User:
@@ -34,14 +39,17 @@ def work_new(request: HttpRequest) -> HttpResponse:
         with_chapter=True,
         initial={"pseuds": [default_pseud], "language": "en", "chapter_body_format": "html"},
     )
-    if request.method == "POST" and form.is_valid():
+    series_form = AddToSeriesForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid() and series_form.is_valid():
         action = request.POST.get("action", "post")
         try:
-            work = services.create_work(
-                user, form.work_data(), form.chapter_data(), post=action == "post"
-            )
+            with transaction.atomic():
+                work = services.create_work(
+                    user, form.work_data(), form.chapter_data(), post=action == "post"
+                )
+                _join_series(user, work, series_form)
         except InvalidInput as error:
-            form.add_service_errors(error)
+            _add_errors(form, series_form, error)
         else:
             if action == "preview":
                 return redirect("works:preview", work.pk)
@@ -50,7 +58,30 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 return redirect("works:work", work.pk)
             messages.success(request, "Work was successfully posted.")
             return redirect(work)
-    return render(request, "works/form.html", {"form": form, "new": True, "with_chapter": True})
+    context = {"form": form, "series_form": series_form, "new": True, "with_chapter": True}
+    return render(request, "works/form.html", context)
+
+
+def _add_errors(form: WorkForm, series_form: AddToSeriesForm, error: InvalidInput) -> None:
+    """The series fieldset's errors on its fields, the others on the work form's."""
+    ours = [e for e in error.errors if e.field.startswith("series")]
+    others = [e for e in error.errors if not e.field.startswith("series")]
+    if ours:
+        series_form.add_service_errors(InvalidInput(ours))
+    if others:
+        form.add_service_errors(InvalidInput(others))
+
+
+def _join_series(user: User, work: Work, series_form: AddToSeriesForm) -> None:
+    data = series_form.cleaned_data
+    change_work_series(
+        user,
+        work,
+        series=data.get("series"),
+        new_title=data.get("series_title") or "",
+        position=data.get("series_position"),
+        remove_ids=series_form.removed_ids(),
+    )
 
 
 @login_required
@@ -66,16 +97,21 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     form = WorkForm(
         request.POST or None, user=user, with_chapter=one_shot is not None, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+    series_form = AddToSeriesForm(
+        request.POST or None, user=user, current=series_parts_of_work(work)
+    )
+    if request.method == "POST" and form.is_valid() and series_form.is_valid():
         action = request.POST.get("action", "update")
         try:
-            services.update_work(
-                user, work, form.work_data(), form.chapter_data() if one_shot else None
-            )
-            if action == "post":
-                services.post_draft(work)
+            with transaction.atomic():
+                services.update_work(
+                    user, work, form.work_data(), form.chapter_data() if one_shot else None
+                )
+                _join_series(user, work, series_form)
+                if action == "post":
+                    services.post_draft(work)
         except InvalidInput as error:
-            form.add_service_errors(error)
+            _add_errors(form, series_form, error)
         else:
             if action == "preview":
                 return redirect("works:preview", work.pk)
@@ -88,6 +124,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
             return redirect(work)
     context = {
         "form": form,
+        "series_form": series_form,
         "work": work,
         "new": False,
         "with_chapter": one_shot is not None,

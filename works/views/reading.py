@@ -22,6 +22,7 @@ from feedback.views.subscriptions import subscribe_context
 
 from .. import queries
 from ..models import Chapter, Work
+from ..series_queries import places_of_work
 
 
 def _needs_adult_notice(request: HttpRequest, work: Work) -> bool:
@@ -92,6 +93,7 @@ def _render_work(
         context["previous_chapter"] = chapters[index - 1] if index > 0 else None
         context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
     context.update({"shown": shown, "current": current, "full": full})
+    context["series_places"] = places_of_work(request.user, work)
     if work.posted:
         context.update(_feedback_context(request, work, current, chapters))
     return render(request, template, context)
