@@ -234,6 +234,17 @@ class WorkStatsOut(Schema):
     bookmarks: int
 
 
+class WorkSeriesOut(Schema):
+    """A work's place in a series, counted among the parts the viewer may see."""
+
+    id: int
+    title: str
+    url: str
+    position: int
+    previous_work_id: int | None
+    next_work_id: int | None
+
+
 class WorkOut(Schema):
     """A work. `summary`, `notes` and `end_notes` are HTML; tags are given by name."""
 
@@ -266,6 +277,10 @@ class WorkOut(Schema):
         description="The chapters the viewer may read, in order (creators also see drafts)."
     )
     stats: WorkStatsOut
+    series: list[WorkSeriesOut] = Field(
+        default_factory=list,
+        description="The series the work is in (on one work; empty in lists).",
+    )
 
     @classmethod
     def of(cls, work: Work, chapters: list[Chapter]) -> WorkOut:

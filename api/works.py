@@ -39,6 +39,7 @@ from .schemas import (
     WorkOut,
     WorkPage,
 )
+from .series import work_series
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -93,7 +94,9 @@ def _already_posted(what: str) -> InvalidInput:
 
 
 def _work_out(viewer: Viewer, work: Work) -> WorkOut:
-    return WorkOut.of(work, queries.chapter_index(viewer, [work])[work.pk])
+    out = WorkOut.of(work, queries.chapter_index(viewer, [work])[work.pk])
+    out.series = work_series(viewer, work)
+    return out
 
 
 def _reread(user: User, work: Work) -> WorkOut:
