@@ -38,7 +38,7 @@ def three(author):
 
 
 def test_a_new_series_takes_the_title_and_the_work_s_creators(author, three):
-    series, works = three
+    series, _ = three
     assert series.title == "The Saga"
     assert _positions(series) == [("Part 1", 1), ("Part 2", 2), ("Part 3", 3)]
     assert list(
@@ -83,11 +83,17 @@ def test_only_creators_of_the_series_may_add_to_it(author, stranger, three):
         series_services.update_series(stranger, series, SeriesData(title="Taken"))
 
 
-def test_a_work_joins_a_series_once_and_at_most_the_limit(author, three, settings):
+def test_a_work_joins_a_series_once_and_at_most_the_limit(author, three, monkeypatch):
     series, works = three
     with pytest.raises(InvalidInput) as caught:
         series_services.add_work_to_series(author, works[0], series=series)
     assert caught.value.errors[0].code == "already_in_series"
+    monkeypatch.setattr(series_services, "SERIES_PER_WORK_MAX", 2)
+    series_services.add_work_to_series(author, works[0], new_title="Second")
+    with pytest.raises(InvalidInput) as caught:
+        series_services.add_work_to_series(author, works[0], new_title="Third")
+    assert caught.value.errors[0].code == "too_many_series"
+    assert not Series.objects.filter(title="Third").exists()
 
 
 def test_moving_and_reordering_keep_positions_dense(author, three):
@@ -217,6 +223,21 @@ def test_the_edit_form_removes_the_work_from_a_series(author, three):
     page = client.get(f"/works/{works[0].pk}/edit").content.decode()
     assert "Part 1 of The Saga" in page
     assert 'name="remove_series"' in page
+    form = {
+        "title": "Part 1",
+        "pseuds": [author.default_pseud.pk],
+        "rating": "General Audiences",
+        "warnings": ["No Archive Warnings Apply"],
+        "fandoms": "Final Fantasy VII",
+        "language": "en",
+        "chapter_body": "<p>Text</p>",
+        "chapter_body_format": "html",
+        "action": "update",
+        "remove_series": [str(series.pk)],
+    }
+    response = client.post(f"/works/{works[0].pk}/edit", form)
+    assert response.status_code == 302, response.content.decode()
+    assert _positions(series) == [("Part 2", 1), ("Part 3", 2)]
 
 
 def test_the_series_edit_and_delete_pages(author, stranger, three):
