@@ -323,3 +323,30 @@ def test_the_client_reads_the_comments_and_subscribes(live_server, posted, reade
 
     work.subscribe()
     assert reader.subscriptions.filter(work=posted).exists()
+
+
+def test_the_client_reads_a_work_s_series_and_the_series_page(live_server, posted, writer):
+    from works.series import SeriesData, add_work_to_series, update_series
+
+    hidden = make_work(writer, title="Members Only", restricted=True)
+    saga = add_work_to_series(writer, hidden, new_title="The Plate Saga").series
+    add_work_to_series(writer, posted, series=saga)
+    update_series(
+        writer, saga, SeriesData(title="The Plate Saga", summary="<p>Midgar.</p>", complete=True)
+    )
+    session = guest(live_server)
+
+    work = AO3.Work(posted.pk, session=session)
+    # The restricted first part is not the guest's: this is part 1 for them.
+    assert [(s.id, s.name) for s in work.series] == [(saga.pk, "The Plate Saga")]
+
+    series = AO3.Series(saga.pk, session=session)
+    assert series.name == "The Plate Saga"
+    assert [c.username for c in series.creators] == ["aerith_writes"]
+    assert series.nworks == 1
+    assert series.words == posted.word_count
+    assert series.complete is True
+    assert series.description == "Midgar."
+    assert series.nbookmarks == 0
+    assert [w.id for w in series.work_list] == [posted.pk]
+    assert series.series_begun == posted.published_on

@@ -251,3 +251,17 @@ def test_the_command_line_learns_lifestream_domains_from_the_environment_and_url
     assert domains_from({}, urls) == ["new.example.net"]
     with pytest.raises(ValueError, match="adapter of its own"):
         register("archiveofourown.org")
+
+
+def test_series_metadata_from_the_work_page(configure, writer):
+    from works.series import add_work_to_series
+
+    first = post(writer, title="Before the Plate", rating="General Audiences")
+    second = post(writer, title="Under the Plate", rating="General Audiences")
+    saga = add_work_to_series(writer, first, new_title="The Plate Saga").series
+    add_work_to_series(writer, second, series=saga)
+
+    story, _ = download(configure(), second)
+
+    assert story.getMetadata("series") == "The Plate Saga [2]"
+    assert story.getMetadata("seriesUrl") == f"https://{DOMAIN}/series/{saga.pk}"
