@@ -16,6 +16,8 @@ from people.services import ensure_default_pseud
 
 from .. import services
 from ..forms import WorkForm
+from ..models import AutosaveForm
+from .autosave import autosave_context, autosave_done
 
 
 def _user(request: HttpRequest) -> User:
@@ -34,6 +36,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
         with_chapter=True,
         initial={"pseuds": [default_pseud], "language": "en", "chapter_body_format": "html"},
     )
+    autosaved = autosave_context(request, form, AutosaveForm.WORK_NEW)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "post")
         try:
@@ -43,6 +46,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
+            autosave_done(request, AutosaveForm.WORK_NEW)
             if action == "preview":
                 return redirect("works:preview", work.pk)
             if action == "draft":
@@ -50,7 +54,8 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 return redirect("works:work", work.pk)
             messages.success(request, "Work was successfully posted.")
             return redirect(work)
-    return render(request, "works/form.html", {"form": form, "new": True, "with_chapter": True})
+    context = {"form": form, "new": True, "with_chapter": True, **autosaved}
+    return render(request, "works/form.html", context)
 
 
 @login_required
@@ -66,6 +71,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     form = WorkForm(
         request.POST or None, user=user, with_chapter=one_shot is not None, initial=initial
     )
+    autosaved = autosave_context(request, form, AutosaveForm.WORK_EDIT, work)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "update")
         try:
@@ -77,6 +83,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
+            autosave_done(request, AutosaveForm.WORK_EDIT, work)
             if action == "preview":
                 return redirect("works:preview", work.pk)
             messages.success(
@@ -93,6 +100,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         "with_chapter": one_shot is not None,
         # An imported draft lists the tags its text suggested, for the creator to add.
         "suggestions": pending_suggestions(user, work),
+        **autosaved,
     }
     return render(request, "works/form.html", context)
 

@@ -1,0 +1,208 @@
+"""Autosave of the posting and chapter forms: what a creator typed, kept every few seconds in a
+store of its own (`Autosave`), never in the work. Nothing here posts a work or a chapter or
+changes what readers see, so nothing is announced on the change feed: no index, cache or inbox
+holds a copy of this store. The form brings the text back ("restore") and the creator saves it
+through the usual services.
+
+Callers have loaded the work or chapter through `access.getters` (creators only); the store is
+keyed by the user, so nobody reaches another's text by its id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lifestream.core.actors import Actor
+from lifestream.core.errors import ErrorList, NotFound
+from lifestream.core.ratelimit import check_rate
+from people.models import User
+
+from .models import (
+    AUTOSAVE_MAX_CHARS,
+    NEW_WORK_AUTOSAVES_MAX,
+    Autosave,
+    AutosaveForm,
+    Chapter,
+    Work,
+)
+
+FieldValues = dict[str, str | list[str]]
+
+
+@dataclass(frozen=True)
+class AutosaveTarget:
+    """Which form was autosaved: a new work's (`work` None), a work's, a new chapter of
+    `work`, or `chapter`."""
+
+    form: AutosaveForm
+    work: Work | None = None
+    chapter: Chapter | None = None
+
+
+def stamp_of(target: AutosaveTarget) -> str:
+    """When what the form edits last changed, as the form remembers it: a save from anywhere
+    else since the form was opened changes it. "" for a form that edits nothing yet."""
+    if target.chapter is not None:
+        return target.chapter.updated_at.isoformat()
+    if target.work is not None and target.form == AutosaveForm.WORK_EDIT:
+        # A one-shot's text is on the work's form too, and is saved in its chapter.
+        latest = target.work.chapters.aggregate(latest=Max("updated_at"))["latest"]
+        stamps = [target.work.updated_at, *([latest] if latest else [])]
+        return max(stamps).isoformat()
+    return ""
+
+
+def _rows(user: User, target: AutosaveTarget):  # type: ignore[no-untyped-def]
+    rows = Autosave.objects.filter(user=user, form=target.form)
+    if target.chapter is not None:
+        return rows.filter(chapter=target.chapter)
+    return rows.filter(work=target.work, chapter__isnull=True)
+
+
+def find_autosave(user: User, target: AutosaveTarget, autosave_id: int | None = None) -> Autosave | None:
+    """The user's autosave of this form (for a new work's form, the one with `autosave_id`)."""
+    if target.form == AutosaveForm.WORK_NEW:
+        if autosave_id is None:
+            return None
+        return Autosave.objects.filter(
+            pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW
+        ).first()
+    return _rows(user, target).first()
+
+
+def new_work_autosaves(user: User) -> list[Autosave]:
+    """New works the user started and never saved, newest first."""
+    return list(
+        Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW).order_by("-saved_at")[
+            :NEW_WORK_AUTOSAVES_MAX
+        ]
+    )
+
+
+def _check(fields: FieldValues, target: AutosaveTarget, base: str, errors: ErrorList) -> None:
+    size = sum(
+        len(value) if isinstance(value, str) else sum(len(item) for item in value)
+        for value in fields.values()
+    )
+    if size > AUTOSAVE_MAX_CHARS:
+        errors.add(
+            "fields",
+            "too_large",
+            f"This text is too long to autosave ({size:,} characters; at most "
+            f"{AUTOSAVE_MAX_CHARS:,}). It is kept in this browser only.",
+        )
+    current = stamp_of(target)
+    if current and base != current:
+        noun = "chapter" if target.chapter is not None else "work"
+        errors.add(
+            "base",
+            "changed_elsewhere",
+            f"This {noun} was changed elsewhere since you opened this form, so autosave "
+            "stopped rather than overwrite it. Your text is kept in this browser: copy it, "
+            "then reload the page.",
+        )
+
+
+@transaction.atomic
+def save_autosave(
+    actor: Actor,
+    target: AutosaveTarget,
+    fields: FieldValues,
+    *,
+    base: str = "",
+    version: int = 0,
+    autosave_id: int | None = None,
+) -> Autosave:
+    """Keep `fields` as the creator's autosave of the form. `base` is the stamp the form was
+    opened with, `version` the last save the form knows of (0: none yet). A new work's form
+    makes one autosave on its first save and names it by `autosave_id` after that.
+
+    Raises RateLimited, NotFound (a new work's autosave that was discarded) and InvalidInput:
+    `too_large`, `changed_elsewhere` (the work or chapter was saved elsewhere since),
+    `saved_elsewhere` (another window autosaved this form since)."""
+    user = actor.user
+    check_rate("autosave", actor, field="fields", noun="autosaves")
+    errors = ErrorList()
+    _check(fields, target, base, errors)
+    errors.raise_if_any()
+
+    if target.form == AutosaveForm.WORK_NEW and autosave_id is not None:
+        row = (
+            Autosave.objects.select_for_update()
+            .filter(pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW)
+            .first()
+        )
+        if row is None:
+            raise NotFound("This autosaved text was discarded.")
+    elif target.form == AutosaveForm.WORK_NEW:
+        row = None
+    else:
+        row = _rows(user, target).select_for_update().first()
+
+    now = timezone.now()
+    if row is None:
+        row = Autosave.objects.create(
+            user=user,
+            form=target.form,
+            work=target.work,
+            chapter=target.chapter,
+            fields=fields,
+            saved_at=now,
+        )
+        if target.form == AutosaveForm.WORK_NEW:
+            _keep_newest(user)
+        return row
+    if row.version != version:
+        errors.add(
+            "version",
+            "saved_elsewhere",
+            "This form was autosaved from another window at "
+            f"{timezone.localtime(row.saved_at):%H:%M}, so autosave stopped rather than "
+            "overwrite it. Your text is kept in this browser.",
+        )
+        errors.raise_if_any()
+    row.fields = fields
+    row.version += 1
+    row.saved_at = now
+    row.save(update_fields=["fields", "version", "saved_at"])
+    return row
+
+
+def _keep_newest(user: User) -> None:
+    """A user keeps their newest few unsaved new works; older ones go."""
+    keep = Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW).order_by(
+        "-saved_at", "-pk"
+    )[:NEW_WORK_AUTOSAVES_MAX]
+    Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW).exclude(
+        pk__in=list(keep.values_list("pk", flat=True))
+    ).delete()
+
+
+@transaction.atomic
+def discard_autosave(user: User, autosave_id: int) -> Autosave:
+    """Delete one of the user's autosaves; NotFound for anyone else's, or one already gone."""
+    row = Autosave.objects.filter(pk=autosave_id, user=user).select_related("work").first()
+    if row is None:
+        raise NotFound("This autosaved text was already discarded.")
+    row.delete()
+    return row
+
+
+@transaction.atomic
+def clear_autosave(user: User, target: AutosaveTarget, autosave_id: int | None = None) -> None:
+    """The form was saved: its autosave has done its work."""
+    if target.form == AutosaveForm.WORK_NEW:
+        if autosave_id is not None:
+            Autosave.objects.filter(
+                pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW
+            ).delete()
+        return
+    _rows(user, target).delete()
+
+
+def saved_at_of(row: Autosave) -> dt.datetime:
+    return timezone.localtime(row.saved_at)
