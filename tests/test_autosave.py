@@ -74,7 +74,9 @@ def test_first_autosave_of_a_new_work_makes_one_autosave_and_later_saves_edit_it
     assert Work.objects.count() == works_before
 
 
-def test_the_new_work_form_offers_the_autosave_and_restores_it(author, django_assert_max_num_queries):
+def test_the_new_work_form_offers_the_autosave_and_restores_it(
+    author, django_assert_max_num_queries
+):
     client = _client(author)
     state = _form_state(client, "/works/new")
     saved = client.post(

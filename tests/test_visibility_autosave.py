@@ -24,12 +24,16 @@ URL = "/works/autosave"
 # What the endpoint answers for a work's forms.
 EXPECTED = {
     **{(state, "creator"): 200 for state in ("public", "restricted", "draft")},
-    **{(state, viewer): 403 for state in ("public", "restricted") for viewer in ("stranger", "wrangler", "admin")},
+    **{
+        (state, viewer): 403
+        for state in ("public", "restricted")
+        for viewer in ("stranger", "wrangler", "admin")
+    },
     **{("draft", viewer): 404 for viewer in ("stranger", "wrangler", "admin")},
     **{("deleted", viewer): 404 for viewer in VIEWERS if viewer != "guest"},
     **{(state, "guest"): 403 for state in STATES},
 }
-CODES = {200: None, 403: {"forbidden", "login_required"}, 404: {"not_found"}}
+CODES: dict[int, set[str]] = {403: {"forbidden", "login_required"}, 404: {"not_found"}}
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ def _payload(world: dict, form: str, work_id: int, chapter_id: int | str = "") -
     }
 
 
-def _base(world: dict, form: str, work_id: int, chapter_id: int | None) -> str:
+def _base(world: dict, form: str, work_id: int, chapter_id: int | str | None) -> str:
     """The stamp the creator's form carries (others never get a form to read it from)."""
     from works.autosave import AutosaveTarget, stamp_of
     from works.models import Chapter, Work

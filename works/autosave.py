@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from lifestream.core.actors import Actor
@@ -56,14 +56,16 @@ def stamp_of(target: AutosaveTarget) -> str:
     return ""
 
 
-def _rows(user: User, target: AutosaveTarget):  # type: ignore[no-untyped-def]
+def _rows(user: User, target: AutosaveTarget) -> QuerySet[Autosave]:
     rows = Autosave.objects.filter(user=user, form=target.form)
     if target.chapter is not None:
         return rows.filter(chapter=target.chapter)
     return rows.filter(work=target.work, chapter__isnull=True)
 
 
-def find_autosave(user: User, target: AutosaveTarget, autosave_id: int | None = None) -> Autosave | None:
+def find_autosave(
+    user: User, target: AutosaveTarget, autosave_id: int | None = None
+) -> Autosave | None:
     """The user's autosave of this form (for a new work's form, the one with `autosave_id`)."""
     if target.form == AutosaveForm.WORK_NEW:
         if autosave_id is None:
@@ -197,9 +199,7 @@ def clear_autosave(user: User, target: AutosaveTarget, autosave_id: int | None =
     """The form was saved: its autosave has done its work."""
     if target.form == AutosaveForm.WORK_NEW:
         if autosave_id is not None:
-            Autosave.objects.filter(
-                pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW
-            ).delete()
+            Autosave.objects.filter(pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW).delete()
         return
     _rows(user, target).delete()
 

@@ -159,9 +159,14 @@ class Chapter(models.Model):
 # form. It is never the work's text: readers never see it, and a posted work or chapter keeps
 # its visible text until the creator restores this into the form and saves.
 
-AUTOSAVE_MAX_CHARS = CHAPTER_BODY_MAX + TITLE_MAX + 2 * CHAPTER_TITLE_MAX + 4 * SUMMARY_MAX + (
-    6 * NOTES_MAX
-) + 20_000  # the tag fields and the choices
+AUTOSAVE_MAX_CHARS = (
+    CHAPTER_BODY_MAX
+    + TITLE_MAX
+    + 2 * CHAPTER_TITLE_MAX
+    + 4 * SUMMARY_MAX
+    + (6 * NOTES_MAX)
+    + 20_000
+)  # the tag fields and the choices
 NEW_WORK_AUTOSAVES_MAX = 10
 
 

@@ -7,27 +7,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('works', '0002_work_comment_permission_work_moderated_comments'),
+        ("works", "0002_work_comment_permission_work_moderated_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Autosave',
+            name="Autosave",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form', models.CharField(choices=[('work_new', 'new work'), ('work_edit', 'work'), ('chapter_new', 'new chapter'), ('chapter_edit', 'chapter')], max_length=12)),
-                ('fields', models.JSONField(default=dict)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('chapter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='autosaves', to='works.chapter')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='autosaves', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='autosaves', to='works.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("work_new", "new work"),
+                            ("work_edit", "work"),
+                            ("chapter_new", "new chapter"),
+                            ("chapter_edit", "chapter"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("fields", models.JSONField(default=dict)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="autosaves",
+                        to="works.chapter",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="autosaves",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="autosaves",
+                        to="works.work",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('chapter__isnull', True), ('work__isnull', False)), fields=('user', 'form', 'work'), name='one_autosave_per_work_form'), models.UniqueConstraint(condition=models.Q(('chapter__isnull', False)), fields=('user', 'chapter'), name='one_autosave_per_chapter')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("chapter__isnull", True), ("work__isnull", False)),
+                        fields=("user", "form", "work"),
+                        name="one_autosave_per_work_form",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("chapter__isnull", False)),
+                        fields=("user", "chapter"),
+                        name="one_autosave_per_chapter",
+                    ),
+                ],
             },
         ),
     ]

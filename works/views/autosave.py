@@ -76,8 +76,10 @@ def autosave(request: HttpRequest) -> JsonResponse:
     length = parse_id(request.META.get("CONTENT_LENGTH") or "") or 0
     if length > REQUEST_MAX_BYTES:
         return _json_error(
-            413, "fields", "too_large", "This text is too long to autosave; it is kept in this "
-            "browser only."
+            413,
+            "fields",
+            "too_large",
+            "This text is too long to autosave; it is kept in this browser only.",
         )
     data = request.POST
     try:
@@ -222,7 +224,10 @@ def _storage_key(user: User, kind: AutosaveForm, work: Work | None, chapter: Cha
 
 
 def autosave_done(
-    request: HttpRequest, kind: AutosaveForm, work: Work | None = None, chapter: Chapter | None = None
+    request: HttpRequest,
+    kind: AutosaveForm,
+    work: Work | None = None,
+    chapter: Chapter | None = None,
 ) -> None:
     """The form was saved: drop its autosave."""
     user = request.user
