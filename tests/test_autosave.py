@@ -46,7 +46,7 @@ def test_first_autosave_of_a_new_work_makes_one_autosave_and_later_saves_edit_it
     assert first.status_code == 200, first.content
     body = first.json()
     assert body["version"] == 1
-    assert body["restore_url"] == f"/works/new?autosave={body['id']}"
+    assert body["url"] == f"/works/new?autosave={body['id']}"
 
     second = client.post(
         URL,
@@ -319,3 +319,94 @@ def test_someone_elses_autosave_cannot_be_restored_or_discarded(author):
     )
     assert overwrite.status_code == 404
     assert Autosave.objects.get().fields["title"] == "Mine alone"
+
+
+def _whole_work(author, **overrides) -> dict:
+    """Every field of a valid work, as the posting form sends it."""
+    return {
+        "title": "A Whole Work",
+        "pseuds": [str(author.default_pseud.pk)],
+        "rating": "General Audiences",
+        "warnings": ["No Archive Warnings Apply"],
+        "fandoms": "Final Fantasy VII",
+        "language": "en",
+        "comment_permission": "everyone",
+        "chapter_body_format": "html",
+        "chapter_body": "<p>Enough to be a work.</p>",
+        "action": "post",
+        **overrides,
+    }
+
+
+def test_a_valid_new_work_becomes_one_draft_that_later_saves_edit(author, reader):
+    client = _client(author)
+    state = _form_state(client, "/works/new")
+    first = client.post(URL, {**state, **_whole_work(author)})
+    assert first.status_code == 200, first.content
+    body = first.json()
+    work = Work.objects.get()
+    assert body["draft"] is True and body["form"] == "work_edit"
+    assert body["work_id"] == work.pk and body["url"] == f"/works/{work.pk}/edit"
+    assert not work.posted and not work.chapters.filter(posted=True).exists()
+    assert not Autosave.objects.exists()
+
+    # The form now edits that draft: no second work, still never posted.
+    follow = {**state, "autosave_form": "work_edit", "work_id": str(work.pk)}
+    second = client.post(
+        URL,
+        {
+            **follow,
+            "autosave_base": body["base"],
+            **_whole_work(author, title="A Better Title", chapter_body="<p>More words.</p>"),
+        },
+    )
+    assert second.status_code == 200, second.content
+    assert Work.objects.count() == 1
+    work.refresh_from_db()
+    assert work.title == "A Better Title" and not work.posted
+    assert work.chapters.get().body == "<p>More words.</p>"
+    assert Client().get(f"/works/{work.pk}").status_code == 404
+    assert _client(reader).get(f"/works/{work.pk}").status_code == 404
+
+    # A save with the stamp from before the last one is a change it has not seen.
+    stale = client.post(URL, {**follow, "autosave_base": body["base"], **_whole_work(author)})
+    assert stale.status_code == 409
+    assert stale.json()["errors"][0]["code"] == "changed_elsewhere"
+
+
+def test_a_new_work_autosaved_before_it_was_valid_moves_into_its_draft(author):
+    client = _client(author)
+    state = _form_state(client, "/works/new")
+    early = client.post(URL, {**state, "title": "Early"}).json()
+    assert early["draft"] is False and Autosave.objects.count() == 1
+    later = client.post(
+        URL,
+        {**state, "autosave_id": str(early["id"]), "autosave_version": "1", **_whole_work(author)},
+    ).json()
+    assert later["draft"] is True
+    assert Work.objects.count() == 1
+    assert not Autosave.objects.exists()
+
+
+def test_a_posted_works_form_autosaves_aside_even_when_valid(author):
+    work = make_work(author, title="As Posted")
+    client = _client(author)
+    state = _form_state(client, f"/works/{work.pk}/edit")
+    response = client.post(URL, {**state, **_whole_work(author, title="Not Yet")})
+    assert response.status_code == 200
+    assert response.json()["draft"] is False
+    work.refresh_from_db()
+    assert work.title == "As Posted" and work.posted
+    assert Autosave.objects.get().fields["title"] == "Not Yet"
+
+
+def test_a_draft_works_form_saves_into_the_draft(author):
+    work = make_work(author, draft=True, title="Old Draft Title")
+    client = _client(author)
+    state = _form_state(client, f"/works/{work.pk}/edit")
+    response = client.post(URL, {**state, **_whole_work(author, title="New Draft Title")})
+    assert response.status_code == 200
+    assert response.json()["draft"] is True
+    work.refresh_from_db()
+    assert work.title == "New Draft Title" and not work.posted
+    assert not Autosave.objects.exists()

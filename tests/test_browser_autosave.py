@@ -127,3 +127,44 @@ def test_the_browser_copy_survives_when_the_server_cannot_be_reached(
     expect(again.locator("#id_body")).to_have_value("<p>Typed on a train.</p>")
     expect(again.locator("#id_title")).to_have_value("Offline")
     expect(local).to_be_hidden()
+
+
+def test_a_new_work_becomes_one_draft_and_posting_it_posts_that_one(
+    site: test_browser.Site,
+) -> None:
+    from playwright.sync_api import expect
+
+    author = make_user("autosave_drafter")
+    page = site.new_page(author)
+    page.goto("/works/new")
+    page.select_option("#id_rating", label="General Audiences")
+    page.get_by_label("No Archive Warnings Apply").check()
+    page.fill("#id_fandoms", "Final Fantasy VII")
+    page.fill("#id_title", "A Draft on Its Own")
+    page.fill("#id_chapter_body", "<p>First lines.</p>")
+    status = page.locator(".autosave-status")
+    expect(page).to_have_url(re.compile(r"/works/\d+/edit$"), timeout=SAVE_WAIT_MS)
+    expect(status).to_have_text(re.compile(r"^Saved at"))
+    work = Work.objects.get()
+    assert not work.posted
+    expect(page).to_have_url(re.compile(rf"/works/{work.pk}/edit$"))
+
+    page.fill("#id_chapter_body", "<p>First lines, and then more.</p>")
+    page.wait_for_function(
+        "() => document.querySelector('.autosave-status').textContent.startsWith('Saved at')"
+        " && window.location.pathname.endsWith('/edit')",
+        timeout=SAVE_WAIT_MS,
+    )
+    page.wait_for_timeout(6_000)  # one more round: the body is saved into the same draft
+    assert Work.objects.count() == 1
+    assert "and then more" in Work.objects.get().chapters.get().body
+
+    # The window crashes; the draft has the text.
+    page.context.close()
+    again = site.new_page(author)
+    again.goto(f"/works/{work.pk}/edit")
+    expect(again.locator("#id_chapter_body")).to_have_value("<p>First lines, and then more.</p>")
+    again.get_by_role("button", name="Post", exact=True).click()
+    expect(again.locator(".flash")).to_contain_text("Work was successfully")
+    expect(again).to_have_url(re.compile(rf"/works/{work.pk}$"))
+    assert Work.objects.count() == 1 and Work.objects.get().posted

@@ -1,7 +1,9 @@
-"""Autosave of the posting and chapter forms: what a creator typed, kept every few seconds in a
-store of its own (`Autosave`), never in the work. Nothing here posts a work or a chapter or
-changes what readers see, so nothing is announced on the change feed: no index, cache or inbox
-holds a copy of this store. The form brings the text back ("restore") and the creator saves it
+"""Autosave of the posting and chapter forms: what a creator typed, kept every few seconds.
+A work never posted is saved as the draft it is (through the work services, which announce it
+as any save of a draft); everything else — a posted work, a chapter, fields not yet valid —
+goes to a store of its own (`Autosave`), never to the work. Nothing here posts a work or a
+chapter or changes what readers see; the store is announced to nobody, as no index, cache or
+inbox holds a copy of it. The form brings its text back ("restore") and the creator saves it
 through the usual services.
 
 Callers have loaded the work or chapter through `access.getters` (creators only); the store is
@@ -17,10 +19,11 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from lifestream.core.actors import Actor
-from lifestream.core.errors import ErrorList, NotFound
+from lifestream.core.errors import ErrorList, InvalidInput, NotFound
 from lifestream.core.ratelimit import check_rate
 from people.models import User
 
+from . import services
 from .models import (
     AUTOSAVE_MAX_CHARS,
     NEW_WORK_AUTOSAVES_MAX,
@@ -29,6 +32,7 @@ from .models import (
     Chapter,
     Work,
 )
+from .services import ChapterData, WorkData
 
 FieldValues = dict[str, str | list[str]]
 
@@ -109,6 +113,31 @@ def _check(fields: FieldValues, target: AutosaveTarget, base: str, errors: Error
         )
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What an autosave kept: a row of the autosave store, or the draft work itself (`work`,
+    with its new stamp, when the form now edits that draft)."""
+
+    row: Autosave | None = None
+    work: Work | None = None
+    stamp: str = ""
+
+    @property
+    def saved_at(self) -> dt.datetime:
+        if self.row is not None:
+            return self.row.saved_at
+        assert self.work is not None
+        return self.work.updated_at
+
+
+@dataclass(frozen=True)
+class DraftText:
+    """The form's fields as the work's services take them, for a form that edits a draft."""
+
+    work: WorkData
+    chapter: ChapterData | None
+
+
 @transaction.atomic
 def save_autosave(
     actor: Actor,
@@ -118,10 +147,17 @@ def save_autosave(
     base: str = "",
     version: int = 0,
     autosave_id: int | None = None,
-) -> Autosave:
+    draft: DraftText | None = None,
+) -> Saved:
     """Keep `fields` as the creator's autosave of the form. `base` is the stamp the form was
-    opened with, `version` the last save the form knows of (0: none yet). A new work's form
-    makes one autosave on its first save and names it by `autosave_id` after that.
+    opened with, `version` the last save the form knows of (0: none yet).
+
+    A work that was never posted is its creator's alone: with `draft`, a new work's form makes
+    ONE draft work of it as soon as the fields make a valid work (the form then edits that
+    draft), and a draft work's form saves into the draft. Until the fields are valid, and for
+    anything readers can see (a posted work, any chapter), the text goes to the autosave store:
+    a new work's form makes one row on its first save and names it by `autosave_id` after that.
+    Nothing here ever posts.
 
     Raises RateLimited, NotFound (a new work's autosave that was discarded) and InvalidInput:
     `too_large`, `changed_elsewhere` (the work or chapter was saved elsewhere since),
@@ -131,7 +167,39 @@ def save_autosave(
     errors = ErrorList()
     _check(fields, target, base, errors)
     errors.raise_if_any()
+    if draft is not None:
+        work = _save_draft(user, target, draft)
+        if work is not None:
+            clear_autosave(user, target, autosave_id)
+            return Saved(work=work, stamp=stamp_of(AutosaveTarget(AutosaveForm.WORK_EDIT, work)))
+    return Saved(row=_store(user, target, fields, version=version, autosave_id=autosave_id))
 
+
+def _save_draft(user: User, target: AutosaveTarget, draft: DraftText) -> Work | None:
+    """The new or draft work with the form's fields, or None while they don't make a valid
+    work (nothing is written then)."""
+    work = target.work
+    if work is not None and (work.posted or target.form != AutosaveForm.WORK_EDIT):
+        return None
+    try:
+        with transaction.atomic():
+            if work is None:
+                chapter = draft.chapter or ChapterData()
+                return services.create_work(user, draft.work, chapter, post=False)
+            return services.update_work(user, work, draft.work, draft.chapter)
+    except InvalidInput:
+        return None
+
+
+def _store(
+    user: User,
+    target: AutosaveTarget,
+    fields: FieldValues,
+    *,
+    version: int,
+    autosave_id: int | None,
+) -> Autosave:
+    errors = ErrorList()
     if target.form == AutosaveForm.WORK_NEW and autosave_id is not None:
         row = (
             Autosave.objects.select_for_update()

@@ -22,6 +22,7 @@ from people.models import User
 
 from ..autosave import (
     AutosaveTarget,
+    DraftText,
     FieldValues,
     clear_autosave,
     discard_autosave,
@@ -101,13 +102,14 @@ def autosave(request: HttpRequest) -> JsonResponse:
         if values:
             fields[name] = values if len(values) > 1 or name in _LIST_FIELDS else values[0]
     try:
-        row = save_autosave(
+        saved = save_autosave(
             actor_of(request),
             target,
             fields,
             base=data.get("autosave_base", ""),
             version=_version(data.get("autosave_version")),
             autosave_id=parse_id(data.get("autosave_id")),
+            draft=_draft_text(request, user, target),
         )
     except RateLimited as error:
         first = error.errors[0]
@@ -121,14 +123,47 @@ def autosave(request: HttpRequest) -> JsonResponse:
         )
     except NotFound as error:
         return _json_error(404, "autosave_id", "discarded", str(error))
+    if saved.row is None:
+        assert saved.work is not None
+        # The form now edits this draft: its address, its kind and its stamp change.
+        return JsonResponse(
+            {
+                "draft": True,
+                "form": AutosaveForm.WORK_EDIT.value,
+                "work_id": saved.work.pk,
+                "id": "",
+                "version": 0,
+                "base": saved.stamp,
+                "saved_at": saved.saved_at.isoformat(),
+                "url": reverse("works:edit", args=[saved.work.pk]),
+            }
+        )
     return JsonResponse(
         {
-            "id": row.pk,
-            "version": row.version,
-            "saved_at": row.saved_at.isoformat(),
-            "restore_url": _restore_url(row),
+            "draft": False,
+            "form": saved.row.form,
+            "id": saved.row.pk,
+            "version": saved.row.version,
+            "saved_at": saved.saved_at.isoformat(),
+            "url": _restore_url(saved.row),
         }
     )
+
+
+def _draft_text(request: HttpRequest, user: User, target: AutosaveTarget) -> DraftText | None:
+    """A new or draft work's form as the work services take it (None for other forms, and for
+    fields the form can't even read, such as a malformed date)."""
+    work = target.work
+    if target.form == AutosaveForm.WORK_NEW:
+        with_chapter = True
+    elif target.form == AutosaveForm.WORK_EDIT and work is not None and not work.posted:
+        with_chapter = len(work.chapters.all()[:2]) == 1
+    else:
+        return None
+    form = WorkForm(request.POST, user=user, with_chapter=with_chapter)
+    if not form.is_valid():
+        return None
+    return DraftText(form.work_data(), form.chapter_data() if with_chapter else None)
 
 
 # Checkbox groups: a list even with one box ticked.

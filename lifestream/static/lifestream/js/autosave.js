@@ -102,11 +102,22 @@
         var body = answer.body, response = answer.response;
         if (response.ok) {
           sent = now;
+          if (body.base !== undefined) { hidden("autosave_base").value = body.base; }
           hidden("autosave_version").value = body.version;
-          if (hidden("autosave_form").value === "work_new" && String(body.id) !== hidden("autosave_id").value) {
+          var was = hidden("autosave_form").value;
+          if (body.form !== was || String(body.id) !== hidden("autosave_id").value) {
+            // The first save of a new work made its one draft (or autosave): the form edits
+            // that from now on, and its address says so.
+            hidden("autosave_form").value = body.form;
             hidden("autosave_id").value = body.id;
+            if (body.work_id) { hidden("work_id").value = body.work_id; }
+            if (body.form !== was) {
+              try { localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+              key = key.replace(/:[a-z_]+:[^:]*$/, ":" + body.form + ":" + body.work_id);
+              keepLocal();
+            }
             if (window.history && history.replaceState) {
-              history.replaceState(history.state, "", body.restore_url);
+              history.replaceState(history.state, "", body.url);
             }
           }
           say("Saved at " + clock(new Date(body.saved_at)));
