@@ -84,6 +84,12 @@ def test_a_posted_chapter_keeps_its_text_while_the_edit_is_autosaved(
     expect(page.locator(".autosave-status")).to_have_text(
         re.compile(r"^Saved at"), timeout=SAVE_WAIT_MS
     )
+    # Another tab of the same browser: the server's autosave is offered, and the browser's own
+    # copy, being the same text, is not offered twice.
+    tab = page.context.new_page()
+    tab.goto(f"/works/{work.pk}/chapters/{chapter.pk}/edit")
+    expect(tab.locator(".autosave-offer")).to_contain_text("isn't saved to this chapter")
+    expect(tab.locator(".autosave-local")).to_be_hidden()
     page.context.close()
 
     reader = site.new_page()

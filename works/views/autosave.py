@@ -248,6 +248,10 @@ def autosave_context(
             "base": stamp_of(target),
             "restored": restored,
             "offers": [{"row": offer, "restore_url": _restore_url(offer)} for offer in offers],
+            # The script offers the browser's own copy only when it differs from this one.
+            "offered_fields": offers[0].fields
+            if offers and kind != AutosaveForm.WORK_NEW
+            else None,
             "storage_key": _storage_key(user, kind, work, chapter),
         }
     }

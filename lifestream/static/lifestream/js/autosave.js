@@ -20,7 +20,15 @@
     return out;
   }
 
-  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  // Field by field, in any order; a single value and a list of one are the same.
+  function same(a, b) {
+    var names = Object.keys(a).concat(Object.keys(b));
+    return names.every(function (name) {
+      var x = [].concat(a[name] === undefined ? [] : a[name]);
+      var y = [].concat(b[name] === undefined ? [] : b[name]);
+      return JSON.stringify(x) === JSON.stringify(y);
+    });
+  }
 
   function fill(form, saved) {
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -60,7 +68,11 @@
     // A copy from this browser that the page doesn't show: offer it back.
     var local = null;
     try { local = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { local = null; }
-    if (local && local.fields && !same(local.fields, values(form))) {
+    // The server's autosave offered above the form, when it holds this very text.
+    var offeredEl = document.getElementById("autosave-offered");
+    var offered = offeredEl ? JSON.parse(offeredEl.textContent) : null;
+    if (local && local.fields && !same(local.fields, values(form)) &&
+        !(offered && same(local.fields, offered))) {
       var offer = box.querySelector(".autosave-local");
       offer.querySelector(".autosave-local-message").textContent =
         "This browser kept a copy of your text from " + new Date(local.at).toLocaleDateString() +
