@@ -32,7 +32,14 @@ def _hidden(page: str, name: str) -> str:
 
 def _form_state(client: Client, url: str) -> dict[str, str]:
     page = client.get(url).content.decode()
-    names = ("autosave_form", "work_id", "chapter_id", "autosave_id", "autosave_version")
+    names = (
+        "autosave_form",
+        "work_id",
+        "chapter_id",
+        "autosave_id",
+        "autosave_version",
+        "autosave_token",
+    )
     return {name: _hidden(page, name) for name in (*names, "autosave_base")}
 
 
@@ -348,7 +355,8 @@ def test_a_valid_new_work_becomes_one_draft_that_later_saves_edit(author, reader
     assert body["draft"] is True and body["form"] == "work_edit"
     assert body["work_id"] == work.pk and body["url"] == f"/works/{work.pk}/edit"
     assert not work.posted and not work.chapters.filter(posted=True).exists()
-    assert not Autosave.objects.exists()
+    # Only the row saying which draft this form made, with no text of its own.
+    assert list(Autosave.objects.values_list("work_id", "fields")) == [(Work.objects.get().pk, {})]
 
     # The form now edits that draft: no second work, still never posted.
     follow = {**state, "autosave_form": "work_edit", "work_id": str(work.pk)}
@@ -385,7 +393,8 @@ def test_a_new_work_autosaved_before_it_was_valid_moves_into_its_draft(author):
     ).json()
     assert later["draft"] is True
     assert Work.objects.count() == 1
-    assert not Autosave.objects.exists()
+    # Only the row saying which draft this form made, with no text of its own.
+    assert list(Autosave.objects.values_list("work_id", "fields")) == [(Work.objects.get().pk, {})]
 
 
 def test_a_posted_works_form_autosaves_aside_even_when_valid(author):
@@ -409,4 +418,37 @@ def test_a_draft_works_form_saves_into_the_draft(author):
     assert response.json()["draft"] is True
     work.refresh_from_db()
     assert work.title == "New Draft Title" and not work.posted
+    assert not Autosave.objects.exists()
+
+
+def test_a_save_whose_answer_was_lost_edits_the_draft_it_made(author):
+    """The first valid save made the draft, but the form never heard (the answer was lost):
+    the same form saving again edits that draft, never a second one."""
+    client = _client(author)
+    state = _form_state(client, "/works/new")
+    assert state["autosave_token"]
+    first = client.post(URL, {**state, **_whole_work(author)})
+    assert first.json()["draft"] is True
+    # The form still thinks it is a new work's.
+    again = client.post(URL, {**state, **_whole_work(author, title="Retitled on retry")})
+    assert again.status_code == 200, again.content
+    assert again.json()["draft"] is True and again.json()["work_id"] == first.json()["work_id"]
+    assert Work.objects.count() == 1
+    assert Work.objects.get().title == "Retitled on retry"
+    # Nothing of it is offered as an unsaved new work.
+    assert "an unsaved new work" not in client.get("/works/new").content.decode()
+    # Another new work's form (a token of its own) makes a work of its own.
+    other = _form_state(client, "/works/new")
+    assert other["autosave_token"] != state["autosave_token"]
+    client.post(URL, {**other, **_whole_work(author, title="Second")})
+    assert Work.objects.count() == 2
+
+
+def test_saving_the_draft_from_its_form_drops_what_the_new_form_left(author):
+    client = _client(author)
+    state = _form_state(client, "/works/new")
+    made = client.post(URL, {**state, **_whole_work(author)}).json()
+    assert Autosave.objects.filter(work_id=made["work_id"]).count() == 1  # the form's token
+    response = client.post(made["url"], {**_whole_work(author), "action": "draft"})
+    assert response.status_code == 302
     assert not Autosave.objects.exists()

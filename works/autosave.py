@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from access.visibility import is_creator
 from lifestream.core.actors import Actor
 from lifestream.core.errors import ErrorList, InvalidInput, NotFound
 from lifestream.core.ratelimit import check_rate
@@ -67,6 +68,26 @@ def _rows(user: User, target: AutosaveTarget) -> QuerySet[Autosave]:
     return rows.filter(work=target.work, chapter__isnull=True)
 
 
+def _new_work_rows(user: User) -> QuerySet[Autosave]:
+    """The user's new works' autosaves (not the rows that say which draft a form made)."""
+    return Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW, work__isnull=True)
+
+
+def _made_draft(user: User, token: str) -> Work | None:
+    """The draft that the new work's form named `token` already made, if any."""
+    if not token:
+        return None
+    made = (
+        Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW, token=token)
+        .exclude(work__isnull=True)
+        .select_related("work")
+        .first()
+    )
+    if made is None or made.work is None or not is_creator(user, made.work):
+        return None
+    return made.work
+
+
 def find_autosave(
     user: User, target: AutosaveTarget, autosave_id: int | None = None
 ) -> Autosave | None:
@@ -74,19 +95,13 @@ def find_autosave(
     if target.form == AutosaveForm.WORK_NEW:
         if autosave_id is None:
             return None
-        return Autosave.objects.filter(
-            pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW
-        ).first()
+        return _new_work_rows(user).filter(pk=autosave_id).first()
     return _rows(user, target).first()
 
 
 def new_work_autosaves(user: User) -> list[Autosave]:
     """New works the user started and never saved, newest first."""
-    return list(
-        Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW).order_by("-saved_at")[
-            :NEW_WORK_AUTOSAVES_MAX
-        ]
-    )
+    return list(_new_work_rows(user).order_by("-saved_at")[:NEW_WORK_AUTOSAVES_MAX])
 
 
 def _check(fields: FieldValues, target: AutosaveTarget, base: str, errors: ErrorList) -> None:
@@ -148,6 +163,7 @@ def save_autosave(
     version: int = 0,
     autosave_id: int | None = None,
     draft: DraftText | None = None,
+    token: str = "",
 ) -> Saved:
     """Keep `fields` as the creator's autosave of the form. `base` is the stamp the form was
     opened with, `version` the last save the form knows of (0: none yet).
@@ -164,15 +180,29 @@ def save_autosave(
     `saved_elsewhere` (another window autosaved this form since)."""
     user = actor.user
     check_rate("autosave", actor, field="fields", noun="autosaves")
+    if target.form == AutosaveForm.WORK_NEW:
+        made = _made_draft(user, token)
+        if made is not None:
+            # This form's fields already made a draft, and the form never heard: it edits it.
+            target = AutosaveTarget(AutosaveForm.WORK_EDIT, made)
+            base = stamp_of(target)
     errors = ErrorList()
     _check(fields, target, base, errors)
     errors.raise_if_any()
     if draft is not None:
         work = _save_draft(user, target, draft)
         if work is not None:
-            clear_autosave(user, target, autosave_id)
+            if target.form == AutosaveForm.WORK_NEW:
+                clear_autosave(user, target, autosave_id)
+                if token:
+                    Autosave.objects.create(
+                        user=user, form=AutosaveForm.WORK_NEW, work=work, token=token
+                    )
+            else:
+                _rows(user, target).delete()
             return Saved(work=work, stamp=stamp_of(AutosaveTarget(AutosaveForm.WORK_EDIT, work)))
-    return Saved(row=_store(user, target, fields, version=version, autosave_id=autosave_id))
+    row = _store(user, target, fields, version=version, autosave_id=autosave_id, token=token)
+    return Saved(row=row)
 
 
 def _save_draft(user: User, target: AutosaveTarget, draft: DraftText) -> Work | None:
@@ -198,14 +228,11 @@ def _store(
     *,
     version: int,
     autosave_id: int | None,
+    token: str,
 ) -> Autosave:
     errors = ErrorList()
     if target.form == AutosaveForm.WORK_NEW and autosave_id is not None:
-        row = (
-            Autosave.objects.select_for_update()
-            .filter(pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW)
-            .first()
-        )
+        row = _new_work_rows(user).select_for_update().filter(pk=autosave_id).first()
         if row is None:
             raise NotFound("This autosaved text was discarded.")
     elif target.form == AutosaveForm.WORK_NEW:
@@ -222,6 +249,7 @@ def _store(
             chapter=target.chapter,
             fields=fields,
             saved_at=now,
+            token=token if target.form == AutosaveForm.WORK_NEW else "",
         )
         if target.form == AutosaveForm.WORK_NEW:
             _keep_newest(user)
@@ -244,12 +272,8 @@ def _store(
 
 def _keep_newest(user: User) -> None:
     """A user keeps their newest few unsaved new works; older ones go."""
-    keep = Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW).order_by(
-        "-saved_at", "-pk"
-    )[:NEW_WORK_AUTOSAVES_MAX]
-    Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW).exclude(
-        pk__in=list(keep.values_list("pk", flat=True))
-    ).delete()
+    keep = _new_work_rows(user).order_by("-saved_at", "-pk")[:NEW_WORK_AUTOSAVES_MAX]
+    _new_work_rows(user).exclude(pk__in=list(keep.values_list("pk", flat=True))).delete()
 
 
 @transaction.atomic
@@ -267,9 +291,12 @@ def clear_autosave(user: User, target: AutosaveTarget, autosave_id: int | None =
     """The form was saved: its autosave has done its work."""
     if target.form == AutosaveForm.WORK_NEW:
         if autosave_id is not None:
-            Autosave.objects.filter(pk=autosave_id, user=user, form=AutosaveForm.WORK_NEW).delete()
+            _new_work_rows(user).filter(pk=autosave_id).delete()
         return
     _rows(user, target).delete()
+    if target.form == AutosaveForm.WORK_EDIT:
+        # The new work's form that made this draft is done with too.
+        Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW, work=target.work).delete()
 
 
 def saved_at_of(row: Autosave) -> dt.datetime:

@@ -191,6 +191,10 @@ class Autosave(models.Model):
     fields = models.JSONField(default=dict)
     # Counts the saves, so a second window's save is noticed instead of overwritten.
     version = models.PositiveIntegerField(default=1)
+    # A new work's form is named by a token of its own; once its fields made a draft, a row
+    # with that token and the draft (and no fields) says so, so a save whose answer was lost
+    # edits that draft again instead of making a second one.
+    token = models.CharField(max_length=43, blank=True, default="", db_index=True)
     saved_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

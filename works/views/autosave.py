@@ -3,6 +3,7 @@ forms need to offer an autosaved text back ("restore") or drop it ("discard").""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -36,6 +37,7 @@ from ..models import AUTOSAVE_MAX_CHARS, Autosave, AutosaveForm, Chapter, Work
 
 # The request holds the text twice at most (escaped), and the form's other fields.
 REQUEST_MAX_BYTES = 4 * AUTOSAVE_MAX_CHARS
+TOKEN_MAX = 43
 STATUS_OF_CODE = {"too_large": 413, "changed_elsewhere": 409, "saved_elsewhere": 409}
 
 
@@ -110,6 +112,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
             version=_version(data.get("autosave_version")),
             autosave_id=parse_id(data.get("autosave_id")),
             draft=_draft_text(request, user, target),
+            token=data.get("autosave_token", "")[:TOKEN_MAX],
         )
     except RateLimited as error:
         first = error.errors[0]
@@ -246,6 +249,7 @@ def autosave_context(
             "id": row.pk if row is not None and kind == AutosaveForm.WORK_NEW else "",
             "version": row.version if row is not None else 0,
             "base": stamp_of(target),
+            "token": _form_token(request, row) if kind == AutosaveForm.WORK_NEW else "",
             "restored": restored,
             "offers": [{"row": offer, "restore_url": _restore_url(offer)} for offer in offers],
             # The script offers the browser's own copy only when it differs from this one.
@@ -255,6 +259,16 @@ def autosave_context(
             "storage_key": _storage_key(user, kind, work, chapter),
         }
     }
+
+
+def _form_token(request: HttpRequest, row: Autosave | None) -> str:
+    """A new work's form keeps its token while it comes back (a failed post, a restore)."""
+    posted = request.POST.get("autosave_token", "") if request.method == "POST" else ""
+    if posted:
+        return posted[:TOKEN_MAX]
+    if row is not None and row.token:
+        return row.token
+    return secrets.token_urlsafe(16)
 
 
 def _storage_key(user: User, kind: AutosaveForm, work: Work | None, chapter: Chapter | None) -> str:

@@ -6,7 +6,7 @@
   "use strict";
 
   var SKIP = { csrfmiddlewaretoken: 1, autosave_form: 1, work_id: 1, chapter_id: 1,
-    autosave_id: 1, autosave_version: 1, autosave_base: 1 };
+    autosave_id: 1, autosave_version: 1, autosave_base: 1, autosave_token: 1 };
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function clock(date) { return pad(date.getHours()) + ":" + pad(date.getMinutes()); }
