@@ -452,3 +452,17 @@ def test_saving_the_draft_from_its_form_drops_what_the_new_form_left(author):
     response = client.post(made["url"], {**_whole_work(author), "action": "draft"})
     assert response.status_code == 302
     assert not Autosave.objects.exists()
+
+
+def test_a_lost_answer_then_fields_no_longer_valid_keep_the_form_on_that_draft(author):
+    client = _client(author)
+    state = _form_state(client, "/works/new")
+    made = client.post(URL, {**state, **_whole_work(author)}).json()
+    # The answer was lost, and the fandom was cleared since: kept aside for that draft.
+    aside = client.post(URL, {**state, **_whole_work(author, fandoms="")})
+    assert aside.status_code == 200
+    body = aside.json()
+    assert body["draft"] is False and body["form"] == "work_edit"
+    assert body["work_id"] == made["work_id"]
+    assert body["url"] == f"/works/{made['work_id']}/edit?autosave={body['id']}"
+    assert Work.objects.count() == 1

@@ -145,6 +145,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         {
             "draft": False,
             "form": saved.row.form,
+            "work_id": saved.row.work_id or "",
             "id": saved.row.pk,
             "version": saved.row.version,
             "saved_at": saved.saved_at.isoformat(),
