@@ -11,7 +11,7 @@ from django.test import Client
 
 from lifestream.testing import make_user, make_work
 from works.models import AUTOSAVE_MAX_CHARS, Autosave, AutosaveForm, Chapter, Work
-from works.services import ChapterData, update_chapter
+from works.services import ChapterData, add_chapter, update_chapter
 
 pytestmark = pytest.mark.django_db
 
@@ -466,3 +466,36 @@ def test_a_lost_answer_then_fields_no_longer_valid_keep_the_form_on_that_draft(a
     assert body["work_id"] == made["work_id"]
     assert body["url"] == f"/works/{made['work_id']}/edit?autosave={body['id']}"
     assert Work.objects.count() == 1
+
+
+def test_a_draft_works_chapter_form_saves_into_the_draft_chapter(author):
+    work = make_work(author, draft=True, chapters=2)
+    chapter = work.chapters.get(position=2)
+    client = _client(author)
+    url = f"/works/{work.pk}/chapters/{chapter.pk}/edit"
+    state = _form_state(client, url)
+    fields = {"title": "Two", "body_format": "html", "body": "<p>Into the draft.</p>"}
+    response = client.post(URL, {**state, **fields})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["draft"] is True and body["form"] == "chapter_edit" and body["url"] == url
+    chapter.refresh_from_db()
+    work.refresh_from_db()
+    assert chapter.body == "<p>Into the draft.</p>" and not chapter.posted and not work.posted
+    assert not Autosave.objects.exists()
+    # An empty text is no chapter: kept aside, the draft keeps its text.
+    aside = client.post(URL, {**state, "autosave_base": body["base"], **fields, "body": ""})
+    assert aside.json()["draft"] is False
+    chapter.refresh_from_db()
+    assert chapter.body == "<p>Into the draft.</p>"
+
+
+def test_a_draft_chapter_of_a_posted_work_is_kept_aside(author):
+    work = make_work(author)
+    draft = add_chapter(work, ChapterData(body="<p>Draft chapter.</p>"), post=False)
+    client = _client(author)
+    state = _form_state(client, f"/works/{work.pk}/chapters/{draft.pk}/edit")
+    response = client.post(URL, {**state, "body_format": "html", "body": "<p>Changed.</p>"})
+    assert response.json()["draft"] is False
+    draft.refresh_from_db()
+    assert draft.body == "<p>Draft chapter.</p>" and not draft.posted

@@ -136,20 +136,25 @@ class Saved:
     row: Autosave | None = None
     work: Work | None = None
     stamp: str = ""
+    # The draft chapter saved into, when the form was a draft work's chapter form.
+    chapter: Chapter | None = None
 
     @property
     def saved_at(self) -> dt.datetime:
         if self.row is not None:
             return self.row.saved_at
+        if self.chapter is not None:
+            return self.chapter.updated_at
         assert self.work is not None
         return self.work.updated_at
 
 
 @dataclass(frozen=True)
 class DraftText:
-    """The form's fields as the work's services take them, for a form that edits a draft."""
+    """The form's fields as the work's services take them, for a form that edits a draft:
+    a work's form (`work`, and `chapter` for a one-shot's text) or a chapter's (`chapter`)."""
 
-    work: WorkData
+    work: WorkData | None
     chapter: ChapterData | None
 
 
@@ -189,7 +194,12 @@ def save_autosave(
     errors = ErrorList()
     _check(fields, target, base, errors)
     errors.raise_if_any()
-    if draft is not None:
+    if draft is not None and target.form == AutosaveForm.CHAPTER_EDIT:
+        chapter = _save_draft_chapter(target, draft)
+        if chapter is not None:
+            _rows(user, target).delete()
+            return Saved(work=chapter.work, chapter=chapter, stamp=stamp_of(target))
+    elif draft is not None:
         work = _save_draft(user, target, draft)
         if work is not None:
             if target.form == AutosaveForm.WORK_NEW:
@@ -205,11 +215,26 @@ def save_autosave(
     return Saved(row=row)
 
 
+def _save_draft_chapter(target: AutosaveTarget, draft: DraftText) -> Chapter | None:
+    """A draft work's chapter with the form's text (never posting it), or None while the text
+    doesn't make a valid chapter, or where readers could see the chapter's work."""
+    chapter, work = target.chapter, target.work
+    if chapter is None or work is None or work.posted or draft.chapter is None:
+        return None
+    try:
+        with transaction.atomic():
+            return services.update_chapter(chapter, draft.chapter, post=False)
+    except InvalidInput:
+        return None
+
+
 def _save_draft(user: User, target: AutosaveTarget, draft: DraftText) -> Work | None:
     """The new or draft work with the form's fields, or None while they don't make a valid
     work (nothing is written then)."""
     work = target.work
     if work is not None and (work.posted or target.form != AutosaveForm.WORK_EDIT):
+        return None
+    if draft.work is None:
         return None
     try:
         with transaction.atomic():
@@ -297,7 +322,3 @@ def clear_autosave(user: User, target: AutosaveTarget, autosave_id: int | None =
     if target.form == AutosaveForm.WORK_EDIT:
         # The new work's form that made this draft is done with too.
         Autosave.objects.filter(user=user, form=AutosaveForm.WORK_NEW, work=target.work).delete()
-
-
-def saved_at_of(row: Autosave) -> dt.datetime:
-    return timezone.localtime(row.saved_at)

@@ -128,17 +128,22 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(404, "autosave_id", "discarded", str(error))
     if saved.row is None:
         assert saved.work is not None
-        # The form now edits this draft: its address, its kind and its stamp change.
+        # A new work's form now edits its draft: its address, its kind and its stamp change.
+        if saved.chapter is not None:
+            form = AutosaveForm.CHAPTER_EDIT
+            url = reverse("works:chapter_edit", args=[saved.work.pk, saved.chapter.pk])
+        else:
+            form, url = AutosaveForm.WORK_EDIT, reverse("works:edit", args=[saved.work.pk])
         return JsonResponse(
             {
                 "draft": True,
-                "form": AutosaveForm.WORK_EDIT.value,
+                "form": form.value,
                 "work_id": saved.work.pk,
                 "id": "",
                 "version": 0,
                 "base": saved.stamp,
                 "saved_at": saved.saved_at.isoformat(),
-                "url": reverse("works:edit", args=[saved.work.pk]),
+                "url": url,
             }
         )
     return JsonResponse(
@@ -158,6 +163,9 @@ def _draft_text(request: HttpRequest, user: User, target: AutosaveTarget) -> Dra
     """A new or draft work's form as the work services take it (None for other forms, and for
     fields the form can't even read, such as a malformed date)."""
     work = target.work
+    if target.form == AutosaveForm.CHAPTER_EDIT and work is not None and not work.posted:
+        chapter_form = ChapterForm(request.POST)
+        return DraftText(None, chapter_form.chapter_data()) if chapter_form.is_valid() else None
     if target.form == AutosaveForm.WORK_NEW:
         with_chapter = True
     elif target.form == AutosaveForm.WORK_EDIT and work is not None and not work.posted:
