@@ -174,3 +174,33 @@ def test_a_new_work_becomes_one_draft_and_posting_it_posts_that_one(
     expect(again.locator(".flash")).to_contain_text("Work was successfully")
     expect(again).to_have_url(re.compile(rf"/works/{work.pk}$"))
     assert Work.objects.count() == 1 and Work.objects.get().posted
+
+
+def test_the_text_comes_back_after_a_post_that_never_arrived(site: test_browser.Site) -> None:
+    from playwright.sync_api import Route, expect
+
+    author = make_user("autosave_unlucky")
+    page = site.new_page(author)
+    page.goto("/works/new")
+    page.fill("#id_title", "Lost in Transit")
+    page.fill("#id_chapter_body", "<p>Every word of it.</p>")
+    expect(page.locator(".autosave-status")).to_have_text(
+        re.compile(r"^Saved at"), timeout=SAVE_WAIT_MS
+    )
+
+    def fail_posts(route: Route) -> None:
+        if route.request.method == "POST":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/works/new(\?.*)?$"), fail_posts)
+    with page.expect_event("requestfailed"):
+        page.get_by_role("button", name="Post", exact=True).click()
+    assert not Work.objects.exists()
+
+    again = site.new_page(author)
+    again.goto("/works/new")
+    again.locator(".autosave-offer").get_by_role("link", name="Restore it").click()
+    expect(again.locator("#id_chapter_body")).to_have_value("<p>Every word of it.</p>")
+    expect(again.locator("#id_title")).to_have_value("Lost in Transit")
