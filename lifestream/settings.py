@@ -229,6 +229,9 @@ RATE_LIMITS = {
         "comment_user": "60/600",
         "kudos_guest": "20/600",
         "kudos_new": "60/600",
+        # The forms autosave every few seconds while someone types; this is well above that.
+        "autosave_new": "30/60",
+        "autosave_user": "30/60",
     }.items()
 }
 

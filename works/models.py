@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import Pseud
+from people.models import Pseud, User
 from tags.models import ADULT_RATING_IDS, Tag, TagKind
 
 from .languages import LANGUAGE_CHOICES
@@ -218,3 +218,64 @@ class SeriesPart(models.Model):
 
     def __str__(self) -> str:
         return f"part {self.position} of series {self.series_id}"
+
+
+# --- autosave -----------------------------------------------------------------------------------
+# What a creator typed into a posting or chapter form, kept every few seconds until they save the
+# form. It is never the work's text: readers never see it, and a posted work or chapter keeps
+# its visible text until the creator restores this into the form and saves.
+
+AUTOSAVE_MAX_CHARS = (
+    CHAPTER_BODY_MAX
+    + TITLE_MAX
+    + 2 * CHAPTER_TITLE_MAX
+    + 4 * SUMMARY_MAX
+    + (6 * NOTES_MAX)
+    + 20_000
+)  # the tag fields and the choices
+NEW_WORK_AUTOSAVES_MAX = 10
+
+
+class AutosaveForm(models.TextChoices):
+    WORK_NEW = "work_new", "new work"
+    WORK_EDIT = "work_edit", "work"
+    CHAPTER_NEW = "chapter_new", "new chapter"
+    CHAPTER_EDIT = "chapter_edit", "chapter"
+
+
+class Autosave(models.Model):
+    """One per creator and form: a new work's form may have several (each gets an id the
+    page keeps), any other form one per work or chapter."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="autosaves")
+    form = models.CharField(max_length=12, choices=AutosaveForm.choices)
+    work = models.ForeignKey(Work, null=True, on_delete=models.CASCADE, related_name="autosaves")
+    chapter = models.ForeignKey(
+        Chapter, null=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    # Field name -> the text typed (a list for checkboxes), exactly as the form sent it.
+    fields = models.JSONField(default=dict)
+    # Counts the saves, so a second window's save is noticed instead of overwritten.
+    version = models.PositiveIntegerField(default=1)
+    # A new work's form is named by a token of its own; once its fields made a draft, a row
+    # with that token and the draft (and no fields) says so, so a save whose answer was lost
+    # edits that draft again instead of making a second one.
+    token = models.CharField(max_length=43, blank=True, default="", db_index=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "form", "work"],
+                condition=models.Q(work__isnull=False, chapter__isnull=True),
+                name="one_autosave_per_work_form",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "chapter"],
+                condition=models.Q(chapter__isnull=False),
+                name="one_autosave_per_chapter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} autosave of {self.user_id}"

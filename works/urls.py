@@ -1,12 +1,18 @@
 from django.urls import path
 
-from .views import chapters, listing, posting, reading, series
+from .views import autosave, chapters, listing, posting, reading, series
 
 app_name = "works"
 
 urlpatterns = [
     path("works", listing.work_index, name="index"),
     path("works/new", posting.work_new, name="new"),
+    path("works/autosave", autosave.autosave, name="autosave"),
+    path(
+        "works/autosave/<int:autosave_id>/discard",
+        autosave.autosave_discard,
+        name="autosave_discard",
+    ),
     path("works/<int:work_id>", reading.work_show, name="work"),
     path("works/<int:work_id>/navigate", reading.navigate, name="navigate"),
     path("works/<int:work_id>/preview", reading.preview, name="preview"),

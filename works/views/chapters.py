@@ -12,6 +12,8 @@ from lifestream.core.errors import InvalidInput
 
 from .. import services
 from ..forms import ChapterForm, ReorderForm
+from ..models import AutosaveForm
+from .autosave import autosave_context, autosave_done
 from .posting import _user
 
 
@@ -19,6 +21,7 @@ from .posting import _user
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_editor(_user(request), work_id)
     form = ChapterForm(request.POST or None, initial={"body_format": "html"})
+    autosaved = autosave_context(request, form, AutosaveForm.CHAPTER_NEW, work)
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action", "post") == "post"
         try:
@@ -26,6 +29,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
+            autosave_done(request, AutosaveForm.CHAPTER_NEW, work)
             messages.success(
                 request,
                 "Chapter was successfully posted."
@@ -36,7 +40,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     return render(
         request,
         "works/chapter_form.html",
-        {"form": form, "work": work, "number": work.chapters.count() + 1},
+        {"form": form, "work": work, "number": work.chapters.count() + 1, **autosaved},
     )
 
 
@@ -47,6 +51,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
         return redirect("works:chapter_edit", chapter.work_id, chapter.pk)
     initial = vars(services.stored_chapter_data(chapter))
     form = ChapterForm(request.POST or None, initial=initial)
+    autosaved = autosave_context(request, form, AutosaveForm.CHAPTER_EDIT, chapter.work, chapter)
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action") == "post"
         try:
@@ -54,12 +59,19 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
+            autosave_done(request, AutosaveForm.CHAPTER_EDIT, chapter.work, chapter)
             messages.success(request, "Chapter was successfully updated.")
             return redirect(chapter)
     return render(
         request,
         "works/chapter_form.html",
-        {"form": form, "work": chapter.work, "chapter": chapter, "number": chapter.position},
+        {
+            "form": form,
+            "work": chapter.work,
+            "chapter": chapter,
+            "number": chapter.position,
+            **autosaved,
+        },
     )
 
 

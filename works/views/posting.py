@@ -17,10 +17,11 @@ from people.services import ensure_default_pseud
 
 from .. import services
 from ..forms import WorkForm
-from ..models import Work
+from ..models import AutosaveForm, Work
 from ..series import change_work_series
 from ..series_forms import AddToSeriesForm
 from ..series_queries import series_parts_of_work
+from .autosave import autosave_context, autosave_done
 
 
 def _user(request: HttpRequest) -> User:
@@ -40,6 +41,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
         initial={"pseuds": [default_pseud], "language": "en", "chapter_body_format": "html"},
     )
     series_form = AddToSeriesForm(request.POST or None, user=user)
+    autosaved = autosave_context(request, form, AutosaveForm.WORK_NEW)
     if request.method == "POST" and form.is_valid() and series_form.is_valid():
         action = request.POST.get("action", "post")
         try:
@@ -51,6 +53,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             _add_errors(form, series_form, error)
         else:
+            autosave_done(request, AutosaveForm.WORK_NEW)
             if action == "preview":
                 return redirect("works:preview", work.pk)
             if action == "draft":
@@ -58,7 +61,13 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 return redirect("works:work", work.pk)
             messages.success(request, "Work was successfully posted.")
             return redirect(work)
-    context = {"form": form, "series_form": series_form, "new": True, "with_chapter": True}
+    context = {
+        "form": form,
+        "series_form": series_form,
+        "new": True,
+        "with_chapter": True,
+        **autosaved,
+    }
     return render(request, "works/form.html", context)
 
 
@@ -100,6 +109,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     series_form = AddToSeriesForm(
         request.POST or None, user=user, current=series_parts_of_work(work)
     )
+    autosaved = autosave_context(request, form, AutosaveForm.WORK_EDIT, work)
     if request.method == "POST" and form.is_valid() and series_form.is_valid():
         action = request.POST.get("action", "update")
         try:
@@ -113,6 +123,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         except InvalidInput as error:
             _add_errors(form, series_form, error)
         else:
+            autosave_done(request, AutosaveForm.WORK_EDIT, work)
             if action == "preview":
                 return redirect("works:preview", work.pk)
             messages.success(
@@ -130,6 +141,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         "with_chapter": one_shot is not None,
         # An imported draft lists the tags its text suggested, for the creator to add.
         "suggestions": pending_suggestions(user, work),
+        **autosaved,
     }
     return render(request, "works/form.html", context)
 
