@@ -283,8 +283,8 @@ def test_listing_query_count_is_constant(client, author, url):
 
 def test_work_page_query_count(client, author, django_assert_max_num_queries):
     work = make_work(author, chapters=4, relationships=["A/B", "C/D"], characters=["A", "B"])
-    # The work, its hits, tags, creators, chapters, then the kudos and comment counts.
-    with django_assert_max_num_queries(7):
+    # The work, its hits, tags, creators, chapters, gifts, then the kudos and comment counts.
+    with django_assert_max_num_queries(8):
         client.get(f"/works/{work.pk}?view_full_work=true")
 
 

@@ -1,0 +1,440 @@
+"""Co-creators and gifts: inviting, accepting, declining and leaving; giving and refusing
+gifts; their limits and refusals; the pages, the notices and the API."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from django.http import QueryDict
+from django.test import Client
+
+from feedback.models import Notification, NotificationKind
+from lifestream.core.errors import InvalidInput, NotFound
+from lifestream.testing import make_user, make_work, work_data
+from people.models import Pseud
+from people.services import block_user, create_api_token
+from search.listing.form import read_request
+from search.listing.query import search
+from works import credits, services
+from works.models import CREATORS_MAX, Creatorship, Gift
+from works.services import ChapterData
+
+
+@pytest.fixture
+def author(db):
+    return make_user("cloud")
+
+
+@pytest.fixture
+def friend(db):
+    return make_user("tifa")
+
+
+def _invite(author, work, *names):
+    data = dataclasses.replace(services.work_data_from(work), co_creators=list(names))
+    return services.update_work(author, work, data)
+
+
+def _codes(error: InvalidInput) -> set[tuple[str, str]]:
+    return {(e.field, e.code) for e in error.errors}
+
+
+def _found(viewer, query: str = "", **scope) -> list[int]:
+    params = QueryDict(mutable=True)
+    if query:
+        params["work_search[query]"] = query
+    return [w.pk for w in search(viewer, read_request(params), **scope).page.object_list]
+
+
+def _invitation(work, user) -> Creatorship:
+    return Creatorship.invitations.get(work=work, pseud__user=user)
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def test_an_invitee_is_credited_nowhere_until_they_accept(
+    client, author, friend, django_capture_on_commit_callbacks
+):
+    work = make_work(author, title="Seventh Heaven")
+    _invite(author, work, "tifa")
+    invitation = _invitation(work, friend)
+    assert invitation.approved is False
+    assert [p.name for p in work.creator_pseuds] == ["cloud"]
+    page = client.get(f"/works/{work.pk}").content.decode()
+    assert "tifa" not in page
+    assert not _found(friend, user_id=friend.pk)
+    assert not _found(friend, query="creators:tifa")
+    client.force_login(friend)
+    assert client.get(f"/works/{work.pk}/edit").status_code == 403
+
+    with django_capture_on_commit_callbacks(execute=True):  # the text index follows
+        credits.accept_invitation(friend, invitation.pk)
+    work.refresh_from_db()
+    page = Client().get(f"/works/{work.pk}").content.decode()
+    assert 'rel="author" href="/users/cloud/pseuds/cloud">cloud</a>, <a rel="author"' in page
+    assert 'href="/users/tifa/pseuds/tifa">tifa</a>' in page
+    assert client.get(f"/works/{work.pk}/edit").status_code == 200
+    assert _found(friend, user_id=friend.pk) == [work.pk]
+    assert _found(friend, query="creators:tifa") == [work.pk]
+    assert "Seventh Heaven" in Client().get("/users/tifa/works").content.decode()
+
+
+def test_the_invitee_is_told_and_answers_on_their_requests_page(client, author, friend):
+    work = make_work(author, title="Seventh Heaven")
+    _invite(author, work, "tifa")
+    notice = Notification.objects.get(user=friend)
+    assert notice.kind == NotificationKind.COCREATOR
+    assert notice.actor == author
+    client.force_login(friend)
+    inbox = client.get("/users/tifa/inbox").content.decode()
+    assert "invited you to be a co-creator" in inbox
+    page = client.get("/users/tifa/creatorships").content.decode()
+    assert "Seventh Heaven" in page
+    invitation = _invitation(work, friend)
+    response = client.post(f"/users/tifa/creatorships/{invitation.pk}", {"action": "accept"})
+    assert response.status_code == 302
+    assert _invitation(work, friend).approved is True
+    assert (
+        "You have no co-creator requests" in client.get("/users/tifa/creatorships").content.decode()
+    )
+
+
+def test_declining_removes_the_invitation(client, author, friend):
+    work = make_work(author)
+    _invite(author, work, "tifa")
+    invitation = _invitation(work, friend)
+    client.force_login(friend)
+    client.post(f"/users/tifa/creatorships/{invitation.pk}", {"action": "decline"})
+    assert not Creatorship.invitations.filter(work=work, pseud__user=friend).exists()
+    # The work's creators may ask again.
+    _invite(author, work, "tifa")
+    assert _invitation(work, friend).approved is False
+
+
+def test_nobody_else_can_answer_an_invitation(author, friend):
+    work = make_work(author)
+    _invite(author, work, "tifa")
+    invitation = _invitation(work, friend)
+    with pytest.raises(NotFound):
+        credits.accept_invitation(author, invitation.pk)
+    other = make_user("barret")
+    with pytest.raises(NotFound):
+        credits.decline_invitation(other, invitation.pk)
+    assert _invitation(work, friend).approved is False
+
+
+def test_invite_by_pseud_and_login(author, friend):
+    Pseud.objects.create(user=friend, name="Lockhart")
+    barret = make_user("barret")
+    Pseud.objects.create(user=barret, name="Lockhart")
+    work = make_work(author)
+    with pytest.raises(InvalidInput) as error:
+        _invite(author, work, "Lockhart")
+    assert ("co_creators", "ambiguous_pseud") in _codes(error.value)
+    _invite(author, work, "Lockhart (tifa)")
+    assert _invitation(work, friend).pseud.name == "Lockhart"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("cloud", "self_invite"), ("nobody_here", "unknown_pseud")],
+)
+def test_bad_invitations_are_refused(author, name, code):
+    work = make_work(author)
+    with pytest.raises(InvalidInput) as error:
+        _invite(author, work, name)
+    assert ("co_creators", code) in _codes(error.value)
+
+
+def test_a_user_who_blocked_you_cannot_be_invited(author, friend):
+    block_user(friend, author)
+    work = make_work(author, title="Before")
+    with pytest.raises(InvalidInput) as error:
+        _invite(author, work, "tifa")
+    assert ("co_creators", "blocked") in _codes(error.value)
+    assert not Creatorship.invitations.filter(pseud__user=friend).exists()
+
+
+def test_invitations_off_refuses(author, friend):
+    friend.allow_cocreator = False
+    friend.save()
+    work = make_work(author)
+    with pytest.raises(InvalidInput) as error:
+        _invite(author, work, "tifa")
+    assert ("co_creators", "invitations_off") in _codes(error.value)
+
+
+def test_more_than_75_creators_is_refused_and_nothing_is_saved(author):
+    names = [f"writer{n}" for n in range(CREATORS_MAX)]
+    for name in names:
+        make_user(name)
+    with pytest.raises(InvalidInput) as error:
+        services.create_work(
+            author, work_data(author, co_creators=names), ChapterData(body="x"), post=True
+        )
+    assert ("co_creators", "too_many_creators") in _codes(error.value)
+    assert not Creatorship.invitations.exists()
+
+
+def test_the_form_keeps_what_was_typed_on_a_bad_invitation(client, author):
+    client.force_login(author)
+    response = client.post(
+        "/works/new",
+        {
+            "title": "Keep Me",
+            "pseuds": [author.default_pseud.pk],
+            "rating": "General Audiences",
+            "warnings": ["No Archive Warnings Apply"],
+            "fandoms": "Final Fantasy VII",
+            "chapter_body": "The text I typed.",
+            "chapter_body_format": "text",
+            "co_creators": "cloud",
+            "gifts": "Aerith",
+            "language": "en",
+            "action": "post",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "You can&#x27;t invite yourself as a co-creator." in page
+    assert "The text I typed." in page
+    assert 'value="Aerith"' in page
+
+
+def test_an_accepted_co_creator_edits_without_dropping_the_others(author, friend):
+    work = make_work(author)
+    _invite(author, work, "tifa")
+    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    work = services.update_work(
+        friend, work, dataclasses.replace(services.work_data_from(work), title="Ours")
+    )
+    assert work.title == "Ours"
+    assert [p.name for p in work.creator_pseuds] == ["cloud", "tifa"]
+
+
+def test_leaving_a_work_and_the_last_creator_cannot(client, author, friend):
+    work = make_work(author)
+    with pytest.raises(InvalidInput) as error:
+        credits.leave_work(author, work)
+    assert ("creators", "last_creator") in _codes(error.value)
+    _invite(author, work, "tifa")
+    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    client.force_login(friend)
+    assert client.post(f"/works/{work.pk}/creatorships/remove").status_code == 302
+    assert [p.name for p in work.creator_pseuds] == ["cloud"]
+    assert client.get(f"/works/{work.pk}/edit").status_code == 403
+
+
+def test_chapter_creators_show_a_byline_of_their_own(client, author, friend):
+    work = make_work(author, chapters=2)
+    _invite(author, work, "tifa")
+    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    chapter = work.chapters.order_by("position").last()
+    services.update_chapter(
+        chapter,
+        dataclasses.replace(services.stored_chapter_data(chapter), pseuds=[friend.default_pseud]),
+    )
+    page = client.get(f"/works/{work.pk}?view_full_work=true").content.decode()
+    assert page.count('<h3 class="byline">') == 1
+    assert '<h3 class="byline"><a rel="author" href="/users/tifa/pseuds/tifa">tifa</a></h3>' in page
+    # Editing the chapter is for any of the work's creators.
+    client.force_login(author)
+    assert client.get(f"/works/{work.pk}/chapters/{chapter.pk}/edit").status_code == 200
+    stranger = make_user("barret")
+    with pytest.raises(InvalidInput):
+        services.update_chapter(
+            chapter,
+            dataclasses.replace(
+                services.stored_chapter_data(chapter), pseuds=[stranger.default_pseud]
+            ),
+        )
+
+
+# --- gifts ------------------------------------------------------------------------------------
+
+
+def _gift(author, work, *names):
+    data = dataclasses.replace(services.work_data_from(work), gifts=list(names))
+    return services.update_work(author, work, data)
+
+
+def test_a_gift_shows_for_and_reaches_the_recipient(client, author, friend):
+    work = make_work(author, title="For You")
+    _gift(author, work, "tifa", "Aerith Gainsborough")
+    page = client.get(f"/works/{work.pk}").content.decode()
+    assert '<li>For <a href="/users/tifa/gifts">tifa</a>, Aerith Gainsborough.</li>' in page
+    notice = Notification.objects.get(user=friend)
+    assert notice.kind == NotificationKind.GIFT
+    gifts_page = client.get("/users/tifa/gifts").content.decode()
+    assert "For You" in gifts_page
+    assert "Refuse Gift" not in gifts_page
+
+
+def test_a_draft_gift_is_told_when_posted(author, friend):
+    work = make_work(author, draft=True, gifts=["tifa"])
+    assert not Notification.objects.filter(user=friend).exists()
+    services.post_draft(work)
+    assert Notification.objects.filter(user=friend, kind=NotificationKind.GIFT).count() == 1
+
+
+def test_refusing_a_gift(client, author, friend):
+    work = make_work(author, title="Unwanted", gifts=["tifa"])
+    gift = Gift.objects.get(work=work)
+    client.force_login(friend)
+    assert "Refuse Gift" in client.get("/users/tifa/gifts").content.decode()
+    response = client.post(f"/users/tifa/gifts/{gift.pk}/refuse")
+    assert response.status_code == 302
+    assert f'id="work_{work.pk}"' not in client.get("/users/tifa/gifts").content.decode()
+    assert "For " not in client.get(f"/works/{work.pk}").content.decode()
+    # Once refused it can't be given again.
+    with pytest.raises(InvalidInput) as error:
+        _gift(author, work, "tifa")
+    assert ("gifts", "gift_refused") in _codes(error.value)
+
+
+def test_only_the_recipient_refuses(author, friend):
+    work = make_work(author, gifts=["tifa"])
+    gift = Gift.objects.get(work=work)
+    with pytest.raises(NotFound):
+        credits.refuse_gift(author, gift.pk)
+    assert Gift.objects.get(pk=gift.pk).rejected is False
+
+
+@pytest.mark.parametrize("setup", ["self", "blocked", "gifts_off"])
+def test_refused_gifts(author, friend, setup):
+    name = "tifa"
+    code = {"self": "self_gift", "blocked": "blocked", "gifts_off": "gifts_off"}[setup]
+    if setup == "self":
+        name = "cloud"
+    elif setup == "blocked":
+        block_user(friend, author)
+    else:
+        friend.allow_gifts = False
+        friend.save()
+    with pytest.raises(InvalidInput) as error:
+        make_work(author, gifts=[name])
+    assert ("gifts", code) in _codes(error.value)
+    assert not Gift.objects.exists()
+
+
+def test_more_than_75_gift_recipients(author):
+    with pytest.raises(InvalidInput) as error:
+        make_work(author, gifts=[f"friend {n}" for n in range(76)])
+    assert ("gifts", "too_many_gifts") in _codes(error.value)
+
+
+def test_gifts_given_before_survive_the_recipient_turning_gifts_off(author, friend):
+    work = make_work(author, gifts=["tifa"])
+    friend.allow_gifts = False
+    friend.save()
+    _gift(author, work, "tifa")  # the edit form sends the recipients back
+    assert Gift.objects.filter(work=work, rejected=False).count() == 1
+
+
+def test_gifts_page_query_count(client, author, friend, django_assert_max_num_queries):
+    for n in range(5):
+        make_work(author, title=f"Gift {n}", gifts=["tifa"])
+    client.force_login(friend)
+    with django_assert_max_num_queries(12):
+        response = client.get("/users/tifa/gifts")
+    assert response.content.decode().count("Refuse Gift") == 5
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+def test_downloads_credit_accepted_creators_and_name_recipients(client, author, friend):
+    from downloads.book import make_book
+
+    barret = make_user("barret")
+    work = make_work(author, gifts=["Aerith"])
+    _invite(author, work, "tifa", "barret")
+    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    assert _invitation(work, barret).approved is False
+    chapters = list(work.chapters.all())
+    from access.getters import get_work_for_reader
+
+    book = make_book(get_work_for_reader(author, work.pk), chapters)
+    assert book.creators == ["cloud", "tifa"]
+    assert book.gifts == ["Aerith"]
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def _api(user) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {create_api_token(user, 'test')[1]}")
+
+
+def _new_work(**extra) -> dict:
+    return {
+        "title": "By API",
+        "rating": "General Audiences",
+        "warnings": ["No Archive Warnings Apply"],
+        "fandoms": ["Final Fantasy VII"],
+        "chapters": [{"body": "Text."}],
+        **extra,
+    }
+
+
+def test_api_invites_accepts_and_shows_only_accepted(author, friend):
+    api = _api(author)
+    response = api.post(
+        "/api/v1/works",
+        json.dumps(_new_work(co_creators=["tifa"], gifts=["tifa", "Aerith"])),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [c["user"] for c in body["creators"]] == ["cloud"]
+    assert [g["recipient"] for g in body["gifts"]] == ["tifa", "Aerith"]
+    assert body["gifts"][1] == {"recipient": "Aerith", "pseud": None, "user": None}
+    friend_api = _api(friend)
+    invitations = friend_api.get("/api/v1/me/creatorships").json()
+    assert [i["title"] for i in invitations] == ["By API"]
+    accepted = friend_api.post(f"/api/v1/creatorships/{invitations[0]['id']}/accept")
+    assert accepted.status_code == 204
+    work = Client().get(f"/api/v1/works/{body['id']}").json()
+    assert [c["user"] for c in work["creators"]] == ["cloud", "tifa"]
+
+
+def test_api_errors_have_stable_codes(author, friend):
+    api = _api(author)
+    response = api.post(
+        "/api/v1/works",
+        json.dumps(_new_work(co_creators=["cloud"], gifts=["cloud"])),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    codes = {(e["field"], e["code"]) for e in response.json()["errors"]}
+    assert {("co_creators", "self_invite"), ("gifts", "self_gift")} <= codes
+    assert api.post("/api/v1/creatorships/999/accept").status_code == 404
+    assert api.post("/api/v1/gifts/999/refuse").status_code == 404
+    work = make_work(author)
+    left = api.delete(f"/api/v1/works/{work.pk}/creators/me")
+    assert left.status_code == 422
+    assert left.json()["errors"][0]["code"] == "last_creator"
+
+
+def test_api_refuses_a_gift(author, friend):
+    work = make_work(author, gifts=["tifa"])
+    gift = Gift.objects.get(work=work)
+    assert _api(friend).post(f"/api/v1/gifts/{gift.pk}/refuse").status_code == 204
+    assert Client().get(f"/api/v1/works/{work.pk}").json()["gifts"] == []
+
+
+def test_api_patch_replaces_gifts_and_keeps_co_creators(author, friend):
+    work = make_work(author, gifts=["Aerith"])
+    _invite(author, work, "tifa")
+    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    response = _api(friend).patch(
+        f"/api/v1/works/{work.pk}",
+        json.dumps({"gifts": ["Zack"]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert [g["recipient"] for g in response.json()["gifts"]] == ["Zack"]
+    assert [c["user"] for c in response.json()["creators"]] == ["cloud", "tifa"]
