@@ -80,7 +80,5 @@ def test_giving_a_gift_and_inviting_from_the_posting_form(site: test_browser.Sit
     assert not Gift.objects.exists()
     page.get_by_label("Add co-creators").fill("browser_friend")
     page.get_by_role("button", name="Update").click()
-    expect(page.locator("div.preface ul.associations")).to_have_text(
-        "For browser_friend, Aerith."
-    )
+    expect(page.locator("div.preface ul.associations")).to_have_text("For browser_friend, Aerith.")
     expect(page.locator("h3.byline a[rel=author]")).to_have_count(1)
