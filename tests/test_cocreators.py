@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zipfile
 
 import pytest
 from django.http import QueryDict
@@ -438,3 +439,62 @@ def test_api_patch_replaces_gifts_and_keeps_co_creators(author, friend):
     assert response.status_code == 200, response.content
     assert [g["recipient"] for g in response.json()["gifts"]] == ["Zack"]
     assert [c["user"] for c in response.json()["creators"]] == ["cloud", "tifa"]
+
+
+# --- email, feeds and files -------------------------------------------------------------------
+
+
+def test_invitations_and_gifts_are_emailed(author, friend, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        work = make_work(author, title="Emailed", gifts=["tifa"])
+        _invite(author, work, "tifa")
+    bodies = "\n".join(message.body for message in mail.outbox)
+    assert "GIFTS AND INVITATIONS" in bodies
+    assert '"Emailed" by cloud is a gift to you' in bodies
+    assert 'cloud invited you to be a co-creator of "Emailed"' in bodies
+    assert "/users/tifa/creatorships" in bodies
+
+
+def test_no_email_when_the_preference_is_off(author, friend, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    friend.email_invitations = False
+    friend.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_work(author, gifts=["tifa"])
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=friend, kind=NotificationKind.GIFT).exists()
+
+
+def test_preferences_page_offers_the_switches(client, friend):
+    client.force_login(friend)
+    page = client.get("/users/tifa/preferences").content.decode()
+    assert "allow others to invite me to be a co-creator" in page.lower()
+    assert "allow others to gift works to me" in page.lower()
+
+
+def test_opds_and_files_leave_a_pending_invitee_out(client, author, friend):
+    work = make_work(author, title="Listed", gifts=["Aerith"])
+    _invite(author, work, "tifa")
+    feed = client.get("/opds/new").content.decode()
+    assert "<name>cloud</name>" in feed
+    assert "tifa" not in feed
+    html_file = b"".join(client.get(f"/downloads/{work.pk}/Listed.html").streaming_content)
+    assert b"by cloud</h2>" in html_file
+    assert b'<p class="gifts">For Aerith.</p>' in html_file
+
+
+def test_a_gift_epub_passes_epubcheck(client, author, tmp_path):
+    from test_downloads import epubcheck
+
+    work = make_work(author, title="Listed", gifts=["Aerith & Zack <3"])
+    response = client.get(f"/downloads/{work.pk}/Listed.epub")
+    path = tmp_path / "gift.epub"
+    path.write_bytes(b"".join(response.streaming_content))
+    with zipfile.ZipFile(path) as book:
+        pages = "".join(book.read(name).decode() for name in book.namelist() if "htm" in name)
+    assert '<p class="gifts">For Aerith &amp; Zack &lt;3.</p>' in pages
+    result = epubcheck(path)
+    assert result.returncode == 0, result.stdout + result.stderr
