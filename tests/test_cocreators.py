@@ -23,16 +23,6 @@ from works.models import CREATORS_MAX, Creatorship, Gift
 from works.services import ChapterData
 
 
-@pytest.fixture
-def author(db):
-    return make_user("cloud")
-
-
-@pytest.fixture
-def friend(db):
-    return make_user("tifa")
-
-
 def _invite(author, work, *names):
     data = dataclasses.replace(services.work_data_from(work), co_creators=list(names))
     return services.update_work(author, work, data)
@@ -57,91 +47,95 @@ def _invitation(work, user) -> Creatorship:
 
 
 def test_an_invitee_is_credited_nowhere_until_they_accept(
-    client, author, friend, django_capture_on_commit_callbacks
+    client, author, reader, django_capture_on_commit_callbacks
 ):
     work = make_work(author, title="Seventh Heaven")
-    _invite(author, work, "tifa")
-    invitation = _invitation(work, friend)
+    _invite(author, work, "tifa_reader")
+    invitation = _invitation(work, reader)
     assert invitation.approved is False
-    assert [p.name for p in work.creator_pseuds] == ["cloud"]
+    assert [p.name for p in work.creator_pseuds] == ["cloud_author"]
     page = client.get(f"/works/{work.pk}").content.decode()
-    assert "tifa" not in page
-    assert not _found(friend, user_id=friend.pk)
-    assert not _found(friend, query="creators:tifa")
-    client.force_login(friend)
+    assert "tifa_reader" not in page
+    assert not _found(reader, user_id=reader.pk)
+    assert not _found(reader, query="creators:tifa_reader")
+    client.force_login(reader)
     assert client.get(f"/works/{work.pk}/edit").status_code == 403
 
     with django_capture_on_commit_callbacks(execute=True):  # the text index follows
-        credits.accept_invitation(friend, invitation.pk)
+        credits.accept_invitation(reader, invitation.pk)
     work.refresh_from_db()
     page = Client().get(f"/works/{work.pk}").content.decode()
-    assert 'rel="author" href="/users/cloud/pseuds/cloud">cloud</a>, <a rel="author"' in page
-    assert 'href="/users/tifa/pseuds/tifa">tifa</a>' in page
+    assert (
+        'rel="author" href="/users/cloud_author/pseuds/cloud_author">cloud_author</a>, '
+        '<a rel="author"' in page
+    )
+    assert 'href="/users/tifa_reader/pseuds/tifa_reader">tifa_reader</a>' in page
     assert client.get(f"/works/{work.pk}/edit").status_code == 200
-    assert _found(friend, user_id=friend.pk) == [work.pk]
-    assert _found(friend, query="creators:tifa") == [work.pk]
-    assert "Seventh Heaven" in Client().get("/users/tifa/works").content.decode()
+    assert _found(reader, user_id=reader.pk) == [work.pk]
+    assert _found(reader, query="creators:tifa_reader") == [work.pk]
+    assert "Seventh Heaven" in Client().get("/users/tifa_reader/works").content.decode()
 
 
-def test_the_invitee_is_told_and_answers_on_their_requests_page(client, author, friend):
+def test_the_invitee_is_told_and_answers_on_their_requests_page(client, author, reader):
     work = make_work(author, title="Seventh Heaven")
-    _invite(author, work, "tifa")
-    notice = Notification.objects.get(user=friend)
+    _invite(author, work, "tifa_reader")
+    notice = Notification.objects.get(user=reader)
     assert notice.kind == NotificationKind.COCREATOR
     assert notice.actor == author
-    client.force_login(friend)
-    inbox = client.get("/users/tifa/inbox").content.decode()
+    client.force_login(reader)
+    inbox = client.get("/users/tifa_reader/inbox").content.decode()
     assert "invited you to be a co-creator" in inbox
-    page = client.get("/users/tifa/creatorships").content.decode()
+    page = client.get("/users/tifa_reader/creatorships").content.decode()
     assert "Seventh Heaven" in page
-    invitation = _invitation(work, friend)
-    response = client.post(f"/users/tifa/creatorships/{invitation.pk}", {"action": "accept"})
+    invitation = _invitation(work, reader)
+    response = client.post(f"/users/tifa_reader/creatorships/{invitation.pk}", {"action": "accept"})
     assert response.status_code == 302
-    assert _invitation(work, friend).approved is True
+    assert _invitation(work, reader).approved is True
     assert (
-        "You have no co-creator requests" in client.get("/users/tifa/creatorships").content.decode()
+        "You have no co-creator requests"
+        in client.get("/users/tifa_reader/creatorships").content.decode()
     )
 
 
-def test_declining_removes_the_invitation(client, author, friend):
+def test_declining_removes_the_invitation(client, author, reader):
     work = make_work(author)
-    _invite(author, work, "tifa")
-    invitation = _invitation(work, friend)
-    client.force_login(friend)
-    client.post(f"/users/tifa/creatorships/{invitation.pk}", {"action": "decline"})
-    assert not Creatorship.invitations.filter(work=work, pseud__user=friend).exists()
+    _invite(author, work, "tifa_reader")
+    invitation = _invitation(work, reader)
+    client.force_login(reader)
+    client.post(f"/users/tifa_reader/creatorships/{invitation.pk}", {"action": "decline"})
+    assert not Creatorship.invitations.filter(work=work, pseud__user=reader).exists()
     # The work's creators may ask again.
-    _invite(author, work, "tifa")
-    assert _invitation(work, friend).approved is False
+    _invite(author, work, "tifa_reader")
+    assert _invitation(work, reader).approved is False
 
 
-def test_nobody_else_can_answer_an_invitation(author, friend):
+def test_nobody_else_can_answer_an_invitation(author, reader):
     work = make_work(author)
-    _invite(author, work, "tifa")
-    invitation = _invitation(work, friend)
+    _invite(author, work, "tifa_reader")
+    invitation = _invitation(work, reader)
     with pytest.raises(NotFound):
         credits.accept_invitation(author, invitation.pk)
     other = make_user("barret")
     with pytest.raises(NotFound):
         credits.decline_invitation(other, invitation.pk)
-    assert _invitation(work, friend).approved is False
+    assert _invitation(work, reader).approved is False
 
 
-def test_invite_by_pseud_and_login(author, friend):
-    Pseud.objects.create(user=friend, name="Lockhart")
+def test_invite_by_pseud_and_login(author, reader):
+    Pseud.objects.create(user=reader, name="Lockhart")
     barret = make_user("barret")
     Pseud.objects.create(user=barret, name="Lockhart")
     work = make_work(author)
     with pytest.raises(InvalidInput) as error:
         _invite(author, work, "Lockhart")
     assert ("co_creators", "ambiguous_pseud") in _codes(error.value)
-    _invite(author, work, "Lockhart (tifa)")
-    assert _invitation(work, friend).pseud.name == "Lockhart"
+    _invite(author, work, "Lockhart (tifa_reader)")
+    assert _invitation(work, reader).pseud.name == "Lockhart"
 
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("cloud", "self_invite"), ("nobody_here", "unknown_pseud")],
+    [("cloud_author", "self_invite"), ("nobody_here", "unknown_pseud")],
 )
 def test_bad_invitations_are_refused(author, name, code):
     work = make_work(author)
@@ -150,21 +144,21 @@ def test_bad_invitations_are_refused(author, name, code):
     assert ("co_creators", code) in _codes(error.value)
 
 
-def test_a_user_who_blocked_you_cannot_be_invited(author, friend):
-    block_user(friend, author)
+def test_a_user_who_blocked_you_cannot_be_invited(author, reader):
+    block_user(reader, author)
     work = make_work(author, title="Before")
     with pytest.raises(InvalidInput) as error:
-        _invite(author, work, "tifa")
+        _invite(author, work, "tifa_reader")
     assert ("co_creators", "blocked") in _codes(error.value)
-    assert not Creatorship.invitations.filter(pseud__user=friend).exists()
+    assert not Creatorship.invitations.filter(pseud__user=reader).exists()
 
 
-def test_invitations_off_refuses(author, friend):
-    friend.allow_cocreator = False
-    friend.save()
+def test_invitations_off_refuses(author, reader):
+    reader.allow_cocreator = False
+    reader.save()
     work = make_work(author)
     with pytest.raises(InvalidInput) as error:
-        _invite(author, work, "tifa")
+        _invite(author, work, "tifa_reader")
     assert ("co_creators", "invitations_off") in _codes(error.value)
 
 
@@ -192,7 +186,7 @@ def test_the_form_keeps_what_was_typed_on_a_bad_invitation(client, author):
             "fandoms": "Final Fantasy VII",
             "chapter_body": "The text I typed.",
             "chapter_body_format": "text",
-            "co_creators": "cloud",
+            "co_creators": "cloud_author",
             "gifts": "Aerith",
             "language": "en",
             "action": "post",
@@ -205,42 +199,45 @@ def test_the_form_keeps_what_was_typed_on_a_bad_invitation(client, author):
     assert 'value="Aerith"' in page
 
 
-def test_an_accepted_co_creator_edits_without_dropping_the_others(author, friend):
+def test_an_accepted_co_creator_edits_without_dropping_the_others(author, reader):
     work = make_work(author)
-    _invite(author, work, "tifa")
-    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    _invite(author, work, "tifa_reader")
+    credits.accept_invitation(reader, _invitation(work, reader).pk)
     work = services.update_work(
-        friend, work, dataclasses.replace(services.work_data_from(work), title="Ours")
+        reader, work, dataclasses.replace(services.work_data_from(work), title="Ours")
     )
     assert work.title == "Ours"
-    assert [p.name for p in work.creator_pseuds] == ["cloud", "tifa"]
+    assert [p.name for p in work.creator_pseuds] == ["cloud_author", "tifa_reader"]
 
 
-def test_leaving_a_work_and_the_last_creator_cannot(client, author, friend):
+def test_leaving_a_work_and_the_last_creator_cannot(client, author, reader):
     work = make_work(author)
     with pytest.raises(InvalidInput) as error:
         credits.leave_work(author, work)
     assert ("creators", "last_creator") in _codes(error.value)
-    _invite(author, work, "tifa")
-    credits.accept_invitation(friend, _invitation(work, friend).pk)
-    client.force_login(friend)
+    _invite(author, work, "tifa_reader")
+    credits.accept_invitation(reader, _invitation(work, reader).pk)
+    client.force_login(reader)
     assert client.post(f"/works/{work.pk}/creatorships/remove").status_code == 302
-    assert [p.name for p in work.creator_pseuds] == ["cloud"]
+    assert [p.name for p in work.creator_pseuds] == ["cloud_author"]
     assert client.get(f"/works/{work.pk}/edit").status_code == 403
 
 
-def test_chapter_creators_show_a_byline_of_their_own(client, author, friend):
+def test_chapter_creators_show_a_byline_of_their_own(client, author, reader):
     work = make_work(author, chapters=2)
-    _invite(author, work, "tifa")
-    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    _invite(author, work, "tifa_reader")
+    credits.accept_invitation(reader, _invitation(work, reader).pk)
     chapter = work.chapters.get(position=2)
     services.update_chapter(
         chapter,
-        dataclasses.replace(services.stored_chapter_data(chapter), pseuds=[friend.default_pseud]),
+        dataclasses.replace(services.stored_chapter_data(chapter), pseuds=[reader.default_pseud]),
     )
     page = client.get(f"/works/{work.pk}?view_full_work=true").content.decode()
     assert page.count('<h3 class="byline">') == 1
-    assert '<h3 class="byline"><a rel="author" href="/users/tifa/pseuds/tifa">tifa</a></h3>' in page
+    assert (
+        '<h3 class="byline"><a rel="author" href="/users/tifa_reader/pseuds/tifa_reader">'
+        "tifa_reader</a></h3>" in page
+    )
     # Editing the chapter is for any of the work's creators.
     client.force_login(author)
     assert client.get(f"/works/{work.pk}/chapters/{chapter.pk}/edit").status_code == 200
@@ -262,42 +259,45 @@ def _gift(author, work, *names):
     return services.update_work(author, work, data)
 
 
-def test_a_gift_shows_for_and_reaches_the_recipient(client, author, friend):
+def test_a_gift_shows_for_and_reaches_the_recipient(client, author, reader):
     work = make_work(author, title="For You")
-    _gift(author, work, "tifa", "Aerith Gainsborough")
+    _gift(author, work, "tifa_reader", "Aerith Gainsborough")
     page = client.get(f"/works/{work.pk}").content.decode()
-    assert '<li>For <a href="/users/tifa/gifts">tifa</a>, Aerith Gainsborough.</li>' in page
-    notice = Notification.objects.get(user=friend)
+    assert (
+        '<li>For <a href="/users/tifa_reader/gifts">tifa_reader</a>, Aerith Gainsborough.</li>'
+        in page
+    )
+    notice = Notification.objects.get(user=reader)
     assert notice.kind == NotificationKind.GIFT
-    gifts_page = client.get("/users/tifa/gifts").content.decode()
+    gifts_page = client.get("/users/tifa_reader/gifts").content.decode()
     assert "For You" in gifts_page
     assert "Refuse Gift" not in gifts_page
 
 
-def test_a_draft_gift_is_told_when_posted(author, friend):
-    work = make_work(author, draft=True, gifts=["tifa"])
-    assert not Notification.objects.filter(user=friend).exists()
+def test_a_draft_gift_is_told_when_posted(author, reader):
+    work = make_work(author, draft=True, gifts=["tifa_reader"])
+    assert not Notification.objects.filter(user=reader).exists()
     services.post_draft(work)
-    assert Notification.objects.filter(user=friend, kind=NotificationKind.GIFT).count() == 1
+    assert Notification.objects.filter(user=reader, kind=NotificationKind.GIFT).count() == 1
 
 
-def test_refusing_a_gift(client, author, friend):
-    work = make_work(author, title="Unwanted", gifts=["tifa"])
+def test_refusing_a_gift(client, author, reader):
+    work = make_work(author, title="Unwanted", gifts=["tifa_reader"])
     gift = Gift.objects.get(work=work)
-    client.force_login(friend)
-    assert "Refuse Gift" in client.get("/users/tifa/gifts").content.decode()
-    response = client.post(f"/users/tifa/gifts/{gift.pk}/refuse")
+    client.force_login(reader)
+    assert "Refuse Gift" in client.get("/users/tifa_reader/gifts").content.decode()
+    response = client.post(f"/users/tifa_reader/gifts/{gift.pk}/refuse")
     assert response.status_code == 302
-    assert f'id="work_{work.pk}"' not in client.get("/users/tifa/gifts").content.decode()
+    assert f'id="work_{work.pk}"' not in client.get("/users/tifa_reader/gifts").content.decode()
     assert "For " not in client.get(f"/works/{work.pk}").content.decode()
     # Once refused it can't be given again.
     with pytest.raises(InvalidInput) as error:
-        _gift(author, work, "tifa")
+        _gift(author, work, "tifa_reader")
     assert ("gifts", "gift_refused") in _codes(error.value)
 
 
-def test_only_the_recipient_refuses(author, friend):
-    work = make_work(author, gifts=["tifa"])
+def test_only_the_recipient_refuses(author, reader):
+    work = make_work(author, gifts=["tifa_reader"])
     gift = Gift.objects.get(work=work)
     with pytest.raises(NotFound):
         credits.refuse_gift(author, gift.pk)
@@ -305,16 +305,16 @@ def test_only_the_recipient_refuses(author, friend):
 
 
 @pytest.mark.parametrize("setup", ["self", "blocked", "gifts_off"])
-def test_refused_gifts(author, friend, setup):
-    name = "tifa"
+def test_refused_gifts(author, reader, setup):
+    name = "tifa_reader"
     code = {"self": "self_gift", "blocked": "blocked", "gifts_off": "gifts_off"}[setup]
     if setup == "self":
-        name = "cloud"
+        name = "cloud_author"
     elif setup == "blocked":
-        block_user(friend, author)
+        block_user(reader, author)
     else:
-        friend.allow_gifts = False
-        friend.save()
+        reader.allow_gifts = False
+        reader.save()
     with pytest.raises(InvalidInput) as error:
         make_work(author, gifts=[name])
     assert ("gifts", code) in _codes(error.value)
@@ -323,43 +323,43 @@ def test_refused_gifts(author, friend, setup):
 
 def test_more_than_75_gift_recipients(author):
     with pytest.raises(InvalidInput) as error:
-        make_work(author, gifts=[f"friend {n}" for n in range(76)])
+        make_work(author, gifts=[f"reader {n}" for n in range(76)])
     assert ("gifts", "too_many_gifts") in _codes(error.value)
 
 
-def test_gifts_given_before_survive_the_recipient_turning_gifts_off(author, friend):
-    work = make_work(author, gifts=["tifa"])
-    friend.allow_gifts = False
-    friend.save()
-    _gift(author, work, "tifa")  # the edit form sends the recipients back
+def test_gifts_given_before_survive_the_recipient_turning_gifts_off(author, reader):
+    work = make_work(author, gifts=["tifa_reader"])
+    reader.allow_gifts = False
+    reader.save()
+    _gift(author, work, "tifa_reader")  # the edit form sends the recipients back
     assert Gift.objects.filter(work=work, rejected=False).count() == 1
 
 
-def test_gifts_page_query_count(client, author, friend, django_assert_max_num_queries):
+def test_gifts_page_query_count(client, author, reader, django_assert_max_num_queries):
     for n in range(5):
-        make_work(author, title=f"Gift {n}", gifts=["tifa"])
-    client.force_login(friend)
+        make_work(author, title=f"Gift {n}", gifts=["tifa_reader"])
+    client.force_login(reader)
     with django_assert_max_num_queries(12):
-        response = client.get("/users/tifa/gifts")
+        response = client.get("/users/tifa_reader/gifts")
     assert response.content.decode().count("Refuse Gift") == 5
 
 
 # --- downloads --------------------------------------------------------------------------------
 
 
-def test_downloads_credit_accepted_creators_and_name_recipients(client, author, friend):
+def test_downloads_credit_accepted_creators_and_name_recipients(client, author, reader):
     from downloads.book import make_book
 
     barret = make_user("barret")
     work = make_work(author, gifts=["Aerith"])
-    _invite(author, work, "tifa", "barret")
-    credits.accept_invitation(friend, _invitation(work, friend).pk)
+    _invite(author, work, "tifa_reader", "barret")
+    credits.accept_invitation(reader, _invitation(work, reader).pk)
     assert _invitation(work, barret).approved is False
     chapters = list(work.chapters.all())
     from access.getters import get_work_for_reader
 
     book = make_book(get_work_for_reader(author, work.pk), chapters)
-    assert book.creators == ["cloud", "tifa"]
+    assert book.creators == ["cloud_author", "tifa_reader"]
     assert book.gifts == ["Aerith"]
 
 
@@ -381,32 +381,32 @@ def _new_work(**extra) -> dict:
     }
 
 
-def test_api_invites_accepts_and_shows_only_accepted(author, friend):
+def test_api_invites_accepts_and_shows_only_accepted(author, reader):
     api = _api(author)
     response = api.post(
         "/api/v1/works",
-        json.dumps(_new_work(co_creators=["tifa"], gifts=["tifa", "Aerith"])),
+        json.dumps(_new_work(co_creators=["tifa_reader"], gifts=["tifa_reader", "Aerith"])),
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert [c["user"] for c in body["creators"]] == ["cloud"]
-    assert [g["recipient"] for g in body["gifts"]] == ["tifa", "Aerith"]
+    assert [c["user"] for c in body["creators"]] == ["cloud_author"]
+    assert [g["recipient"] for g in body["gifts"]] == ["tifa_reader", "Aerith"]
     assert body["gifts"][1] == {"recipient": "Aerith", "pseud": None, "user": None}
-    friend_api = _api(friend)
-    invitations = friend_api.get("/api/v1/me/creatorships").json()
+    reader_api = _api(reader)
+    invitations = reader_api.get("/api/v1/me/creatorships").json()
     assert [i["title"] for i in invitations] == ["By API"]
-    accepted = friend_api.post(f"/api/v1/creatorships/{invitations[0]['id']}/accept")
+    accepted = reader_api.post(f"/api/v1/creatorships/{invitations[0]['id']}/accept")
     assert accepted.status_code == 204
     work = Client().get(f"/api/v1/works/{body['id']}").json()
-    assert [c["user"] for c in work["creators"]] == ["cloud", "tifa"]
+    assert [c["user"] for c in work["creators"]] == ["cloud_author", "tifa_reader"]
 
 
-def test_api_errors_have_stable_codes(author, friend):
+def test_api_errors_have_stable_codes(author, reader):
     api = _api(author)
     response = api.post(
         "/api/v1/works",
-        json.dumps(_new_work(co_creators=["cloud"], gifts=["cloud"])),
+        json.dumps(_new_work(co_creators=["cloud_author"], gifts=["cloud_author"])),
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -420,69 +420,69 @@ def test_api_errors_have_stable_codes(author, friend):
     assert left.json()["errors"][0]["code"] == "last_creator"
 
 
-def test_api_refuses_a_gift(author, friend):
-    work = make_work(author, gifts=["tifa"])
+def test_api_refuses_a_gift(author, reader):
+    work = make_work(author, gifts=["tifa_reader"])
     gift = Gift.objects.get(work=work)
-    assert _api(friend).post(f"/api/v1/gifts/{gift.pk}/refuse").status_code == 204
+    assert _api(reader).post(f"/api/v1/gifts/{gift.pk}/refuse").status_code == 204
     assert Client().get(f"/api/v1/works/{work.pk}").json()["gifts"] == []
 
 
-def test_api_patch_replaces_gifts_and_keeps_co_creators(author, friend):
+def test_api_patch_replaces_gifts_and_keeps_co_creators(author, reader):
     work = make_work(author, gifts=["Aerith"])
-    _invite(author, work, "tifa")
-    credits.accept_invitation(friend, _invitation(work, friend).pk)
-    response = _api(friend).patch(
+    _invite(author, work, "tifa_reader")
+    credits.accept_invitation(reader, _invitation(work, reader).pk)
+    response = _api(reader).patch(
         f"/api/v1/works/{work.pk}",
         json.dumps({"gifts": ["Zack"]}),
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
     assert [g["recipient"] for g in response.json()["gifts"]] == ["Zack"]
-    assert [c["user"] for c in response.json()["creators"]] == ["cloud", "tifa"]
+    assert [c["user"] for c in response.json()["creators"]] == ["cloud_author", "tifa_reader"]
 
 
 # --- email, feeds and files -------------------------------------------------------------------
 
 
-def test_invitations_and_gifts_are_emailed(author, friend, django_capture_on_commit_callbacks):
+def test_invitations_and_gifts_are_emailed(author, reader, django_capture_on_commit_callbacks):
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=True):
-        work = make_work(author, title="Emailed", gifts=["tifa"])
-        _invite(author, work, "tifa")
+        work = make_work(author, title="Emailed", gifts=["tifa_reader"])
+        _invite(author, work, "tifa_reader")
     bodies = "\n".join(str(message.body) for message in mail.outbox)
     assert "GIFTS AND INVITATIONS" in bodies
-    assert '"Emailed" by cloud is a gift to you' in bodies
-    assert 'cloud invited you to be a co-creator of "Emailed"' in bodies
-    assert "/users/tifa/creatorships" in bodies
+    assert '"Emailed" by cloud_author is a gift to you' in bodies
+    assert 'cloud_author invited you to be a co-creator of "Emailed"' in bodies
+    assert "/users/tifa_reader/creatorships" in bodies
 
 
-def test_no_email_when_the_preference_is_off(author, friend, django_capture_on_commit_callbacks):
+def test_no_email_when_the_preference_is_off(author, reader, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    friend.email_invitations = False
-    friend.save()
+    reader.email_invitations = False
+    reader.save()
     with django_capture_on_commit_callbacks(execute=True):
-        make_work(author, gifts=["tifa"])
+        make_work(author, gifts=["tifa_reader"])
     assert mail.outbox == []
-    assert Notification.objects.filter(user=friend, kind=NotificationKind.GIFT).exists()
+    assert Notification.objects.filter(user=reader, kind=NotificationKind.GIFT).exists()
 
 
-def test_preferences_page_offers_the_switches(client, friend):
-    client.force_login(friend)
-    page = client.get("/users/tifa/preferences").content.decode()
+def test_preferences_page_offers_the_switches(client, reader):
+    client.force_login(reader)
+    page = client.get("/users/tifa_reader/preferences").content.decode()
     assert "allow others to invite me to be a co-creator" in page.lower()
     assert "allow others to gift works to me" in page.lower()
 
 
-def test_opds_and_files_leave_a_pending_invitee_out(client, author, friend):
+def test_opds_and_files_leave_a_pending_invitee_out(client, author, reader):
     work = make_work(author, title="Listed", gifts=["Aerith"])
-    _invite(author, work, "tifa")
+    _invite(author, work, "tifa_reader")
     feed = client.get("/opds/new").content.decode()
-    assert "<name>cloud</name>" in feed
-    assert "tifa" not in feed
+    assert "<name>cloud_author</name>" in feed
+    assert "tifa_reader" not in feed
     html_file = b"".join(client.get(f"/downloads/{work.pk}/Listed.html").streaming_content)
-    assert b"by cloud</h2>" in html_file
+    assert b"by cloud_author</h2>" in html_file
     assert b'<p class="gifts">For Aerith.</p>' in html_file
 
 
