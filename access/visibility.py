@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from feedback.models import Bookmark, CommentStatus
+from feedback.models import Bookmark, CommentStatus, NotificationKind
 from people.models import Mute, User
 from works.models import Creatorship, Series, SeriesCreatorship, SeriesPart, Work
 
@@ -115,8 +115,10 @@ def visible_comments_q(viewer: Viewer, work: Work) -> Q:
 
 
 def creator_user_ids(work: Work) -> set[int]:
-    """The ids of the users credited on `work`, from its prefetched creatorships when the query
-    that loaded it fetched them (listings and the reader getters do), else in one query."""
+    """The ids of the users credited on `work` (accepted creatorships only: `Creatorship`'s
+    default manager, which the prefetch and the related manager use, leaves invitations out),
+    from its prefetched creatorships when the query that loaded it fetched them (listings and
+    the reader getters do), else in one query."""
     prefetched = getattr(work, "_prefetched_objects_cache", {}).get("creatorships")
     if prefetched is not None:
         return {creatorship.pseud.user_id for creatorship in prefetched}
@@ -174,7 +176,11 @@ def visible_notices_q(viewer: User) -> Q:
     deleted; published, or their own, or on their own work), and not from a user they muted.
     A notice whose work or comment was deleted is gone with it (the foreign keys cascade)."""
     own_works = Creatorship.objects.filter(pseud__user_id=viewer.pk).values("work_id")
-    own = Q(work_id__in=own_works)
+    # An invitation to co-create a draft is shown to its invitee while it is still pending.
+    invited = Creatorship.invitations.filter(pseud__user_id=viewer.pk, approved=False)
+    own = Q(work_id__in=own_works) | Q(
+        kind=NotificationKind.COCREATOR, work_id__in=invited.values("work_id")
+    )
     q = Q(work__posted=True) | own
     q &= Q(chapter__isnull=True) | Q(chapter__posted=True) | own
     q &= Q(comment__isnull=True) | Q(

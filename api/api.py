@@ -8,6 +8,7 @@ from . import (
     blocks,
     bookmarks,
     comments,
+    credits,
     errors,
     imports,
     kudos,
@@ -40,3 +41,4 @@ api.add_router("", subscriptions.router)
 api.add_router("", blocks.router)
 api.add_router("", imports.router)
 api.add_router("", series.router)
+api.add_router("", credits.router)

@@ -165,13 +165,14 @@ def my_readings(
     rows = paginate_number(reading_queries.readings_of(user, show), page, per_page=20)
     readings = reading_queries.with_works(user, list(rows.object_list))
     chapters = queries.chapter_index(user, [reading.work for reading in readings])
+    gifts = queries.gifts_of([reading.work for reading in readings])
     return ReadingPage(
         count=rows.paginator.count,
         page=rows.number,
         pages=rows.paginator.num_pages,
         results=[
             ReadingOut(
-                work=WorkOut.of(reading.work, chapters[reading.work_id]),
+                work=WorkOut.of(reading.work, chapters[reading.work_id], gifts[reading.work_id]),
                 last_visited=reading.last_visited_at,
                 visit_count=reading.visit_count,
                 marked_for_later=reading.marked_for_later,

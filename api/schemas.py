@@ -15,7 +15,15 @@ from feedback.queries.stats import numbers_of
 from lifestream.core.ids import ID_MAX
 from people.models import PSEUDS_PER_USER_MAX, Pseud, User
 from tags.models import FIXED_TAGS, TagKind
-from works.models import CHAPTERS_PER_WORK_MAX, USER_TAGS_MAX, Chapter, Work
+from works.models import (
+    CHAPTERS_PER_WORK_MAX,
+    CREATORS_MAX,
+    GIFTS_MAX,
+    USER_TAGS_MAX,
+    Chapter,
+    Gift,
+    Work,
+)
 
 # --- input ------------------------------------------------------------------------------------
 
@@ -129,6 +137,18 @@ class WorkChanges(Input):
     expected_chapters: int | None = None
     complete: bool = False
     published: IsoDate | None = Field(None, description="Backdate the work (YYYY-MM-DD).")
+    co_creators: list[Text] = Field(
+        default_factory=list,
+        max_length=CREATORS_MAX + 1,
+        description="Pseuds to invite as co-creators (“pseud” or “pseud (login)”); each is "
+        "credited once they accept. Invitations only add: a PATCH never removes a creator.",
+    )
+    gifts: list[Text] = Field(
+        default_factory=list,
+        max_length=GIFTS_MAX + 1,
+        description="Gift recipients: pseuds on the archive or anyone's name. In a PATCH the "
+        "list replaces the work's gifts (refused ones stay refused).",
+    )
     draft: bool = False
 
 
@@ -174,6 +194,20 @@ class MeOut(Schema):
 class CreatorOut(Schema):
     pseud: str
     user: str
+
+
+class GiftOut(Schema):
+    """A gift recipient: a pseud on the archive (`user` set) or a name without an account."""
+
+    recipient: str
+    pseud: str | None
+    user: str | None
+
+    @classmethod
+    def of(cls, gift: Gift) -> GiftOut:
+        if gift.pseud is None:
+            return cls(recipient=gift.recipient_name, pseud=None, user=None)
+        return cls(recipient=gift.recipient, pseud=gift.pseud.name, user=gift.pseud.user.username)
 
 
 class ChapterEntryOut(Schema):
@@ -251,7 +285,8 @@ class WorkOut(Schema):
     id: int
     url: str
     title: str
-    creators: list[CreatorOut]
+    creators: list[CreatorOut] = Field(description="Accepted creators, in byline order.")
+    gifts: list[GiftOut] = Field(description="Who the work is for (refused gifts left out).")
     summary: str
     notes: str
     end_notes: str
@@ -283,8 +318,9 @@ class WorkOut(Schema):
     )
 
     @classmethod
-    def of(cls, work: Work, chapters: list[Chapter]) -> WorkOut:
-        """`work` must come with its tags and creators prefetched (works.queries does that)."""
+    def of(cls, work: Work, chapters: list[Chapter], gifts: list[Gift]) -> WorkOut:
+        """`work` must come with its tags and creators prefetched (works.queries does that);
+        `gifts` from `works.queries.gifts_of`."""
 
         def names(kind: str) -> list[str]:
             return [tag.name for tag in work.tags_of(kind)]
@@ -299,6 +335,7 @@ class WorkOut(Schema):
                 CreatorOut(pseud=pseud.name, user=pseud.user.username)
                 for pseud in work.creator_pseuds
             ],
+            gifts=[GiftOut.of(gift) for gift in gifts],
             summary=work.summary,
             notes=work.notes,
             end_notes=work.end_notes,

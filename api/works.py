@@ -94,7 +94,9 @@ def _already_posted(what: str) -> InvalidInput:
 
 
 def _work_out(viewer: Viewer, work: Work) -> WorkOut:
-    out = WorkOut.of(work, queries.chapter_index(viewer, [work])[work.pk])
+    out = WorkOut.of(
+        work, queries.chapter_index(viewer, [work])[work.pk], queries.gifts_of([work])[work.pk]
+    )
     out.series = work_series(viewer, work)
     return out
 
@@ -129,13 +131,14 @@ def list_works(request: HttpRequest, page: PageNumber = 1) -> WorkPage:
     count = results.page.paginator.count
     pages = max(1, results.page.paginator.num_pages)
     chapters = queries.chapter_index(viewer, works)
+    gifts = queries.gifts_of(works)
     return WorkPage(
         count=count,
         page=page,
         pages=pages,
         next=_page_path(request, page + 1) if page < pages else None,
         previous=_page_path(request, min(page - 1, pages)) if page > 1 else None,
-        results=[WorkOut.of(work, chapters[work.pk]) for work in works],
+        results=[WorkOut.of(work, chapters[work.pk], gifts[work.pk]) for work in works],
         facets={
             kind: [FacetOut(id=f.tag.pk, name=f.tag.name, count=f.count) for f in facets]
             for kind, facets in results.facets.items()

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from tags.models import TagKind
-from works.models import Chapter, Work
+from works.models import Chapter, Gift, Work
 
 # The metadata block of a title page, in AO3's order.
 TAG_LABELS = (
@@ -60,6 +60,7 @@ class Book:
     chapters_display: str
     stats: list[tuple[str, int]] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    gifts: list[str] = field(default_factory=list)  # who the work is for, as AO3's preface says
 
     @property
     def byline(self) -> str:
@@ -136,6 +137,10 @@ def make_book(work: Work, chapters: list[Chapter]) -> Book:
         chapters_display=work.chapters_display,
         stats=_stats(work),
         parts=parts,
+        gifts=[
+            gift.recipient
+            for gift in Gift.objects.filter(work=work, rejected=False).select_related("pseud__user")
+        ],
     )
 
 
@@ -145,6 +150,7 @@ def book_version(book: Book) -> str:
     for value in (
         book.title,
         book.byline,
+        repr(book.gifts),
         repr(book.tags),
         book.summary,
         book.notes,

@@ -79,9 +79,11 @@ class _Documents:
         stats += [f"Words: {book.words:,}", f"Chapters: {book.chapters_display}"]
         stats += [f"{label}: {value:,}" for label, value in book.stats]
         rows.append(f"<dt>Stats:</dt><dd>{_x(' · '.join(stats))}</dd>")
+        gifts = f'<p class="gifts">For {_x(", ".join(book.gifts))}.</p>\n' if book.gifts else ""
         body = (
             f'<section epub:type="titlepage">\n<h1 class="title">{_x(book.title)}</h1>\n'
             f'<p class="byline">by {_x(book.byline)}</p>\n'
+            f"{gifts}"
             f'<dl class="meta">{"".join(rows)}</dl>\n'
             f"{self.module('summary', 'Summary', book.summary)}"
             f"{self.module('notes', 'Notes', book.notes)}"

@@ -22,6 +22,7 @@ from .notify import EMAIL_PREFERENCE, kudos_ready_at
 
 SUBSCRIPTION_KINDS = {NotificationKind.NEW_CHAPTER, NotificationKind.NEW_WORK}
 COMMENT_KINDS = {NotificationKind.COMMENT, NotificationKind.REPLY}
+CREDIT_KINDS = {NotificationKind.COCREATOR, NotificationKind.GIFT}
 
 
 @dataclass
@@ -46,6 +47,10 @@ class Digest:
     @property
     def comments(self) -> list[Notification]:
         return [n for n in self.sent if n.kind in COMMENT_KINDS]
+
+    @property
+    def credits(self) -> list[Notification]:
+        return [n for n in self.sent if n.kind in CREDIT_KINDS]
 
     @property
     def kudos(self) -> list[KudosLine]:
@@ -118,6 +123,15 @@ def _subscription_context(notice: Notification) -> dict[str, object]:
     return {"notice": notice, "work": notice.work, "chapter": notice.chapter, "url": _absolute(url)}
 
 
+def _credit_context(user: User, notice: Notification) -> dict[str, object]:
+    # An invitation is answered on the co-creator requests page; a gift is read on its work.
+    if notice.kind == NotificationKind.COCREATOR:
+        url = reverse("feedback:creatorships", args=[user.username])
+    else:
+        url = reverse("works:work", args=[notice.work_id])
+    return {"notice": notice, "work": notice.work, "actor": notice.actor, "url": _absolute(url)}
+
+
 def render(digest: Digest) -> EmailMultiAlternatives:
     """The email: a plain-text body with an HTML alternative, from the feedback/email/ templates."""
     user = digest.user
@@ -126,6 +140,7 @@ def render(digest: Digest) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
         "subscriptions": [_subscription_context(n) for n in digest.subscriptions],
         "comments": [_comment_context(n) for n in digest.comments],
+        "credits": [_credit_context(user, n) for n in digest.credits],
         "kudos": [
             {
                 "work": line.work,

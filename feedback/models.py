@@ -272,6 +272,8 @@ class NotificationKind(models.TextChoices):
     COMMENT = "comment", "Comment"
     REPLY = "reply", "Reply"
     KUDOS = "kudos", "Kudos"
+    COCREATOR = "cocreator", "Co-creator invitation"
+    GIFT = "gift", "Gift"
 
 
 class Notification(models.Model):

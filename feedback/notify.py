@@ -29,6 +29,8 @@ EMAIL_PREFERENCE = {
     NotificationKind.COMMENT: "email_comments",
     NotificationKind.REPLY: "email_comments",
     NotificationKind.KUDOS: "email_kudos",
+    NotificationKind.COCREATOR: "email_invitations",
+    NotificationKind.GIFT: "email_invitations",
 }
 DIGEST_INTERVALS = {
     "hourly": dt.timedelta(hours=1),

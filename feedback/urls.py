@@ -1,4 +1,4 @@
-from .views import bookmarks, comments, kudos, subscriptions
+from .views import bookmarks, comments, credits, kudos, subscriptions
 
 app_name = "feedback"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *kudos.urlpatterns,
     *bookmarks.urlpatterns,
     *subscriptions.urlpatterns,
+    *credits.urlpatterns,
 ]

@@ -7,14 +7,16 @@ one of the changes below; a new consumer is added here, for each kind it must he
 from __future__ import annotations
 
 from downloads import cache as downloads_cache
-from feedback.services import comments, subscriptions
+from feedback.services import comments, credits, subscriptions
 from lifestream.core.changes import (
     ChapterDeleting,
     ChapterPosted,
+    CreatorInvited,
     PseudRenamed,
     TagsChanged,
     WorkChanged,
     WorkDeleted,
+    WorkGifted,
     WorkPosted,
     WorkStatsChanged,
     register,
@@ -66,5 +68,9 @@ def register_consumers() -> None:
     # later, by the digest task.
     register(WorkPosted, subscriptions.announce_work, after_commit=False)
     register(ChapterPosted, subscriptions.announce_chapter, after_commit=False)
+    # Invitees and gift recipients are told in the same way.
+    register(CreatorInvited, credits.tell_invitee, after_commit=False)
+    register(WorkGifted, credits.tell_recipient, after_commit=False)
+    register(WorkPosted, credits.tell_recipients_of_posted, after_commit=False)
     # A deleted chapter's comments leave the work's count before they go with it.
     register(ChapterDeleting, comments.forget_chapter_comments, after_commit=False)

@@ -75,6 +75,20 @@ class User(AbstractUser):
     email_subscriptions = models.BooleanField("email me about my subscriptions", default=True)
     email_comments = models.BooleanField("email me comments on my works", default=True)
     email_kudos = models.BooleanField("email me kudos on my works (once a day)", default=True)
+    # Who may credit this user on their works (works/): AO3's `allow_cocreator`, `allow_gifts`.
+    allow_cocreator = models.BooleanField(
+        "allow others to invite me to be a co-creator",
+        default=True,
+        help_text="Off: invitations to co-create a work are refused.",
+    )
+    allow_gifts = models.BooleanField(
+        "allow others to gift works to me",
+        default=True,
+        help_text="Off: nobody can gift a work to me; earlier gifts stay unless I refuse them.",
+    )
+    email_invitations = models.BooleanField(
+        "email me gifts and co-creator invitations", default=True
+    )
     digest_interval = models.CharField(
         "send my notification emails",
         max_length=10,
@@ -132,7 +146,10 @@ PREFERENCE_FIELDS = (
     "email_subscriptions",
     "email_comments",
     "email_kudos",
+    "email_invitations",
     "digest_interval",
+    "allow_cocreator",
+    "allow_gifts",
 )
 
 

@@ -421,8 +421,8 @@ def test_listing_query_count_does_not_grow_with_works_anonymous(
     _fill(author, reader, works)
     anonymous_api.get("/works")  # the filter index catches up with the change log first
     # the change log, the facets' tags, the page of works (with their stats row), their tags,
-    # their creators, their hit counter shards (for the stats), their chapter index
-    with django_assert_num_queries(7):
+    # their creators, their hit counter shards (for the stats), their chapter index, their gifts
+    with django_assert_num_queries(8):
         response = anonymous_api.get("/works")
     assert response.status_code == 200
 
@@ -435,7 +435,7 @@ def test_listing_query_count_does_not_grow_with_works_with_a_token(
     reader_api.get("/me")  # the token's first use is recorded once; later reads don't write
     reader_api.get("/works")  # the filter index catches up with the change log first
     # the token, the reader's mutes, then as for anonymous readers (hit shards included)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = reader_api.get("/works")
     assert len(response.json()["results"]) == works + 1
 
@@ -712,6 +712,15 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/inbox/read",
         # Imports.
         f"{API}/imports",
+        # Co-creator invitations and gifts.
+        f"{API}/me/creatorships",
+        f"{API}/creatorships/{{creatorship_id}}/accept",
+        f"{API}/creatorships/{{creatorship_id}}/decline",
+        f"{API}/works/{{work_id}}/creators/me",
+        f"{API}/gifts/{{gift_id}}/refuse",
+        # Series.
+        f"{API}/series",
+        f"{API}/series/{{series_id}}",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

@@ -83,6 +83,14 @@ def test_fills_an_empty_archive(db, settings):
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
     assert "kudos" in output
 
+    # A co-created work (one co-creator accepted, one invitation still waiting) and gifts.
+    from works.models import Creatorship, Gift
+
+    co_created = next(w for w in Work.objects.all() if len(w.creator_pseuds) == 2)
+    assert Creatorship.invitations.filter(work=co_created, approved=False).count() == 1
+    assert Gift.objects.filter(pseud__isnull=True, recipient_name="my sister June").exists()
+    assert Gift.objects.filter(pseud__user__username="lanternfish").exists()
+
 
 def test_a_second_run_leaves_the_archive_alone(db):
     run()

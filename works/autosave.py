@@ -12,7 +12,7 @@ keyed by the user, so nobody reaches another's text by its id."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -236,12 +236,14 @@ def _save_draft(user: User, target: AutosaveTarget, draft: DraftText) -> Work | 
         return None
     if draft.work is None:
         return None
+    # Invitations and gifts go out when the creator saves or posts the form, never mid-typing.
+    data = replace(draft.work, co_creators=[], gifts=None)
     try:
         with transaction.atomic():
             if work is None:
                 chapter = draft.chapter or ChapterData()
-                return services.create_work(user, draft.work, chapter, post=False)
-            return services.update_work(user, work, draft.work, draft.chapter)
+                return services.create_work(user, data, chapter, post=False)
+            return services.update_work(user, work, data, draft.chapter)
     except InvalidInput:
         return None
 

@@ -13,6 +13,7 @@ from people.models import Pseud, User
 from tags.models import FIXED_TAGS, TagKind
 from tags.services import split_tag_names
 
+from .credits import split_names
 from .languages import LANGUAGE_CHOICES
 from .models import CommentPermission
 from .services import ChapterData, WorkData
@@ -108,6 +109,17 @@ class WorkForm(ServiceErrorsForm):
         widget=forms.NumberInput(attrs={"min": 1, "class": "number"}),
     )
     complete = forms.BooleanField(label="This work is complete", required=False)
+    co_creators = forms.CharField(
+        label="Add co-creators",
+        required=False,
+        help_text="Pseuds, as “pseud” or “pseud (login)”, separated by commas. Each is invited "
+        "and credited once they accept.",
+    )
+    gifts = forms.CharField(
+        label="Gift this work to",
+        required=False,
+        help_text="Pseuds on the archive or anyone's name, separated by commas.",
+    )
     published_on = forms.DateField(
         label="Publication date",
         required=False,
@@ -168,6 +180,8 @@ class WorkForm(ServiceErrorsForm):
             expected_chapters=data.get("expected_chapters"),
             complete=bool(data.get("complete")),
             published_on=data.get("published_on"),
+            co_creators=split_names(data.get("co_creators") or ""),
+            gifts=split_names(data.get("gifts") or ""),
         )
 
     def chapter_data(self) -> ChapterData:
@@ -214,11 +228,29 @@ class WorkForm(ServiceErrorsForm):
             "expected_chapters": data.expected_chapters,
             "complete": data.complete,
             "published_on": data.published_on,
+            "gifts": ", ".join(data.gifts or []),
         }
 
 
 class ChapterForm(ServiceErrorsForm):
     title = forms.CharField(label="Chapter title", strip=False, required=False)
+    # AO3's per-chapter creators, on a work with several: none ticked credits all of them.
+    pseuds = PseudChoiceField(
+        queryset=Pseud.objects.none(),
+        label="Chapter creators",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to credit every creator of the work.",
+    )
+
+    def __init__(self, *args: Any, creators: list[Pseud] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
+        if creators is None or len(creators) < 2:
+            del self.fields["pseuds"]
+        else:
+            pseuds.queryset = Pseud.objects.filter(pk__in=[p.pk for p in creators])
+
     published_on = forms.DateField(
         label="Chapter publication date",
         required=False,
@@ -247,6 +279,7 @@ class ChapterForm(ServiceErrorsForm):
             end_notes=data.get("end_notes") or "",
             body_format=data.get("body_format") or "html",
             published_on=data.get("published_on"),
+            pseuds=list(data["pseuds"]) if "pseuds" in self.fields else None,
         )
 
 

@@ -22,6 +22,10 @@ CHAPTER_TITLE_MAX = 255
 USER_TAGS_MAX = 75
 EXPECTED_CHAPTERS_MAX = 10_000
 CHAPTERS_PER_WORK_MAX = 1_000
+# AO3's limits on a work's co-creators and on its gift recipients.
+CREATORS_MAX = 75
+GIFTS_MAX = 75
+GIFT_NAME_MAX = 100
 
 
 class CommentPermission(models.TextChoices):
@@ -112,12 +116,32 @@ class Work(models.Model):
         return rating is not None and rating.pk in ADULT_RATING_IDS
 
 
+class CreditedManager(models.Manager["Creatorship"]):
+    """Accepted creatorships only. It is the default manager, so `work.creatorships`, every
+    prefetch and every `Creatorship.objects` query (bylines, listings, the indexes, who may
+    edit) leave a pending invitation out: an invitee is nobody's creator until they accept."""
+
+    def get_queryset(self) -> models.QuerySet[Creatorship]:
+        return super().get_queryset().filter(approved=True)
+
+
 class Creatorship(models.Model):
+    """A pseud credited on a work. A co-creator invited by another creator is `approved=False`
+    until they accept (AO3's consent rule); only `Creatorship.invitations` sees those rows."""
+
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
     pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
     position = models.PositiveSmallIntegerField(default=0)
+    approved = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Every row, pending invitations included: for the invitation pages and services only.
+    invitations = models.Manager()
+    objects = CreditedManager()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "invitations"
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["work", "pseud"], name="one_creatorship_per_pseud"),
@@ -125,6 +149,41 @@ class Creatorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pseud} on {self.work_id}"
+
+
+class Gift(models.Model):
+    """A work given to a pseud on the archive, or to a name without an account. A refused gift
+    stays (so it can't be given again unasked) but shows nowhere."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="gifts")
+    pseud = models.ForeignKey(
+        Pseud, on_delete=models.CASCADE, null=True, blank=True, related_name="gifts"
+    )
+    recipient_name = models.CharField(max_length=GIFT_NAME_MAX, blank=True)
+    rejected = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "pseud"],
+                condition=models.Q(pseud__isnull=False),
+                name="one_gift_per_pseud",
+            ),
+            models.UniqueConstraint(
+                fields=["work", "recipient_name"],
+                condition=models.Q(pseud__isnull=True),
+                name="one_gift_per_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} for {self.recipient}"
+
+    @property
+    def recipient(self) -> str:
+        return self.pseud.byline if self.pseud is not None else self.recipient_name
 
 
 class Chapter(models.Model):
@@ -140,6 +199,8 @@ class Chapter(models.Model):
     published_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # AO3's per-chapter creators: a subset of the work's; empty means all of them.
+    pseuds = models.ManyToManyField(Pseud, blank=True, related_name="credited_chapters")
 
     class Meta:
         ordering = ["position"]

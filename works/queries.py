@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
@@ -15,7 +15,7 @@ from people.models import Pseud, User
 from tags import queries as tag_queries
 from tags.models import Tag
 
-from .models import Chapter, Work
+from .models import Chapter, Creatorship, Gift, Work
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -25,12 +25,18 @@ def listing(works: QuerySet[Work]) -> QuerySet[Work]:
     return with_blurb_data(works)
 
 
+def credited_work_ids(**creator: Any) -> QuerySet[Creatorship, Any]:
+    """The ids of works crediting the pseuds picked by `creator` (`pseud__user=…`, `pseud=…`),
+    through accepted creatorships only: a join on `pseuds` would count pending invitations."""
+    return Creatorship.objects.filter(**creator).values("work_id")
+
+
 def works_by_user(viewer: Viewer, user: User) -> QuerySet[Work]:
-    return visible_works(viewer).filter(pseuds__user=user).distinct()
+    return visible_works(viewer).filter(pk__in=credited_work_ids(pseud__user=user))
 
 
 def works_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Work]:
-    return visible_works(viewer).filter(pseuds=pseud)
+    return visible_works(viewer).filter(pk__in=credited_work_ids(pseud=pseud))
 
 
 def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
@@ -66,7 +72,9 @@ def unwrangled_tags(kind: str, fandom: Tag | None = None) -> QuerySet[Tag]:
 def drafts_of(user: User) -> QuerySet[Work]:
     """A user's own drafts; only ever shown to that user."""
     return with_blurb_data(
-        Work.objects.filter(posted=False, pseuds__user=user).distinct().order_by("-updated_at")
+        Work.objects.filter(posted=False, pk__in=credited_work_ids(pseud__user=user)).order_by(
+            "-updated_at"
+        )
     )
 
 
@@ -91,3 +99,71 @@ def chapter_index(viewer: Viewer, works: list[Work]) -> dict[int, list[Chapter]]
     for chapter in chapters:
         index[chapter.work_id].append(chapter)
     return index
+
+
+# --- co-creators and gifts ---------------------------------------------------------------------
+
+
+def invitations_of(user: User) -> QuerySet[Creatorship]:
+    """`user`'s pending co-creator invitations, newest first; only ever shown to `user` (the
+    invitation itself tells them the work's title, as AO3's "Co-Creator Requests" page does)."""
+    return (
+        Creatorship.invitations.filter(approved=False, pseud__user=user)
+        .select_related("pseud__user", "work")
+        .order_by("-created_at", "-id")
+    )
+
+
+def gifts_to(viewer: Viewer, user: User) -> QuerySet[Work]:
+    """Works gifted to any of `user`'s pseuds and not refused, that `viewer` may find (a draft,
+    a restricted work for a guest, a muted creator's work never shows)."""
+    gifted = Gift.objects.filter(pseud__user=user, rejected=False).values("work_id")
+    return with_blurb_data(visible_works(viewer).filter(pk__in=gifted))
+
+
+def gift_ids_for(user: User, works: list[Work]) -> dict[int, int]:
+    """For `user`'s own gifts page: the gift (to refuse) of each listed work, in one query."""
+    rows = Gift.objects.filter(
+        pseud__user=user, rejected=False, work_id__in=[work.pk for work in works]
+    ).values_list("work_id", "pk")
+    return dict(rows)
+
+
+def gifts_of(works: list[Work]) -> dict[int, list[Gift]]:
+    """The recipients each work shows ("for …"): its gifts not refused, in the order given,
+    for any number of works in one query. A work is only passed here once the viewer may read
+    it, and a recipient's name is public on the work as on AO3."""
+    found: dict[int, list[Gift]] = {work.pk: [] for work in works}
+    if not works:
+        return found
+    gifts = (
+        Gift.objects.filter(work_id__in=list(found), rejected=False)
+        .select_related("pseud__user")
+        .order_by("work_id", "id")
+    )
+    for gift in gifts:
+        found[gift.work_id].append(gift)
+    return found
+
+
+def gift_recipients(work: Work) -> list[str]:
+    """What the edit form's "Gift this work to" shows: the recipients as they'd be typed."""
+    return [gift.recipient for gift in gifts_of([work])[work.pk]]
+
+
+def chapter_bylines(work: Work, chapters: list[Chapter]) -> None:
+    """Give each chapter crediting only some of `work`'s creators (AO3's per-chapter creators)
+    its own byline, `chapter.byline_pseuds`, in the work's byline order; one query for any
+    number of chapters. Pseuds no longer credited on the work are left out."""
+    order = {pseud.pk: pseud for pseud in work.creator_pseuds}
+    credited: dict[int, set[int]] = {}
+    rows = Chapter.pseuds.through.objects.filter(chapter__in=chapters).values_list(
+        "chapter_id", "pseud_id"
+    )
+    for chapter_id, pseud_id in rows:
+        if pseud_id in order:
+            credited.setdefault(chapter_id, set()).add(pseud_id)
+    for chapter in chapters:
+        ids = credited.get(chapter.pk, set())
+        shown = [pseud for pk, pseud in order.items() if pk in ids]
+        chapter.byline_pseuds = shown if ids and ids != set(order) else []  # type: ignore[attr-defined]  # for the templates

@@ -30,6 +30,7 @@ from tags.services import (
     normalize_tag_names,
 )
 
+from .credits import CleanCredits, check_credits, write_credits
 from .languages import LANGUAGE_NAMES
 from .models import (
     CHAPTER_BODY_MAX,
@@ -61,6 +62,8 @@ class ChapterData:
     end_notes: str = ""
     body_format: str = "html"
     published_on: dt.date | None = None
+    # The chapter's own creators, a subset of the work's ([]: all of them; None: unchanged).
+    pseuds: list[Pseud] | None = None
 
 
 @dataclass
@@ -87,6 +90,10 @@ class WorkData:
     published_on: dt.date | None = None
     comment_permission: str = CommentPermission.EVERYONE
     moderated_comments: bool = False
+    # Pseuds to invite as co-creators ("pseud" or "pseud (login)"); gift recipients (pseuds
+    # or plain names), None to leave the gifts as they are.
+    co_creators: list[str] = field(default_factory=list)
+    gifts: list[str] | None = None
 
 
 def work_data_from(work: Work) -> WorkData:
@@ -144,7 +151,19 @@ def chapter_data_from(chapter: ChapterText, **fields: Any) -> ChapterData:
 
 def stored_chapter_data(chapter: Chapter) -> ChapterData:
     """The current state of `chapter` as ChapterData, for forms and partial updates."""
-    return chapter_data_from(chapter, published_on=chapter.published_on)
+    return chapter_data_from(
+        chapter, published_on=chapter.published_on, pseuds=list(chapter.pseuds.all())
+    )
+
+
+def _check_chapter_creators(work: Work, data: ChapterData, errors: ErrorList) -> None:
+    if data.pseuds and any(pseud not in work.creator_pseuds for pseud in data.pseuds):
+        errors.add("pseuds", "not_a_creator", "A chapter's creators are some of the work's.")
+
+
+def _set_chapter_creators(chapter: Chapter, data: ChapterData) -> None:
+    if data.pseuds is not None:
+        chapter.pseuds.set(data.pseuds)
 
 
 # --- cleaning ---------------------------------------------------------------------------------
@@ -191,18 +210,25 @@ class _CleanWork:
     published_on: dt.date | None
     comment_permission: str
     moderated_comments: bool
+    credits: CleanCredits
 
 
-def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
+def _clean_work(
+    user: User, data: WorkData, errors: ErrorList, work: Work | None = None
+) -> _CleanWork:
     title = " ".join((data.title or "").split())
     if not title:
         errors.add("title", "required", "Please enter a title.")
     _check_length(errors, "title", "Title", title, TITLE_MAX)
 
-    pseuds = list(dict.fromkeys(data.pseuds))
+    # The other creators' pseuds (a work read back for an update lists them) stay as they are.
+    pseuds = [pseud for pseud in dict.fromkeys(data.pseuds) if pseud.user_id == user.pk]
+    others = {p.pk for p in data.pseuds if p.user_id != user.pk}
+    if work is not None and work.pk is not None:
+        others -= {p.pk for p in work.creator_pseuds}
     if not pseuds:
         errors.add("pseuds", "required", "Choose at least one of your pseuds as the creator.")
-    elif any(pseud.user_id != user.pk for pseud in pseuds):
+    if others:
         errors.add("pseuds", "not_yours", "You can only post under your own pseuds.")
 
     _check_length(errors, "summary", "Summary", data.summary, SUMMARY_MAX)
@@ -254,6 +280,7 @@ def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
             "or left blank if unknown.",
         )
     _check_date(errors, "published", data.published_on)
+    credits = check_credits(user, work, data.co_creators, data.gifts, errors)
     if data.comment_permission not in CommentPermission.values:
         errors.add(
             "comment_permission",
@@ -274,6 +301,7 @@ def _clean_work(user: User, data: WorkData, errors: ErrorList) -> _CleanWork:
         published_on=data.published_on,
         comment_permission=data.comment_permission,
         moderated_comments=data.moderated_comments,
+        credits=credits,
     )
 
 
@@ -350,12 +378,18 @@ def _apply_work(work: Work, clean: _CleanWork) -> None:
         work.published_on = clean.published_on
 
 
-def _set_creators(work: Work, pseuds: list[Pseud]) -> None:
-    Creatorship.objects.filter(work=work).exclude(pseud__in=pseuds).delete()
-    for position, pseud in enumerate(pseuds):
-        Creatorship.objects.update_or_create(
-            work=work, pseud=pseud, defaults={"position": position}
-        )
+def _set_creators(user: User, work: Work, pseuds: list[Pseud]) -> None:
+    """`user`'s own pseuds on `work` (co-creators' credits are theirs to change)."""
+    credits = Creatorship.invitations.filter(work=work)
+    credits.filter(pseud__user=user).exclude(pseud__in=pseuds).delete()
+    kept = set(credits.filter(pseud__user=user).values_list("pseud_id", flat=True))
+    last = credits.aggregate(last=Max("position"))["last"]
+    position = -1 if last is None else last
+    for pseud in pseuds:
+        if pseud.pk not in kept:
+            # A pseud added later joins the end of the byline, after any co-creators.
+            position += 1
+            Creatorship.invitations.create(work=work, pseud=pseud, position=position)
 
 
 def _revision_time(work: Work) -> dt.datetime:
@@ -449,7 +483,8 @@ def create_work(
     work = Work(posted=post)
     _apply_work(work, clean)
     work.save()
-    _set_creators(work, clean.pseuds)
+    _set_creators(user, work, clean.pseuds)
+    write_credits(user, work, clean.credits)
     work.tags.set(clean.tags)
     for position, clean_text in enumerate([clean_chapter, *clean_more], start=1):
         new = Chapter(work=work, position=position, posted=post, published_on=work.published_on)
@@ -468,7 +503,7 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
     """Change a work's fields and tags, and with `chapter` the text of a one-chapter work (the
     edit page of a one-shot shows both). Other chapters change through the chapter functions."""
     errors = ErrorList()
-    clean = _clean_work(user, data, errors)
+    clean = _clean_work(user, data, errors, work)
     clean_chapter = _clean_chapter(chapter, errors, prefix="chapters.0.") if chapter else None
     only_chapter = work.chapters.order_by("position").first() if clean_chapter else None
     if clean_chapter and work.chapters.count() != 1:
@@ -495,7 +530,8 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
     )
     errors.raise_if_any()
     work.save()
-    _set_creators(work, clean.pseuds)
+    _set_creators(user, work, clean.pseuds)
+    write_credits(user, work, clean.credits)
     work.tags.set(clean.tags)
     announce(WorkChanged(work.pk))
     return work
@@ -533,6 +569,7 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
     out when the work is posted."""
     errors = ErrorList()
     clean = _clean_chapter(data, errors)
+    _check_chapter_creators(work, data, errors)
     count = work.chapters.count()
     if count >= CHAPTERS_PER_WORK_MAX:
         errors.add("body", "too_many_chapters", f"A work can have at most {count:,} chapters.")
@@ -547,6 +584,7 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
         published_on=clean.published_on or timezone.localdate(),
     )
     _write_chapter(chapter, clean)
+    _set_chapter_creators(chapter, data)
     _refresh_stats(work)
     if chapter.posted:
         work.revised_at = timezone.now()
@@ -560,6 +598,7 @@ def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = N
     """Change a chapter; `post=True` also posts a draft chapter of a posted work."""
     errors = ErrorList()
     clean = _clean_chapter(data, errors)
+    _check_chapter_creators(chapter.work, data, errors)
     errors.raise_if_any()
     work = chapter.work
     newly_posted = bool(post) and work.posted and not chapter.posted
@@ -568,6 +607,7 @@ def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = N
         # Dated the day readers get it, not the day the draft was started.
         chapter.published_on = timezone.localdate()
     _write_chapter(chapter, clean)
+    _set_chapter_creators(chapter, data)
     _refresh_stats(work)
     if newly_posted:
         work.revised_at = timezone.now()

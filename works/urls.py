@@ -18,6 +18,7 @@ urlpatterns = [
     path("works/<int:work_id>/preview", reading.preview, name="preview"),
     path("works/<int:work_id>/edit", posting.work_edit, name="edit"),
     path("works/<int:work_id>/post", posting.work_post, name="post"),
+    path("works/<int:work_id>/creatorships/remove", posting.work_leave, name="leave"),
     path("works/<int:work_id>/confirm_delete", posting.work_delete, name="delete"),
     path("works/<int:work_id>/chapters/new", chapters.chapter_new, name="chapter_new"),
     path("works/<int:work_id>/chapters/manage", chapters.chapters_manage, name="chapters_manage"),

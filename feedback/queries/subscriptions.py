@@ -21,6 +21,7 @@ INBOX_FILTERS: dict[str, tuple[str, ...]] = {
     "comments": (NotificationKind.COMMENT, NotificationKind.REPLY),
     "kudos": (NotificationKind.KUDOS,),
     "subscriptions": (NotificationKind.NEW_CHAPTER, NotificationKind.NEW_WORK),
+    "gifts": (NotificationKind.COCREATOR, NotificationKind.GIFT),
 }
 SUBSCRIPTION_FILTERS = ("works", "users")
 

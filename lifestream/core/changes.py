@@ -86,6 +86,25 @@ class PseudRenamed(Change):
     pseud_id: int
 
 
+@dataclass(frozen=True)
+class CreatorInvited(Change):
+    """A creator invited a pseud to co-create a work: the invitee is told. Nothing else
+    changed: until they accept they are credited nowhere."""
+
+    work_id: int
+    creatorship_id: int
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class WorkGifted(WorkChanged):
+    """A work was given to a pseud on the archive: its "for" line changed, and the recipient
+    is told (once the work is posted)."""
+
+    gift_id: int
+    actor_id: int
+
+
 AnyChange = TypeVar("AnyChange", bound=Change)
 Consumer = Callable[[Any], None]
 

@@ -20,7 +20,9 @@ from .posting import _user
 @login_required
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_editor(_user(request), work_id)
-    form = ChapterForm(request.POST or None, initial={"body_format": "html"})
+    form = ChapterForm(
+        request.POST or None, initial={"body_format": "html"}, creators=work.creator_pseuds
+    )
     autosaved = autosave_context(request, form, AutosaveForm.CHAPTER_NEW, work)
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action", "post") == "post"
@@ -50,7 +52,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
     if chapter.work_id != work_id:
         return redirect("works:chapter_edit", chapter.work_id, chapter.pk)
     initial = vars(services.stored_chapter_data(chapter))
-    form = ChapterForm(request.POST or None, initial=initial)
+    form = ChapterForm(request.POST or None, initial=initial, creators=chapter.work.creator_pseuds)
     autosaved = autosave_context(request, form, AutosaveForm.CHAPTER_EDIT, chapter.work, chapter)
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action") == "post"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -15,7 +17,7 @@ from lifestream.core.errors import InvalidInput
 from people.models import User
 from people.services import ensure_default_pseud
 
-from .. import services
+from .. import credits, queries, services
 from ..forms import WorkForm
 from ..models import AutosaveForm, Work
 from ..series import change_work_series
@@ -97,7 +99,9 @@ def _join_series(user: User, work: Work, series_form: AddToSeriesForm) -> None:
 def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     user = _user(request)
     work = get_work_for_editor(user, work_id)
-    initial = WorkForm.initial_from(services.work_data_from(work))
+    initial = WorkForm.initial_from(
+        dataclasses.replace(services.work_data_from(work), gifts=queries.gift_recipients(work))
+    )
     # A one-shot's text is edited with the work, as on AO3; chapters of longer works one by one.
     chapters = list(work.chapters.all()[:2])
     one_shot = chapters[0] if len(chapters) == 1 else None
@@ -166,3 +170,18 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.success(request, f"Your work “{title}” was deleted.")
         return redirect("people:works", user.username)
     return render(request, "works/confirm_delete.html", {"work": work})
+
+
+@login_required
+@require_POST
+def work_leave(request: HttpRequest, work_id: int) -> HttpResponse:
+    """AO3's "Remove Me As Co-Creator": the user's pseuds leave the work's byline."""
+    user = _user(request)
+    work = get_work_for_editor(user, work_id)
+    try:
+        credits.leave_work(user, work)
+    except InvalidInput as error:
+        messages.error(request, error.errors[0].message)
+        return redirect("works:edit", work.pk)
+    messages.success(request, f"You have been removed as a creator of “{work.title}”.")
+    return redirect(work if work.posted else "home")

@@ -94,6 +94,10 @@ def _render_work(
         context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
     context.update({"shown": shown, "current": current, "full": full})
     context["series_places"] = places_of_work(request.user, work)
+    context["gifts"] = queries.gifts_of([work])[work.pk]
+    if context["multi"] and len(work.creator_pseuds) > 1:
+        # Only a co-created work can have chapters by some of its creators.
+        queries.chapter_bylines(work, shown)
     if work.posted:
         context.update(_feedback_context(request, work, current, chapters))
     return render(request, template, context)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifestream import sample_text
+from lifestream.sample_credits import add_sample_credits
 from lifestream.sample_feedback import add_sample_feedback
 from lifestream.sample_text import SAMPLE_PASSWORD, SampleWork
 from people.models import Pseud, User
@@ -118,6 +119,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
         summary.chapters += len(sample.chapters)
     wrangle_sample_tags()
     summary.feedback = add_sample_feedback(users, seed)
+    summary.feedback |= add_sample_credits(users)
     return summary
 
 
