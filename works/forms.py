@@ -3,9 +3,12 @@ dates) live in works.services and come back as field errors, so the form and the
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from lifestream.core.forms import ServiceErrorsForm
 from lifestream.core.ids import require_id
@@ -55,6 +58,46 @@ class TagField(forms.CharField):
         kwargs.setdefault("help_text", TAG_HELP)
         attrs = {"data-autocomplete": kind, "autocomplete": "off", "class": "tag-input"}
         super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+
+class ScheduleField(forms.DateTimeField):
+    """A date and time typed in the user's own time zone (`<input type=datetime-local>`),
+    cleaned to an aware moment; shown back in that zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Schedule for")
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Enter the date and time as YYYY-MM-DD HH:MM."}
+        )
+        super().__init__(**kwargs)
+        self.zone: dt.tzinfo = dt.UTC
+
+    def use_zone(self, zone: zoneinfo.ZoneInfo) -> None:
+        self.zone = zone
+        self.help_text = (
+            f"Post it by itself at this date and time ({zone.key}, your time zone in My "
+            "Preferences). Until then only you can see it. A time in the past backdates it; "
+            "leave blank to post now."
+        )
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value, self.zone).replace(tzinfo=None)
+        return super().prepare_value(value)
+
+
+def _schedule_in_zone(form: forms.Form, user: User) -> None:
+    field = form.fields.get("scheduled_for")
+    if isinstance(field, ScheduleField):
+        field.use_zone(user.zone)
 
 
 class WorkForm(ServiceErrorsForm):
@@ -115,10 +158,12 @@ class WorkForm(ServiceErrorsForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
+    scheduled_for = ScheduleField()
 
     def __init__(self, *args: Any, user: User, with_chapter: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        _schedule_in_zone(self, user)
         pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
         pseuds.queryset = user.pseuds.all()
         if not with_chapter:
@@ -168,6 +213,7 @@ class WorkForm(ServiceErrorsForm):
             expected_chapters=data.get("expected_chapters"),
             complete=bool(data.get("complete")),
             published_on=data.get("published_on"),
+            scheduled_for=data.get("scheduled_for"),
         )
 
     def chapter_data(self) -> ChapterData:
@@ -214,6 +260,7 @@ class WorkForm(ServiceErrorsForm):
             "expected_chapters": data.expected_chapters,
             "complete": data.complete,
             "published_on": data.published_on,
+            "scheduled_for": data.scheduled_for,
         }
 
 
@@ -236,6 +283,11 @@ class ChapterForm(ServiceErrorsForm):
     body = forms.CharField(
         label="Chapter text", strip=False, required=False, widget=_textarea(20, **{"class": "body"})
     )
+    scheduled_for = ScheduleField()
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _schedule_in_zone(self, user)
 
     def chapter_data(self) -> ChapterData:
         data = self.cleaned_data
@@ -247,6 +299,7 @@ class ChapterForm(ServiceErrorsForm):
             end_notes=data.get("end_notes") or "",
             body_format=data.get("body_format") or "html",
             published_on=data.get("published_on"),
+            scheduled_for=data.get("scheduled_for"),
         )
 
 

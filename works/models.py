@@ -24,6 +24,10 @@ EXPECTED_CHAPTERS_MAX = 10_000
 CHAPTERS_PER_WORK_MAX = 1_000
 
 
+def _waiting(posted: bool, scheduled_for: dt.datetime | None) -> bool:
+    return not posted and scheduled_for is not None and scheduled_for > timezone.now()
+
+
 class CommentPermission(models.TextChoices):
     EVERYONE = "everyone", "Registered users and guests can comment"
     REGISTERED = "registered", "Only registered users can comment"
@@ -47,6 +51,9 @@ class Work(models.Model):
     chapter_count = models.PositiveIntegerField(default=0)
     published_on = models.DateField(default=timezone.localdate)
     backdated = models.BooleanField(default=False)
+    # Set on an unposted work that goes out by itself at this moment (`access.visibility`
+    # compares with the clock; `works.tasks.release_scheduled` posts it and tells subscribers).
+    scheduled_for = models.DateTimeField(null=True, blank=True, db_index=True)
     comment_permission = models.CharField(
         "who can comment",
         max_length=10,
@@ -77,6 +84,11 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("works:work", args=[self.pk])
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Waiting for its release time (still in the future)."""
+        return _waiting(self.posted, self.scheduled_for)
 
     @property
     def is_complete(self) -> bool:
@@ -136,6 +148,8 @@ class Chapter(models.Model):
     end_notes = models.TextField(blank=True)
     body = models.TextField()
     posted = models.BooleanField(default=False)
+    # As on a work: an unposted chapter that goes out by itself at this moment.
+    scheduled_for = models.DateTimeField(null=True, blank=True, db_index=True)
     word_count = models.PositiveIntegerField(default=0)
     published_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,3 +166,8 @@ class Chapter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("works:chapter", args=[self.work_id, self.pk])
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Waiting for its release time (still in the future)."""
+        return _waiting(self.posted, self.scheduled_for)

@@ -12,13 +12,16 @@ from lifestream.core.errors import InvalidInput
 
 from .. import services
 from ..forms import ChapterForm, ReorderForm
+from ..models import Chapter
+from ..templatetags.archive import in_zone
 from .posting import _user
 
 
 @login_required
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = get_work_for_editor(_user(request), work_id)
-    form = ChapterForm(request.POST or None, initial={"body_format": "html"})
+    user = _user(request)
+    work = get_work_for_editor(user, work_id)
+    form = ChapterForm(request.POST or None, user=user, initial={"body_format": "html"})
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action", "post") == "post"
         try:
@@ -26,12 +29,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(
-                request,
-                "Chapter was successfully posted."
-                if chapter.posted
-                else "Chapter saved as a draft. Only you can see it until you post it.",
-            )
+            messages.success(request, _chapter_saved(request, chapter))
             return redirect(chapter)
     return render(
         request,
@@ -42,11 +40,14 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    chapter = get_chapter_for_editor(_user(request), chapter_id)
+    user = _user(request)
+    chapter = get_chapter_for_editor(user, chapter_id)
     if chapter.work_id != work_id:
         return redirect("works:chapter_edit", chapter.work_id, chapter.pk)
     initial = vars(services.stored_chapter_data(chapter))
-    form = ChapterForm(request.POST or None, initial=initial)
+    form = ChapterForm(request.POST or None, user=user, initial=initial)
+    if chapter.posted:
+        del form.fields["scheduled_for"]
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action") == "post"
         try:
@@ -54,7 +55,12 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Chapter was successfully updated.")
+            messages.success(
+                request,
+                _chapter_saved(request, chapter)
+                if chapter.is_scheduled
+                else "Chapter was successfully updated.",
+            )
             return redirect(chapter)
     return render(
         request,
@@ -99,3 +105,11 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
             messages.success(request, "Chapter order was updated.")
             return redirect("works:navigate", work.pk)
     return render(request, "works/chapters_manage.html", {"work": work, "form": form})
+
+
+def _chapter_saved(request: HttpRequest, chapter: Chapter) -> str:
+    if chapter.is_scheduled and chapter.work.posted:
+        return f"Chapter scheduled for {in_zone(chapter.scheduled_for, request.user)}."
+    if chapter.posted:
+        return "Chapter was successfully posted."
+    return "Chapter saved as a draft. Only you can see it until you post it."

@@ -16,12 +16,21 @@ from people.services import ensure_default_pseud
 
 from .. import services
 from ..forms import WorkForm
+from ..models import Work
+from ..templatetags.archive import in_zone
 
 
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required guarantees it
     return user
+
+
+def _scheduled_message(user: User, work: Work) -> str:
+    return (
+        f"Work scheduled for {in_zone(work.scheduled_for, user)}. Only you can see it "
+        "until then; it is posted by itself at that moment."
+    )
 
 
 @login_required
@@ -48,6 +57,9 @@ def work_new(request: HttpRequest) -> HttpResponse:
             if action == "draft":
                 messages.success(request, "Draft saved. Only you can see it until you post it.")
                 return redirect("works:work", work.pk)
+            if work.is_scheduled:
+                messages.success(request, _scheduled_message(user, work))
+                return redirect(work)
             messages.success(request, "Work was successfully posted.")
             return redirect(work)
     return render(request, "works/form.html", {"form": form, "new": True, "with_chapter": True})
@@ -66,6 +78,8 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     form = WorkForm(
         request.POST or None, user=user, with_chapter=one_shot is not None, initial=initial
     )
+    if work.posted:
+        del form.fields["scheduled_for"]
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "update")
         try:
@@ -73,12 +87,15 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
                 user, work, form.work_data(), form.chapter_data() if one_shot else None
             )
             if action == "post":
-                services.post_draft(work)
+                services.post_draft(work, scheduled_for=form.work_data().scheduled_for)
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
             if action == "preview":
                 return redirect("works:preview", work.pk)
+            if work.is_scheduled:
+                messages.success(request, _scheduled_message(user, work))
+                return redirect(work)
             messages.success(
                 request,
                 "Work was successfully updated."
