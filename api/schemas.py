@@ -11,6 +11,7 @@ from ninja import Field, Path, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from access.visibility import is_released
 from feedback.queries.stats import numbers_of
 from lifestream.core.ids import ID_MAX
 from people.models import PSEUDS_PER_USER_MAX, Pseud, User
@@ -78,6 +79,11 @@ class NewChapter(ChapterText):
     """A chapter added to an existing work."""
 
     draft: bool = Field(False, description="Keep the chapter as a draft, unposted.")
+    scheduled_for: dt.datetime | None = Field(
+        None,
+        description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
+        "a year ahead; until then only its creators see it. A moment in the past backdates it.",
+    )
 
 
 class ChapterChanges(_ChapterFields):
@@ -85,6 +91,11 @@ class ChapterChanges(_ChapterFields):
 
     body: Text = ""
     draft: bool = False
+    scheduled_for: dt.datetime | None = Field(
+        None,
+        description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
+        "a year ahead; until then only its creators see it. A moment in the past backdates it.",
+    )
 
 
 # Lists are capped at what a valid work could hold, so a hostile request can't make the
@@ -130,6 +141,11 @@ class WorkChanges(Input):
     complete: bool = False
     published: IsoDate | None = Field(None, description="Backdate the work (YYYY-MM-DD).")
     draft: bool = False
+    scheduled_for: dt.datetime | None = Field(
+        None,
+        description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
+        "a year ahead; until then only its creators see it. A moment in the past backdates it.",
+    )
 
 
 class NewWork(WorkChanges):
@@ -186,6 +202,9 @@ class ChapterEntryOut(Schema):
     word_count: int
     draft: bool
     published: dt.date
+    scheduled_for: dt.datetime | None = Field(
+        None, description="While scheduled (seen by its creators only): when it goes out."
+    )
 
     @classmethod
     def entry_fields(cls, chapter: Chapter) -> dict[str, Any]:
@@ -195,8 +214,9 @@ class ChapterEntryOut(Schema):
             "title": chapter.title,
             "url": chapter.get_absolute_url(),
             "word_count": chapter.word_count,
-            "draft": not chapter.posted,
+            "draft": not is_released(chapter),
             "published": chapter.published_on,
+            "scheduled_for": chapter.scheduled_for if chapter.is_scheduled else None,
         }
 
     @classmethod
@@ -256,6 +276,9 @@ class WorkOut(Schema):
     comment_permission: str
     moderated_comments: bool
     draft: bool
+    scheduled_for: dt.datetime | None = Field(
+        None, description="While scheduled (seen by its creators only): when it goes out."
+    )
     complete: bool
     expected_chapters: int | None
     chapter_count: int
@@ -298,7 +321,8 @@ class WorkOut(Schema):
             restricted=work.restricted,
             comment_permission=work.comment_permission,
             moderated_comments=work.moderated_comments,
-            draft=not work.posted,
+            draft=not is_released(work),
+            scheduled_for=work.scheduled_for if work.is_scheduled else None,
             complete=work.is_complete,
             expected_chapters=work.expected_chapters,
             chapter_count=work.chapter_count,

@@ -285,9 +285,10 @@ class ChapterForm(ServiceErrorsForm):
     )
     scheduled_for = ScheduleField()
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _schedule_in_zone(self, user)
+        if user is not None:
+            _schedule_in_zone(self, user)
 
     def chapter_data(self) -> ChapterData:
         data = self.cleaned_data

@@ -491,6 +491,8 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
     schedule = _clean_schedule(
         errors, data.scheduled_for if was_scheduled else None, data.published_on
     )
+    if work.posted and data.scheduled_for is not None:
+        errors.add("scheduled_for", "already_posted", "This work is posted already.")
     clean = _clean_work(user, replace(data, published_on=schedule.published_on), errors)
     clean_chapter = _clean_chapter(chapter, errors, prefix="chapters.0.") if chapter else None
     only_chapter = work.chapters.order_by("position").first() if clean_chapter else None
