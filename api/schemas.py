@@ -49,8 +49,24 @@ def _iso_date(value: object) -> object:
     return value
 
 
+def _iso_datetime(value: object) -> object:
+    # An ISO 8601 moment; one written without an offset is UTC.
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "invalid_datetime",
+                "Write moments in ISO 8601, e.g. 2027-05-17T09:30:00+02:00 (UTC without an "
+                "offset).",
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 
 
 class Input(Schema):
@@ -79,7 +95,7 @@ class NewChapter(ChapterText):
     """A chapter added to an existing work."""
 
     draft: bool = Field(False, description="Keep the chapter as a draft, unposted.")
-    scheduled_for: dt.datetime | None = Field(
+    scheduled_for: IsoDateTime | None = Field(
         None,
         description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
         "a year ahead; until then only its creators see it. A moment in the past backdates it.",
@@ -91,7 +107,7 @@ class ChapterChanges(_ChapterFields):
 
     body: Text = ""
     draft: bool = False
-    scheduled_for: dt.datetime | None = Field(
+    scheduled_for: IsoDateTime | None = Field(
         None,
         description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
         "a year ahead; until then only its creators see it. A moment in the past backdates it.",
@@ -141,7 +157,7 @@ class WorkChanges(Input):
     complete: bool = False
     published: IsoDate | None = Field(None, description="Backdate the work (YYYY-MM-DD).")
     draft: bool = False
-    scheduled_for: dt.datetime | None = Field(
+    scheduled_for: IsoDateTime | None = Field(
         None,
         description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
         "a year ahead; until then only its creators see it. A moment in the past backdates it.",

@@ -261,12 +261,14 @@ def test_text_search_never_finds_scheduled_text_early(
     clock.advance(dt.timedelta(hours=2))
     with django_capture_on_commit_callbacks(execute=True):
         release_due()  # the task's work: the text index hears of the posts
-    assert "Scheduled Work" in client.get(
-        f"/works/search?work_search[query]={WORK_WORD}"
-    ).content.decode()
-    assert "Growing Work" in client.get(
-        f"/works/search?work_search[query]={CHAPTER_WORD}"
-    ).content.decode()
+    assert (
+        "Scheduled Work"
+        in client.get(f"/works/search?work_search[query]={WORK_WORD}").content.decode()
+    )
+    assert (
+        "Growing Work"
+        in client.get(f"/works/search?work_search[query]={CHAPTER_WORD}").content.decode()
+    )
 
 
 @pytest.mark.parametrize("when", TIMES)
