@@ -186,7 +186,8 @@ def update_work(request: HttpRequest, work_id: ObjectId, payload: WorkChanges) -
         if changes:
             services.update_work(user, work, data)
         if draft is False:
-            services.post_draft(work, scheduled_for=data.scheduled_for)
+            # Sent with it, a moment schedules the draft; left out, it is posted now.
+            services.post_draft(work, scheduled_for=changes.get("scheduled_for"))
     return _reread(user, work)
 
 

@@ -318,6 +318,12 @@ def test_api_schedules_a_draft_with_draft_false(author, author_api):
         f"/works/{draft['id']}", {"draft": False, "scheduled_for": moment.isoformat()}
     ).json()
     assert data["draft"] is True and data["scheduled_for"] is not None
+    later = moment + dt.timedelta(hours=1)
+    moved = author_api.patch(f"/works/{draft['id']}", {"scheduled_for": later.isoformat()})
+    assert dt.datetime.fromisoformat(moved.json()["scheduled_for"]) == later.replace(
+        microsecond=later.microsecond // 1000 * 1000
+    )
+    assert author_api.patch(f"/works/{draft['id']}", {"draft": False}).json()["draft"] is False
 
 
 @pytest.mark.parametrize(
