@@ -272,6 +272,7 @@ class NotificationKind(models.TextChoices):
     COMMENT = "comment", "Comment"
     REPLY = "reply", "Reply"
     KUDOS = "kudos", "Kudos"
+    RELATED = "related", "Related work"
 
 
 class Notification(models.Model):

@@ -29,6 +29,8 @@ EMAIL_PREFERENCE = {
     NotificationKind.COMMENT: "email_comments",
     NotificationKind.REPLY: "email_comments",
     NotificationKind.KUDOS: "email_kudos",
+    # A work inspired by yours is news about your work, as a comment is.
+    NotificationKind.RELATED: "email_comments",
 }
 DIGEST_INTERVALS = {
     "hourly": dt.timedelta(hours=1),

@@ -7,7 +7,7 @@ one of the changes below; a new consumer is added here, for each kind it must he
 from __future__ import annotations
 
 from downloads import cache as downloads_cache
-from feedback.services import comments, subscriptions
+from feedback.services import comments, related, subscriptions
 from lifestream.core.changes import (
     ChapterDeleting,
     ChapterPosted,
@@ -15,6 +15,7 @@ from lifestream.core.changes import (
     TagsChanged,
     WorkChanged,
     WorkDeleted,
+    WorkLinked,
     WorkPosted,
     WorkStatsChanged,
     register,
@@ -66,5 +67,8 @@ def register_consumers() -> None:
     # later, by the digest task.
     register(WorkPosted, subscriptions.announce_work, after_commit=False)
     register(ChapterPosted, subscriptions.announce_chapter, after_commit=False)
+    # A work inspired by another: the parent's creators are told once the child is out.
+    register(WorkLinked, related.tell_parent_creators, after_commit=False)
+    register(WorkPosted, related.tell_parent_creators, after_commit=False)
     # A deleted chapter's comments leave the work's count before they go with it.
     register(ChapterDeleting, comments.forget_chapter_comments, after_commit=False)

@@ -81,6 +81,11 @@ class PreferencesForm(forms.ModelForm):
         self.fields["time_zone"].widget = forms.Select(
             choices=[(name, name) for name in time_zone_names()]
         )
+        # A form sent without it (an older page, a script) keeps the zone already chosen.
+        self.fields["time_zone"].required = False
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone or "UTC"
 
 
 class ApiTokenForm(forms.Form):

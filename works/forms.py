@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from lifestream.core.errors import InvalidInput
 from lifestream.core.forms import ServiceErrorsForm
 from lifestream.core.ids import require_id
 from people.models import Pseud, User
@@ -18,6 +19,7 @@ from tags.services import split_tag_names
 
 from .languages import LANGUAGE_CHOICES
 from .models import CommentPermission
+from .related import ParentData
 from .services import ChapterData, WorkData
 
 
@@ -301,6 +303,55 @@ class ChapterForm(ServiceErrorsForm):
             body_format=data.get("body_format") or "html",
             published_on=data.get("published_on"),
             scheduled_for=data.get("scheduled_for"),
+        )
+
+
+class ParentForm(ServiceErrorsForm):
+    """ "Inspired by" on the posting and edit forms (prefix `parent`): a work here by address
+    or number, or another site's work by address, title and author."""
+
+    reference = forms.CharField(
+        label="Inspired by",
+        required=False,
+        max_length=2000,
+        help_text="The address of a work (or its number on this archive).",
+    )
+    title = forms.CharField(label="Its title (if it is elsewhere)", required=False, max_length=255)
+    author = forms.CharField(
+        label="Its author (if it is elsewhere)", required=False, max_length=255
+    )
+    kind = forms.ChoiceField(
+        label="This work is",
+        choices=[
+            ("inspiration", "inspired by it"),
+            ("remix", "a remix of it"),
+            ("translation", "a translation of it"),
+        ],
+        initial="inspiration",
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label="Translated into",
+        choices=[("", "the work's language"), *LANGUAGE_CHOICES],
+        required=False,
+    )
+
+    def add_service_errors(self, error: InvalidInput) -> None:
+        # The services name these `inspired_by` (the reference) and `inspired_by.FIELD`.
+        for field_error in error.errors:
+            name = field_error.field.removeprefix("inspired_by").removeprefix(".") or "reference"
+            self.add_error(name if name in self.fields else None, field_error.message)
+
+    def parent_data(self) -> ParentData | None:
+        data = self.cleaned_data
+        if not (data.get("reference") or "").strip():
+            return None
+        return ParentData(
+            reference=data["reference"],
+            title=data.get("title") or "",
+            author=data.get("author") or "",
+            kind=data.get("kind") or "inspiration",
+            language=data.get("language") or "",
         )
 
 

@@ -171,3 +171,69 @@ class Chapter(models.Model):
     def is_scheduled(self) -> bool:
         """Waiting for its release time (still in the future)."""
         return _waiting(self.posted, self.scheduled_for)
+
+
+RELATED_TITLE_MAX = 255
+RELATED_AUTHOR_MAX = 255
+RELATED_URL_MAX = 2000
+# How many works one work may name as its inspirations.
+PARENTS_PER_WORK_MAX = 20
+
+
+class RelatedKind(models.TextChoices):
+    INSPIRATION = "inspiration", "Inspired by"
+    REMIX = "remix", "A remix of"
+    TRANSLATION = "translation", "A translation of"
+
+
+class RelatedStatus(models.TextChoices):
+    """The parent's creators decide whether the child shows under their work (AO3's
+    `reciprocal`); the child always names its parent."""
+
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    HIDDEN = "hidden", "Hidden"
+
+
+class RelatedWork(models.Model):
+    """`work` (the child) was inspired by, remixes or translates `parent` (a work here) or an
+    external work (its URL, title and author)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(
+        Work, on_delete=models.CASCADE, null=True, blank=True, related_name="child_links"
+    )
+    external_url = models.URLField(max_length=RELATED_URL_MAX, blank=True)
+    external_title = models.CharField(max_length=RELATED_TITLE_MAX, blank=True)
+    external_author = models.CharField(max_length=RELATED_AUTHOR_MAX, blank=True)
+    kind = models.CharField(
+        max_length=12, choices=RelatedKind.choices, default=RelatedKind.INSPIRATION
+    )
+    # A translation's language (the child's, by default).
+    language = models.CharField(max_length=12, choices=LANGUAGE_CHOICES, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RelatedStatus.choices, default=RelatedStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "parent"],
+                condition=models.Q(parent__isnull=False),
+                name="one_link_per_parent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False, external_url="")
+                | models.Q(parent__isnull=True) & ~models.Q(external_url=""),
+                name="a_parent_here_or_elsewhere",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} {self.kind} {self.parent_id or self.external_url}"
+
+    @property
+    def is_external(self) -> bool:
+        return self.parent_id is None

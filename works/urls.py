@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import chapters, listing, posting, reading
+from .views import chapters, listing, posting, reading, related
 
 app_name = "works"
 
@@ -27,4 +27,7 @@ urlpatterns = [
         name="chapter_delete",
     ),
     path("chapters/<int:chapter_id>", reading.chapter_redirect, name="chapter_redirect"),
+    path("users/<str:login_name>/related_works", related.related_works, name="related_works"),
+    path("related_works/<int:link_id>/answer", related.related_answer, name="related_answer"),
+    path("related_works/<int:link_id>/remove", related.related_remove, name="related_remove"),
 ]

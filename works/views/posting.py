@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,8 +15,8 @@ from lifestream.core.errors import InvalidInput
 from people.models import User
 from people.services import ensure_default_pseud
 
-from .. import services
-from ..forms import WorkForm
+from .. import related, services
+from ..forms import ParentForm, WorkForm
 from ..models import Work
 from ..templatetags.archive import in_zone
 
@@ -43,14 +44,18 @@ def work_new(request: HttpRequest) -> HttpResponse:
         with_chapter=True,
         initial={"pseuds": [default_pseud], "language": "en", "chapter_body_format": "html"},
     )
-    if request.method == "POST" and form.is_valid():
+    parent_form = ParentForm(request.POST or None, prefix="parent")
+    if request.method == "POST" and form.is_valid() and parent_form.is_valid():
         action = request.POST.get("action", "post")
         try:
-            work = services.create_work(
-                user, form.work_data(), form.chapter_data(), post=action == "post"
-            )
+            with transaction.atomic():
+                work = services.create_work(
+                    user, form.work_data(), form.chapter_data(), post=action == "post"
+                )
+                _add_parent(request, work, parent_form)
         except InvalidInput as error:
             form.add_service_errors(error)
+            parent_form.add_service_errors(error)
         else:
             if action == "preview":
                 return redirect("works:preview", work.pk)
@@ -62,7 +67,17 @@ def work_new(request: HttpRequest) -> HttpResponse:
                 return redirect(work)
             messages.success(request, "Work was successfully posted.")
             return redirect(work)
-    return render(request, "works/form.html", {"form": form, "new": True, "with_chapter": True})
+    context = {"form": form, "parent_form": parent_form, "new": True, "with_chapter": True}
+    return render(request, "works/form.html", context)
+
+
+def _add_parent(request: HttpRequest, work: Work, parent_form: ParentForm) -> None:
+    """The "inspired by" typed with the work, in the work's transaction: a bad one keeps the
+    work from being saved, and the form comes back with both."""
+    data = parent_form.parent_data()
+    if data is not None:
+        own = frozenset({request.get_host().split(":")[0].lower()})
+        related.add_parent(_user(request), work, data, own_hosts=own)
 
 
 @login_required
@@ -80,16 +95,20 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     )
     if work.posted:
         del form.fields["scheduled_for"]
-    if request.method == "POST" and form.is_valid():
+    parent_form = ParentForm(request.POST or None, prefix="parent")
+    if request.method == "POST" and form.is_valid() and parent_form.is_valid():
         action = request.POST.get("action", "update")
         try:
-            services.update_work(
-                user, work, form.work_data(), form.chapter_data() if one_shot else None
-            )
-            if action == "post":
-                services.post_draft(work, scheduled_for=form.work_data().scheduled_for)
+            with transaction.atomic():
+                services.update_work(
+                    user, work, form.work_data(), form.chapter_data() if one_shot else None
+                )
+                _add_parent(request, work, parent_form)
+                if action == "post":
+                    services.post_draft(work, scheduled_for=form.work_data().scheduled_for)
         except InvalidInput as error:
             form.add_service_errors(error)
+            parent_form.add_service_errors(error)
         else:
             if action == "preview":
                 return redirect("works:preview", work.pk)
@@ -108,6 +127,8 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         "work": work,
         "new": False,
         "with_chapter": one_shot is not None,
+        "parent_form": parent_form,
+        "parent_links": work.parent_links.select_related("parent"),
         # An imported draft lists the tags its text suggested, for the creator to add.
         "suggestions": pending_suggestions(user, work),
     }
