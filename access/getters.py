@@ -19,8 +19,10 @@ from .visibility import (
     Access,
     download_access,
     is_creator,
+    is_released,
     is_series_creator,
     listable_works_q,
+    released_q,
     series_access,
     work_access,
 )
@@ -67,14 +69,15 @@ def get_work_for_reader(viewer: Viewer, work_id: int) -> Work:
 
 
 def get_work_for_download(viewer: Viewer, work_id: int) -> tuple[Work, list[Chapter]]:
-    """A posted work `viewer` may read, with its posted chapters in order (never drafts)."""
+    """A posted work `viewer` may read, with its posted chapters in order (never drafts, never
+    a chapter before its release time)."""
     work = _get_work(work_id)
     access = download_access(viewer, work)
     if access is Access.HIDDEN:
         raise Http404("No such work.")
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
-    return work, list(work.chapters.filter(posted=True).order_by("position"))
+    return work, list(work.chapters.filter(released_q()).order_by("position"))
 
 
 def get_work_for_editor(viewer: Viewer, work_id: int) -> Work:
@@ -91,7 +94,7 @@ def get_chapter_for_reader(viewer: Viewer, chapter_id: int) -> Chapter:
     if chapter is None:
         raise Http404("No such chapter.")
     work = get_work_for_reader(viewer, chapter.work_id)
-    if not chapter.posted and not is_creator(viewer, work):
+    if not is_released(chapter) and not is_creator(viewer, work):
         raise Http404("No such chapter.")
     chapter.work = work
     return chapter

@@ -5,6 +5,8 @@ this module, either for a queryset filter (`listable_works_q`) or about one work
 The rules:
 
 - a draft is seen by its creators only (not by admins, not by anyone with the URL);
+- a scheduled work or chapter is a draft until its release time, and out from that moment:
+  the rules compare with the clock, so it is never early and never waits on a worker;
 - a restricted work is seen by logged-in users only; logged-out visitors never find it in a
   listing or a count, and opening it sends them to log in;
 - a deleted work no longer exists;
@@ -24,10 +26,11 @@ import enum
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils import timezone
 
 from feedback.models import Bookmark, CommentStatus, NotificationKind
 from people.models import Mute, User
-from works.models import Creatorship, Series, SeriesCreatorship, SeriesPart, Work
+from works.models import Chapter, Creatorship, Series, SeriesCreatorship, SeriesPart, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -58,11 +61,26 @@ def forget_mutes(viewer: Viewer) -> None:
         del viewer._muted_user_ids
 
 
+def released_q(prefix: str = "") -> Q:
+    """Works (or, with no prefix on a Chapter queryset, chapters) that readers may have: posted,
+    or scheduled for a moment that has passed, whether or not the release task has run yet."""
+    return Q(**{f"{prefix}posted": True}) | Q(
+        **{f"{prefix}posted": False, f"{prefix}scheduled_for__lte": timezone.now()}
+    )
+
+
+def is_released(item: Work | Chapter) -> bool:
+    """The same rule for one loaded work or chapter."""
+    if item.posted:
+        return True
+    return item.scheduled_for is not None and item.scheduled_for <= timezone.now()
+
+
 def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
     """The filter for works that appear in listings and counts for `viewer`. Drafts never do,
     not even the viewer's own: they have their own page. `prefix` ("work__") applies the same
     rule to rows that point at a work (bookmarks, readings, subscriptions)."""
-    q = Q(**{f"{prefix}posted": True})
+    q = released_q(prefix)
     if not viewer.is_authenticated:
         q &= Q(**{f"{prefix}restricted": False})
     muted = muted_user_ids(viewer)
@@ -94,7 +112,7 @@ def bookmark_access(viewer: Viewer, bookmark: Bookmark) -> Access:
     if bookmark.private and not (viewer.is_authenticated and viewer.pk == bookmark.user_id):
         return Access.HIDDEN
     work = bookmark.work
-    if not work.posted:
+    if not is_released(work):
         return Access.HIDDEN
     if work.restricted and not viewer.is_authenticated:
         return Access.LOGIN_REQUIRED
@@ -133,7 +151,7 @@ def is_creator(viewer: Viewer, work: Work) -> bool:
 
 def work_access(viewer: Viewer, work: Work) -> Access:
     """What `viewer` may do with one work they asked for by id."""
-    if not work.posted:
+    if not is_released(work):
         return Access.READ if is_creator(viewer, work) else Access.HIDDEN
     if work.restricted and not viewer.is_authenticated:
         return Access.LOGIN_REQUIRED
@@ -142,17 +160,18 @@ def work_access(viewer: Viewer, work: Work) -> Access:
 
 def download_access(viewer: Viewer, work: Work) -> Access:
     """Downloads (and OPDS acquisitions) are of posted works only, their creators' included:
-    a draft is never packaged. Otherwise as reading."""
-    if not work.posted:
+    a draft (or a work still scheduled) is never packaged. Otherwise as reading."""
+    if not is_released(work):
         return Access.HIDDEN
     return work_access(viewer, work)
 
 
 def listable_chapters_q(viewer: Viewer, work: Work) -> Q:
-    """Chapters of a readable work that `viewer` sees: creators see their draft chapters too."""
+    """Chapters of a readable work that `viewer` sees: creators see their draft and scheduled
+    chapters too; others the posted ones and those whose release time has come."""
     if is_creator(viewer, work):
         return Q()
-    return Q(posted=True)
+    return released_q()
 
 
 def news_audience(user_ids: set[int], work: Work) -> set[int]:
@@ -161,7 +180,7 @@ def news_audience(user_ids: set[int], work: Work) -> set[int]:
     not anyone who muted one of its creators (the work is hidden from them)."""
     creators = creator_user_ids(work)
     candidates = set(user_ids) - creators
-    if not candidates or not work.posted:
+    if not candidates or not is_released(work):
         return set()
     muting = Mute.objects.filter(muter_id__in=candidates, muted_id__in=creators)
     readers = User.objects.filter(pk__in=candidates, is_active=True).exclude(
@@ -181,8 +200,8 @@ def visible_notices_q(viewer: User) -> Q:
     own = Q(work_id__in=own_works) | Q(
         kind=NotificationKind.COCREATOR, work_id__in=invited.values("work_id")
     )
-    q = Q(work__posted=True) | own
-    q &= Q(chapter__isnull=True) | Q(chapter__posted=True) | own
+    q = released_q("work__") | own
+    q &= Q(chapter__isnull=True) | released_q("chapter__") | own
     q &= Q(comment__isnull=True) | Q(
         Q(comment__is_deleted=False)
         & (Q(comment__status=CommentStatus.PUBLISHED) | Q(comment__user_id=viewer.pk) | own)

@@ -11,6 +11,7 @@ from ninja import Field, Path, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from access.visibility import is_released
 from feedback.queries.stats import numbers_of
 from lifestream.core.ids import ID_MAX
 from people.models import PSEUDS_PER_USER_MAX, Pseud, User
@@ -56,8 +57,24 @@ def _iso_date(value: object) -> object:
     return value
 
 
+def _iso_datetime(value: object) -> object:
+    # An ISO 8601 moment; one written without an offset is UTC.
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "invalid_datetime",
+                "Write moments in ISO 8601, e.g. 2027-05-17T09:30:00+02:00 (UTC without an "
+                "offset).",
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 
 
 class Input(Schema):
@@ -86,6 +103,11 @@ class NewChapter(ChapterText):
     """A chapter added to an existing work."""
 
     draft: bool = Field(False, description="Keep the chapter as a draft, unposted.")
+    scheduled_for: IsoDateTime | None = Field(
+        None,
+        description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
+        "a year ahead; until then only its creators see it. A moment in the past backdates it.",
+    )
 
 
 class ChapterChanges(_ChapterFields):
@@ -93,6 +115,11 @@ class ChapterChanges(_ChapterFields):
 
     body: Text = ""
     draft: bool = False
+    scheduled_for: IsoDateTime | None = Field(
+        None,
+        description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
+        "a year ahead; until then only its creators see it. A moment in the past backdates it.",
+    )
 
 
 # Lists are capped at what a valid work could hold, so a hostile request can't make the
@@ -150,6 +177,11 @@ class WorkChanges(Input):
         "list replaces the work's gifts (refused ones stay refused).",
     )
     draft: bool = False
+    scheduled_for: IsoDateTime | None = Field(
+        None,
+        description="Post it by itself at this moment (ISO 8601; without an offset, UTC), at most "
+        "a year ahead; until then only its creators see it. A moment in the past backdates it.",
+    )
 
 
 class NewWork(WorkChanges):
@@ -220,6 +252,9 @@ class ChapterEntryOut(Schema):
     word_count: int
     draft: bool
     published: dt.date
+    scheduled_for: dt.datetime | None = Field(
+        None, description="While scheduled (seen by its creators only): when it goes out."
+    )
 
     @classmethod
     def entry_fields(cls, chapter: Chapter) -> dict[str, Any]:
@@ -229,8 +264,9 @@ class ChapterEntryOut(Schema):
             "title": chapter.title,
             "url": chapter.get_absolute_url(),
             "word_count": chapter.word_count,
-            "draft": not chapter.posted,
+            "draft": not is_released(chapter),
             "published": chapter.published_on,
+            "scheduled_for": chapter.scheduled_for if chapter.is_scheduled else None,
         }
 
     @classmethod
@@ -302,6 +338,9 @@ class WorkOut(Schema):
     comment_permission: str
     moderated_comments: bool
     draft: bool
+    scheduled_for: dt.datetime | None = Field(
+        None, description="While scheduled (seen by its creators only): when it goes out."
+    )
     complete: bool
     expected_chapters: int | None
     chapter_count: int
@@ -350,7 +389,8 @@ class WorkOut(Schema):
             restricted=work.restricted,
             comment_permission=work.comment_permission,
             moderated_comments=work.moderated_comments,
-            draft=not work.posted,
+            draft=not is_released(work),
+            scheduled_for=work.scheduled_for if work.is_scheduled else None,
             complete=work.is_complete,
             expected_chapters=work.expected_chapters,
             chapter_count=work.chapter_count,

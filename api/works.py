@@ -84,7 +84,11 @@ def _work_data(user: User, data: WorkData, changes: dict[str, Any]) -> WorkData:
 
 
 def _chapter_data(chapter: ChapterText) -> ChapterData:
-    return services.chapter_data_from(chapter, body_format=chapter.body_format)
+    return services.chapter_data_from(
+        chapter,
+        body_format=chapter.body_format,
+        scheduled_for=getattr(chapter, "scheduled_for", None),
+    )
 
 
 def _already_posted(what: str) -> InvalidInput:
@@ -184,11 +188,12 @@ def update_work(request: HttpRequest, work_id: ObjectId, payload: WorkChanges) -
     if draft and work.posted:
         raise _already_posted("work")
     with transaction.atomic():
+        data = _work_data(user, services.work_data_from(work), changes)
         if changes:
-            data = _work_data(user, services.work_data_from(work), changes)
             services.update_work(user, work, data)
         if draft is False:
-            services.post_draft(work)
+            # Sent with it, a moment schedules the draft; left out, it is posted now.
+            services.post_draft(work, scheduled_for=changes.get("scheduled_for"))
     return _reread(user, work)
 
 

@@ -53,6 +53,10 @@ class Digest:
         return [n for n in self.sent if n.kind in CREDIT_KINDS]
 
     @property
+    def related(self) -> list[Notification]:
+        return [n for n in self.sent if n.kind == NotificationKind.RELATED]
+
+    @property
     def kudos(self) -> list[KudosLine]:
         lines: dict[int, KudosLine] = {}
         for notice in self.sent:
@@ -141,6 +145,14 @@ def render(digest: Digest) -> EmailMultiAlternatives:
         "subscriptions": [_subscription_context(n) for n in digest.subscriptions],
         "comments": [_comment_context(n) for n in digest.comments],
         "credits": [_credit_context(user, n) for n in digest.credits],
+        "related": [
+            {
+                "work": n.work,
+                "url": _absolute(reverse("works:work", args=[n.work_id])),
+            }
+            for n in digest.related
+        ],
+        "related_url": _absolute(reverse("works:related_works", args=[user.username])),
         "kudos": [
             {
                 "work": line.work,

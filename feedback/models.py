@@ -274,6 +274,7 @@ class NotificationKind(models.TextChoices):
     KUDOS = "kudos", "Kudos"
     COCREATOR = "cocreator", "Co-creator invitation"
     GIFT = "gift", "Gift"
+    RELATED = "related", "Related work"
 
 
 class Notification(models.Model):

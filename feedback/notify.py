@@ -31,6 +31,8 @@ EMAIL_PREFERENCE = {
     NotificationKind.KUDOS: "email_kudos",
     NotificationKind.COCREATOR: "email_invitations",
     NotificationKind.GIFT: "email_invitations",
+    # A work inspired by yours is news about your work, as a comment is.
+    NotificationKind.RELATED: "email_comments",
 }
 DIGEST_INTERVALS = {
     "hourly": dt.timedelta(hours=1),

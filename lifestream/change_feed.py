@@ -7,7 +7,7 @@ one of the changes below; a new consumer is added here, for each kind it must he
 from __future__ import annotations
 
 from downloads import cache as downloads_cache
-from feedback.services import comments, credits, subscriptions
+from feedback.services import comments, credits, related, subscriptions
 from lifestream.core.changes import (
     ChapterDeleting,
     ChapterPosted,
@@ -17,6 +17,7 @@ from lifestream.core.changes import (
     WorkChanged,
     WorkDeleted,
     WorkGifted,
+    WorkLinked,
     WorkPosted,
     WorkStatsChanged,
     register,
@@ -72,5 +73,8 @@ def register_consumers() -> None:
     register(CreatorInvited, credits.tell_invitee, after_commit=False)
     register(WorkGifted, credits.tell_recipient, after_commit=False)
     register(WorkPosted, credits.tell_recipients_of_posted, after_commit=False)
+    # A work inspired by another: the parent's creators are told once the child is out.
+    register(WorkLinked, related.tell_parent_creators, after_commit=False)
+    register(WorkPosted, related.tell_parent_creators, after_commit=False)
     # A deleted chapter's comments leave the work's count before they go with it.
     register(ChapterDeleting, comments.forget_chapter_comments, after_commit=False)

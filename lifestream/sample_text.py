@@ -1052,3 +1052,18 @@ def generated_works(count: int, seed: int = 7) -> list[SampleWork]:
         titles.add(work.title)
         works.append(work)
     return works
+
+
+# A chapter of "Dead Reckoning" waits for its moment: the sample's scheduled chapter, shown as
+# "Scheduled for …" to lanternfish and to nobody else until then.
+SCHEDULED_CHAPTER_WORK = "Dead Reckoning"
+SCHEDULED_CHAPTER_DAYS = 3
+SCHEDULED_CHAPTER = SampleChapter(
+    title="Landfall",
+    body=(
+        "<p>The coast came up grey, then green, then close enough to smell. Nobody cheered; "
+        "they had been wrong about land twice already.</p>"
+        "<p>She marked it on the chart anyway, in pencil, the way her mother had taught her: "
+        "light enough to rub out, dark enough to trust.</p>"
+    ),
+)

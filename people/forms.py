@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
-from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User
+from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User, time_zone_names
 
 # Names that are also paths under /users/ or that would confuse readers.
 RESERVED_LOGINS = frozenset(
@@ -75,6 +75,17 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = PREFERENCE_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget = forms.Select(
+            choices=[(name, name) for name in time_zone_names()]
+        )
+        # A form sent without it (an older page, a script) keeps the zone already chosen.
+        self.fields["time_zone"].required = False
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone or "UTC"
 
 
 class ApiTokenForm(forms.Form):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import zoneinfo
+from functools import cache
 from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -26,6 +29,17 @@ pseud_validator = RegexValidator(
     r"\A[\w \-]*\w[\w \-]*\Z",
     "Pseuds may contain letters, numbers, spaces, underscores and hyphens.",
 )
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA zones this machine knows (zoneinfo), sorted, UTC first."""
+    return ("UTC", *sorted(zoneinfo.available_timezones() - {"UTC"}))
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError("Choose a time zone from the list.", code="unknown_time_zone")
 
 
 class LifestreamUserManager(UserManager["User"]):
@@ -99,6 +113,14 @@ class User(AbstractUser):
         ],
         default="hourly",
     )
+    # Scheduled posting reads and shows times in this zone (an IANA name, e.g. "Europe/Paris").
+    time_zone = models.CharField(
+        "my time zone",
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Scheduled posting times are in this zone.",
+    )
     # Made by `create_sample_content`, with a password published in the README.
     is_sample = models.BooleanField(
         "sample account",
@@ -122,6 +144,14 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("people:user", args=[self.username])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The user's time zone (UTC if the stored name is unknown here)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
     @property
     def can_wrangle(self) -> bool:
@@ -150,6 +180,7 @@ PREFERENCE_FIELDS = (
     "digest_interval",
     "allow_cocreator",
     "allow_gifts",
+    "time_zone",
 )
 
 

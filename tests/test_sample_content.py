@@ -50,7 +50,10 @@ def test_fills_an_empty_archive(db, settings):
         expected = work.posted_chapters if work.posted else work.all_chapters
         assert work.chapter_count == expected
         assert work.word_count > 0
-    assert Chapter.objects.filter(work__posted=True, posted=False).count() == 0
+    assert Chapter.objects.filter(work__posted=True, posted=False, scheduled_for=None).count() == 0
+    # One chapter waits for its moment, a few days ahead.
+    scheduled = Chapter.objects.get(work__posted=True, posted=False)
+    assert scheduled.is_scheduled and scheduled.title == "Landfall"
     assert "<blockquote>" in " ".join(Chapter.objects.values_list("body", flat=True))
 
     logins = [author.login for author in AUTHORS]

@@ -3,10 +3,14 @@ dates) live in works.services and come back as field errors, so the form and the
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
+from lifestream.core.errors import InvalidInput
 from lifestream.core.forms import ServiceErrorsForm
 from lifestream.core.ids import require_id
 from people.models import Pseud, User
@@ -16,6 +20,7 @@ from tags.services import split_tag_names
 from .credits import split_names
 from .languages import LANGUAGE_CHOICES
 from .models import CommentPermission
+from .related import ParentData
 from .services import ChapterData, WorkData
 
 
@@ -56,6 +61,46 @@ class TagField(forms.CharField):
         kwargs.setdefault("help_text", TAG_HELP)
         attrs = {"data-autocomplete": kind, "autocomplete": "off", "class": "tag-input"}
         super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+
+class ScheduleField(forms.DateTimeField):
+    """A date and time typed in the user's own time zone (`<input type=datetime-local>`),
+    cleaned to an aware moment; shown back in that zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Schedule for")
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Enter the date and time as YYYY-MM-DD HH:MM."}
+        )
+        super().__init__(**kwargs)
+        self.zone: dt.tzinfo = dt.UTC
+
+    def use_zone(self, zone: zoneinfo.ZoneInfo) -> None:
+        self.zone = zone
+        self.help_text = (
+            f"Post it by itself at this date and time ({zone.key}, your time zone in My "
+            "Preferences). Until then only you can see it. A time in the past backdates it; "
+            "leave blank to post now."
+        )
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value, self.zone).replace(tzinfo=None)
+        return super().prepare_value(value)
+
+
+def _schedule_in_zone(form: forms.Form, user: User) -> None:
+    field = form.fields.get("scheduled_for")
+    if isinstance(field, ScheduleField):
+        field.use_zone(user.zone)
 
 
 class WorkForm(ServiceErrorsForm):
@@ -127,10 +172,12 @@ class WorkForm(ServiceErrorsForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
+    scheduled_for = ScheduleField()
 
     def __init__(self, *args: Any, user: User, with_chapter: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        _schedule_in_zone(self, user)
         pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
         pseuds.queryset = user.pseuds.all()
         if not with_chapter:
@@ -182,6 +229,7 @@ class WorkForm(ServiceErrorsForm):
             published_on=data.get("published_on"),
             co_creators=split_names(data.get("co_creators") or ""),
             gifts=split_names(data.get("gifts") or ""),
+            scheduled_for=data.get("scheduled_for"),
         )
 
     def chapter_data(self) -> ChapterData:
@@ -229,6 +277,7 @@ class WorkForm(ServiceErrorsForm):
             "complete": data.complete,
             "published_on": data.published_on,
             "gifts": ", ".join(data.gifts or []),
+            "scheduled_for": data.scheduled_for,
         }
 
 
@@ -242,14 +291,6 @@ class ChapterForm(ServiceErrorsForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to credit every creator of the work.",
     )
-
-    def __init__(self, *args: Any, creators: list[Pseud] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
-        if creators is None or len(creators) < 2:
-            del self.fields["pseuds"]
-        else:
-            pseuds.queryset = Pseud.objects.filter(pk__in=[p.pk for p in creators])
 
     published_on = forms.DateField(
         label="Chapter publication date",
@@ -268,6 +309,23 @@ class ChapterForm(ServiceErrorsForm):
     body = forms.CharField(
         label="Chapter text", strip=False, required=False, widget=_textarea(20, **{"class": "body"})
     )
+    scheduled_for = ScheduleField()
+
+    def __init__(
+        self,
+        *args: Any,
+        user: User | None = None,
+        creators: list[Pseud] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            _schedule_in_zone(self, user)
+        pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
+        if creators is None or len(creators) < 2:
+            del self.fields["pseuds"]
+        else:
+            pseuds.queryset = Pseud.objects.filter(pk__in=[p.pk for p in creators])
 
     def chapter_data(self) -> ChapterData:
         data = self.cleaned_data
@@ -280,6 +338,56 @@ class ChapterForm(ServiceErrorsForm):
             body_format=data.get("body_format") or "html",
             published_on=data.get("published_on"),
             pseuds=list(data["pseuds"]) if "pseuds" in self.fields else None,
+            scheduled_for=data.get("scheduled_for"),
+        )
+
+
+class ParentForm(ServiceErrorsForm):
+    """ "Inspired by" on the posting and edit forms (prefix `parent`): a work here by address
+    or number, or another site's work by address, title and author."""
+
+    reference = forms.CharField(
+        label="Inspired by",
+        required=False,
+        max_length=2000,
+        help_text="The address of a work (or its number on this archive).",
+    )
+    title = forms.CharField(label="Its title (if it is elsewhere)", required=False, max_length=255)
+    author = forms.CharField(
+        label="Its author (if it is elsewhere)", required=False, max_length=255
+    )
+    kind = forms.ChoiceField(
+        label="This work is",
+        choices=[
+            ("inspiration", "inspired by it"),
+            ("remix", "a remix of it"),
+            ("translation", "a translation of it"),
+        ],
+        initial="inspiration",
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label="Translated into",
+        choices=[("", "the work's language"), *LANGUAGE_CHOICES],
+        required=False,
+    )
+
+    def add_service_errors(self, error: InvalidInput) -> None:
+        # The services name these `inspired_by` (the reference) and `inspired_by.FIELD`.
+        for field_error in error.errors:
+            name = field_error.field.removeprefix("inspired_by").removeprefix(".") or "reference"
+            self.add_error(name if name in self.fields else None, field_error.message)
+
+    def parent_data(self) -> ParentData | None:
+        data = self.cleaned_data
+        if not (data.get("reference") or "").strip():
+            return None
+        return ParentData(
+            reference=data["reference"],
+            title=data.get("title") or "",
+            author=data.get("author") or "",
+            kind=data.get("kind") or "inspiration",
+            language=data.get("language") or "",
         )
 
 

@@ -28,6 +28,10 @@ GIFTS_MAX = 75
 GIFT_NAME_MAX = 100
 
 
+def _waiting(posted: bool, scheduled_for: dt.datetime | None) -> bool:
+    return not posted and scheduled_for is not None and scheduled_for > timezone.now()
+
+
 class CommentPermission(models.TextChoices):
     EVERYONE = "everyone", "Registered users and guests can comment"
     REGISTERED = "registered", "Only registered users can comment"
@@ -51,6 +55,9 @@ class Work(models.Model):
     chapter_count = models.PositiveIntegerField(default=0)
     published_on = models.DateField(default=timezone.localdate)
     backdated = models.BooleanField(default=False)
+    # Set on an unposted work that goes out by itself at this moment (`access.visibility`
+    # compares with the clock; `works.tasks.release_scheduled` posts it and tells subscribers).
+    scheduled_for = models.DateTimeField(null=True, blank=True, db_index=True)
     comment_permission = models.CharField(
         "who can comment",
         max_length=10,
@@ -81,6 +88,11 @@ class Work(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("works:work", args=[self.pk])
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Waiting for its release time (still in the future)."""
+        return _waiting(self.posted, self.scheduled_for)
 
     @property
     def is_complete(self) -> bool:
@@ -195,6 +207,8 @@ class Chapter(models.Model):
     end_notes = models.TextField(blank=True)
     body = models.TextField()
     posted = models.BooleanField(default=False)
+    # As on a work: an unposted chapter that goes out by itself at this moment.
+    scheduled_for = models.DateTimeField(null=True, blank=True, db_index=True)
     word_count = models.PositiveIntegerField(default=0)
     published_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,6 +227,77 @@ class Chapter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("works:chapter", args=[self.work_id, self.pk])
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Waiting for its release time (still in the future)."""
+        return _waiting(self.posted, self.scheduled_for)
+
+
+RELATED_TITLE_MAX = 255
+RELATED_AUTHOR_MAX = 255
+RELATED_URL_MAX = 2000
+# How many works one work may name as its inspirations.
+PARENTS_PER_WORK_MAX = 20
+
+
+class RelatedKind(models.TextChoices):
+    INSPIRATION = "inspiration", "Inspired by"
+    REMIX = "remix", "A remix of"
+    TRANSLATION = "translation", "A translation of"
+
+
+class RelatedStatus(models.TextChoices):
+    """The parent's creators decide whether the child shows under their work (AO3's
+    `reciprocal`); the child always names its parent."""
+
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    HIDDEN = "hidden", "Hidden"
+
+
+class RelatedWork(models.Model):
+    """`work` (the child) was inspired by, remixes or translates `parent` (a work here) or an
+    external work (its URL, title and author)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(
+        Work, on_delete=models.CASCADE, null=True, blank=True, related_name="child_links"
+    )
+    external_url = models.URLField(max_length=RELATED_URL_MAX, blank=True)
+    external_title = models.CharField(max_length=RELATED_TITLE_MAX, blank=True)
+    external_author = models.CharField(max_length=RELATED_AUTHOR_MAX, blank=True)
+    kind = models.CharField(
+        max_length=12, choices=RelatedKind.choices, default=RelatedKind.INSPIRATION
+    )
+    # A translation's language (the child's, by default).
+    language = models.CharField(max_length=12, choices=LANGUAGE_CHOICES, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RelatedStatus.choices, default=RelatedStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "parent"],
+                condition=models.Q(parent__isnull=False),
+                name="one_link_per_parent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False, external_url="")
+                | models.Q(parent__isnull=True) & ~models.Q(external_url=""),
+                name="a_parent_here_or_elsewhere",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} {self.kind} {self.parent_id or self.external_url}"
+
+    @property
+    def is_external(self) -> bool:
+        return self.parent_id is None
 
 
 # AO3's limits for series.

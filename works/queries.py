@@ -93,7 +93,16 @@ def chapter_index(viewer: Viewer, works: list[Work]) -> dict[int, list[Chapter]]
     index: dict[int, list[Chapter]] = {work.pk: [] for work in works}
     chapters = (
         Chapter.objects.filter(visible)
-        .only("id", "work_id", "position", "title", "word_count", "posted", "published_on")
+        .only(
+            "id",
+            "work_id",
+            "position",
+            "title",
+            "word_count",
+            "posted",
+            "scheduled_for",
+            "published_on",
+        )
         .order_by("work_id", "position")
     )
     for chapter in chapters:

@@ -4,7 +4,8 @@ and commits whole or not at all, so no half-written work is ever visible."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Protocol
 
 from django.db import transaction
@@ -64,6 +65,8 @@ class ChapterData:
     published_on: dt.date | None = None
     # The chapter's own creators, a subset of the work's ([]: all of them; None: unchanged).
     pseuds: list[Pseud] | None = None
+    # A moment (time-zone aware) to post it at instead of now; in the past it is a backdate.
+    scheduled_for: dt.datetime | None = None
 
 
 @dataclass
@@ -94,6 +97,8 @@ class WorkData:
     # or plain names), None to leave the gifts as they are.
     co_creators: list[str] = field(default_factory=list)
     gifts: list[str] | None = None
+    # As on a chapter: posting schedules the work for this moment instead.
+    scheduled_for: dt.datetime | None = None
 
 
 def work_data_from(work: Work) -> WorkData:
@@ -118,6 +123,7 @@ def work_data_from(work: Work) -> WorkData:
         expected_chapters=work.expected_chapters,
         complete=work.is_complete,
         published_on=work.published_on if work.backdated else None,
+        scheduled_for=work.scheduled_for if work.is_scheduled else None,
     )
 
 
@@ -152,7 +158,10 @@ def chapter_data_from(chapter: ChapterText, **fields: Any) -> ChapterData:
 def stored_chapter_data(chapter: Chapter) -> ChapterData:
     """The current state of `chapter` as ChapterData, for forms and partial updates."""
     return chapter_data_from(
-        chapter, published_on=chapter.published_on, pseuds=list(chapter.pseuds.all())
+        chapter,
+        published_on=chapter.published_on,
+        scheduled_for=chapter.scheduled_for if chapter.is_scheduled else None,
+        pseuds=list(chapter.pseuds.all()),
     )
 
 
@@ -470,7 +479,8 @@ def create_work(
     """A new work with its chapters (errors named `chapters.N.…`, the first chapter 0), posted
     at once or kept as a draft, whole or not at all."""
     errors = ErrorList()
-    clean = _clean_work(user, data, errors)
+    schedule = _clean_schedule(errors, data.scheduled_for if post else None, data.published_on)
+    clean = _clean_work(user, replace(data, published_on=schedule.published_on), errors)
     clean_chapter = _clean_chapter(chapter, errors, prefix="chapters.0.")
     clean_more = [
         _clean_chapter(extra, errors, prefix=f"chapters.{index}.")
@@ -480,21 +490,28 @@ def create_work(
         errors.add("chapters", "too_many_chapters", f"At most {CHAPTERS_PER_WORK_MAX:,} chapters.")
     errors.raise_if_any()
 
-    work = Work(posted=post)
+    work = Work(posted=post and schedule.at is None, scheduled_for=schedule.at)
     _apply_work(work, clean)
     work.save()
     _set_creators(user, work, clean.pseuds)
     write_credits(user, work, clean.credits)
     work.tags.set(clean.tags)
     for position, clean_text in enumerate([clean_chapter, *clean_more], start=1):
-        new = Chapter(work=work, position=position, posted=post, published_on=work.published_on)
+        new = Chapter(
+            work=work,
+            position=position,
+            posted=work.posted,
+            scheduled_for=work.scheduled_for,
+            published_on=work.published_on,
+        )
         _write_chapter(new, clean_text)
     _refresh_stats(work)
     _apply_complete(work, clean, errors)
     errors.raise_if_any()
     work.revised_at = _revision_time(work)
+    _schedule_work(work, schedule.at)
     work.save()
-    announce(WorkPosted(work.pk) if post else WorkChanged(work.pk))
+    announce(WorkPosted(work.pk) if work.posted else WorkChanged(work.pk))
     return work
 
 
@@ -503,7 +520,15 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
     """Change a work's fields and tags, and with `chapter` the text of a one-chapter work (the
     edit page of a one-shot shows both). Other chapters change through the chapter functions."""
     errors = ErrorList()
-    clean = _clean_work(user, data, errors, work)
+    # A scheduled work keeps, moves or drops its time here (moved into the past, it is posted,
+    # dated then); a draft is scheduled by posting it.
+    was_scheduled = work.is_scheduled
+    schedule = _clean_schedule(
+        errors, data.scheduled_for if was_scheduled else None, data.published_on
+    )
+    if work.posted and data.scheduled_for is not None:
+        errors.add("scheduled_for", "already_posted", "This work is posted already.")
+    clean = _clean_work(user, replace(data, published_on=schedule.published_on), errors, work)
     clean_chapter = _clean_chapter(chapter, errors, prefix="chapters.0.") if chapter else None
     only_chapter = work.chapters.order_by("position").first() if clean_chapter else None
     if clean_chapter and work.chapters.count() != 1:
@@ -529,23 +554,42 @@ def update_work(user: User, work: Work, data: WorkData, chapter: ChapterData | N
         work, clean, errors, previous_expected=previous_expected, was_complete=was_complete
     )
     errors.raise_if_any()
+    if was_scheduled:
+        _schedule_work(work, schedule.at)
     work.save()
     _set_creators(user, work, clean.pseuds)
     write_credits(user, work, clean.credits)
     work.tags.set(clean.tags)
     announce(WorkChanged(work.pk))
+    if was_scheduled and schedule.backdate is not None:
+        post_draft(work)
     return work
 
 
 @transaction.atomic
-def post_draft(work: Work) -> Work:
-    """Post a draft work and all of its chapters, dated today unless it was backdated."""
+def post_draft(work: Work, *, scheduled_for: dt.datetime | None = None) -> Work:
+    """Post a draft work and all of its chapters, dated today unless it was backdated; with a
+    future `scheduled_for`, schedule it for then instead (a past one is a backdate)."""
     if work.posted:
         return work
+    errors = ErrorList()
+    schedule = _clean_schedule(errors, scheduled_for, None)
+    errors.raise_if_any()
+    if schedule.at is not None:
+        work.published_on = timezone.localdate(schedule.at)
+        work.revised_at = schedule.at
+        _schedule_work(work, schedule.at)
+        work.save()
+        announce(WorkChanged(work.pk))
+        return work
+    if schedule.backdate is not None:
+        work.published_on, work.backdated = schedule.backdate, True
+    work.scheduled_for = None
     work.posted = True
     if not work.backdated:
         work.published_on = timezone.localdate()
-    work.chapters.update(posted=True, published_on=work.published_on)
+    # Its chapters go with it (they carry the work's schedule, if any, never one of their own).
+    work.chapters.update(posted=True, scheduled_for=None, published_on=work.published_on)
     _refresh_stats(work)
     work.revised_at = _revision_time(work)
     work.save()
@@ -568,7 +612,8 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
     """Append a chapter. On a draft work the chapter is a draft whatever `post` says: it goes
     out when the work is posted."""
     errors = ErrorList()
-    clean = _clean_chapter(data, errors)
+    schedule = _clean_chapter_schedule(work, data, errors, post=post)
+    clean = _clean_chapter(replace(data, published_on=schedule.published_on), errors)
     _check_chapter_creators(work, data, errors)
     count = work.chapters.count()
     if count >= CHAPTERS_PER_WORK_MAX:
@@ -580,11 +625,15 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
     chapter = Chapter(
         work=work,
         position=last + 1,
-        posted=post and work.posted,
+        posted=post and work.posted and schedule.at is None,
+        # A chapter of a scheduled work goes out with it.
+        scheduled_for=schedule.at or (work.scheduled_for if not work.posted else None),
         published_on=clean.published_on or timezone.localdate(),
     )
     _write_chapter(chapter, clean)
     _set_chapter_creators(chapter, data)
+    if schedule.at is not None:
+        _queue_release(chapter_id=chapter.pk, at=schedule.at)
     _refresh_stats(work)
     if chapter.posted:
         work.revised_at = timezone.now()
@@ -597,15 +646,25 @@ def add_chapter(work: Work, data: ChapterData, *, post: bool) -> Chapter:
 def update_chapter(chapter: Chapter, data: ChapterData, *, post: bool | None = None) -> Chapter:
     """Change a chapter; `post=True` also posts a draft chapter of a posted work."""
     errors = ErrorList()
-    clean = _clean_chapter(data, errors)
-    _check_chapter_creators(chapter.work, data, errors)
-    errors.raise_if_any()
     work = chapter.work
-    newly_posted = bool(post) and work.posted and not chapter.posted
+    # A scheduled chapter keeps, moves or drops its time; a draft one is scheduled by posting.
+    schedule = _clean_chapter_schedule(
+        work, data, errors, post=bool(post) or chapter.is_scheduled, chapter=chapter
+    )
+    clean = _clean_chapter(replace(data, published_on=schedule.published_on), errors)
+    _check_chapter_creators(work, data, errors)
+    errors.raise_if_any()
+    if not chapter.posted and work.posted:
+        chapter.scheduled_for = schedule.at
+        if schedule.at is not None:
+            _queue_release(chapter_id=chapter.pk, at=schedule.at)
+        elif schedule.backdate is not None:
+            post = True
+    newly_posted = bool(post) and work.posted and not chapter.posted and schedule.at is None
     if newly_posted:
         chapter.posted = True
         # Dated the day readers get it, not the day the draft was started.
-        chapter.published_on = timezone.localdate()
+        chapter.published_on = schedule.backdate or timezone.localdate()
     _write_chapter(chapter, clean)
     _set_chapter_creators(chapter, data)
     _refresh_stats(work)
@@ -672,3 +731,165 @@ def _renumber(work: Work, ordered_ids: list[int]) -> None:
         Chapter.objects.filter(pk=chapter_id).update(position=offset + position)
     for position, chapter_id in enumerate(ordered_ids, start=1):
         Chapter.objects.filter(pk=chapter_id).update(position=position)
+
+
+# --- scheduled posting ------------------------------------------------------------------------
+
+# How far ahead a work or chapter may be scheduled.
+SCHEDULE_AHEAD_MAX = dt.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """A cleaned schedule: a future moment to post at, or (a moment already past) a backdate,
+    which the publication date takes unless one was typed."""
+
+    at: dt.datetime | None = None
+    backdate: dt.date | None = None
+    typed_date: dt.date | None = None
+
+    @property
+    def published_on(self) -> dt.date | None:
+        return self.typed_date or self.backdate
+
+
+def _clean_schedule(
+    errors: ErrorList,
+    moment: dt.datetime | None,
+    published_on: dt.date | None,
+    field: str = "scheduled_for",
+) -> _Schedule:
+    if moment is None:
+        return _Schedule(typed_date=published_on)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    now = timezone.now()
+    if moment <= now:
+        _check_date(errors, field, moment.date())
+        return _Schedule(backdate=moment.date(), typed_date=published_on)
+    limit = now + SCHEDULE_AHEAD_MAX
+    if moment > limit:
+        errors.add(
+            field,
+            "too_far_ahead",
+            f"You can schedule at most a year ahead (until {limit:%Y-%m-%d %H:%M} UTC).",
+        )
+        return _Schedule()
+    if published_on is not None:
+        errors.add(
+            field,
+            "scheduled_and_backdated",
+            "A scheduled post is dated the day it goes out: clear the publication date, or "
+            "the schedule.",
+        )
+    return _Schedule(at=moment)
+
+
+def _clean_chapter_schedule(
+    work: Work, data: ChapterData, errors: ErrorList, *, post: bool, chapter: Chapter | None = None
+) -> _Schedule:
+    """A chapter's own schedule: only for a chapter of a posted work that is not out yet, and
+    only when posting (a chapter saved as a draft stays one)."""
+    if data.scheduled_for is None or not post or (chapter is not None and chapter.posted):
+        return _Schedule(typed_date=data.published_on)
+    if not work.posted:
+        errors.add(
+            "scheduled_for",
+            "work_not_posted",
+            "Schedule or post the work itself: its chapters go out with it.",
+        )
+        return _Schedule()
+    return _clean_schedule(errors, data.scheduled_for, data.published_on)
+
+
+def _schedule_work(work: Work, at: dt.datetime | None) -> None:
+    """Give an unposted work and its chapters the moment they go out (None: a plain draft
+    again), and have a task post them then."""
+    work.scheduled_for = at
+    if work.pk is not None:
+        work.chapters.filter(posted=False).update(scheduled_for=at)
+    if at is not None:
+        work.published_on = timezone.localdate(at)
+        work.revised_at = at
+        _queue_release(work_id=work.pk, at=at)
+
+
+def _queue_release(
+    *, at: dt.datetime, work_id: int | None = None, chapter_id: int | None = None
+) -> None:
+    transaction.on_commit(partial(_enqueue_release, at, work_id, chapter_id))
+
+
+def _enqueue_release(at: dt.datetime, work_id: int | None, chapter_id: int | None) -> None:
+    """Queue the task that posts the work or chapter at `at`. A backend that cannot wait
+    (tests, `immediate`) gets nothing: readers see it at `at` anyway (the visibility rules
+    read the clock), and `release_scheduled` or the next task posts it and tells subscribers."""
+    from .tasks import post_scheduled  # tasks import this module
+
+    if not post_scheduled.get_backend().supports_defer:
+        return
+    post_scheduled.using(run_after=at).enqueue(work_id, chapter_id)
+
+
+@transaction.atomic
+def release_work(work_id: int, now: dt.datetime | None = None) -> bool:
+    """Post a scheduled work whose moment has come, once: a second call (a task run twice or
+    late, the sweep) finds it posted and does nothing. True if this call posted it."""
+    now = now or timezone.now()
+    work = (
+        Work.objects.select_for_update()
+        .filter(pk=work_id, posted=False, scheduled_for__lte=now)
+        .first()
+    )
+    if work is None or work.scheduled_for is None:
+        return False
+    moment = work.scheduled_for
+    work.posted, work.scheduled_for = True, None
+    work.published_on = timezone.localdate(moment)
+    work.chapters.update(posted=True, scheduled_for=None, published_on=work.published_on)
+    _refresh_stats(work)
+    work.revised_at = moment
+    work.save()
+    announce(WorkPosted(work.pk))
+    return True
+
+
+@transaction.atomic
+def release_chapter(chapter_id: int, now: dt.datetime | None = None) -> bool:
+    """Post a scheduled chapter of a posted work whose moment has come, once."""
+    now = now or timezone.now()
+    due = Chapter.objects.filter(
+        pk=chapter_id, posted=False, scheduled_for__lte=now, work__posted=True
+    )
+    work_id = due.values_list("work_id", flat=True).first()
+    if work_id is None:
+        return False
+    # The work's row first (as adding a chapter does), then the chapter, read again under it.
+    work = Work.objects.select_for_update().get(pk=work_id)
+    chapter = due.select_for_update().first()
+    if chapter is None or chapter.scheduled_for is None:
+        return False
+    moment = chapter.scheduled_for
+    chapter.posted, chapter.scheduled_for = True, None
+    chapter.published_on = timezone.localdate(moment)
+    chapter.save(update_fields=["posted", "scheduled_for", "published_on"])
+    _refresh_stats(work)
+    work.revised_at = max(work.revised_at, moment)
+    work.save(update_fields=["chapter_count", "word_count", "expected_chapters", "revised_at"])
+    announce(ChapterPosted(work.pk, chapter.pk))
+    return True
+
+
+def release_due(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Post every scheduled work and chapter whose moment has come (for a site whose worker
+    was down, or a backend that cannot wait): how many works and chapters this call posted."""
+    now = now or timezone.now()
+    work_ids = Work.objects.filter(posted=False, scheduled_for__lte=now).values_list(
+        "pk", flat=True
+    )
+    works = sum(release_work(work_id, now) for work_id in list(work_ids))
+    chapter_ids = Chapter.objects.filter(
+        posted=False, scheduled_for__lte=now, work__posted=True
+    ).values_list("pk", flat=True)
+    chapters = sum(release_chapter(chapter_id, now) for chapter_id in list(chapter_ids))
+    return works, chapters

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import autosave, chapters, listing, posting, reading, series
+from .views import autosave, chapters, listing, posting, reading, related, series
 
 app_name = "works"
 
@@ -43,4 +43,7 @@ urlpatterns = [
         series.pseud_series,
         name="pseud_series",
     ),
+    path("users/<str:login_name>/related_works", related.related_works, name="related_works"),
+    path("related_works/<int:link_id>/answer", related.related_answer, name="related_answer"),
+    path("related_works/<int:link_id>/remove", related.related_remove, name="related_remove"),
 ]

@@ -47,6 +47,14 @@ class ChapterPosted(WorkChanged):
 
 
 @dataclass(frozen=True)
+class WorkLinked(WorkChanged):
+    """A work now names another work of the archive as its inspiration (remix, translation):
+    the parent's creators are to be told, once the child is out."""
+
+    link_id: int
+
+
+@dataclass(frozen=True)
 class ChapterDeleting(WorkChanged):
     """A chapter is about to be deleted, in the deleting transaction: its consumers still see
     the chapter and what hangs off it (its comments go with it)."""

@@ -6,8 +6,9 @@ from the database on first use and kept current by replaying the change log (`Ch
 before every query, so answers are exact even right after a post.
 
 It never decides visibility on its own: it starts from the set of works the viewer may list
-(posted; not restricted for guests) and the caller fetches the page's works through
-`access.getters.visible_works`, so a stale index could only show fewer works, never more.
+(posted, or scheduled for a moment that has passed; not restricted for guests) and the caller
+fetches the page's works through `access.getters.visible_works`, so a stale index could only
+show fewer works, never more.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ WORK_FIELDS = (
     "language",
     "revised_at",
     "created_at",
+    "scheduled_for",
 )
 KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -163,6 +165,10 @@ class FilterIndex:
         self.capacity = 0
         self.columns: dict[str, np.ndarray] = {}
         self.posted = BitMap()
+        # Scheduled works by id, with their moment (epoch seconds): they join `posted` at the
+        # first query after it, without waiting for the task that posts them.
+        self.scheduled: dict[int, float] = {}
+        self.next_release = float("inf")
         self.restricted = BitMap()
         self.complete = BitMap()
         self.by_tag: dict[int, BitMap] = defaultdict(BitMap)
@@ -261,7 +267,7 @@ class FilterIndex:
     def _store_columns(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        pk, posted, restricted, words, chapters, expected, language, revised, created = zip(
+        pk, posted, restricted, words, chapters, expected, language, revised, created, due = zip(
             *rows, strict=True
         )
         ids = np.array(pk, dtype=np.int64)
@@ -277,6 +283,10 @@ class FilterIndex:
         columns["created"][ids] = [int(moment.timestamp()) for moment in created]
         as_bitmap = ids.astype(np.uint32)
         self.posted |= BitMap(as_bitmap[np.array(posted, dtype=bool)])
+        for work_id, is_posted, moment in zip(pk, posted, due, strict=True):
+            if not is_posted and moment is not None:
+                self.scheduled[work_id] = moment.timestamp()
+                self.next_release = min(self.next_release, moment.timestamp())
         self.restricted |= BitMap(as_bitmap[np.array(restricted, dtype=bool)])
         done = (expected_array >= 0) & (chapters_array >= expected_array)
         self.complete |= BitMap(as_bitmap[done])
@@ -364,6 +374,7 @@ class FilterIndex:
             self.by_pseud[pseud_id].discard(work_id)
         for bitmap in (self.posted, self.restricted, self.complete):
             bitmap.discard(work_id)
+        self.scheduled.pop(work_id, None)
         self.overlay.pop(work_id, None)
         self.stale.add(work_id)
 
@@ -485,8 +496,22 @@ class FilterIndex:
 
     # --- querying ---------------------------------------------------------------------------
 
+    def _release_due(self) -> None:
+        """Let in the scheduled works whose moment has passed (one comparison when none has)."""
+        now = time.time()
+        if now < self.next_release:
+            return
+        due = [work_id for work_id, moment in self.scheduled.items() if moment <= now]
+        for work_id in due:
+            del self.scheduled[work_id]
+        self.posted |= BitMap(due)
+        self.next_release = min(self.scheduled.values(), default=float("inf"))
+        # Cached facets were counted without them.
+        self._facet_cache.clear()
+
     def listable(self, authenticated: bool) -> BitMap:
         with self.lock:  # other threads' requests replay changes into these bitmaps
+            self._release_due()
             return self.posted.copy() if authenticated else self.posted - self.restricted
 
     def family_bitmap(self, family: Iterable[int]) -> BitMap:

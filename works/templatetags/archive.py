@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.core.paginator import Page
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from lifestream.core.pagination import listing_heading
@@ -116,3 +119,13 @@ def lookup(mapping: dict | None, key: object) -> object:
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def in_zone(moment: dt.datetime | None, user: object) -> str:
+    """A moment as `user` reads it: in their own time zone (My Preferences), named."""
+    if moment is None:
+        return ""
+    zone = getattr(user, "zone", dt.UTC)
+    local = timezone.localtime(moment, zone)
+    return f"{local:%Y-%m-%d %H:%M} ({getattr(zone, 'key', 'UTC')})"

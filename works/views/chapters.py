@@ -12,16 +12,21 @@ from lifestream.core.errors import InvalidInput
 
 from .. import services
 from ..forms import ChapterForm, ReorderForm
-from ..models import AutosaveForm
+from ..models import AutosaveForm, Chapter
+from ..templatetags.archive import in_zone
 from .autosave import autosave_context, autosave_done
 from .posting import _user
 
 
 @login_required
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = get_work_for_editor(_user(request), work_id)
+    user = _user(request)
+    work = get_work_for_editor(user, work_id)
     form = ChapterForm(
-        request.POST or None, initial={"body_format": "html"}, creators=work.creator_pseuds
+        request.POST or None,
+        user=user,
+        initial={"body_format": "html"},
+        creators=work.creator_pseuds,
     )
     autosaved = autosave_context(request, form, AutosaveForm.CHAPTER_NEW, work)
     if request.method == "POST" and form.is_valid():
@@ -32,12 +37,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             autosave_done(request, AutosaveForm.CHAPTER_NEW, work)
-            messages.success(
-                request,
-                "Chapter was successfully posted."
-                if chapter.posted
-                else "Chapter saved as a draft. Only you can see it until you post it.",
-            )
+            messages.success(request, _chapter_saved(request, chapter))
             return redirect(chapter)
     return render(
         request,
@@ -48,11 +48,16 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    chapter = get_chapter_for_editor(_user(request), chapter_id)
+    user = _user(request)
+    chapter = get_chapter_for_editor(user, chapter_id)
     if chapter.work_id != work_id:
         return redirect("works:chapter_edit", chapter.work_id, chapter.pk)
     initial = vars(services.stored_chapter_data(chapter))
-    form = ChapterForm(request.POST or None, initial=initial, creators=chapter.work.creator_pseuds)
+    form = ChapterForm(
+        request.POST or None, user=user, initial=initial, creators=chapter.work.creator_pseuds
+    )
+    if chapter.posted:
+        del form.fields["scheduled_for"]
     autosaved = autosave_context(request, form, AutosaveForm.CHAPTER_EDIT, chapter.work, chapter)
     if request.method == "POST" and form.is_valid():
         post = request.POST.get("action") == "post"
@@ -62,7 +67,12 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
             form.add_service_errors(error)
         else:
             autosave_done(request, AutosaveForm.CHAPTER_EDIT, chapter.work, chapter)
-            messages.success(request, "Chapter was successfully updated.")
+            messages.success(
+                request,
+                _chapter_saved(request, chapter)
+                if chapter.is_scheduled
+                else "Chapter was successfully updated.",
+            )
             return redirect(chapter)
     return render(
         request,
@@ -113,3 +123,11 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
             messages.success(request, "Chapter order was updated.")
             return redirect("works:navigate", work.pk)
     return render(request, "works/chapters_manage.html", {"work": work, "form": form})
+
+
+def _chapter_saved(request: HttpRequest, chapter: Chapter) -> str:
+    if chapter.is_scheduled and chapter.work.posted:
+        return f"Chapter scheduled for {in_zone(chapter.scheduled_for, request.user)}."
+    if chapter.posted:
+        return "Chapter was successfully posted."
+    return "Chapter saved as a draft. Only you can see it until you post it."

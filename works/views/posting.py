@@ -17,12 +17,13 @@ from lifestream.core.errors import InvalidInput
 from people.models import User
 from people.services import ensure_default_pseud
 
-from .. import credits, queries, services
-from ..forms import WorkForm
+from .. import credits, queries, related, services
+from ..forms import ParentForm, WorkForm
 from ..models import AutosaveForm, Work
 from ..series import change_work_series
 from ..series_forms import AddToSeriesForm
 from ..series_queries import series_parts_of_work
+from ..templatetags.archive import in_zone
 from .autosave import autosave_context, autosave_done
 
 
@@ -30,6 +31,13 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required guarantees it
     return user
+
+
+def _scheduled_message(user: User, work: Work) -> str:
+    return (
+        f"Work scheduled for {in_zone(work.scheduled_for, user)}. Only you can see it "
+        "until then; it is posted by itself at that moment."
+    )
 
 
 @login_required
@@ -43,8 +51,14 @@ def work_new(request: HttpRequest) -> HttpResponse:
         initial={"pseuds": [default_pseud], "language": "en", "chapter_body_format": "html"},
     )
     series_form = AddToSeriesForm(request.POST or None, user=user)
+    parent_form = ParentForm(request.POST or None, prefix="parent")
     autosaved = autosave_context(request, form, AutosaveForm.WORK_NEW)
-    if request.method == "POST" and form.is_valid() and series_form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and series_form.is_valid()
+        and parent_form.is_valid()
+    ):
         action = request.POST.get("action", "post")
         try:
             with transaction.atomic():
@@ -52,8 +66,9 @@ def work_new(request: HttpRequest) -> HttpResponse:
                     user, form.work_data(), form.chapter_data(), post=action == "post"
                 )
                 _join_series(user, work, series_form)
+                _add_parent(request, work, parent_form)
         except InvalidInput as error:
-            _add_errors(form, series_form, error)
+            _add_errors(form, series_form, parent_form, error)
         else:
             autosave_done(request, AutosaveForm.WORK_NEW)
             if action == "preview":
@@ -61,11 +76,15 @@ def work_new(request: HttpRequest) -> HttpResponse:
             if action == "draft":
                 messages.success(request, "Draft saved. Only you can see it until you post it.")
                 return redirect("works:work", work.pk)
+            if work.is_scheduled:
+                messages.success(request, _scheduled_message(user, work))
+                return redirect(work)
             messages.success(request, "Work was successfully posted.")
             return redirect(work)
     context = {
         "form": form,
         "series_form": series_form,
+        "parent_form": parent_form,
         "new": True,
         "with_chapter": True,
         **autosaved,
@@ -73,14 +92,17 @@ def work_new(request: HttpRequest) -> HttpResponse:
     return render(request, "works/form.html", context)
 
 
-def _add_errors(form: WorkForm, series_form: AddToSeriesForm, error: InvalidInput) -> None:
-    """The series fieldset's errors on its fields, the others on the work form's."""
-    ours = [e for e in error.errors if e.field.startswith("series")]
-    others = [e for e in error.errors if not e.field.startswith("series")]
-    if ours:
-        series_form.add_service_errors(InvalidInput(ours))
-    if others:
-        form.add_service_errors(InvalidInput(others))
+def _add_errors(
+    form: WorkForm, series_form: AddToSeriesForm, parent_form: ParentForm, error: InvalidInput
+) -> None:
+    """The series and "inspired by" fieldsets' errors on their fields, the others on the work
+    form's."""
+    series = [e for e in error.errors if e.field.startswith("series")]
+    parent = [e for e in error.errors if e.field.startswith("inspired_by")]
+    others = [e for e in error.errors if e not in series and e not in parent]
+    for part, errors in ((series_form, series), (parent_form, parent), (form, others)):
+        if errors:
+            part.add_service_errors(InvalidInput(errors))
 
 
 def _join_series(user: User, work: Work, series_form: AddToSeriesForm) -> None:
@@ -93,6 +115,15 @@ def _join_series(user: User, work: Work, series_form: AddToSeriesForm) -> None:
         position=data.get("series_position"),
         remove_ids=series_form.removed_ids(),
     )
+
+
+def _add_parent(request: HttpRequest, work: Work, parent_form: ParentForm) -> None:
+    """The "inspired by" typed with the work, in the work's transaction: a bad one keeps the
+    work from being saved, and the form comes back with both."""
+    data = parent_form.parent_data()
+    if data is not None:
+        own = frozenset({request.get_host().split(":")[0].lower()})
+        related.add_parent(_user(request), work, data, own_hosts=own)
 
 
 @login_required
@@ -110,11 +141,19 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     form = WorkForm(
         request.POST or None, user=user, with_chapter=one_shot is not None, initial=initial
     )
+    if work.posted:
+        del form.fields["scheduled_for"]
     series_form = AddToSeriesForm(
         request.POST or None, user=user, current=series_parts_of_work(work)
     )
+    parent_form = ParentForm(request.POST or None, prefix="parent")
     autosaved = autosave_context(request, form, AutosaveForm.WORK_EDIT, work)
-    if request.method == "POST" and form.is_valid() and series_form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and series_form.is_valid()
+        and parent_form.is_valid()
+    ):
         action = request.POST.get("action", "update")
         try:
             with transaction.atomic():
@@ -122,14 +161,18 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
                     user, work, form.work_data(), form.chapter_data() if one_shot else None
                 )
                 _join_series(user, work, series_form)
+                _add_parent(request, work, parent_form)
                 if action == "post":
-                    services.post_draft(work)
+                    services.post_draft(work, scheduled_for=form.work_data().scheduled_for)
         except InvalidInput as error:
-            _add_errors(form, series_form, error)
+            _add_errors(form, series_form, parent_form, error)
         else:
             autosave_done(request, AutosaveForm.WORK_EDIT, work)
             if action == "preview":
                 return redirect("works:preview", work.pk)
+            if work.is_scheduled:
+                messages.success(request, _scheduled_message(user, work))
+                return redirect(work)
             messages.success(
                 request,
                 "Work was successfully updated."
@@ -143,6 +186,8 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         "work": work,
         "new": False,
         "with_chapter": one_shot is not None,
+        "parent_form": parent_form,
+        "parent_links": work.parent_links.select_related("parent"),
         # An imported draft lists the tags its text suggested, for the creator to add.
         "suggestions": pending_suggestions(user, work),
         **autosaved,

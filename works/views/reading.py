@@ -20,7 +20,7 @@ from feedback.views.comments import comment_section_context
 from feedback.views.kudos import kudos_context, mark_context
 from feedback.views.subscriptions import subscribe_context
 
-from .. import queries
+from .. import queries, related
 from ..models import Chapter, Work
 from ..series_queries import places_of_work
 
@@ -47,6 +47,9 @@ def _reader_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -
         "chapters": chapters,
         "is_creator": is_creator(request.user, work),
         "multi": len(chapters) > 1,
+        # Related works: the parents the preface names, the approved children listed after.
+        "parents": related.parents_for(request.user, work),
+        "children": related.children_for(request.user, work),
     }
 
 

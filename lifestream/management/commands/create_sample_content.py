@@ -120,7 +120,19 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     wrangle_sample_tags()
     summary.feedback = add_sample_feedback(users, seed)
     summary.feedback |= add_sample_credits(users)
+    summary.chapters += schedule_sample_chapter()
     return summary
+
+
+def schedule_sample_chapter() -> int:
+    """The next chapter of a sample work in progress, scheduled a few days ahead."""
+    work = Work.objects.filter(title=sample_text.SCHEDULED_CHAPTER_WORK, posted=True).first()
+    if work is None:
+        return 0
+    moment = timezone.now() + dt.timedelta(days=sample_text.SCHEDULED_CHAPTER_DAYS)
+    data = chapter_data_from(sample_text.SCHEDULED_CHAPTER, scheduled_for=moment)
+    add_chapter(work, data, post=True)
+    return 1
 
 
 def wrangle_sample_tags() -> None:
