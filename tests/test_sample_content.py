@@ -83,6 +83,16 @@ def test_fills_an_empty_archive(db, settings):
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
     assert "kudos" in output
 
+    # A few series: one of three parts, one complete, one with a restricted part.
+    from works.models import Series
+
+    sizes = {series.title: series.parts.count() for series in Series.objects.all()}
+    assert sizes["Letters Never Sent"] == 3
+    assert Series.objects.get(title="The Long Winter").complete
+    night = Series.objects.get(title="Night Shift")
+    assert night.parts.filter(work__restricted=True).exists()
+    assert night.parts.filter(work__restricted=False).exists()
+
 
 def test_a_second_run_leaves_the_archive_alone(db):
     run()
