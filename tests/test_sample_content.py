@@ -93,6 +93,15 @@ def test_fills_an_empty_archive(db, settings):
     assert Creatorship.invitations.filter(work=co_created, approved=False).count() == 1
     assert Gift.objects.filter(pseud__isnull=True, recipient_name="my sister June").exists()
     assert Gift.objects.filter(pseud__user__username="lanternfish").exists()
+    # A few series: one of three parts, one complete, one with a restricted part.
+    from works.models import Series
+
+    sizes = {series.title: series.parts.count() for series in Series.objects.all()}
+    assert sizes["Letters Never Sent"] == 3
+    assert Series.objects.get(title="The Long Winter").complete
+    night = Series.objects.get(title="Night Shift")
+    assert night.parts.filter(work__restricted=True).exists()
+    assert night.parts.filter(work__restricted=False).exists()
 
 
 def test_a_second_run_leaves_the_archive_alone(db):

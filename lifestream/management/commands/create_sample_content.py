@@ -18,6 +18,7 @@ from django.utils import timezone
 from lifestream import sample_text
 from lifestream.sample_credits import add_sample_credits
 from lifestream.sample_feedback import add_sample_feedback
+from lifestream.sample_series import add_sample_series
 from lifestream.sample_text import SAMPLE_PASSWORD, SampleWork
 from people.models import Pseud, User
 from people.services import add_pseud, create_user
@@ -40,6 +41,7 @@ class Summary:
     drafts: int = 0
     chapters: int = 0
     feedback: dict[str, int] = field(default_factory=dict)
+    series: int = 0
 
 
 def archive_has_content() -> bool:
@@ -121,6 +123,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     summary.feedback = add_sample_feedback(users, seed)
     summary.feedback |= add_sample_credits(users)
     summary.chapters += schedule_sample_chapter()
+    summary.series = add_sample_series(users)
     return summary
 
 
