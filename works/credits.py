@@ -14,7 +14,16 @@ from lifestream.core.changes import CreatorInvited, WorkChanged, WorkGifted, ann
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput, NotFound
 from people.models import Block, Pseud, User
 
-from .models import CREATORS_MAX, GIFT_NAME_MAX, GIFTS_MAX, Creatorship, Gift, Work
+from .models import (
+    CREATORS_MAX,
+    GIFT_NAME_MAX,
+    GIFTS_MAX,
+    Creatorship,
+    Gift,
+    SeriesCreatorship,
+    SeriesPart,
+    Work,
+)
 
 
 def split_names(text: str) -> list[str]:
@@ -230,10 +239,15 @@ def _invitation(user: User, creatorship_id: int) -> Creatorship:
 @transaction.atomic
 def accept_invitation(user: User, creatorship_id: int) -> Creatorship:
     """`user` accepts being credited on the work: from now on they are one of its creators
-    (byline, editing, their pages, creator filters and search)."""
+    (byline, editing, their pages, creator filters and search), and of the series it is in,
+    as a work's creators are when it joins one."""
     invitation = _invitation(user, creatorship_id)
     invitation.approved = True
     invitation.save(update_fields=["approved"])
+    for series_id in SeriesPart.objects.filter(work_id=invitation.work_id).values_list(
+        "series_id", flat=True
+    ):
+        SeriesCreatorship.objects.get_or_create(series_id=series_id, pseud_id=invitation.pseud_id)
     announce(WorkChanged(invitation.work_id))
     return invitation
 
