@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from django.test import Client
 from django.utils import timezone
 
@@ -25,6 +25,12 @@ def _page(client: Client, url: str) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == 200, url
     return BeautifulSoup(response.content, "html.parser")
+
+
+def _one(page: BeautifulSoup, selector: str) -> Tag:
+    found = page.select_one(selector)
+    assert found is not None, selector
+    return found
 
 
 def _titles(page: BeautifulSoup) -> list[str]:
@@ -63,9 +69,9 @@ def test_a_scheduled_part_is_not_in_its_series_until_its_moment(
     after = _page(reader, url)
     assert _titles(after) == ["The First Letter", "The Second Letter"]
     first_page = _page(reader, f"/works/{world['first'].pk}")
-    assert first_page.select_one("dd.series a.next")["href"].endswith(f"/{world['second'].pk}")
+    assert str(_one(first_page, "dd.series a.next")["href"]).endswith(f"/{world['second'].pk}")
     second_page = _page(reader, f"/works/{world['second'].pk}")
-    assert "Part 2 of" in second_page.select_one("dd.series").get_text(" ", strip=True)
+    assert "Part 2 of" in _one(second_page, "dd.series").get_text(" ", strip=True)
 
 
 def test_the_creator_sees_the_scheduled_part_in_place(series_with_a_scheduled_part):
@@ -73,7 +79,7 @@ def test_the_creator_sees_the_scheduled_part_in_place(series_with_a_scheduled_pa
     creator = Client()
     creator.force_login(world["author"])
     page = _page(creator, f"/works/{world['second'].pk}")
-    assert "Part 2 of" in page.select_one("dd.series").get_text(" ", strip=True)
+    assert "Part 2 of" in _one(page, "dd.series").get_text(" ", strip=True)
 
 
 @pytest.fixture
@@ -94,7 +100,7 @@ def test_a_pending_co_creator_is_not_a_creator_of_the_series(co_created_series_w
     client = Client()
     client.force_login(world["friend"])
     assert client.get(f"/series/{world['series'].pk}/edit").status_code == 403
-    byline = _page(client, f"/series/{world['series'].pk}").select_one("dl.series.meta")
+    byline = _one(_page(client, f"/series/{world['series'].pk}"), "dl.series.meta")
     assert world["friend"].username not in byline.get_text()
 
 
@@ -107,7 +113,7 @@ def test_accepting_makes_the_co_creator_a_creator_of_the_work_s_series(co_create
     client = Client()
     client.force_login(world["friend"])
     assert client.get(f"/series/{series.pk}/edit").status_code == 200
-    meta = _page(client, f"/series/{series.pk}").select_one("dl.series.meta")
+    meta = _one(_page(client, f"/series/{series.pk}"), "dl.series.meta")
     assert world["friend"].username in meta.get_text()
 
 
