@@ -4,10 +4,12 @@ and the forms offer the text back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from lifestream.testing import make_user, make_work
 from works.models import AUTOSAVE_MAX_CHARS, Autosave, AutosaveForm, Chapter, Work
@@ -499,3 +501,19 @@ def test_a_draft_chapter_of_a_posted_work_is_kept_aside(author):
     assert response.json()["draft"] is False
     draft.refresh_from_db()
     assert draft.body == "<p>Draft chapter.</p>" and not draft.posted
+
+
+def test_a_scheduled_drafts_autosave_keeps_its_moment_and_never_posts_it(author):
+    moment = (timezone.now() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    work = make_work(author, title="Planned", scheduled_for=moment)
+    assert work.is_scheduled
+    client = _client(author)
+    state = _form_state(client, f"/works/{work.pk}/edit")
+    # A time typed into the past would post the work on saving the form; autosave keeps the
+    # moment the creator last saved.
+    typed = {"title": "Planned, Renamed", "scheduled_for": "2020-01-01T10:00"}
+    response = client.post(URL, {**state, **_whole_work(author, **typed)})
+    assert response.status_code == 200
+    work.refresh_from_db()
+    assert work.title == "Planned, Renamed"
+    assert not work.posted and work.scheduled_for == moment

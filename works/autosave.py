@@ -236,8 +236,10 @@ def _save_draft(user: User, target: AutosaveTarget, draft: DraftText) -> Work | 
         return None
     if draft.work is None:
         return None
-    # Invitations and gifts go out when the creator saves or posts the form, never mid-typing.
-    data = replace(draft.work, co_creators=[], gifts=None)
+    # Invitations and gifts go out when the creator saves or posts the form, never mid-typing;
+    # a scheduled draft keeps its moment (a time typed into the past would post it).
+    kept = work.scheduled_for if work is not None and work.is_scheduled else None
+    data = replace(draft.work, co_creators=[], gifts=None, scheduled_for=kept)
     try:
         with transaction.atomic():
             if work is None:
