@@ -12,6 +12,8 @@ from html import escape
 
 from django.conf import settings
 
+from lifestream.core.text import html_to_text
+
 from .book import Book, Part
 from .xhtml import to_xhtml
 
@@ -122,8 +124,8 @@ class _Documents:
         return self.page("Contents", body)
 
 
-def _package(book: Book, files: list[tuple[str, str]], identifier: str) -> str:
-    modified = book.modified.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def book_metadata(book: Book, identifier: str) -> list[str]:
+    """The package's metadata for one work."""
     meta = [
         f'<dc:identifier id="uid">{identifier}</dc:identifier>',
         f"<dc:title>{_x(book.title)}</dc:title>",
@@ -132,12 +134,18 @@ def _package(book: Book, files: list[tuple[str, str]], identifier: str) -> str:
         f"<dc:date>{book.published.isoformat()}</dc:date>",
         f"<dc:source>{_x(book.url)}</dc:source>",
         *(f"<dc:subject>{_x(name)}</dc:subject>" for _, names in book.tags for name in names),
-        f'<meta property="dcterms:modified">{modified}</meta>',
+        f'<meta property="dcterms:modified">{_stamp(book.modified)}</meta>',
     ]
     if book.summary.strip():
-        from lifestream.core.text import html_to_text
-
         meta.append(f"<dc:description>{_x(html_to_text(book.summary))}</dc:description>")
+    return meta
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _package(language: str, meta: list[str], files: list[tuple[str, str]]) -> str:
     manifest = [
         '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
         '<item id="css" href="style.css" media-type="text/css"/>',
@@ -151,7 +159,7 @@ def _package(book: Book, files: list[tuple[str, str]], identifier: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" '
-        f'xml:lang="{_x(book.language)}">\n'
+        f'xml:lang="{_x(language)}">\n'
         '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
         + "\n".join(meta)
         + "\n</metadata>\n<manifest>\n"
@@ -170,20 +178,10 @@ CONTAINER = (
 )
 
 
-def build_epub(book: Book) -> bytes:
-    documents = _Documents(book)
-    files: list[tuple[str, str]] = [("title.xhtml", documents.title_page())]
-    entries = [("title.xhtml", "Title Page")]
-    for part in book.parts:
-        name = f"chapter-{part.number:04d}.xhtml"
-        files.append((name, documents.chapter(part)))
-        entries.append((name, part.heading))
-    if book.end_notes.strip():
-        files.append(("afterword.xhtml", documents.afterword()))
-        entries.append(("afterword.xhtml", "End Notes"))
-    identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, book.url)}"
-    stamp = book.modified.astimezone(dt.UTC).timetuple()[:6]
-
+def zip_epub(package: str, nav: str, files: list[tuple[str, str]], modified: dt.datetime) -> bytes:
+    """The EPUB container: the package document, the navigation document and the XHTML
+    `files`, dated `modified` (so the same book is the same bytes)."""
+    stamp = modified.astimezone(dt.UTC).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
 
@@ -195,9 +193,35 @@ def build_epub(book: Book) -> bytes:
         # The mimetype comes first and uncompressed, so readers can recognise the file.
         add("mimetype", "application/epub+zip", compress=False)
         add("META-INF/container.xml", CONTAINER)
-        add("EPUB/package.opf", _package(book, files, identifier))
-        add("EPUB/nav.xhtml", documents.nav(entries))
+        add("EPUB/package.opf", package)
+        add("EPUB/nav.xhtml", nav)
         add("EPUB/style.css", STYLESHEET)
         for name, content in files:
             add(f"EPUB/{name}", content)
     return buffer.getvalue()
+
+
+def book_files(
+    documents: _Documents, prefix: str = ""
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """One work's documents (title page, chapters, end notes) and their contents entries,
+    their names starting with `prefix` (a series book holds several works)."""
+    book = documents.book
+    files: list[tuple[str, str]] = [(f"{prefix}title.xhtml", documents.title_page())]
+    entries = [(f"{prefix}title.xhtml", "Title Page")]
+    for part in book.parts:
+        name = f"{prefix}chapter-{part.number:04d}.xhtml"
+        files.append((name, documents.chapter(part)))
+        entries.append((name, part.heading))
+    if book.end_notes.strip():
+        files.append((f"{prefix}afterword.xhtml", documents.afterword()))
+        entries.append((f"{prefix}afterword.xhtml", "End Notes"))
+    return files, entries
+
+
+def build_epub(book: Book) -> bytes:
+    documents = _Documents(book)
+    files, entries = book_files(documents)
+    identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, book.url)}"
+    package = _package(book.language, book_metadata(book, identifier), files)
+    return zip_epub(package, documents.nav(entries), files, book.modified)

@@ -6,6 +6,11 @@ app_name = "downloads"
 
 urlpatterns = [
     path("downloads/<int:work_id>/<str:filename>", views.download, name="download"),
+    path(
+        "downloads/series/<int:series_id>/<str:filename>",
+        views.series_download,
+        name="series_download",
+    ),
     path("opds", opds_views.root, name="opds"),
     path("opds/new", opds_views.newest, name="opds_new"),
     path("opds/fandoms", opds_views.fandoms, name="opds_fandoms"),

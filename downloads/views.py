@@ -13,15 +13,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
-from access.getters import get_work_for_download
+from access.getters import get_series_for_reader, get_work_for_download
+from access.visibility import Access, download_access, released_q
 from lifestream.core.errors import LoginRequired
 from lifestream.middleware import LOGIN_REQUIRED_MESSAGE
-from works.models import Work
+from works.models import Chapter, Work
+from works.series_queries import visible_works_of_series
 
 from .access import reader, unauthorized
 from .book import Book, make_book
 from .builds import BuildFailed, wait_for_build
 from .formats import Format, available_formats, built_file, cached_file
+from .series_epub import SERIES_BOOK_WORDS_MAX, SeriesBook, build_series_epub, series_url
 from .tasks import queue_build
 
 logger = logging.getLogger(__name__)
@@ -142,3 +145,56 @@ def _failed(request: HttpRequest, work: Work, fmt: Format) -> HttpResponse:
         message,
         status=500,
     )
+
+
+def series_download(request: HttpRequest, series_id: int, filename: str) -> HttpResponseBase:
+    """`/downloads/series/ID/TITLE.epub`: the series' works that the reader may download, in
+    series order, as one EPUB (built while they wait: each part's own files are cached)."""
+    if not filename.lower().endswith(".epub"):
+        raise Http404("A whole series downloads as EPUB.")
+    viewer = reader(request)
+    if viewer is None:
+        return unauthorized()
+    try:
+        series = get_series_for_reader(viewer, series_id)
+    except LoginRequired:
+        messages.info(request, LOGIN_REQUIRED_MESSAGE)
+        return redirect_to_login(request.get_full_path())
+    works = [
+        work
+        for work in visible_works_of_series(viewer, series)
+        if download_access(viewer, work) is Access.READ
+    ]
+    if not works:
+        raise Http404("This series has no works you can download yet.")
+    chapters: dict[int, list[Chapter]] = {work.pk: [] for work in works}
+    released = Chapter.objects.filter(released_q(), work__in=works).order_by("work", "position")
+    for chapter in released:
+        chapters[chapter.work_id].append(chapter)
+    book = SeriesBook(
+        series_id=series.pk,
+        title=series.title,
+        url=series_url(series.pk),
+        summary=series.summary,
+        notes=series.notes,
+        complete=series.complete,
+        books=[make_book(work, chapters[work.pk]) for work in works],
+    )
+    if book.words > SERIES_BOOK_WORDS_MAX:
+        message = (
+            f"This series is too long for one file ({book.words:,} words; at most "
+            f"{SERIES_BOOK_WORDS_MAX:,}). Download its works one by one from their pages."
+        )
+        return _unavailable(
+            request,
+            is_browser(request),
+            "downloads/failed.html",
+            {"work": None, "series": series, "message": message},
+            message,
+            status=422,
+        )
+    response = HttpResponse(build_series_epub(book), content_type="application/epub+zip")
+    response["Content-Disposition"] = f'attachment; filename="{book.filename}"'
+    restricted = any(work.restricted for work in works)
+    response["Cache-Control"] = "private, no-cache" if restricted else "public, max-age=0"
+    return response
