@@ -12,6 +12,7 @@ from . import (
     imports,
     kudos,
     people,
+    related,
     subscriptions,
     tags,
     works,
@@ -38,3 +39,4 @@ api.add_router("", bookmarks.router)
 api.add_router("", subscriptions.router)
 api.add_router("", blocks.router)
 api.add_router("", imports.router)
+api.add_router("", related.router)
