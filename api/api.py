@@ -13,6 +13,7 @@ from . import (
     imports,
     kudos,
     people,
+    related,
     series,
     subscriptions,
     tags,
@@ -42,3 +43,4 @@ api.add_router("", blocks.router)
 api.add_router("", imports.router)
 api.add_router("", series.router)
 api.add_router("", credits.router)
+api.add_router("", related.router)

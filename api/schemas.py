@@ -20,6 +20,7 @@ from works.models import (
     CHAPTERS_PER_WORK_MAX,
     CREATORS_MAX,
     GIFTS_MAX,
+    PARENTS_PER_WORK_MAX,
     USER_TAGS_MAX,
     Chapter,
     Gift,
@@ -184,10 +185,26 @@ class WorkChanges(Input):
     )
 
 
+class ParentIn(Input):
+    """A work this one descends from: `work` is the id or address of a work here, or another
+    site's address (then `title`, and `author` if known)."""
+
+    work: Text = Field(..., description="A work's id or address here, or an external address.")
+    title: Text = ""
+    author: Text = ""
+    kind: Literal["inspiration", "remix", "translation"] = "inspiration"
+    language: Text = Field("", description="A translation's language (the work's, if left out).")
+
+
 class NewWork(WorkChanges):
     """A new work with its chapters, posted (or saved as a draft) in one step."""
 
     chapters: list[ChapterText] = Field(..., min_length=1, max_length=CHAPTERS_PER_WORK_MAX)
+    inspired_by: list[ParentIn] = Field(
+        default_factory=list,
+        max_length=PARENTS_PER_WORK_MAX,
+        description="Works this one was inspired by, remixes or translates.",
+    )
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -350,6 +367,12 @@ class WorkOut(Schema):
     chapters: list[ChapterEntryOut] = Field(
         description="The chapters the viewer may read, in order (creators also see drafts)."
     )
+    inspired_by: list[ParentOut] | None = Field(
+        None, description="On one work's answer: the works it descends from."
+    )
+    children: list[ChildOut] | None = Field(
+        None, description="On one work's answer: the approved works inspired by it."
+    )
     stats: WorkStatsOut
     series: list[WorkSeriesOut] = Field(
         default_factory=list,
@@ -404,6 +427,8 @@ class WorkOut(Schema):
                 comments=numbers.comments,
                 bookmarks=numbers.bookmarks,
             ),
+            inspired_by=None,
+            children=None,
         )
 
 
@@ -411,6 +436,43 @@ class FacetOut(Schema):
     id: int
     name: str
     count: int
+
+
+class ParentOut(Schema):
+    """A parent as the viewer may see it. One they can't (a restricted work for a guest, a work
+    not posted) has `hidden: true` and no title, address or author."""
+
+    id: int
+    kind: str
+    language: str | None
+    hidden: bool
+    work_id: int | None
+    title: str | None
+    url: str | None
+    author: str | None
+
+
+class ChildOut(Schema):
+    """An approved child listed under a work (only those the viewer may list)."""
+
+    id: int
+    kind: str
+    language: str | None
+    work_id: int
+    title: str
+    url: str
+
+
+class RelatedAnswer(Input):
+    status: Literal["approved", "hidden"]
+
+
+class LinkOut(Schema):
+    id: int
+    work_id: int
+    parent_work_id: int | None
+    kind: str
+    status: str
 
 
 class WorkPage(Schema):

@@ -25,6 +25,7 @@ from works.models import Work
 from works.services import ChapterData, WorkData
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
+from .related import add_parent_from, with_related
 from .routing import ApiRouter
 from .schemas import (
     ChapterChanges,
@@ -75,7 +76,11 @@ def _own_pseuds(user: User, names: list[str]) -> list[Pseud]:
 
 def _work_data(user: User, data: WorkData, changes: dict[str, Any]) -> WorkData:
     """`data` with the fields the client sent in their place."""
-    fields = {key: value for key, value in changes.items() if key not in {"draft", "chapters"}}
+    fields = {
+        key: value
+        for key, value in changes.items()
+        if key not in {"draft", "chapters", "inspired_by"}
+    }
     if "published" in fields:
         fields["published_on"] = fields.pop("published")
     if "pseuds" in fields:
@@ -107,7 +112,8 @@ def _work_out(viewer: Viewer, work: Work) -> WorkOut:
 
 def _reread(user: User, work: Work) -> WorkOut:
     # After a write the prefetched tags and creators are stale: answer with what was stored.
-    return _work_out(user, get_work_for_reader(user, work.pk))
+    stored = get_work_for_reader(user, work.pk)
+    return with_related(_work_out(user, stored), user, stored)
 
 
 def _page_path(request: HttpRequest, number: int) -> str:
@@ -168,14 +174,18 @@ def create_work(request: HttpRequest, payload: NewWork) -> Status:
             post=not payload.draft,
             more_chapters=[_chapter_data(chapter) for chapter in more],
         )
+        for parent in payload.inspired_by:
+            add_parent_from(request, user, work, parent)
     return Status(201, _reread(user, work))
 
 
 @router.get("/works/{work_id}", response={200: WorkOut, **READ_ERRORS}, **READ)
 def get_work(request: HttpRequest, work_id: ObjectId) -> WorkOut:
-    """One work. Drafts are found by their creators only; restricted works need a token."""
+    """One work, with the works it descends from and the approved works inspired by it. Drafts
+    are found by their creators only; restricted works need a token."""
     viewer = viewer_of(request)
-    return _work_out(viewer, get_work_for_reader(viewer, work_id))
+    work = get_work_for_reader(viewer, work_id)
+    return with_related(_work_out(viewer, work), viewer, work)
 
 
 @router.patch("/works/{work_id}", response={200: WorkOut, **WRITE_ERRORS}, **WRITE)

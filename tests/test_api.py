@@ -683,6 +683,9 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/works/{{work_id}}",
         f"{API}/works/{{work_id}}/chapters",
         f"{API}/chapters/{{chapter_id}}",
+        # Related works: a work's parents, and a parent's creator's answer.
+        f"{API}/works/{{work_id}}/related_works",
+        f"{API}/related_works/{{link_id}}",
         f"{API}/tags",
         f"{API}/tags/{{name}}",
         # Blocks and mutes: the token owner's own lists.
