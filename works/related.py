@@ -28,6 +28,7 @@ from .models import (
     RELATED_AUTHOR_MAX,
     RELATED_TITLE_MAX,
     RELATED_URL_MAX,
+    Creatorship,
     RelatedKind,
     RelatedStatus,
     RelatedWork,
@@ -255,7 +256,10 @@ class RelatedListing:
 
 def related_listing(viewer: Viewer, owner: User) -> RelatedListing:
     owns = viewer.is_authenticated and viewer.pk == owner.pk
-    theirs = Work.objects.filter(creatorships__pseud__user=owner)
+    # Through the credited creatorships only: a pending co-creator invitation is not theirs.
+    theirs = Work.objects.filter(
+        pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
+    )
     children = (
         children_q(viewer)
         .filter(parent__in=theirs)
