@@ -93,6 +93,12 @@ def test_fills_an_empty_archive(db, settings):
     assert Creatorship.invitations.filter(work=co_created, approved=False).count() == 1
     assert Gift.objects.filter(pseud__isnull=True, recipient_name="my sister June").exists()
     assert Gift.objects.filter(pseud__user__username="lanternfish").exists()
+    # A translation, listed under its original.
+    from works.models import RelatedStatus, RelatedWork
+
+    translation = RelatedWork.objects.get(kind="translation")
+    assert translation.work.language == "fr" and translation.language == "fr"
+    assert translation.parent is not None and translation.status == RelatedStatus.APPROVED
     # A few series: one of three parts, one complete, one with a restricted part.
     from works.models import Series
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from lifestream import sample_text
 from lifestream.sample_credits import add_sample_credits
 from lifestream.sample_feedback import add_sample_feedback
+from lifestream.sample_related import add_sample_translation
 from lifestream.sample_series import add_sample_series
 from lifestream.sample_text import SAMPLE_PASSWORD, SampleWork
 from people.models import Pseud, User
@@ -124,6 +125,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     summary.feedback |= add_sample_credits(users)
     summary.chapters += schedule_sample_chapter()
     summary.series = add_sample_series(users)
+    add_sample_translation(users)
     return summary
 
 
