@@ -15,6 +15,10 @@ The rules:
 - a private bookmark, a reading history, subscriptions, mutes, blocks, notifications and a
   guest commenter's email are their owner's alone (the email: no one's, outside the admin);
 - a comment awaiting moderation is seen by its writer and the work's creators only;
+- an anonymous work is by "Anonymous" for everyone but its creators: no page, listing, count,
+  feed, file or API answer ties it to them (`shows_creators`, `attributed_credits`); it is
+  left off their pages and out of searches by creator, and a mute of its creator does not hide
+  it (that would tell who wrote it); its series, all anonymous too, are as nameless;
 - a series shows only the parts `viewer` may list (a draft or restricted part leaves no gap
   that tells), and is itself found only through such a part: a series of drafts is its
   creators' alone, a series of restricted works asks guests to log in.
@@ -23,13 +27,15 @@ The rules:
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser as AnonymousUserType
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from feedback.models import Bookmark, CommentStatus, NotificationKind
-from people.models import Mute, User
+from people.models import Mute, Pseud, User
 from works.models import Chapter, Creatorship, Series, SeriesCreatorship, SeriesPart, Work
 
 if TYPE_CHECKING:
@@ -85,9 +91,84 @@ def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}restricted": False})
     muted = muted_user_ids(viewer)
     if muted:
-        muted_works = Creatorship.objects.filter(pseud__user_id__in=muted).values("work_id")
+        muted_works = attributed_credits(pseud__user_id__in=muted).values("work_id")
         q &= ~Q(**{f"{prefix}pk__in": muted_works})
     return q
+
+
+ANONYMOUS = "Anonymous"
+
+
+def attributed_credits(**creator: object) -> QuerySet[Creatorship]:
+    """The credits the archive tells: accepted creatorships on works that are not anonymous.
+    Everything that finds works *by* someone reads these — their pages and counts, the filter
+    index's creator sets, the text index's creator names, author order, mutes — so an
+    anonymous work is never found through its creator."""
+    return Creatorship.objects.filter(work__anonymous=False, **creator)
+
+
+def shows_creators(viewer: Viewer, work: Work) -> bool:
+    """Whether `viewer` may see who created `work`: always, unless it is anonymous; then only
+    its creators do (they still manage it). Files and feeds, which are shared, ask for a guest."""
+    return not work.anonymous or is_creator(viewer, work)
+
+
+def public_byline_pseuds(work: Work) -> list[Pseud]:
+    """The byline that shared outputs carry — files in the downloads cache, feeds, OPDS, the
+    API, emails to others: as a guest would see it."""
+    return byline_pseuds(AnonymousUserType(), work)
+
+
+def byline_pseuds(viewer: Viewer, work: Work) -> list[Pseud]:
+    """The pseuds to credit on `work` for `viewer`, in byline order: none for an anonymous work
+    seen by someone who is not its creator (they see `ANONYMOUS`). Every byline — pages,
+    listings, feeds, OPDS, downloads, the API — is made from this."""
+    return work.creator_pseuds if shows_creators(viewer, work) else []
+
+
+def byline_text(viewer: Viewer, work: Work) -> str:
+    """The byline as plain text: "Anonymous" where the creators are not shown."""
+    if not shows_creators(viewer, work):
+        return ANONYMOUS
+    return ", ".join(pseud.byline for pseud in work.creator_pseuds)
+
+
+def public_byline_text(work: Work) -> str:
+    return byline_text(AnonymousUserType(), work)
+
+
+def anonymous_series_ids(series_ids: Iterable[int]) -> set[int]:
+    """Of `series_ids`, the series of anonymous works (a series holds anonymous works or
+    credited ones, never both): their creators are shown to their creators alone."""
+    return set(
+        SeriesPart.objects.filter(series_id__in=list(series_ids), work__anonymous=True)
+        .values_list("series_id", flat=True)
+        .distinct()
+    )
+
+
+def is_anonymous_series(series: Series) -> bool:
+    """From the listing's `is_anonymous` annotation when present, else in one query."""
+    annotated = getattr(series, "is_anonymous", None)
+    if annotated is not None:
+        return bool(annotated)
+    return bool(anonymous_series_ids([series.pk]))
+
+
+def anonymous_series_q() -> Q:
+    """For a Series queryset: series of anonymous works."""
+    return Q(pk__in=SeriesPart.objects.filter(work__anonymous=True).values("series_id"))
+
+
+def attributed_series_credits(**creator: object) -> QuerySet[SeriesCreatorship]:
+    """As `attributed_credits`, for series: a series of anonymous works is nobody's to list."""
+    return SeriesCreatorship.objects.filter(**creator).exclude(
+        series_id__in=SeriesPart.objects.filter(work__anonymous=True).values("series_id")
+    )
+
+
+def shows_series_creators(viewer: Viewer, series: Series) -> bool:
+    return not is_anonymous_series(series) or is_series_creator(viewer, series)
 
 
 def listable_bookmarks_q(viewer: Viewer) -> Q:
@@ -208,7 +289,19 @@ def visible_notices_q(viewer: User) -> Q:
     )
     muted = muted_user_ids(viewer)
     if muted:
-        q &= ~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)
+        # What an anonymous work's creator did on it (a reply, a gift, a link) stays: leaving it
+        # out because they are muted would tell the muter who wrote the work.
+        def by_creator(field: str) -> Exists:
+            return Exists(
+                Creatorship.objects.filter(
+                    work_id=OuterRef("work_id"), pseud__user_id=OuterRef(field)
+                )
+            )
+
+        unnamed = Q(work__anonymous=True) & (
+            by_creator("comment__user_id") | by_creator("actor_id")
+        )
+        q &= (~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)) | unnamed
     return q
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from access.getters import get_work_for_reader
+from access.visibility import ANONYMOUS, public_byline_pseuds
 from feedback.models import BOOKMARK_TAGS_MAX, Bookmark
 from feedback.queries import bookmarks as queries
 from feedback.services.bookmarks import (
@@ -100,7 +101,7 @@ class BookmarkOut(Schema):
                 id=work.pk,
                 url=work.get_absolute_url(),
                 title=work.title,
-                creators=[pseud.byline for pseud in work.creator_pseuds],
+                creators=[pseud.byline for pseud in public_byline_pseuds(work)] or [ANONYMOUS],
             ),
             user=bookmark.pseud.user.username,
             pseud=bookmark.pseud.name,

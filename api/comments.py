@@ -48,6 +48,11 @@ class CommentOut(Schema):
     body: str
     status: str = Field(description="published, or pending (awaiting the creator's approval).")
     placeholder: bool
+    anonymous_creator: bool = Field(
+        False,
+        description='By a creator of the anonymous work it is on: signed "Anonymous Creator", '
+        "with no author.",
+    )
     deleted: bool
     frozen: bool
     created: dt.datetime
@@ -71,9 +76,10 @@ class CommentOut(Schema):
             depth=comment.depth,
             author=(
                 CreatorOut(pseud=pseud.name, user=pseud.user.username)
-                if pseud is not None and not hidden
+                if pseud is not None and not hidden and not comment.by_anonymous_creator
                 else None
             ),
+            anonymous_creator=not hidden and comment.by_anonymous_creator,
             guest_name=comment.guest_name if comment.is_guest and not hidden else None,
             body="" if hidden else comment.body,
             status=comment.status,

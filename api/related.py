@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Status
 
 from access.getters import get_work_for_editor
+from access.visibility import public_byline_text
 from people.models import User
 from works import related
 from works.models import RelatedWork, Work
@@ -48,7 +49,7 @@ def add_parent_from(request: HttpRequest, user: User, work: Work, parent: Parent
 
 
 def _byline(work: Work) -> str:
-    return ", ".join(pseud.byline for pseud in work.creator_pseuds)
+    return public_byline_text(work)
 
 
 def with_related(out: WorkOut, viewer: Viewer, work: Work) -> WorkOut:

@@ -11,7 +11,7 @@ from ninja import Field, Path, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
-from access.visibility import is_released
+from access.visibility import is_released, public_byline_pseuds
 from feedback.queries.stats import numbers_of
 from lifestream.core.ids import ID_MAX
 from people.models import PSEUDS_PER_USER_MAX, Pseud, User
@@ -155,6 +155,11 @@ class WorkChanges(Input):
     freeforms: UserTagNames = []
     language: Text = Field("en", description="A language code, e.g. “en”.")
     restricted: bool = Field(False, description="Only show the work to registered users.")
+    anonymous: bool = Field(
+        False,
+        description='Post anonymously: by "Anonymous" everywhere, off your pages and out of '
+        "searches by creator; you still manage it.",
+    )
     comment_permission: Literal["everyone", "registered", "no_one"] = Field(
         "everyone",
         description="Who can comment: everyone (guests too), registered users, or no one.",
@@ -338,7 +343,12 @@ class WorkOut(Schema):
     id: int
     url: str
     title: str
-    creators: list[CreatorOut] = Field(description="Accepted creators, in byline order.")
+    creators: list[CreatorOut] = Field(
+        description="Accepted creators, in byline order; empty for an anonymous work."
+    )
+    anonymous: bool = Field(
+        False, description='Posted anonymously: shown as by "Anonymous", creators not given.'
+    )
     gifts: list[GiftOut] = Field(description="Who the work is for (refused gifts left out).")
     summary: str
     notes: str
@@ -395,8 +405,9 @@ class WorkOut(Schema):
             title=work.title,
             creators=[
                 CreatorOut(pseud=pseud.name, user=pseud.user.username)
-                for pseud in work.creator_pseuds
+                for pseud in public_byline_pseuds(work)
             ],
+            anonymous=work.anonymous,
             gifts=[GiftOut.of(gift) for gift in gifts],
             summary=work.summary,
             notes=work.notes,

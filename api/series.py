@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from access.getters import get_series_for_editor, get_series_for_reader, get_work_for_editor
+from access.visibility import is_anonymous_series
 from lifestream.core.errors import FieldError, InvalidInput
 from lifestream.core.ids import ID_MAX
 from lifestream.core.pagination import paginate
@@ -77,7 +78,8 @@ class SeriesOut(Schema):
     id: int
     url: str
     title: str
-    creators: list[CreatorOut]
+    creators: list[CreatorOut] = Field(description="Empty for a series of anonymous works.")
+    anonymous: bool = Field(False, description="A series of anonymous works.")
     summary: str
     notes: str
     complete: bool
@@ -102,6 +104,8 @@ class SeriesPage(Schema):
 
 
 def _creators(series: Series) -> list[CreatorOut]:
+    if is_anonymous_series(series):
+        return []  # a series of anonymous works: "Anonymous", as its works are
     return [
         CreatorOut(pseud=c.pseud.name, user=c.pseud.user.username)
         for c in series.creatorships.all()
@@ -114,6 +118,7 @@ def _fields(series: Series) -> dict[str, Any]:
         "url": series.get_absolute_url(),
         "title": series.title,
         "creators": _creators(series),
+        "anonymous": is_anonymous_series(series),
         "summary": series.summary,
         "notes": series.notes,
         "complete": series.complete,

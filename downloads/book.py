@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from access.visibility import ANONYMOUS, public_byline_pseuds
 from tags.models import TagKind
 from works.models import Chapter, Gift, Work
 
@@ -124,7 +125,7 @@ def make_book(work: Work, chapters: list[Chapter]) -> Book:
         url=f"{settings.SITE_URL}{work.get_absolute_url()}",
         language=work.language,
         language_name=work.get_language_display(),
-        creators=[pseud.byline for pseud in work.creator_pseuds],
+        creators=[pseud.byline for pseud in public_byline_pseuds(work)] or [ANONYMOUS],
         tags=tags,
         summary=work.summary,
         notes=work.notes,

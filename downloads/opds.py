@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.utils import timezone
 
+from access.visibility import ANONYMOUS, public_byline_pseuds
 from lifestream.core.text import html_to_text
 from tags.models import TagKind
 from works.models import Work
@@ -133,7 +134,10 @@ class Feed:
         ET.SubElement(element, _q(ATOM, "updated")).text = _stamp(work.revised_at)
         published = dt.datetime.combine(work.published_on, dt.time(), tzinfo=dt.UTC)
         ET.SubElement(element, _q(ATOM, "published")).text = _stamp(published)
-        for pseud in work.creator_pseuds:
+        if work.anonymous:
+            author = ET.SubElement(element, _q(ATOM, "author"))
+            ET.SubElement(author, _q(ATOM, "name")).text = ANONYMOUS
+        for pseud in public_byline_pseuds(work):
             author = ET.SubElement(element, _q(ATOM, "author"))
             ET.SubElement(author, _q(ATOM, "name")).text = pseud.byline
             ET.SubElement(author, _q(ATOM, "uri")).text = absolute(pseud.get_absolute_url())

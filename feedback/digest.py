@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from access.visibility import visible_notices_q
+from access.visibility import ANONYMOUS, attributed_credits, visible_notices_q
 from lifestream.core.text import html_to_text, sanitize_html
 from people.models import User
-from works.models import Creatorship, Work
+from works.models import Work
 
 from .models import Notification, NotificationKind
 from .notify import EMAIL_PREFERENCE, kudos_ready_at
@@ -73,7 +73,7 @@ def collect(user: User, now: dt.datetime) -> Digest:
     pending = Notification.objects.filter(user=user, emailed_at__isnull=True)
     showable = list(
         pending.filter(visible_notices_q(user), kind__in=wanted)
-        .select_related("work", "chapter", "comment__pseud__user", "actor")
+        .select_related("work", "chapter", "comment__pseud__user", "comment__work", "actor")
         .order_by("created_at", "id")
     )
     kudos_at = kudos_ready_at(user.pk)
@@ -90,15 +90,16 @@ def _attach_creators(notices: list[Notification]) -> None:
     """Each work's creator pseuds, for "by …" lines, in one query."""
     work_ids = {n.work_id for n in notices if n.work_id}
     bylines: dict[int, list[str]] = {}
+    # Emails go out of the archive: an anonymous work is by "Anonymous" in them all.
     for creatorship in (
-        Creatorship.objects.filter(work_id__in=work_ids)
+        attributed_credits(work_id__in=work_ids)
         .select_related("pseud__user")
         .order_by("position", "id")
     ):
         bylines.setdefault(creatorship.work_id, []).append(creatorship.pseud.byline)
     for notice in notices:
         if notice.work is not None:
-            notice.work.byline = ", ".join(bylines.get(notice.work.pk, []))  # type: ignore[attr-defined]  # for the email's template
+            notice.work.byline = ", ".join(bylines.get(notice.work.pk, [])) or ANONYMOUS  # type: ignore[attr-defined]  # for the email's template
 
 
 def _absolute(path: str) -> str:

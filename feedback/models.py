@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from people.models import Pseud
 from tags.models import Tag
-from works.models import Chapter, Work
+from works.models import Chapter, Creatorship, Work
 
 COMMENT_MAX = 10_000
 GUEST_NAME_MAX = 100
+# How a creator's comment on their own anonymous work is signed.
+ANONYMOUS_CREATOR = "Anonymous Creator"
 BOOKMARK_NOTES_MAX = 5_000
 BOOKMARK_TAGS_MAX = 75
 # Hits are spread over this many rows per work, so two readers never wait on one counter row.
@@ -166,7 +168,31 @@ class Comment(models.Model):
         return self.user_id is None and not self.is_deleted
 
     @property
+    def by_anonymous_creator(self) -> bool:
+        """A comment by a creator of an anonymous work, on it: shown as by "Anonymous Creator"
+        (AO3's words) to everyone. The comment pages mark a whole thread at once
+        (`feedback.queries.comments`); elsewhere it is worked out here, with a query only when
+        the work is anonymous."""
+        marked = self.__dict__.get("_by_anonymous_creator")
+        if marked is None:
+            marked = bool(
+                self.user_id is not None
+                and self.work.anonymous
+                and Creatorship.objects.filter(
+                    work_id=self.work_id, pseud__user_id=self.user_id
+                ).exists()
+            )
+            self._by_anonymous_creator = marked
+        return marked
+
+    def mark_anonymous_creator(self, creator_ids: set[int]) -> None:
+        """`creator_ids`: the creators of this comment's work if it is anonymous, else none."""
+        self._by_anonymous_creator = self.user_id is not None and self.user_id in creator_ids
+
+    @property
     def author_name(self) -> str:
+        if self.by_anonymous_creator:
+            return ANONYMOUS_CREATOR
         if self.pseud is not None:
             return self.pseud.byline
         return self.guest_name

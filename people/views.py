@@ -75,6 +75,8 @@ def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
     if request.user.is_authenticated and request.user.pk != owner.pk:
         context["subscribe"] = subscribe_context(request, creator=owner)
         context["blocks"] = block_buttons_context(request.user, owner)
+    elif request.user.pk == owner.pk:
+        context["anonymous_works"] = list(work_queries.anonymous_works_of(owner)[:50])
     return render(request, "people/dashboard.html", context)
 
 

@@ -15,9 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 
 from access.getters import findable_tag, findable_tags
+from access.visibility import ANONYMOUS, public_byline_pseuds, public_byline_text
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
 from search.listing.form import read_request
@@ -128,12 +129,11 @@ class TagFeed(Feed):
         return work_queries.listing(works)[:FEED_ITEMS]
 
     def item_title(self, work: Work) -> str:
-        names = ", ".join(pseud.name for pseud in work.creator_pseuds)
-        return f"{work.title} by {names}"
+        return f"{work.title} by {self.item_author_name(work)}"
 
     def item_description(self, work: Work) -> str:
         lines = [
-            f"<p>by {', '.join(p.byline for p in work.creator_pseuds)}</p>",
+            f"<p>by {escape(public_byline_text(work))}</p>",
             work.summary,
             f"<p>Words: {work.word_count:,}, Chapters: {work.chapters_display}, "
             f"Language: {work.get_language_display()}</p>",
@@ -155,7 +155,7 @@ class TagFeed(Feed):
         return work.get_absolute_url()
 
     def item_author_name(self, work: Work) -> str:
-        return ", ".join(pseud.name for pseud in work.creator_pseuds)
+        return ", ".join(pseud.name for pseud in public_byline_pseuds(work)) or ANONYMOUS
 
     def item_pubdate(self, work: Work):
         return work.created_at

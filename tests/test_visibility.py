@@ -1,7 +1,8 @@
 """The visibility matrix: every viewer × every state of a work × every route that shows works.
 
 Viewers: a logged-out guest, a logged-in stranger, a tag wrangler, the creator, an admin.
-States: public, restricted (registered users only), draft, deleted.
+States: public, restricted (registered users only), draft, deleted, anonymous (public, and by
+"Anonymous": on no page of its creator's, and never shown beside their name to anyone else).
 Every page, listing, count and API response that can show a work is listed here; a new route
 that shows works belongs in one of the route tables below.
 """
@@ -15,7 +16,8 @@ from lifestream.testing import make_admin, make_user, make_work
 from people.services import create_api_token
 
 VIEWERS = ("guest", "stranger", "wrangler", "creator", "admin")
-STATES = ("public", "restricted", "draft", "deleted")
+STATES = ("public", "restricted", "draft", "deleted", "anonymous")
+CREATOR_LOGIN = "matrix_creator"
 FANDOM = "Matrix Fandom"
 
 
@@ -32,6 +34,9 @@ def world(db):
         ),
         "draft": make_work(creator, title="Draft Work", draft=True, fandoms=[f"{FANDOM} Draft"]),
         "deleted": make_work(creator, title="Deleted Work", fandoms=[f"{FANDOM} Deleted"]),
+        "anonymous": make_work(
+            creator, title="Anonymous Work", anonymous=True, fandoms=[f"{FANDOM} Anonymous"]
+        ),
     }
     deleted = works["deleted"]
     deleted_ids = (deleted.pk, deleted.chapters.get().pk)
@@ -80,6 +85,11 @@ READ_EXPECTATIONS = {
     ("deleted", "creator"): "missing",
     ("deleted", "admin"): "missing",
 }
+# An anonymous work reads as a public one.
+READ_EXPECTATIONS |= {
+    ("anonymous", viewer): READ_EXPECTATIONS[("public", viewer)]
+    for viewer in ("guest", "stranger", "creator", "admin")
+}
 # A wrangler reads works as any registered user does.
 READ_EXPECTATIONS |= {
     (state, "wrangler"): READ_EXPECTATIONS[(state, "stranger")] for state in STATES
@@ -93,6 +103,12 @@ WORK_PAGES = {
 }
 
 
+def _names_creator(world: dict, viewer: str, state: str, body: str) -> bool:
+    """Whether a page (or file, feed, answer) ties the work of `state` to its creator, for a
+    `viewer` who is not its creator: it must not for an anonymous work."""
+    return state == "anonymous" and viewer != "creator" and CREATOR_LOGIN in body
+
+
 @pytest.mark.parametrize("page", WORK_PAGES)
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -104,6 +120,7 @@ def test_work_pages(world, viewer, state, page):
     if expected == "read":
         assert response.status_code == 200
         assert title in response.content.decode()
+        assert not _names_creator(world, viewer, state, response.content.decode())
     elif expected == "login":
         assert response.status_code == 302
         assert response["Location"].startswith("/users/login?next=")
@@ -139,7 +156,11 @@ LISTED = (
     }
     | {("draft", viewer): False for viewer in VIEWERS}
     | {("deleted", viewer): False for viewer in VIEWERS}
+    | {("anonymous", viewer): True for viewer in VIEWERS}
 )
+# The listings of one creator's works: an anonymous work is on none of them (its creator finds
+# it on their own dashboard alone, under "Posted anonymously").
+BY_CREATOR = {"user dashboard", "user works", "pseud page", "pseud works"}
 
 LISTINGS = {
     "home": "/",
@@ -166,7 +187,17 @@ def test_listings(world, viewer, state, listing):
         assert response.status_code == 404
     else:
         assert response.status_code == 200
-    assert (title in body) is LISTED[(state, viewer)]
+    listed = LISTED[(state, viewer)]
+    if state == "anonymous" and listing in BY_CREATOR:
+        listed = listing == "user dashboard" and viewer == "creator"
+    assert (title in body) is listed
+    if state == "anonymous" and listing not in BY_CREATOR and viewer != "creator":
+        # The other listings show it, by "Anonymous", with no class or link naming anyone.
+        blurb = body[body.index(title) :]
+        blurb = blurb[: blurb.find("</li>")]
+        assert CREATOR_LOGIN not in blurb
+        assert f"user-{world['creator'].pk}" not in body.split(title)[0].rsplit("<li", 1)[-1]
+        assert "Anonymous" in blurb
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -239,7 +270,7 @@ def test_preview(world, viewer, state):
         assert "Draft Work" in response.content.decode()
     elif viewer == "creator" and state != "deleted":
         assert response.status_code == 302  # a posted work has nothing to preview
-    elif state in {"public", "restricted"}:
+    elif state in {"public", "restricted", "anonymous"}:
         assert response.status_code == 403
     else:
         assert response.status_code == 404
@@ -278,6 +309,7 @@ def test_api_work_detail(world, viewer, state):
         if expected == "read":
             assert response.status_code == 200, url
             assert response.json()["id"] in {work_id, chapter_id}
+            assert not _names_creator(world, viewer, state, response.content.decode())
         elif expected == "login":
             assert response.status_code == 401, url
             assert "Restricted Work" not in response.content.decode()
@@ -293,6 +325,9 @@ def test_api_work_list(world, viewer, state):
     data = Client().get("/api/v1/works", **headers).json()
     titles = {work["title"] for work in data["results"]}
     assert (f"{state.capitalize()} Work" in titles) is LISTED[(state, viewer)]
+    for work in data["results"]:
+        if work["title"] == "Anonymous Work":
+            assert work["anonymous"] is True and work["creators"] == []
     assert data["count"] == sum(LISTED[(s, viewer)] for s in STATES)
 
 
@@ -340,7 +375,8 @@ def test_tag_feed_shows_only_public_works(world, viewer):
         tag = Tag.objects.get(name=f"{FANDOM} {state.capitalize()}")
         for url in (f"/tags/{tag.pk}/feed.atom", f"/tags/{tag.name}/feed.atom"):
             body = _client(world, viewer).get(url).content.decode()
-            assert (f"{state.capitalize()} Work" in body) is (state == "public")
+            assert (f"{state.capitalize()} Work" in body) is (state in {"public", "anonymous"})
+            assert not _names_creator(world, viewer, state, body)
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -422,7 +458,7 @@ def test_downloads(world, viewer, state, extension, settings, tmp_path):
     expected = DOWNLOAD_EXPECTATIONS[(state, viewer)]
     if expected == "read":
         assert response.status_code == 200
-        content = response.getvalue()
+        content = raw = response.getvalue()
         if extension == "epub":
             import io
             import zipfile
@@ -430,6 +466,14 @@ def test_downloads(world, viewer, state, extension, settings, tmp_path):
             content = zipfile.ZipFile(io.BytesIO(content)).read("EPUB/title.xhtml")
         assert f"{state.capitalize()} Work".encode() in content
         assert ("private" in response["Cache-Control"]) is (state == "restricted")
+        if extension == "epub":
+            import io
+            import zipfile
+
+            book = zipfile.ZipFile(io.BytesIO(raw))
+            content = b"".join(book.read(name) for name in book.namelist())
+        # A file is shared by all its readers: no one's copy names an anonymous work's creator.
+        assert (CREATOR_LOGIN.encode() in content) is not (state == "anonymous")
     elif expected == "login":
         assert response.status_code == 302
         assert response["Location"].startswith("/users/login?next=")
@@ -459,7 +503,14 @@ def test_opds_feeds(world, viewer, state, feed):
         assert response.status_code == 404
         return
     assert response.status_code == 200
-    assert (title in response.content.decode()) is LISTED[(state, viewer)]
+    listed = LISTED[(state, viewer)] and not (state == "anonymous" and feed == "creator")
+    body = response.content.decode()
+    assert (title in body) is listed
+    if state == "anonymous" and feed != "creator":
+        entry = body[body.index(title) :]
+        entry = entry[: entry.index("</entry>")]
+        assert CREATOR_LOGIN not in entry
+        assert "<name>Anonymous</name>" in entry
 
 
 SIDEBARS = {

@@ -134,6 +134,14 @@ class WorkForm(ServiceErrorsForm):
     end_notes = forms.CharField(label="End notes", strip=False, required=False, widget=_textarea(5))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial="en")
     restricted = forms.BooleanField(label="Only show your work to registered users", required=False)
+    anonymous = forms.BooleanField(
+        label="Post anonymously",
+        required=False,
+        help_text=(
+            'Everyone but you and your co-creators sees "Anonymous" as the creator; the work '
+            "is left off your pages and out of searches by creator."
+        ),
+    )
     comment_permission = forms.ChoiceField(
         label="Who can comment on this work",
         choices=CommentPermission.choices,
@@ -222,6 +230,7 @@ class WorkForm(ServiceErrorsForm):
             freeforms=split_tag_names(data.get("freeforms") or ""),
             language=data.get("language") or "en",
             restricted=bool(data.get("restricted")),
+            anonymous=bool(data.get("anonymous")),
             comment_permission=data.get("comment_permission") or CommentPermission.EVERYONE,
             moderated_comments=bool(data.get("moderated_comments")),
             expected_chapters=data.get("expected_chapters"),
@@ -271,6 +280,7 @@ class WorkForm(ServiceErrorsForm):
             "freeforms": ", ".join(data.freeforms),
             "language": data.language,
             "restricted": data.restricted,
+            "anonymous": data.anonymous,
             "comment_permission": data.comment_permission,
             "moderated_comments": data.moderated_comments,
             "expected_chapters": data.expected_chapters,

@@ -49,6 +49,8 @@ class Work(models.Model):
         default=False,
     )
     posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
+    # Shown as by "Anonymous" to everyone but its creators (`access.visibility.shows_creators`).
+    anonymous = models.BooleanField("post anonymously", default=False)
     expected_chapters = models.PositiveIntegerField(null=True, blank=True)
     # Kept by services from the posted chapters, so listings never add up chapters per row.
     word_count = models.PositiveIntegerField(default=0)

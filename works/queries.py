@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from access.getters import visible_works, with_blurb_data
-from access.visibility import listable_chapters_q
+from access.visibility import attributed_credits, listable_chapters_q, released_q
 from people.models import Pseud, User
 from tags import queries as tag_queries
 from tags.models import Tag
@@ -32,11 +32,23 @@ def credited_work_ids(**creator: Any) -> QuerySet[Creatorship, Any]:
 
 
 def works_by_user(viewer: Viewer, user: User) -> QuerySet[Work]:
-    return visible_works(viewer).filter(pk__in=credited_work_ids(pseud__user=user))
+    """The works listed on `user`'s pages: anonymous ones never are, not even to their
+    creator (who finds them under "Posted anonymously" on their dashboard)."""
+    credits = attributed_credits(pseud__user=user).values("work_id")
+    return visible_works(viewer).filter(pk__in=credits)
 
 
 def works_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Work]:
-    return visible_works(viewer).filter(pk__in=credited_work_ids(pseud=pseud))
+    return visible_works(viewer).filter(pk__in=attributed_credits(pseud=pseud).values("work_id"))
+
+
+def anonymous_works_of(user: User) -> QuerySet[Work]:
+    """`user`'s own posted anonymous works, for their eyes only (their dashboard)."""
+    return (
+        Work.objects.filter(anonymous=True, pk__in=credited_work_ids(pseud__user=user))
+        .filter(released_q())
+        .order_by("-revised_at", "-id")
+    )
 
 
 def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:

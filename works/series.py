@@ -124,6 +124,29 @@ def create_series(user: User, data: SeriesData, pseuds: list[Pseud]) -> Series:
     return series
 
 
+def anonymity_conflict(work: Work, anonymous: bool, series: Series | None = None) -> Series | None:
+    """A series (`series`, or any `work` is in) holding works that are not `anonymous` as
+    `work` would be. A series holds anonymous works or credited ones, never both: its other
+    parts' bylines would tell who wrote the anonymous ones."""
+    candidates = (
+        [series]
+        if series is not None
+        else [part.series for part in work.series_parts.select_related("series")]
+    )
+    for candidate in candidates:
+        others = candidate.parts.exclude(work=work)
+        if others.exclude(work__anonymous=anonymous).exists():
+            return candidate
+    return None
+
+
+def anonymity_message(series: Series) -> str:
+    return (
+        f"“{series.title}” holds both anonymous and credited works then, and the credited ones "
+        "would tell who wrote the anonymous ones: a series is all anonymous or not at all."
+    )
+
+
 def _check_work_creator(user: User, work: Work) -> None:
     if not is_creator(user, work):
         raise Forbidden("Only a work's creators can put it in a series.")
@@ -153,6 +176,8 @@ def add_work_to_series(
         )
     elif series.parts.filter(work=work).exists():
         errors.add(field, "already_in_series", f"This work is already in “{series.title}”.")
+    elif anonymity_conflict(work, work.anonymous, series) is not None:
+        errors.add(field, "series_anonymity", anonymity_message(series))
     if work.series_parts.count() >= SERIES_PER_WORK_MAX:
         errors.add(
             field,

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from access.getters import with_blurb_data
-from access.visibility import listable_series_parts_q, listable_series_q
+from access.visibility import attributed_series_credits, listable_series_parts_q, listable_series_q
 from people.models import Pseud, User
 
 from .models import Series, SeriesCreatorship, SeriesPart, Work
@@ -89,6 +89,9 @@ def _series_listing(viewer: Viewer, series: QuerySet[Series]) -> QuerySet[Series
             listed_works=Count("parts", filter=parts, distinct=True),
             listed_words=Sum("parts__work__word_count", filter=parts),
             listed_updated=Max("parts__work__revised_at", filter=parts),
+            is_anonymous=Exists(
+                SeriesPart.objects.filter(series=OuterRef("pk"), work__anonymous=True)
+            ),
         )
         .prefetch_related(
             Prefetch(
@@ -102,12 +105,12 @@ def _series_listing(viewer: Viewer, series: QuerySet[Series]) -> QuerySet[Series
 
 def series_by_user(viewer: Viewer, user: User) -> QuerySet[Series]:
     """A user's series that `viewer` may list, with the counts of the parts they may list."""
-    mine = SeriesCreatorship.objects.filter(pseud__user=user).values("series_id")
+    mine = attributed_series_credits(pseud__user=user).values("series_id")
     return _series_listing(viewer, Series.objects.filter(pk__in=mine))
 
 
 def series_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Series]:
-    mine = SeriesCreatorship.objects.filter(pseud=pseud).values("series_id")
+    mine = attributed_series_credits(pseud=pseud).values("series_id")
     return _series_listing(viewer, Series.objects.filter(pk__in=mine))
 
 

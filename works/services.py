@@ -47,7 +47,7 @@ from .models import (
     Creatorship,
     Work,
 )
-from .series import forget_deleted_work
+from .series import anonymity_conflict, anonymity_message, forget_deleted_work
 
 BODY_FORMATS = ("html", "text")
 
@@ -88,6 +88,7 @@ class WorkData:
     freeforms: list[str] = field(default_factory=list)
     language: str = "en"
     restricted: bool = False
+    anonymous: bool = False
     expected_chapters: int | None = None
     complete: bool = False
     published_on: dt.date | None = None
@@ -118,6 +119,7 @@ def work_data_from(work: Work) -> WorkData:
         freeforms=[t.name for t in work.tags_of(TagKind.FREEFORM)],
         language=work.language,
         restricted=work.restricted,
+        anonymous=work.anonymous,
         comment_permission=work.comment_permission,
         moderated_comments=work.moderated_comments,
         expected_chapters=work.expected_chapters,
@@ -214,6 +216,7 @@ class _CleanWork:
     tags: list[Tag]
     language: str
     restricted: bool
+    anonymous: bool
     expected_chapters: int | None
     complete: bool
     published_on: dt.date | None
@@ -239,6 +242,10 @@ def _clean_work(
         errors.add("pseuds", "required", "Choose at least one of your pseuds as the creator.")
     if others:
         errors.add("pseuds", "not_yours", "You can only post under your own pseuds.")
+    if work is not None and work.pk is not None and data.anonymous != work.anonymous:
+        mixed = anonymity_conflict(work, data.anonymous)
+        if mixed is not None:
+            errors.add("anonymous", "series_anonymity", anonymity_message(mixed))
 
     _check_length(errors, "summary", "Summary", data.summary, SUMMARY_MAX)
     _check_length(errors, "notes", "Notes", data.notes, NOTES_MAX)
@@ -305,6 +312,7 @@ def _clean_work(
         tags=tags,
         language=data.language,
         restricted=data.restricted,
+        anonymous=data.anonymous,
         expected_chapters=expected,
         complete=data.complete,
         published_on=data.published_on,
@@ -379,6 +387,7 @@ def _apply_work(work: Work, clean: _CleanWork) -> None:
     work.end_notes = clean.end_notes
     work.language = clean.language
     work.restricted = clean.restricted
+    work.anonymous = clean.anonymous
     work.comment_permission = clean.comment_permission
     work.moderated_comments = clean.moderated_comments
     work.expected_chapters = clean.expected_chapters

@@ -8,6 +8,7 @@ and replies it holds.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,7 @@ class Permissions:
     work: Work
     creator: bool
     blockers: set[int] = field(default_factory=set)
+    unnamed: set[int] = field(default_factory=set)  # an anonymous work's creators
 
     @classmethod
     def of(cls, viewer: Viewer, work: Work, writer_ids: set[int]) -> Permissions:
@@ -97,7 +99,8 @@ class Permissions:
                     blocked_id=viewer.pk, blocker_id__in=creators | writer_ids
                 ).values_list("blocker_id", flat=True)
             )
-        return cls(viewer, work, is_creator(viewer, work), blockers)
+        unnamed = creators if work.anonymous else set()
+        return cls(viewer, work, is_creator(viewer, work), blockers, unnamed)
 
     def refusal(self, parent: Comment | None = None) -> str:
         return commenting_refusal(self.viewer, self.work, parent, blockers=self.blockers)
@@ -107,6 +110,7 @@ class Permissions:
         own = viewer.is_authenticated and comment.user_id == viewer.pk
         staff = bool(getattr(viewer, "is_staff", False))
         live = not comment.is_deleted
+        comment.mark_anonymous_creator(self.unnamed)
         comment.can_reply = live and not self.refusal(comment)
         comment.can_edit = live and own and not comment.is_frozen and not self.refusal()
         comment.can_delete = live and (own or self.creator or staff)
@@ -114,7 +118,9 @@ class Permissions:
         comment.can_approve = live and self.creator and comment.status == CommentStatus.PENDING
 
 
-def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Comment]:
+def _shape(
+    viewer: Viewer, members: list[Comment], roots: list[int], unnamed: Set[int] = frozenset()
+) -> list[Comment]:
     """Hang each comment under its parent, in order; drop what the viewer shouldn't see and
     keep placeholders where hidden or deleted comments have visible replies. Below
     `NESTING_SHOWN` levels a page stops and links to the rest ("Continue this thread"), so a
@@ -138,7 +144,13 @@ def _shape(viewer: Viewer, members: list[Comment], roots: list[int]) -> list[Com
         shown = [reply for reply in children.get(comment.pk, []) if reply.pk in kept]
         comment.shown_replies = shown
         comment.continue_thread = False
-        hidden = comment.is_deleted or (comment.user_id is not None and comment.user_id in muted)
+        # A mute never hides the comments of an anonymous work's creator (`unnamed`): that
+        # would tell the muter who wrote the work.
+        hidden = comment.is_deleted or (
+            comment.user_id is not None
+            and comment.user_id in muted
+            and comment.user_id not in unnamed
+        )
         comment.is_placeholder = hidden
         comment.placeholder_text = (
             "(Previous comment deleted.)"
@@ -175,7 +187,10 @@ def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> tuple[list[Comm
         .select_related("pseud__user")
         .order_by("created_at", "id")
     )
-    threads = _shape(viewer, members, roots)
+    unnamed = creator_user_ids(work) if work.anonymous else set()
+    for comment in members:
+        comment.mark_anonymous_creator(unnamed)
+    threads = _shape(viewer, members, roots, unnamed)
     everyone = _walk(threads)
     permissions = Permissions.of(
         viewer, work, {c.user_id for c in everyone if c.user_id is not None}

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from access.visibility import Access, is_creator, news_audience, work_access
+from access.visibility import Access, attributed_credits, is_creator, news_audience, work_access
 from lifestream.core.changes import ChapterPosted, WorkPosted
 from lifestream.core.errors import FieldError, InvalidInput
 from people.models import User
-from works.models import Chapter, Creatorship, Work
+from works.models import Chapter, Work
 
 from ..models import NotificationKind, Subscription
 from ..notify import notify
@@ -93,7 +93,8 @@ def announce_work(change: WorkPosted) -> None:
     work = Work.objects.filter(pk=change.work_id, posted=True).first()
     if work is None:
         return
-    creators = Creatorship.objects.filter(work=work).values("pseud__user_id")
+    # An anonymous work is news to nobody following its creator: that would tell who wrote it.
+    creators = attributed_credits(work=work).values("pseud__user_id")
     subscribers = set(
         Subscription.objects.filter(creator_id__in=creators).values_list("user_id", flat=True)
     )

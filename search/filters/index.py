@@ -27,6 +27,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from pyroaring import BitMap
 
+from access.visibility import ANONYMOUS, attributed_credits
 from feedback.models import HitCount, WorkStats
 from lifestream.models import ChangeLog
 from tags.models import Tag, TagKind
@@ -90,6 +91,13 @@ class NumberRange:
         if self.high is not None:
             keep &= values <= self.high
         return keep
+
+
+def _first_authors(creatorships: QuerySet[Creatorship]) -> list[tuple[int, str]]:
+    """(work id, first creator's name) for author order; an anonymous work sorts as
+    "Anonymous", not next to its creator's other works."""
+    rows = creatorships.values_list("work_id", "pseud__name", "work__anonymous")
+    return [(work_id, ANONYMOUS if anonymous else name) for work_id, name, anonymous in rows]
 
 
 @dataclass
@@ -226,7 +234,7 @@ class FilterIndex:
                     work_id__gte=start, work_id__lt=start + BATCH
                 ).values_list("work_id", "tag_id")
                 pairs.append(np.array(list(links), dtype=np.int64).reshape(-1, 2))
-                rows = Creatorship.objects.filter(
+                rows = attributed_credits(
                     work_id__gte=start, work_id__lt=start + BATCH
                 ).values_list("work_id", "pseud__user_id", "pseud_id")
                 credits.append(np.array(list(rows), dtype=np.int64).reshape(-1, 3))
@@ -400,7 +408,7 @@ class FilterIndex:
             self._load_tags()  # tags typed since the last load
         users: dict[int, set[int]] = defaultdict(set)
         pseuds: dict[int, set[int]] = defaultdict(set)
-        for work_id, pseud_id, user_id in Creatorship.objects.filter(work_id__in=found).values_list(
+        for work_id, pseud_id, user_id in attributed_credits(work_id__in=found).values_list(
             "work_id", "pseud_id", "pseud__user_id"
         ):
             users[work_id].add(user_id)
@@ -429,7 +437,7 @@ class FilterIndex:
         if rank is not None:
             for position, (pk, _) in enumerate(titles):
                 rank[pk] = position * 1024
-        authors = list(Creatorship.objects.filter(position=0).values_list("work_id", "pseud__name"))
+        authors = _first_authors(Creatorship.objects.filter(position=0))
         authors.sort(key=lambda row: (row[1].casefold(), row[0]))
         author_rank = self.columns.get("author_rank")
         if author_rank is not None:
@@ -447,9 +455,7 @@ class FilterIndex:
         for pk, title in Work.objects.filter(pk__in=ids).values_list("pk", "title"):
             position = bisect.bisect_left(self._sorted_titles, (title.casefold(), pk))
             self.columns["title_rank"][pk] = position * 1024 - 512
-        for pk, name in Creatorship.objects.filter(work_id__in=ids, position=0).values_list(
-            "work_id", "pseud__name"
-        ):
+        for pk, name in _first_authors(Creatorship.objects.filter(work_id__in=ids, position=0)):
             position = bisect.bisect_left(self._sorted_authors, (name.casefold(), pk))
             self.columns["author_rank"][pk] = position * 1024 - 512
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from access.visibility import attributed_credits
 from lifestream.core.text import html_to_text
-from works.models import Chapter, Creatorship, Work
+from works.models import Chapter, Work
 
 
 @dataclass
@@ -44,9 +45,10 @@ def build_documents(work_ids: Iterable[int]) -> dict[int, WorkDocument]:
         .prefetch_related(
             Prefetch(
                 "creatorships",
-                queryset=Creatorship.objects.select_related("pseud__user").only(
-                    "work_id", "position", "pseud__name", "pseud__user__username"
-                ),
+                # An anonymous work's document names no one: `creators:` can't find it.
+                queryset=attributed_credits()
+                .select_related("pseud__user")
+                .only("work_id", "position", "pseud__name", "pseud__user__username"),
             ),
         )
     )

@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from access.visibility import (
+    ANONYMOUS,
+    byline_pseuds,
+    is_anonymous_series,
+    is_creator,
+    shows_series_creators,
+)
 from lifestream.core.pagination import listing_heading
 from tags.models import CHOSE_NOT_TO_WARN_ID, NO_WARNINGS_ID, Tag, TagKind, tag_to_param
+from works.models import Series, Work
 
 register = template.Library()
 
@@ -129,3 +138,58 @@ def in_zone(moment: dt.datetime | None, user: object) -> str:
     zone = getattr(user, "zone", dt.UTC)
     local = timezone.localtime(moment, zone)
     return f"{local:%Y-%m-%d %H:%M} ({getattr(zone, 'key', 'UTC')})"
+
+
+def _viewer(context: template.Context) -> object:
+    # Pages have `user` from the auth context processor; files and emails rendered without a
+    # request are for no one in particular, so they are rendered as a guest would see them.
+    user = context.get("user")
+    return user if user is not None else AnonymousUser()
+
+
+def _pseud_links(pseuds: list) -> str:
+    return format_html_join(
+        ", ",
+        '<a rel="author" href="{}">{}</a>',
+        (
+            (reverse("people:pseud", args=[pseud.user.username, pseud.name]), pseud.byline)
+            for pseud in pseuds
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def byline(context: template.Context, work: Work, pseuds: list | None = None) -> str:
+    """A work's byline as AO3 links it (`a[rel=author]` per pseud, `pseuds` for a chapter's
+    own creators): "Anonymous" for an anonymous work, with "[pseuds]" after it for its creators
+    alone (`access.visibility.byline_pseuds` decides)."""
+    shown = byline_pseuds(_viewer(context), work)  # type: ignore[arg-type]  # a user or a guest
+    if not shown:
+        return ANONYMOUS
+    links = _pseud_links(pseuds or shown)
+    return format_html("{} [{}]", ANONYMOUS, links) if work.anonymous else links
+
+
+@register.simple_tag(takes_context=True)
+def creator_classes(context: template.Context, work: Work) -> str:
+    """A blurb's `user-ID` classes (and `own` for the viewer's own work), as AO3 writes them
+    for skins and mutes; none for an anonymous work, whose ids would name its creators."""
+    viewer = _viewer(context)
+    if work.anonymous:
+        return " own" if is_creator(viewer, work) else ""  # type: ignore[arg-type]  # a user or a guest
+    ids = [pseud.user_id for pseud in work.creator_pseuds]
+    classes = "".join(f" user-{user_id}" for user_id in ids)
+    if getattr(viewer, "pk", None) in ids:
+        classes += " own"
+    return classes
+
+
+@register.simple_tag(takes_context=True)
+def series_byline(context: template.Context, series: Series) -> str:
+    """A series' creators, or "Anonymous" for a series of anonymous works (except to its own
+    creators, who see "Anonymous [pseuds]")."""
+    pseuds = [creatorship.pseud for creatorship in series.creatorships.all()]
+    if shows_series_creators(_viewer(context), series):  # type: ignore[arg-type]  # a user or a guest
+        links = _pseud_links(pseuds)
+        return format_html("{} [{}]", ANONYMOUS, links) if is_anonymous_series(series) else links
+    return ANONYMOUS
