@@ -58,3 +58,24 @@ def add_sample_credits(users: dict[str, User]) -> dict[str, int]:
     # As with the feedback's notices: there to look at, not mailed to the sample addresses.
     Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
     return {"co-created work": 1, "gifts": gifts}
+
+
+# A secret gift, as fandom exchanges give them: posted anonymously. Any posted work outside
+# the series and related works will do if that one is in one.
+ANONYMOUS_WORK = "The Bell Under the Water"
+
+
+def add_sample_anonymous_work() -> int:
+    """Make one sample work anonymous (after the series are made: a series is all anonymous
+    or not at all)."""
+    candidates = Work.objects.filter(
+        posted=True, series_parts__isnull=True, parent_links__isnull=True, child_links__isnull=True
+    )
+    work = candidates.filter(title=ANONYMOUS_WORK).first() or candidates.order_by("pk").first()
+    if work is None:
+        return 0
+    author = work.creator_pseuds[0].user
+    services.update_work(
+        author, work, dataclasses.replace(services.work_data_from(work), anonymous=True)
+    )
+    return 1

@@ -311,3 +311,13 @@ def test_no_page_feed_file_or_answer_links_the_work_to_its_creator(writer, reade
     for url, body in pages.items():
         assert SECRET.encode() not in body, url
         assert f"user-{writer.pk}".encode() not in body, url
+
+
+def test_a_block_by_its_creator_is_kept_without_naming_them(writer, reader):
+    from people.services import block_user
+
+    work = make_work(writer, title="Unsigned Letter", anonymous=True)
+    block_user(writer, reader)
+    page = _login(reader).get(f"/works/{work.pk}").content.decode()
+    assert "Sorry, you can&#x27;t comment on this work." in page
+    assert "blocked" not in page

@@ -8,6 +8,7 @@ from io import StringIO
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.test import Client
 
 from lifestream.sample_text import AUTHORS, SAMPLE_PASSWORD, generated_works
 from lifestream.testing import make_admin, make_user
@@ -108,6 +109,10 @@ def test_fills_an_empty_archive(db, settings):
     night = Series.objects.get(title="Night Shift")
     assert night.parts.filter(work__restricted=True).exists()
     assert night.parts.filter(work__restricted=False).exists()
+    # A work posted anonymously (a secret gift), by "Anonymous" on its page.
+    anonymous = Work.objects.get(anonymous=True)
+    page = Client().get(f"/works/{anonymous.pk}").content.decode()
+    assert anonymous.creator_pseuds[0].user.username not in page
 
 
 def test_a_second_run_leaves_the_archive_alone(db):

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 BLOCKED_BY_CREATOR = "Sorry, you can't comment on this work: one of its creators has blocked you."
 BLOCKED_BY_WRITER = "Sorry, you can't reply to this comment: its writer has blocked you."
+# On an anonymous work a block is kept without saying whose it is: that would name a creator.
+BLOCKED_UNNAMED = "Sorry, you can't comment on this work."
 FROZEN = "This thread is frozen: it takes no new replies and its comments can't be edited."
 REGISTERED_ONLY = "Sorry, this work doesn't allow guest comments. Log in to comment."
 NO_ONE = "Sorry, this work doesn't allow comments."
@@ -72,7 +74,7 @@ def commenting_refusal(
     if not viewer.is_authenticated and work.comment_permission != CommentPermission.EVERYONE:
         return REGISTERED_ONLY
     if viewer.is_authenticated and blocked_by(creator_user_ids(work)):
-        return BLOCKED_BY_CREATOR
+        return BLOCKED_UNNAMED if work.anonymous else BLOCKED_BY_CREATOR
     if parent is not None:
         if parent.is_frozen:
             return FROZEN
@@ -81,7 +83,7 @@ def commenting_refusal(
         if parent.status != CommentStatus.PUBLISHED:
             return "This comment is awaiting approval; it can be answered once it is approved."
         if viewer.is_authenticated and parent.user_id is not None and blocked_by({parent.user_id}):
-            return BLOCKED_BY_WRITER
+            return BLOCKED_UNNAMED if parent.by_anonymous_creator else BLOCKED_BY_WRITER
     return ""
 
 
@@ -250,7 +252,7 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
     if comment.is_frozen:
         raise Forbidden(FROZEN)
     if is_blocked_by_any(viewer, creator_user_ids(comment.work)):
-        raise Forbidden(BLOCKED_BY_CREATOR)
+        raise Forbidden(BLOCKED_UNNAMED if comment.work.anonymous else BLOCKED_BY_CREATOR)
     errors = ErrorList()
     cleaned = _clean_body(body, errors)
     errors.raise_if_any()

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifestream import sample_text
-from lifestream.sample_credits import add_sample_credits
+from lifestream.sample_credits import add_sample_anonymous_work, add_sample_credits
 from lifestream.sample_feedback import add_sample_feedback
 from lifestream.sample_related import add_sample_translation
 from lifestream.sample_series import add_sample_series
@@ -126,6 +126,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     summary.chapters += schedule_sample_chapter()
     summary.series = add_sample_series(users)
     add_sample_translation(users)
+    add_sample_anonymous_work()
     return summary
 
 
