@@ -311,6 +311,29 @@ def test_no_page_feed_file_or_answer_links_the_work_to_its_creator(writer, reade
     for url, body in pages.items():
         assert SECRET.encode() not in body, url
         assert f"user-{writer.pk}".encode() not in body, url
+    # And the other way: none of the creator's own pages, feeds or answers has the work.
+    theirs = [
+        f"/users/{SECRET}",
+        f"/users/{SECRET}/works",
+        f"/users/{SECRET}/series",
+        f"/users/{SECRET}/related_works",
+        f"/users/{SECRET}/gifts",
+        f"/users/{SECRET}/bookmarks",
+        f"/users/{SECRET}/pseuds",
+        f"/users/{SECRET}/pseuds/{SECRET}",
+        f"/users/{SECRET}/pseuds/{SECRET}/works",
+        f"/users/{SECRET}/pseuds/{SECRET}/series",
+        f"/opds/users/{SECRET}",
+        f"/works/search?work_search[query]=creators:{SECRET}",
+        f"/works?work_search[query]={SECRET}",
+        f"/api/v1/series?user={SECRET}",
+        f"/api/v1/works?work_search[query]=creators:{SECRET}",
+    ]
+    for url in theirs:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "Unsigned Letter" not in body and "Letters Never Sent" not in body, url
 
 
 def test_a_block_by_its_creator_is_kept_without_naming_them(writer, reader):

@@ -16,7 +16,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from access.getters import with_blurb_data
-from access.visibility import Access, is_creator, listable_works_q, work_access
+from access.visibility import (
+    Access,
+    attributed_credits,
+    is_creator,
+    listable_works_q,
+    work_access,
+)
 from lifestream.core.changes import WorkChanged, WorkLinked, announce
 from lifestream.core.errors import ErrorList, Forbidden, NotFound
 from lifestream.core.ids import parse_id
@@ -256,10 +262,10 @@ class RelatedListing:
 
 def related_listing(viewer: Viewer, owner: User) -> RelatedListing:
     owns = viewer.is_authenticated and viewer.pk == owner.pk
-    # Through the credited creatorships only: a pending co-creator invitation is not theirs.
-    theirs = Work.objects.filter(
-        pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
-    )
+    # Through the credited creatorships only: a pending co-creator invitation is not theirs;
+    # and for others, not through an anonymous work (that would name its creator).
+    credits = Creatorship.objects.all() if owns else attributed_credits()
+    theirs = Work.objects.filter(pk__in=credits.filter(pseud__user=owner).values("work_id"))
     children = (
         children_q(viewer)
         .filter(parent__in=theirs)
