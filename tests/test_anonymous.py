@@ -332,8 +332,8 @@ def test_no_page_feed_file_or_answer_links_the_work_to_its_creator(writer, reade
     for url in theirs:
         response = client.get(url)
         assert response.status_code == 200, url
-        body = response.content.decode()
-        assert "Unsigned Letter" not in body and "Letters Never Sent" not in body, url
+        text = response.content.decode()
+        assert "Unsigned Letter" not in text and "Letters Never Sent" not in text, url
 
 
 def test_a_block_by_its_creator_is_kept_without_naming_them(writer, reader):
