@@ -142,3 +142,60 @@ def test_the_related_works_page_shows_what_the_viewer_may_see(
     assert "Open Remix" in text
     assert ("Members Remix" in text) is (viewer != "guest")
     assert "Draft Remix" not in text
+
+
+# The routes that change a link, on the site and in the API, for every viewer and child state:
+# only the parent's creators answer (approve/hide), only the child's creators remove; to anyone
+# else the link does not exist (404), and a guest is asked to log in (or, in the API, for a token).
+CHANGES = ("site answer", "site remove", "api answer", "api delete")
+ALLOWED = {"site answer": "parent_creator", "api answer": "parent_creator"}
+ALLOWED |= {"site remove": "child_creator", "api delete": "child_creator"}
+
+
+def _change(world, viewer: str, route: str, link_id: int):
+    from people.services import create_api_token
+
+    client = _client(world, viewer)
+    if route == "site answer":
+        return client.post(f"/related_works/{link_id}/answer", {"answer": "hide"})
+    if route == "site remove":
+        return client.post(f"/related_works/{link_id}/remove")
+    headers = {}
+    if world["users"][viewer] is not None:
+        _, key = create_api_token(world["users"][viewer], "matrix")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    if route == "api answer":
+        return client.patch(
+            f"/api/v1/related_works/{link_id}",
+            {"status": "hidden"},
+            content_type="application/json",
+            **headers,
+        )
+    return client.delete(f"/api/v1/related_works/{link_id}", **headers)
+
+
+@pytest.mark.parametrize("route", CHANGES)
+@pytest.mark.parametrize("state", ["public", "restricted", "draft"])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_only_the_right_creators_change_a_link(family, viewer, state, route):
+    link = family["links"][state]
+    response = _change(family, viewer, route, link.pk)
+    remaining = RelatedWork.objects.filter(pk=link.pk).first()
+    if viewer == "guest":
+        if route.startswith("site"):
+            assert response.status_code == 302
+            assert response["Location"].startswith("/users/login")
+        else:
+            assert response.status_code == 401
+        assert remaining is not None and remaining.status == RelatedStatus.APPROVED
+    elif ALLOWED[route] == viewer:
+        assert response.status_code in {200, 204, 302}, response.content
+        if route.endswith("answer"):
+            assert remaining is not None and remaining.status == RelatedStatus.HIDDEN
+        else:
+            assert remaining is None
+    else:
+        assert response.status_code == 404
+        assert remaining is not None and remaining.status == RelatedStatus.APPROVED
+        # Nothing in the answer names the child (a draft's title is its creator's alone).
+        assert family["children"][state].title not in response.content.decode()
