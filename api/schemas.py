@@ -100,8 +100,18 @@ class ChapterText(_ChapterFields):
     body: Text
 
 
+CHAPTER_PSEUDS = Field(
+    None,
+    max_length=CREATORS_MAX,
+    description="The chapter's own creators (AO3's per-chapter creators): some of the work's "
+    "creators' pseuds, as “pseud” or “pseud (login)”; empty or left out, the whole work's.",
+)
+
+
 class NewChapter(ChapterText):
     """A chapter added to an existing work."""
+
+    pseuds: list[Text] | None = CHAPTER_PSEUDS
 
     draft: bool = Field(False, description="Keep the chapter as a draft, unposted.")
     scheduled_for: IsoDateTime | None = Field(
@@ -113,6 +123,8 @@ class NewChapter(ChapterText):
 
 class ChapterChanges(_ChapterFields):
     """A partial update: only the fields sent change. `draft: false` posts a draft chapter."""
+
+    pseuds: list[Text] | None = CHAPTER_PSEUDS
 
     body: Text = ""
     draft: bool = False
@@ -300,6 +312,11 @@ class ChapterOut(ChapterEntryOut):
     """A chapter with its text. `summary`, `notes`, `end_notes` and `body` are HTML."""
 
     work_id: int
+    creators: list[CreatorOut] = Field(
+        default_factory=list,
+        description="Who wrote this chapter: its own creators if it names some, else the "
+        "work's; empty for an anonymous work.",
+    )
     summary: str
     notes: str
     end_notes: str
@@ -307,9 +324,14 @@ class ChapterOut(ChapterEntryOut):
 
     @classmethod
     def of(cls, chapter: Chapter) -> ChapterOut:
+        work = chapter.work
+        credited = public_byline_pseuds(work)
+        own = {pseud.pk for pseud in chapter.pseuds.all()}
+        shown = [pseud for pseud in credited if pseud.pk in own] or credited
         return cls(
             **cls.entry_fields(chapter),
             work_id=chapter.work_id,
+            creators=[CreatorOut(pseud=p.name, user=p.user.username) for p in shown],
             summary=chapter.summary,
             notes=chapter.notes,
             end_notes=chapter.end_notes,

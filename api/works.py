@@ -88,12 +88,42 @@ def _work_data(user: User, data: WorkData, changes: dict[str, Any]) -> WorkData:
     return dataclasses.replace(data, **fields)
 
 
-def _chapter_data(chapter: ChapterText) -> ChapterData:
-    return services.chapter_data_from(
+def _chapter_data(chapter: ChapterText, work: Work | None = None) -> ChapterData:
+    data = services.chapter_data_from(
         chapter,
         body_format=chapter.body_format,
         scheduled_for=getattr(chapter, "scheduled_for", None),
     )
+    names = getattr(chapter, "pseuds", None)
+    if work is not None and names is not None:
+        data = dataclasses.replace(data, pseuds=_chapter_pseuds(work, names))
+    return data
+
+
+def _chapter_pseuds(work: Work, names: list[str]) -> list[Pseud]:
+    """The work's creators' pseuds that `names` give ("pseud" or "pseud (login)")."""
+    found = []
+    for name in names:
+        wanted = " ".join(name.split()).casefold()
+        matches = [
+            pseud
+            for pseud in work.creator_pseuds
+            if wanted in {pseud.name.casefold(), pseud.byline.casefold()}
+        ]
+        if len(matches) != 1:
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "pseuds",
+                        "not_a_creator" if not matches else "ambiguous_pseud",
+                        f"“{name[:50]}” is not one of this work's creators."
+                        if not matches
+                        else f"Several creators are called “{name[:50]}”: add the login.",
+                    )
+                ]
+            )
+        found.append(matches[0])
+    return found
 
 
 def _already_posted(what: str) -> InvalidInput:
@@ -221,7 +251,7 @@ def delete_work(request: HttpRequest, work_id: ObjectId) -> Status:
 def add_chapter(request: HttpRequest, work_id: ObjectId, payload: NewChapter) -> Status:
     """Add a chapter at the end. On a draft work it stays a draft until the work is posted."""
     work = get_work_for_editor(user_of(request), work_id)
-    chapter = services.add_chapter(work, _chapter_data(payload), post=not payload.draft)
+    chapter = services.add_chapter(work, _chapter_data(payload, work), post=not payload.draft)
     return Status(201, ChapterOut.of(chapter))
 
 
@@ -244,6 +274,8 @@ def update_chapter(
     if "body" not in changes:
         # The stored body is HTML already; a format only describes a body sent with it.
         changes.pop("body_format", None)
+    if "pseuds" in changes:
+        changes["pseuds"] = _chapter_pseuds(chapter.work, changes["pseuds"] or [])
     data = dataclasses.replace(services.stored_chapter_data(chapter), **changes)
     return ChapterOut.of(services.update_chapter(chapter, data, post=draft is False))
 

@@ -498,3 +498,39 @@ def test_a_gift_epub_passes_epubcheck(client, author, tmp_path):
     assert '<p class="gifts">For Aerith &amp; Zack &lt;3.</p>' in pages
     result = epubcheck(path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_api_names_and_sets_a_chapter_s_own_creators(author, reader):
+    work = make_work(author, title="Two Hands")
+    _invite(author, work, reader.username)
+    credits.accept_invitation(reader, _invitation(work, reader).pk)
+    _, key = create_api_token(reader, "client")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    added = client.post(
+        f"/api/v1/works/{work.pk}/chapters",
+        {"body": "<p>Mine alone.</p>", "pseuds": [reader.username]},
+        content_type="application/json",
+    )
+    assert added.status_code == 201, added.content
+    assert [c["user"] for c in added.json()["creators"]] == [reader.username]
+    first = work.chapters.order_by("position").first()
+    assert first is not None
+    whole = client.get(f"/api/v1/chapters/{first.pk}").json()
+    assert {c["user"] for c in whole["creators"]} == {author.username, reader.username}
+    # Back to the whole work's creators, and a name that isn't one of them.
+    chapter_id = added.json()["id"]
+    cleared = client.patch(
+        f"/api/v1/chapters/{chapter_id}", {"pseuds": []}, content_type="application/json"
+    )
+    assert len(cleared.json()["creators"]) == 2
+    refused = client.patch(
+        f"/api/v1/chapters/{chapter_id}",
+        {"pseuds": ["nobody_here"]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0] | {"message": ""} == {
+        "field": "pseuds",
+        "code": "not_a_creator",
+        "message": "",
+    }

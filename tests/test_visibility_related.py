@@ -160,18 +160,16 @@ def _change(world, viewer: str, route: str, link_id: int):
         return client.post(f"/related_works/{link_id}/answer", {"answer": "hide"})
     if route == "site remove":
         return client.post(f"/related_works/{link_id}/remove")
-    headers = {}
     if world["users"][viewer] is not None:
         _, key = create_api_token(world["users"][viewer], "matrix")
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
     if route == "api answer":
         return client.patch(
             f"/api/v1/related_works/{link_id}",
             {"status": "hidden"},
             content_type="application/json",
-            **headers,
         )
-    return client.delete(f"/api/v1/related_works/{link_id}", **headers)
+    return client.delete(f"/api/v1/related_works/{link_id}")
 
 
 @pytest.mark.parametrize("route", CHANGES)
