@@ -12,11 +12,11 @@ from ninja import Field, Query, Schema, Status
 
 from access.getters import get_series_for_editor, get_series_for_reader, get_work_for_editor
 from access.visibility import is_anonymous_series
-from lifestream.core.errors import FieldError, InvalidInput
 from lifestream.core.ids import ID_MAX
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
-from people.models import Pseud, User
+from people.models import User
+from people.queries import own_pseuds
 from people.services import ensure_default_pseud
 from works import series as series_services
 from works import series_queries
@@ -157,19 +157,6 @@ def _page_path(request: HttpRequest, number: int) -> str:
     return f"{request.path}?{query.urlencode()}"
 
 
-def _own_pseuds(user: User, names: list[str]) -> list[Pseud]:
-    mine = {pseud.name.casefold(): pseud for pseud in user.pseuds.all()}
-    pseuds = []
-    for name in names:
-        pseud = mine.get(" ".join(name.split()).casefold())
-        if pseud is None:
-            raise InvalidInput(
-                [FieldError("pseuds", "unknown_pseud", f"You have no pseud called “{name[:50]}”.")]
-            )
-        pseuds.append(pseud)
-    return pseuds
-
-
 def _reread(user: User, series: Series) -> SeriesOut:
     return _one(user, get_series_for_reader(user, series.pk))
 
@@ -210,7 +197,7 @@ def create_series(request: HttpRequest, payload: NewSeries) -> Status:
     """Make a series and add your `works` to it in order, or nothing at all."""
     user = user_of(request)
     with transaction.atomic():
-        pseuds = _own_pseuds(user, payload.pseuds) or [ensure_default_pseud(user)]
+        pseuds = own_pseuds(user, payload.pseuds) or [ensure_default_pseud(user)]
         data = SeriesData(
             title=payload.title,
             summary=payload.summary,

@@ -17,6 +17,7 @@ from access.getters import (
 )
 from lifestream.core.errors import FieldError, InvalidInput
 from people.models import Pseud, User
+from people.queries import own_pseuds
 from people.services import ensure_default_pseud
 from search.listing.form import read_request
 from search.listing.query import search
@@ -60,20 +61,6 @@ PageNumber = Annotated[int, Query(1, ge=1, description="1 for the newest works."
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _own_pseuds(user: User, names: list[str]) -> list[Pseud]:
-    """The user's pseuds by name, in the order given (names compare as the site does)."""
-    mine = {pseud.name.casefold(): pseud for pseud in user.pseuds.all()}
-    pseuds = []
-    for name in names:
-        pseud = mine.get(" ".join(name.split()).casefold())
-        if pseud is None:
-            raise InvalidInput(
-                [FieldError("pseuds", "unknown_pseud", f"You have no pseud called “{name[:50]}”.")]
-            )
-        pseuds.append(pseud)
-    return pseuds
-
-
 def _work_data(user: User, data: WorkData, changes: dict[str, Any]) -> WorkData:
     """`data` with the fields the client sent in their place."""
     fields = {
@@ -84,7 +71,7 @@ def _work_data(user: User, data: WorkData, changes: dict[str, Any]) -> WorkData:
     if "published" in fields:
         fields["published_on"] = fields.pop("published")
     if "pseuds" in fields:
-        fields["pseuds"] = _own_pseuds(user, fields["pseuds"])
+        fields["pseuds"] = own_pseuds(user, fields["pseuds"])
     return dataclasses.replace(data, **fields)
 
 

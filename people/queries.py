@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from lifestream.core.errors import FieldError, InvalidInput
+
 from .models import Block, Mute, Pseud, User
 
 
@@ -52,3 +54,18 @@ def mutes_of(user: User) -> QuerySet[Mute]:
 
 def has_blocked(user: User, other: User) -> bool:
     return Block.objects.filter(blocker=user, blocked=other).exists()
+
+
+def own_pseuds(user: User, names: list[str], field: str = "pseuds") -> list[Pseud]:
+    """`user`'s pseuds by name, in the order given (names compare as the site does: any case,
+    spaces squeezed); a name they have no pseud for is refused on `field`."""
+    mine = {pseud.name.casefold(): pseud for pseud in user.pseuds.all()}
+    pseuds = []
+    for name in names:
+        pseud = mine.get(" ".join(name.split()).casefold())
+        if pseud is None:
+            raise InvalidInput(
+                [FieldError(field, "unknown_pseud", f"You have no pseud called “{name[:50]}”.")]
+            )
+        pseuds.append(pseud)
+    return pseuds

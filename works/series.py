@@ -47,27 +47,18 @@ def series_data_from(series: Series) -> SeriesData:
     )
 
 
-def _check_length(errors: ErrorList, name: str, label: str, value: str, limit: int) -> None:
-    if len(value) > limit:
-        errors.add(
-            name,
-            "too_long",
-            f"{label} must be at most {limit:,} characters long (it is {len(value):,}).",
-        )
-
-
 def clean_series_title(title: str, errors: ErrorList, field: str = "title") -> str:
     title = " ".join((title or "").split())
     if not title:
         errors.add(field, "required", "Please enter a title for the series.")
-    _check_length(errors, field, "Series title", title, SERIES_TITLE_MAX)
+    errors.check_length(field, "Series title", title, SERIES_TITLE_MAX)
     return title
 
 
 def _clean(data: SeriesData, errors: ErrorList) -> SeriesData:
     title = clean_series_title(data.title, errors)
-    _check_length(errors, "summary", "Series summary", data.summary, SERIES_SUMMARY_MAX)
-    _check_length(errors, "notes", "Series notes", data.notes, SERIES_NOTES_MAX)
+    errors.check_length("summary", "Series summary", data.summary, SERIES_SUMMARY_MAX)
+    errors.check_length("notes", "Series notes", data.notes, SERIES_NOTES_MAX)
     return SeriesData(
         title=title,
         summary=format_to_html(data.summary, "html"),

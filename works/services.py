@@ -180,15 +180,6 @@ def _set_chapter_creators(chapter: Chapter, data: ChapterData) -> None:
 # --- cleaning ---------------------------------------------------------------------------------
 
 
-def _check_length(errors: ErrorList, name: str, label: str, value: str, limit: int) -> None:
-    if len(value) > limit:
-        errors.add(
-            name,
-            "too_long",
-            f"{label} must be at most {limit:,} characters long (it is {len(value):,}).",
-        )
-
-
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
@@ -231,7 +222,7 @@ def _clean_work(
     title = " ".join((data.title or "").split())
     if not title:
         errors.add("title", "required", "Please enter a title.")
-    _check_length(errors, "title", "Title", title, TITLE_MAX)
+    errors.check_length("title", "Title", title, TITLE_MAX)
 
     # The other creators' pseuds (a work read back for an update lists them) stay as they are.
     pseuds = [pseud for pseud in dict.fromkeys(data.pseuds) if pseud.user_id == user.pk]
@@ -247,9 +238,9 @@ def _clean_work(
         if mixed is not None:
             errors.add("anonymous", "series_anonymity", anonymity_message(mixed))
 
-    _check_length(errors, "summary", "Summary", data.summary, SUMMARY_MAX)
-    _check_length(errors, "notes", "Notes", data.notes, NOTES_MAX)
-    _check_length(errors, "end_notes", "End notes", data.end_notes, NOTES_MAX)
+    errors.check_length("summary", "Summary", data.summary, SUMMARY_MAX)
+    errors.check_length("notes", "Notes", data.notes, NOTES_MAX)
+    errors.check_length("end_notes", "End notes", data.end_notes, NOTES_MAX)
 
     tags: list[Tag] = []
     ratings = fixed_tags(TagKind.RATING, [data.rating] if data.rating else [], "rating", errors)
@@ -335,15 +326,15 @@ class _CleanChapter:
 
 def _clean_chapter(data: ChapterData, errors: ErrorList, prefix: str = "") -> _CleanChapter:
     title = " ".join((data.title or "").split())
-    _check_length(errors, f"{prefix}title", "Chapter title", title, CHAPTER_TITLE_MAX)
-    _check_length(errors, f"{prefix}summary", "Chapter summary", data.summary, SUMMARY_MAX)
-    _check_length(errors, f"{prefix}notes", "Chapter notes", data.notes, NOTES_MAX)
-    _check_length(errors, f"{prefix}end_notes", "Chapter end notes", data.end_notes, NOTES_MAX)
+    errors.check_length(f"{prefix}title", "Chapter title", title, CHAPTER_TITLE_MAX)
+    errors.check_length(f"{prefix}summary", "Chapter summary", data.summary, SUMMARY_MAX)
+    errors.check_length(f"{prefix}notes", "Chapter notes", data.notes, NOTES_MAX)
+    errors.check_length(f"{prefix}end_notes", "Chapter end notes", data.end_notes, NOTES_MAX)
     body = ""
     if data.body_format not in BODY_FORMATS:
         errors.add(f"{prefix}body_format", "unknown_choice", "Body format is html or text.")
     elif len(data.body) > CHAPTER_BODY_MAX:
-        _check_length(errors, f"{prefix}body", "Chapter text", data.body, CHAPTER_BODY_MAX)
+        errors.check_length(f"{prefix}body", "Chapter text", data.body, CHAPTER_BODY_MAX)
     else:
         body = format_to_html(data.body, data.body_format)
         if not body.strip():

@@ -35,6 +35,15 @@ class ErrorList:
     def add(self, field: str, code: str, message: str) -> None:
         self.errors.append(FieldError(field, code, message))
 
+    def check_length(self, field: str, label: str, value: str, limit: int) -> None:
+        """A `too_long` error on `field` when `value` is over `limit` characters."""
+        if len(value) > limit:
+            self.add(
+                field,
+                "too_long",
+                f"{label} must be at most {limit:,} characters long (it is {len(value):,}).",
+            )
+
     def has(self, field: str) -> bool:
         return any(error.field == field for error in self.errors)
 
