@@ -112,7 +112,10 @@ class Text(Format):
             text = html_to_plain_text(stored_html)
             return [f"{heading}:", "", text, ""] if text else []
 
-        lines = [book.title, f"by {book.byline}", "", book.url, ""]
+        lines = [book.title, f"by {book.byline}"]
+        if book.gifts:
+            lines.append(f"For {', '.join(book.gifts)}.")
+        lines += ["", book.url, ""]
         lines += [f"{label}: {', '.join(names)}" for label, names in book.tags]
         lines += [f"Language: {book.language_name}", f"Published: {book.published.isoformat()}"]
         if book.updated:

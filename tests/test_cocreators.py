@@ -500,6 +500,19 @@ def test_a_gift_epub_passes_epubcheck(client, author, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_every_download_says_who_the_work_is_for(client, author, reader, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    work = make_work(author, title="Given", gifts=["my sister June", reader.username])
+    text = b"".join(client.get(f"/downloads/{work.pk}/Given.txt").streaming_content).decode()
+    assert f"For my sister June, {reader.username}." in text.splitlines()[:3]
+    html = b"".join(client.get(f"/downloads/{work.pk}/Given.html").streaming_content).decode()
+    assert f'<p class="gifts">For my sister June, {reader.username}.</p>' in html
+    refused = Gift.objects.get(work=work, pseud__user=reader)
+    credits.refuse_gift(reader, refused.pk)
+    text = b"".join(client.get(f"/downloads/{work.pk}/Given.txt").streaming_content).decode()
+    assert "For my sister June." in text and reader.username not in text
+
+
 def test_the_api_names_and_sets_a_chapter_s_own_creators(author, reader):
     work = make_work(author, title="Two Hands")
     _invite(author, work, reader.username)
