@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Schema, Status
 from pydantic import ConfigDict, Field
 
-from access.getters import get_work_for_reader
+from access.getters import get_series_for_reader, get_work_for_reader
 from feedback.models import Notification, Subscription
 from feedback.queries import subscriptions as queries
 from feedback.services import inbox as inbox_services
@@ -19,6 +19,7 @@ from feedback.services import subscriptions as services
 from lifestream.core.errors import FieldError, InvalidInput, LoginRequired
 from lifestream.core.ids import ID_MAX
 from people import queries as people_queries
+from works.models import Series
 
 from .auth import BearerToken, user_of
 from .routing import ApiRouter
@@ -38,23 +39,38 @@ class WorkRef(Schema):
     url: str
 
 
+class SeriesRef(Schema):
+    id: int
+    title: str
+    url: str
+
+
+def _series_ref(series: Series | None) -> SeriesRef | None:
+    if series is None:
+        return None
+    return SeriesRef(id=series.pk, title=series.title, url=series.get_absolute_url())
+
+
 class SubscriptionOut(Schema):
     id: int
-    type: str = Field(description="`work` or `user`")
+    type: str = Field(description="`work`, `user` or `series`")
     work: WorkRef | None
     user: str | None = Field(description="the login of the user subscribed to")
+    series: SeriesRef | None
     created_at: dt.datetime
 
     @classmethod
     def of(cls, subscription: Subscription) -> SubscriptionOut:
-        work = subscription.work
+        work, series = subscription.work, subscription.series
+        kind = "work" if work is not None else "series" if series is not None else "user"
         return cls(
             id=subscription.pk,
-            type="work" if work is not None else "user",
+            type=kind,
             work=WorkRef(id=work.pk, title=work.title, url=work.get_absolute_url())
             if work is not None
             else None,
             user=subscription.creator.username if subscription.creator is not None else None,
+            series=_series_ref(series),
             created_at=subscription.created_at,
         )
 
@@ -67,10 +83,11 @@ class SubscriptionPage(Schema):
 
 
 class NewSubscription(Schema):
-    """Exactly one of `work_id` and `user` (a login)."""
+    """Exactly one of `work_id`, `series_id` and `user` (a login)."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
     work_id: int | None = Field(None, ge=1, le=ID_MAX)
+    series_id: int | None = Field(None, ge=1, le=ID_MAX)
     user: str | None = Field(None, max_length=100)
 
 
@@ -90,11 +107,17 @@ class CommentRef(Schema):
 
 class NoticeOut(Schema):
     id: int
-    kind: str = Field(description="`chapter`, `work`, `comment`, `reply` or `kudos`")
+    kind: str = Field(
+        description="`chapter`, `work`, `comment`, `reply`, `kudos`, `cocreator`, `gift` or "
+        "`related`"
+    )
     created_at: dt.datetime
     read: bool
     work: WorkRef | None
     chapter: ChapterRef | None
+    series: SeriesRef | None = Field(
+        description="on a `work` notice for a series' subscribers: the series it joined"
+    )
     comment: CommentRef | None
     actor: str | None = Field(description="the login of who did it, when known")
 
@@ -112,6 +135,7 @@ class NoticeOut(Schema):
             chapter=ChapterRef(id=chapter.pk, title=str(chapter), url=chapter.get_absolute_url())
             if chapter is not None
             else None,
+            series=_series_ref(notice.series),
             comment=CommentRef(
                 id=comment.pk,
                 url=f"/comments/{comment.pk}",
@@ -157,7 +181,8 @@ def _page(items: Any, number: int) -> tuple[Any, int, int]:
 def list_subscriptions(
     request: HttpRequest, page: PageNumber = 1, type: str = ""
 ) -> SubscriptionPage:
-    """The token's user's subscriptions, newest first; `type=works` or `type=users` filters."""
+    """The token's user's subscriptions, newest first; `type=works`, `type=users` or
+    `type=series` filters."""
     rows, count, pages = _page(queries.subscriptions_of(user_of(request), type), page)
     return SubscriptionPage(
         count=count, page=page, pages=pages, results=[SubscriptionOut.of(s) for s in rows]
@@ -168,21 +193,26 @@ def list_subscriptions(
     "/subscriptions", response={200: SubscriptionOut, 201: SubscriptionOut, **ERRORS}, **WRITE
 )
 def create_subscription(request: HttpRequest, payload: NewSubscription) -> Status:
-    """Subscribe to a work (new chapters) or a user (new works). Answers 201, or 200 when the
-    subscription already existed."""
+    """Subscribe to a work (new chapters), a series (new works in it) or a user (new works).
+    Answers 201, or 200 when the subscription already existed."""
     user = user_of(request)
-    if (payload.work_id is None) == (payload.user is None):
-        raise InvalidInput([FieldError("work_id", "one_target", "Send either work_id or user.")])
-    work = creator = None
-    if payload.work_id is not None:
-        try:
+    targets = (payload.work_id, payload.series_id, payload.user)
+    if sum(target is not None for target in targets) != 1:
+        raise InvalidInput(
+            [FieldError("work_id", "one_target", "Send one of work_id, series_id or user.")]
+        )
+    work = creator = series = None
+    try:
+        if payload.work_id is not None:
             work = get_work_for_reader(user, payload.work_id)
-        except LoginRequired as error:  # never for a token's user
-            raise Http404("No such work.") from error
-    else:
-        creator = people_queries.get_user(payload.user or "")
-    existed = queries.subscription_to(user, work=work, creator=creator) is not None
-    subscription = services.subscribe(user, work=work, creator=creator)
+        elif payload.series_id is not None:
+            series = get_series_for_reader(user, payload.series_id)
+        else:
+            creator = people_queries.get_user(payload.user or "")
+    except LoginRequired as error:  # never for a token's user
+        raise Http404("Not found.") from error
+    existed = queries.subscription_to(user, work=work, creator=creator, series=series) is not None
+    subscription = services.subscribe(user, work=work, creator=creator, series=series)
     subscription = queries.subscriptions_of(user).get(pk=subscription.pk)
     return Status(200 if existed else 201, SubscriptionOut.of(subscription))
 
@@ -202,7 +232,7 @@ def inbox(
     request: HttpRequest, page: PageNumber = 1, unread: bool = False, kind: str = ""
 ) -> InboxPage:
     """The token's user's notifications, newest first, 20 a page; `unread=true` for unread
-    ones only; `kind` is `comments`, `kudos` or `subscriptions`."""
+    ones only; `kind` is `comments`, `kudos`, `subscriptions` or `gifts`."""
     user = user_of(request)
     rows, count, pages = _page(queries.inbox(user, kind, unread), page)
     return InboxPage(

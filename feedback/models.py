@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from people.models import Pseud
 from tags.models import Tag
-from works.models import Chapter, Creatorship, Work
+from works.models import Chapter, Creatorship, Series, Work
 
 COMMENT_MAX = 10_000
 GUEST_NAME_MAX = 100
@@ -228,7 +228,8 @@ class Bookmark(models.Model):
 
 
 class Subscription(models.Model):
-    """A user following a work (new chapters) or another user (new works)."""
+    """A user following a work (new chapters), another user (new works) or a series (new
+    works in it)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
@@ -243,15 +244,24 @@ class Subscription(models.Model):
         blank=True,
         related_name="subscribers",
     )
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(work__isnull=False, creator__isnull=True)
-                | Q(work__isnull=True, creator__isnull=False),
+                condition=Q(work__isnull=False, creator__isnull=True, series__isnull=True)
+                | Q(work__isnull=True, creator__isnull=False, series__isnull=True)
+                | Q(work__isnull=True, creator__isnull=True, series__isnull=False),
                 name="subscription_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "series"],
+                condition=Q(series__isnull=False),
+                name="one_series_subscription",
             ),
             models.UniqueConstraint(
                 fields=["user", "work"],
@@ -318,6 +328,10 @@ class Notification(models.Model):
     )
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A new work told to a series' subscribers: the series it joined.
+    series = models.ForeignKey(
+        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from people.models import User
-from works.models import Chapter, Work
+from works.models import Chapter, Series, Work
 
 from .models import Comment, Notification, NotificationKind
 
@@ -61,6 +61,7 @@ def notify(
     chapter: Chapter | None = None,
     comment: Comment | None = None,
     actor: User | None = None,
+    series: Series | None = None,
 ) -> list[Notification]:
     """Put a notice in each user's inbox (never the actor's own) and schedule their digests.
     Call inside the transaction that made the news, so both commit or neither does."""
@@ -81,6 +82,7 @@ def notify(
             work=work,
             chapter=chapter,
             comment=comment,
+            series=series,
             actor=actor,
             # Notices nobody wants by email are "already sent", so digests never wait on them.
             emailed_at=None if getattr(user, preference) else now,

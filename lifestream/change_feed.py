@@ -19,6 +19,7 @@ from lifestream.core.changes import (
     WorkGifted,
     WorkLinked,
     WorkPosted,
+    WorkSerialized,
     WorkStatsChanged,
     register,
 )
@@ -68,6 +69,7 @@ def register_consumers() -> None:
     # Subscribers' notices exist exactly when what they announce does; the emails are sent
     # later, by the digest task.
     register(WorkPosted, subscriptions.announce_work, after_commit=False)
+    register(WorkSerialized, subscriptions.announce_series_work, after_commit=False)
     register(ChapterPosted, subscriptions.announce_chapter, after_commit=False)
     # Invitees and gift recipients are told in the same way.
     register(CreatorInvited, credits.tell_invitee, after_commit=False)

@@ -240,3 +240,33 @@ def test_the_edit_and_delete_pages_are_the_creators(world, viewer):
             assert patch.status_code == 401
         else:
             assert patch.status_code == (403 if state == "public" else 404)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_subscribing_to_a_series_follows_what_the_viewer_may_read(world, viewer, state):
+    """Subscribe (site and API) to a series whose only part is in `state`: a reader who may
+    read it subscribes; its creator can't (their own); a series they can't see is not found."""
+    from feedback.models import Subscription
+
+    series = world["only"][state]
+    user = world["users"][viewer]
+    site = _client(world, viewer).post(
+        f"/users/{user.username if user else 'nobody'}/subscriptions", {"series_id": series.pk}
+    )
+    api = _api(world, viewer).post(
+        "/api/v1/subscriptions", {"series_id": series.pk}, content_type="application/json"
+    )
+    expected = only_series(viewer, state)
+    if viewer == "guest":
+        assert site.status_code == 302 and "/users/login" in site["Location"]
+        assert api.status_code == 401
+    elif viewer == "creator" and expected == "read":
+        assert api.status_code == 422 and api.json()["errors"][0]["code"] == "own_series"
+    elif expected == "read":
+        assert site.status_code == 302 and api.status_code in {200, 201}
+        assert Subscription.objects.filter(user=user, series=series).exists()
+    else:
+        assert site.status_code == 404 and api.status_code == 404
+        assert f"Only {state} saga" not in site.content.decode() + api.content.decode()
+        assert not Subscription.objects.filter(series_id=series.pk).exists()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 
 from access.visibility import is_creator, is_series_creator
-from lifestream.core.changes import WorkChanged, announce
+from lifestream.core.changes import WorkChanged, WorkSerialized, announce
 from lifestream.core.errors import ErrorList, FieldError, Forbidden, InvalidInput
 from lifestream.core.text import format_to_html
 from people.models import Pseud, User
@@ -189,7 +189,7 @@ def add_work_to_series(
     creators = [c.pseud for c in Creatorship.objects.filter(work=work).select_related("pseud")]
     _add_creators(series, creators)
     series.save(update_fields=["updated_at"])
-    announce(WorkChanged(work.pk))
+    announce(WorkSerialized(work.pk, series.pk))
     return part
 
 

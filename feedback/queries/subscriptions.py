@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from access.visibility import visible_notices_q
 from people.models import User
-from works.models import Work
+from works.models import Series, Work
 
 from ..models import Notification, NotificationKind, Subscription
 
@@ -23,7 +23,7 @@ INBOX_FILTERS: dict[str, tuple[str, ...]] = {
     "subscriptions": (NotificationKind.NEW_CHAPTER, NotificationKind.NEW_WORK),
     "gifts": (NotificationKind.COCREATOR, NotificationKind.GIFT),
 }
-SUBSCRIPTION_FILTERS = ("works", "users")
+SUBSCRIPTION_FILTERS = ("works", "users", "series")
 
 
 def inbox(user: User, kind: str = "", unread: bool = False) -> QuerySet[Notification]:
@@ -35,7 +35,7 @@ def inbox(user: User, kind: str = "", unread: bool = False) -> QuerySet[Notifica
     if unread:
         notices = notices.filter(read_at__isnull=True)
     return notices.select_related(
-        "work", "chapter", "comment__pseud__user", "comment__work", "actor"
+        "work", "chapter", "comment__pseud__user", "comment__work", "actor", "series"
     ).order_by("-created_at", "-id")
 
 
@@ -60,13 +60,20 @@ def subscriptions_of(user: User, kind: str = "") -> QuerySet[Subscription]:
         subscriptions = subscriptions.filter(work__isnull=False)
     elif kind == "users":
         subscriptions = subscriptions.filter(creator__isnull=False)
-    return subscriptions.select_related("work", "creator").order_by("-created_at", "-id")
+    elif kind == "series":
+        subscriptions = subscriptions.filter(series__isnull=False)
+    return subscriptions.select_related("work", "creator", "series").order_by("-created_at", "-id")
 
 
 def subscription_to(
-    viewer: Viewer, work: Work | None = None, creator: User | None = None
+    viewer: Viewer,
+    work: Work | None = None,
+    creator: User | None = None,
+    series: Series | None = None,
 ) -> Subscription | None:
-    """The viewer's subscription to `work` or `creator`, for the subscribe buttons."""
+    """The viewer's subscription to `work`, `creator` or `series`, for the subscribe buttons."""
     if not viewer.is_authenticated:
         return None
-    return Subscription.objects.filter(user_id=viewer.pk, work=work, creator=creator).first()
+    return Subscription.objects.filter(
+        user_id=viewer.pk, work=work, creator=creator, series=series
+    ).first()

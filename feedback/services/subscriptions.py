@@ -1,4 +1,4 @@
-"""Following works and users, and telling followers when something new is posted.
+"""Following works, users and series, and telling followers when something new is posted.
 
 Subscribing is idempotent: a second click (or a repeated API call) keeps the one subscription.
 The posting consumers run inside the transaction that posts, so a notice exists exactly when the
@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from access.visibility import Access, attributed_credits, is_creator, news_audience, work_access
-from lifestream.core.changes import ChapterPosted, WorkPosted
+from access.visibility import (
+    Access,
+    attributed_credits,
+    is_creator,
+    is_series_creator,
+    news_audience,
+    series_access,
+    work_access,
+)
+from lifestream.core.changes import ChapterPosted, WorkPosted, WorkSerialized
 from lifestream.core.errors import FieldError, InvalidInput
 from people.models import User
-from works.models import Chapter, Work
+from works.models import Chapter, Series, SeriesPart, Work
 
-from ..models import NotificationKind, Subscription
+from ..models import Notification, NotificationKind, Subscription
 from ..notify import notify
 from ..stats import adjust_stats
 
@@ -23,16 +31,29 @@ def _refuse(field: str, code: str, message: str) -> InvalidInput:
     return InvalidInput([FieldError(field, code, message)])
 
 
-def _target(work: Work | None, creator: User | None) -> None:
-    if (work is None) == (creator is None):
-        raise _refuse("target", "one_target", "Subscribe to a work or to a user.")
+def _target(work: Work | None, creator: User | None, series: Series | None = None) -> None:
+    if [work, creator, series].count(None) != 2:
+        raise _refuse("target", "one_target", "Subscribe to a work, a user or a series.")
 
 
 @transaction.atomic
-def subscribe(user: User, work: Work | None = None, creator: User | None = None) -> Subscription:
-    """Follow `work` (its new chapters) or `creator` (their new works). Only a posted work the
-    user may read, never their own work or themselves; subscribing twice keeps one row."""
-    _target(work, creator)
+def subscribe(
+    user: User,
+    work: Work | None = None,
+    creator: User | None = None,
+    series: Series | None = None,
+) -> Subscription:
+    """Follow `work` (its new chapters), `creator` (their new works) or `series` (new works in
+    it). Only a posted work the user may read, a series they may read, never their own work or
+    series or themselves; subscribing twice keeps one row."""
+    _target(work, creator, series)
+    if series is not None:
+        if series_access(user, series) is not Access.READ:
+            raise _refuse("series_id", "not_found", "There is no such series.")
+        if is_series_creator(user, series):
+            raise _refuse("series_id", "own_series", "You can't subscribe to your own series.")
+        subscription, _ = Subscription.objects.get_or_create(user=user, series=series)
+        return subscription
     if work is not None:
         if not work.posted or work_access(user, work) is not Access.READ:
             raise _refuse("work_id", "not_found", "There is no such work.")
@@ -59,12 +80,17 @@ def _remove(subscription: Subscription) -> None:
 
 
 @transaction.atomic
-def unsubscribe(user: User, work: Work | None = None, creator: User | None = None) -> bool:
-    """Stop following `work` or `creator`; False when the user wasn't following it."""
-    _target(work, creator)
+def unsubscribe(
+    user: User,
+    work: Work | None = None,
+    creator: User | None = None,
+    series: Series | None = None,
+) -> bool:
+    """Stop following `work`, `creator` or `series`; False when the user wasn't following it."""
+    _target(work, creator, series)
     subscription = (
         Subscription.objects.select_for_update()
-        .filter(user=user, work=work, creator=creator)
+        .filter(user=user, work=work, creator=creator, series=series)
         .first()
     )
     if subscription is None:
@@ -88,19 +114,48 @@ def delete_subscription(user: User, subscription_id: int) -> None:
 # --- telling subscribers (consumers of the change feed, in the posting transaction) ------------
 
 
+def _tell_once(work: Work, subscribers: set[int], series: Series | None = None) -> None:
+    """A notice of `work` for those of `subscribers` who may read it and haven't had one (a
+    reader following both its series and its creator hears of it once)."""
+    readers = news_audience(subscribers, work)
+    if not readers:
+        return
+    told = Notification.objects.filter(
+        kind=NotificationKind.NEW_WORK, work=work, user_id__in=readers
+    ).values_list("user_id", flat=True)
+    readers -= set(told)
+    if readers:
+        notify(readers, NotificationKind.NEW_WORK, work=work, series=series)
+
+
+def _tell_series(work: Work, series: Series) -> None:
+    subscribers = set(Subscription.objects.filter(series=series).values_list("user_id", flat=True))
+    _tell_once(work, subscribers, series)
+
+
 def announce_work(change: WorkPosted) -> None:
-    """A work was posted: tell the subscribers of each of its creators (once each)."""
+    """A work was posted: tell the subscribers of each series it is in, then of each of its
+    creators (once each)."""
     work = Work.objects.filter(pk=change.work_id, posted=True).first()
     if work is None:
         return
+    for part in SeriesPart.objects.filter(work=work).select_related("series").order_by("pk"):
+        _tell_series(work, part.series)
     # An anonymous work is news to nobody following its creator: that would tell who wrote it.
     creators = attributed_credits(work=work).values("pseud__user_id")
     subscribers = set(
         Subscription.objects.filter(creator_id__in=creators).values_list("user_id", flat=True)
     )
-    readers = news_audience(subscribers, work)
-    if readers:
-        notify(readers, NotificationKind.NEW_WORK, work=work)
+    _tell_once(work, subscribers)
+
+
+def announce_series_work(change: WorkSerialized) -> None:
+    """A work joined a series: if it is out, the series' subscribers hear of it (a draft's are
+    told when it is posted, by `announce_work`)."""
+    work = Work.objects.filter(pk=change.work_id, posted=True).first()
+    series = Series.objects.filter(pk=change.series_id).first()
+    if work is not None and series is not None:
+        _tell_series(work, series)
 
 
 def announce_chapter(change: ChapterPosted) -> None:

@@ -15,8 +15,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from access.getters import get_work_for_reader
-from access.visibility import is_creator
+from access.getters import get_series_for_reader, get_work_for_reader
+from access.visibility import is_creator, is_series_creator
 from lifestream.core.errors import InvalidInput, LoginRequired
 from lifestream.core.ids import parse_id, parse_ids
 from lifestream.core.pagination import paginate
@@ -24,7 +24,7 @@ from people import queries as people_queries
 from people.models import User
 from tags.views import FEED_ITEMS, TagFeed
 from works import queries as work_queries
-from works.models import Work
+from works.models import Series, Work
 
 from ..models import Subscription
 from ..queries import subscriptions as queries
@@ -97,36 +97,55 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
 # --- subscriptions ----------------------------------------------------------------------------
 
 
-def _subscribe_target(request: HttpRequest, user: User) -> tuple[Work | None, User | None]:
-    """The work (`work_id`) or user (`user`, a login) a subscribe form names, as the
-    subscriber may see it."""
+Target = tuple[Work | None, User | None, Series | None]
+
+
+def _subscribe_target(request: HttpRequest, user: User) -> Target:
+    """The work (`work_id`), user (`user`, a login) or series (`series_id`) a subscribe form
+    names, as the subscriber may see it."""
     kind = request.POST.get("subscription[subscribable_type]", "")
     raw_work_id = request.POST.get("work_id", "")
+    raw_series_id = request.POST.get("series_id", "")
     if kind:
         # AO3's form names its target by type and row id.
         row_id = parse_id(request.POST.get("subscription[subscribable_id]", ""))
-        if kind not in ("Work", "User") or row_id is None:
-            raise Http404("Only works and users can be subscribed to.")
+        if kind not in ("Work", "User", "Series") or row_id is None:
+            raise Http404("Only works, users and series can be subscribed to.")
         if kind == "User":
             creator = User.objects.filter(pk=row_id, is_active=True).first()
             if creator is None:
                 raise Http404("No such user.")
-            return None, creator
+            return None, creator, None
+        if kind == "Series":
+            return None, None, _series_target(user, row_id)
         work_id = row_id
+    elif raw_series_id:
+        return None, None, _series_target(user, parse_id(raw_series_id))
     elif raw_work_id:
         parsed = parse_id(raw_work_id)
         if parsed is None:
             raise Http404("No such work.")
         work_id = parsed
     else:
-        return None, people_queries.get_user(request.POST.get("user", ""))
+        return None, people_queries.get_user(request.POST.get("user", "")), None
     try:
-        return get_work_for_reader(user, work_id), None
+        return get_work_for_reader(user, work_id), None, None
     except LoginRequired as error:  # not for a logged-in user
         raise Http404("No such work.") from error
 
 
-def _name(work: Work | None, creator: User | None) -> str:
+def _series_target(user: User, series_id: int | None) -> Series:
+    if series_id is None:
+        raise Http404("No such series.")
+    try:
+        return get_series_for_reader(user, series_id)
+    except LoginRequired as error:  # not for a logged-in user
+        raise Http404("No such series.") from error
+
+
+def _name(work: Work | None, creator: User | None, series: Series | None = None) -> str:
+    if series is not None:
+        return series.title
     return work.title if work is not None else creator.username if creator is not None else ""
 
 
@@ -141,35 +160,48 @@ def user_nav(request: HttpRequest, owner: User) -> dict[str, Any]:
 
 
 def subscribe_context(
-    request: HttpRequest, work: Work | None = None, creator: User | None = None
+    request: HttpRequest,
+    work: Work | None = None,
+    creator: User | None = None,
+    series: Series | None = None,
 ) -> dict[str, Any]:
     """What `_subscribe_item.html` shows on a page: Subscribe/Unsubscribe for a logged-in
-    reader of `work` (not its creators) or a visitor of `creator`'s profile (not their own),
-    in one query for the current subscription, none when there is no button."""
+    reader of `work` (not its creators) or of `series` (not its creators), or a visitor of
+    `creator`'s profile (not their own), in one query for the current subscription, none when
+    there is no button."""
     viewer = request.user
     shown = viewer.is_authenticated and (
         (work is not None and work.posted and not is_creator(viewer, work))
         or (creator is not None and creator.pk != viewer.pk)
+        or (series is not None and not is_series_creator(viewer, series))
     )
     return {
         "shown": shown,
-        "subscription": queries.subscription_to(viewer, work=work, creator=creator)
+        "subscription": queries.subscription_to(viewer, work=work, creator=creator, series=series)
         if shown
         else None,
         "target_work": work,
         "target_user": creator,
+        "target_series": series,
         "next": request.get_full_path(),
     }
 
 
 def _button(
-    request: HttpRequest, work: Work | None, creator: User | None, error: str = ""
+    request: HttpRequest,
+    work: Work | None,
+    creator: User | None,
+    series: Series | None = None,
+    error: str = "",
 ) -> HttpResponse:
     """The subscribe button alone, for htmx (with the reason when it was refused)."""
     context = {
-        "subscription": queries.subscription_to(request.user, work=work, creator=creator),
+        "subscription": queries.subscription_to(
+            request.user, work=work, creator=creator, series=series
+        ),
         "target_work": work,
         "target_user": creator,
+        "target_series": series,
         "next": request.POST.get("next", ""),
         "error": error,
     }
@@ -181,19 +213,20 @@ def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
     """GET: the user's subscriptions; POST: subscribe to a work or a user (AO3's address)."""
     user = _own_account(request, login_name)
     if request.method == "POST":
-        work, creator = _subscribe_target(request, user)
+        work, creator, series = _subscribe_target(request, user)
         error = ""
         try:
-            services.subscribe(user, work=work, creator=creator)
+            services.subscribe(user, work=work, creator=creator, series=series)
         except InvalidInput as refused:
             error = refused.errors[0].message
         if _is_htmx(request):
-            return _button(request, work, creator, error)
+            return _button(request, work, creator, series, error)
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, f"You are now subscribed to {_name(work, creator)}.")
-        target = work if work is not None else creator
+            name = _name(work, creator, series)
+            messages.success(request, f"You are now subscribed to {name}.")
+        target: Work | User | Series | None = series or work or creator
         return _back(request, target.get_absolute_url() if target is not None else "/")
     kind = request.GET.get("type", "")
     kind = kind if kind in queries.SUBSCRIPTION_FILTERS else ""
@@ -213,16 +246,17 @@ def subscription_delete(
     user = _own_account(request, login_name)
     subscription = (
         Subscription.objects.filter(pk=subscription_id, user=user)
-        .select_related("work", "creator")
+        .select_related("work", "creator", "series")
         .first()
     )
     if subscription is None:
         raise Http404("No such subscription.")
     services.delete_subscription(user, subscription.pk)
-    work, creator = subscription.work, subscription.creator
+    work, creator, series = subscription.work, subscription.creator, subscription.series
     if _is_htmx(request):
-        return _button(request, work, creator)
-    messages.success(request, f"You are no longer subscribed to {_name(work, creator)}.")
+        return _button(request, work, creator, series)
+    name = _name(work, creator, series)
+    messages.success(request, f"You are no longer subscribed to {name}.")
     return _back(request, reverse("feedback:subscriptions", args=[user.username]))
 
 

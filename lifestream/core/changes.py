@@ -55,6 +55,13 @@ class WorkLinked(WorkChanged):
 
 
 @dataclass(frozen=True)
+class WorkSerialized(WorkChanged):
+    """A work joined a series: the series' subscribers are to be told, once the work is out."""
+
+    series_id: int
+
+
+@dataclass(frozen=True)
 class ChapterDeleting(WorkChanged):
     """A chapter is about to be deleted, in the deleting transaction: its consumers still see
     the chapter and what hangs off it (its comments go with it)."""

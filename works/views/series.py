@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from access.getters import get_series_for_editor, get_series_for_reader
 from access.visibility import is_series_creator
+from feedback.views.subscriptions import subscribe_context
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
@@ -28,6 +29,7 @@ def series_show(request: HttpRequest, series_id: int) -> HttpResponse:
         "stats": series_queries.stats_of(works),
         "dates": series_queries.dates_of(series, works),
         "is_series_creator": is_series_creator(request.user, series),
+        "subscribe": subscribe_context(request, series=series),
     }
     return render(request, "works/series/show.html", context)
 
