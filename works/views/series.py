@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from access.getters import get_series_for_editor, get_series_for_reader
-from access.visibility import is_series_creator
+from access.visibility import is_anonymous_series, is_series_creator
 from feedback.views.subscriptions import subscribe_context
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
@@ -29,6 +29,7 @@ def series_show(request: HttpRequest, series_id: int) -> HttpResponse:
         "stats": series_queries.stats_of(works),
         "dates": series_queries.dates_of(series, works),
         "is_series_creator": is_series_creator(request.user, series),
+        "is_anonymous": is_anonymous_series(series),
         "subscribe": subscribe_context(request, series=series),
     }
     return render(request, "works/series/show.html", context)
