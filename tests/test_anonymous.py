@@ -324,6 +324,7 @@ def test_no_page_feed_file_or_answer_links_the_work_to_its_creator(writer, reade
         f"/users/{SECRET}/pseuds/{SECRET}/works",
         f"/users/{SECRET}/pseuds/{SECRET}/series",
         f"/opds/users/{SECRET}",
+        f"/users/{SECRET}/works/feed.atom",
         f"/works/search?work_search[query]=creators:{SECRET}",
         f"/works?work_search[query]={SECRET}",
         f"/api/v1/series?user={SECRET}",
