@@ -3,6 +3,9 @@ their pseud name. No HTTP here; the step is atomic, cannot be undone, and announ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from lifestream.core.changes import WorkChanged, announce
@@ -62,3 +65,33 @@ def orphan_work(user: User, work: Work, keep_pseud: bool) -> None:
                 mine_s.delete()
                 SeriesCreatorship.objects.get_or_create(series_id=series_id, pseud=orphan)
     announce(WorkChanged(work.pk))
+
+
+@dataclass(frozen=True)
+class Orphaned:
+    """What `orphan_works` did: the works handed over, and the drafts it left alone."""
+
+    works: list[Work]
+    drafts_left: list[Work]
+
+
+def works_to_orphan(user: User, pseud: Pseud | None = None) -> tuple[list[Work], list[Work]]:
+    """The posted works `user` (or just their `pseud`) is credited on, and their drafts."""
+    found = Work.objects.filter(creatorships__pseud__user=user, creatorships__approved=True)
+    if pseud is not None:
+        found = found.filter(creatorships__pseud=pseud)
+    works = list(found.distinct().order_by("title", "pk"))
+    return [w for w in works if w.posted], [w for w in works if not w.posted]
+
+
+@transaction.atomic
+def orphan_works(user: User, works: Iterable[Work], keep_pseud: bool) -> Orphaned:
+    """Orphan each posted work `user` is a creator of, all or none; drafts are left alone
+    (and listed in the answer). A work the user is not credited on is refused."""
+    posted: list[Work] = []
+    drafts: list[Work] = []
+    for work in works:
+        (posted if work.posted else drafts).append(work)
+    for work in posted:
+        orphan_work(user, work, keep_pseud)
+    return Orphaned(works=posted, drafts_left=drafts)
