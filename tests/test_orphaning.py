@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 
 from lifestream.core.errors import InvalidInput, NotFound
 from lifestream.testing import make_work
@@ -79,3 +82,141 @@ def test_orphan_works_is_all_or_nothing(author, stranger):
     with pytest.raises(NotFound):
         orphan_works(author, [mine, theirs], keep_pseud=False)
     assert _credits(mine) == [(author.username, author.username)]
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_work_orphan_page_asks_first(author, django_assert_num_queries):
+    work = make_work(author, title="Midgar Nights")
+    client = logged_in(author)
+    client.get(f"/works/{work.pk}/orphan")  # the session settles first
+    # session and user, the work with its hit counts, tags and creators (the editor's getter)
+    with django_assert_num_queries(6):
+        page = client.get(f"/works/{work.pk}/orphan").content.decode()
+    assert "permanent and cannot be undone" in page
+    assert "Midgar Nights" in page
+    assert "Take my pseud off as well" in page and "Leave a copy of my pseud on" in page
+    assert re.search(r'value="take_off"[^>]*checked', page)
+    assert "I understand this cannot be undone" in page
+    assert ">Orphan</button>" in page
+    assert _credits(work) == [(author.username, author.username)]
+
+
+@pytest.mark.parametrize("works", [2, 5])
+@pytest.mark.django_db
+def test_all_works_page_query_count_does_not_grow(author, django_assert_num_queries, works):
+    for n in range(works):
+        make_work(author, title=f"Work {n}")
+    client = logged_in(author)
+    client.get(f"/users/{author.username}/orphan")
+    # session and user, the user's works
+    with django_assert_num_queries(3):
+        page = client.get(f"/users/{author.username}/orphan").content.decode()
+    assert all(f">Work {n}</a>" in page for n in range(works))
+
+
+@pytest.mark.django_db
+def test_post_without_the_box_comes_back_with_the_choice(author):
+    work = make_work(author)
+    response = logged_in(author).post(f"/works/{work.pk}/orphan", {"pseud_choice": "leave_copy"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tick the box to show you understand this is permanent." in page
+    assert re.search(r'value="leave_copy"[^>]*checked', page)
+    assert _credits(work) == [(author.username, author.username)]
+
+
+@pytest.mark.django_db
+def test_post_orphans_and_the_listings_follow(author):
+    work = make_work(author, title="Midgar Nights")
+    client = logged_in(author)
+    response = client.post(
+        f"/works/{work.pk}/orphan", {"pseud_choice": "leave_copy", "understood": "on"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/users/{author.username}/works"
+    page = client.get(response["Location"]).content.decode()
+    assert "Orphaned 1 work: they now belong to orphan_account." in page
+    assert "Midgar Nights" not in page
+    assert _credits(work) == [("orphan_account", author.username)]
+    assert "Midgar Nights" in Client().get("/users/orphan_account/works").content.decode()
+    from search.text import rebuild
+
+    rebuild()
+    found = Client().get("/works/search?work_search[query]=creators:orphan_account")
+    assert "Midgar Nights" in found.content.decode()
+
+
+@pytest.mark.django_db
+def test_orphan_all_works_page(author):
+    make_work(author, title="First One")
+    make_work(author, title="Second One")
+    make_work(author, title="Still Drafting", draft=True)
+    client = logged_in(author)
+    page = client.get(f"/users/{author.username}/orphan").content.decode()
+    assert "First One" in page and "Second One" in page
+    assert "Drafts can't be orphaned and are left alone: “Still Drafting”." in page
+    response = client.post(
+        f"/users/{author.username}/orphan", {"understood": "on", "pseud_choice": "take_off"}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Orphaned 2 works: they now belong to orphan_account. 1 draft was left alone." in page
+
+
+@pytest.mark.django_db
+def test_orphan_a_pseuds_works_page(author):
+    other = Pseud.objects.create(user=author, name="Strife")
+    make_work(author, title="Default Pseud Work")
+    mine = make_work(author, title="Strife Work", pseuds=[other])
+    client = logged_in(author)
+    url = f"/users/{author.username}/pseuds/Strife/orphan"
+    page = client.get(url).content.decode()
+    assert "Strife Work" in page and "Default Pseud Work" not in page
+    client.post(url, {"understood": "on", "pseud_choice": "leave_copy"})
+    assert _credits(mine) == [("orphan_account", "Strife")]
+
+
+@pytest.mark.django_db
+def test_links_to_orphaning(author, stranger):
+    work = make_work(author)
+    client = logged_in(author)
+    assert (
+        f'href="/works/{work.pk}/orphan"' in client.get(f"/works/{work.pk}/edit").content.decode()
+    )
+    assert (
+        f'href="/users/{author.username}/orphan"'
+        in client.get(f"/users/{author.username}/works").content.decode()
+    )
+    assert (
+        f'href="/users/{author.username}/orphan"'
+        in client.get(f"/users/{author.username}").content.decode()
+    )
+    other = logged_in(stranger).get(f"/users/{author.username}/works").content.decode()
+    assert "/orphan" not in other
+
+
+@pytest.mark.django_db
+def test_another_users_orphan_pages_are_404(author, stranger):
+    client = logged_in(stranger)
+    assert client.get(f"/users/{author.username}/orphan").status_code == 404
+    assert (
+        client.get(f"/users/{author.username}/pseuds/{author.username}/orphan").status_code == 404
+    )
+    assert client.get(f"/users/{stranger.username}/pseuds/nobody/orphan").status_code == 404
+
+
+@pytest.mark.django_db
+def test_guest_is_sent_to_log_in(author):
+    work = make_work(author)
+    for url in (f"/works/{work.pk}/orphan", f"/users/{author.username}/orphan"):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/users/login" in response["Location"]
