@@ -7,11 +7,13 @@ import re
 import pytest
 from django.test import Client
 
+from feedback.models import Notification, NotificationKind
+from feedback.notify import notify
 from lifestream.core.errors import InvalidInput, NotFound
 from lifestream.testing import make_work
 from people.models import Pseud
 from works.models import Creatorship
-from works.orphans import orphan_work, orphan_works, works_to_orphan
+from works.orphans import orphan_account, orphan_work, orphan_works, works_to_orphan
 
 
 @pytest.mark.django_db
@@ -220,3 +222,26 @@ def test_guest_is_sent_to_log_in(author):
     for url in (f"/works/{work.pk}/orphan", f"/users/{author.username}/orphan"):
         response = Client().get(url)
         assert response.status_code == 302 and "/users/login" in response["Location"]
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_orphan_account_gets_no_notices(author, reader):
+    work = make_work(author)
+    orphan_work(author, work, keep_pseud=False)
+    orphans = orphan_account()
+    assert notify([orphans.pk], NotificationKind.KUDOS, work=work) == []
+    logged_in(reader).post(f"/works/{work.pk}/kudos")
+    assert not Notification.objects.filter(user=orphans).exists()
+
+
+@pytest.mark.django_db
+def test_co_creator_still_told_after_orphaning(author, reader, stranger):
+    work = make_work(author)
+    Creatorship.invitations.create(work=work, pseud=stranger.default_pseud, position=1)
+    orphan_work(author, work, keep_pseud=False)
+    logged_in(reader).post(f"/works/{work.pk}/kudos")
+    assert Notification.objects.filter(user=stranger, work=work).exists()
+    assert not Notification.objects.filter(user=orphan_account()).exists()
