@@ -12,6 +12,7 @@ from feedback.notify import notify
 from lifestream.core.errors import InvalidInput, NotFound
 from lifestream.testing import make_work
 from people.models import Pseud
+from people.services import create_api_token
 from works.models import Creatorship
 from works.orphans import orphan_account, orphan_work, orphan_works, works_to_orphan
 
@@ -245,3 +246,53 @@ def test_co_creator_still_told_after_orphaning(author, reader, stranger):
     logged_in(reader).post(f"/works/{work.pk}/kudos")
     assert Notification.objects.filter(user=stranger, work=work).exists()
     assert not Notification.objects.filter(user=orphan_account()).exists()
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def _api(user) -> dict:
+    _, key = create_api_token(user, "tests")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def _orphan_by_api(user, work, body):
+    return Client().post(
+        f"/api/v1/works/{work.pk}/orphan", body, content_type="application/json", **_api(user)
+    )
+
+
+@pytest.mark.django_db
+def test_api_orphans_a_work(author):
+    work = make_work(author)
+    response = _orphan_by_api(author, work, {"keep_pseud": True, "confirm": True})
+    assert response.status_code == 200
+    assert response.json()["creators"] == [{"pseud": author.username, "user": "orphan_account"}]
+    assert _credits(work) == [("orphan_account", author.username)]
+
+
+@pytest.mark.django_db
+def test_api_needs_confirmation(author):
+    work = make_work(author)
+    for body in ({"keep_pseud": False}, {"keep_pseud": False, "confirm": False}):
+        response = _orphan_by_api(author, work, body)
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert (error["field"], error["code"]) == ("confirm", "confirmation_required")
+    assert _credits(work) == [(author.username, author.username)]
+
+
+@pytest.mark.django_db
+def test_api_refuses_drafts_strangers_and_guests(author, stranger):
+    draft = make_work(author, draft=True)
+    response = _orphan_by_api(author, draft, {"confirm": True})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "draft"
+    work = make_work(author)
+    assert _orphan_by_api(stranger, work, {"confirm": True}).status_code == 403
+    assert _orphan_by_api(stranger, draft, {"confirm": True}).status_code == 404
+    guest = Client().post(
+        f"/api/v1/works/{work.pk}/orphan", {"confirm": True}, content_type="application/json"
+    )
+    assert guest.status_code == 401
+    assert _credits(work) == [(author.username, author.username)]
