@@ -296,3 +296,82 @@ def test_api_refuses_drafts_strangers_and_guests(author, stranger):
     )
     assert guest.status_code == 401
     assert _credits(work) == [(author.username, author.username)]
+
+
+# --- who may open the pages: viewer × state -------------------------------------------------
+
+VIEWERS = ("guest", "stranger", "creator")
+STATES = ("public", "restricted", "draft")
+# The work's page answers as the editor's getter does: 403 for a work the viewer can read but
+# didn't write, 404 for one they can't even read.
+WORK_PAGE = {
+    ("guest", "public"): 302,
+    ("guest", "restricted"): 302,
+    ("guest", "draft"): 302,
+    ("stranger", "public"): 403,
+    ("stranger", "restricted"): 403,
+    ("stranger", "draft"): 404,
+    ("creator", "public"): 200,
+    ("creator", "restricted"): 200,
+    ("creator", "draft"): 200,
+}
+ACCOUNT_PAGE = {"guest": 302, "stranger": 404, "creator": 200}
+
+
+def _viewer_client(viewer, author, stranger) -> Client:
+    return {"guest": Client, "stranger": lambda: logged_in(stranger)}.get(
+        viewer, lambda: logged_in(author)
+    )()
+
+
+def _work_in(state, author):
+    return make_work(
+        author,
+        title=f"{state.capitalize()} Work",
+        draft=state == "draft",
+        restricted=state == "restricted",
+    )
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.django_db
+def test_work_orphan_page_matrix(author, stranger, viewer, state):
+    work = _work_in(state, author)
+    client = _viewer_client(viewer, author, stranger)
+    response = client.get(f"/works/{work.pk}/orphan")
+    assert response.status_code == WORK_PAGE[(viewer, state)]
+    if response.status_code == 200:
+        page = response.content.decode()
+        # A draft is named as left alone, with no form to orphan it.
+        assert (">Orphan</button>" in page) is (state != "draft")
+    answer = client.post(
+        f"/works/{work.pk}/orphan", {"understood": "on", "pseud_choice": "take_off"}
+    )
+    orphaned = viewer == "creator" and state != "draft"
+    assert answer.status_code == (302 if orphaned else WORK_PAGE[(viewer, state)])
+    owner = "orphan_account" if orphaned else author.username
+    assert _credits(work) == [(owner, "orphan_account" if orphaned else author.username)]
+
+
+@pytest.mark.parametrize("route", ["all", "pseud"])
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.django_db
+def test_account_orphan_pages_matrix(author, stranger, viewer, state, route):
+    work = _work_in(state, author)
+    url = (
+        f"/users/{author.username}/orphan"
+        if route == "all"
+        else f"/users/{author.username}/pseuds/{author.username}/orphan"
+    )
+    client = _viewer_client(viewer, author, stranger)
+    response = client.get(url)
+    assert response.status_code == ACCOUNT_PAGE[viewer]
+    if response.status_code == 200:
+        page = response.content.decode()
+        assert f"{state.capitalize()} Work" in page
+        assert ("Drafts can't be orphaned" in page) is (state == "draft")
+    client.post(url, {"understood": "on", "pseud_choice": "take_off"})
+    orphaned = viewer == "creator" and state != "draft"
+    assert _credits(work)[0][0] == ("orphan_account" if orphaned else author.username)
