@@ -144,6 +144,15 @@ FixedTagNames = Annotated[list[Text], Field(max_length=len(FIXED_TAGS))]
 UserTagNames = Annotated[list[Text], Field(max_length=USER_TAGS_MAX)]
 
 
+class OrphanRequest(Input):
+    """Orphaning a work: permanent, so the client must say it means it."""
+
+    keep_pseud: bool = Field(
+        False, description="Leave a copy of your pseud's name on (credited to orphan_account)."
+    )
+    confirm: bool = Field(False, description="Must be true: orphaning cannot be undone.")
+
+
 class WorkChanges(Input):
     """A work's fields. In a PATCH only the fields sent change; `draft: false` posts a draft.
 

@@ -23,6 +23,7 @@ from search.listing.form import read_request
 from search.listing.query import search
 from works import queries, services
 from works.models import Work
+from works.orphans import orphan_work
 from works.services import ChapterData, WorkData
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
@@ -37,6 +38,7 @@ from .schemas import (
     NewChapter,
     NewWork,
     ObjectId,
+    OrphanRequest,
     WorkChanges,
     WorkOut,
     WorkPage,
@@ -229,6 +231,25 @@ def delete_work(request: HttpRequest, work_id: ObjectId) -> Status:
     """Delete a work with all its chapters."""
     services.delete_work(get_work_for_editor(user_of(request), work_id))
     return Status(204, None)
+
+
+@router.post("/works/{work_id}/orphan", response={200: WorkOut, **WRITE_ERRORS}, **WRITE)
+def orphan(request: HttpRequest, work_id: ObjectId, payload: OrphanRequest) -> WorkOut:
+    """Hand a posted work to orphan_account for good; `"confirm": true` is required."""
+    user = user_of(request)
+    work = get_work_for_editor(user, work_id)
+    if not payload.confirm:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "confirm",
+                    "confirmation_required",
+                    'Orphaning cannot be undone: send "confirm": true to go ahead.',
+                )
+            ]
+        )
+    orphan_work(user, work, payload.keep_pseud)
+    return _reread(user, work)
 
 
 # --- chapters ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from people.models import User
 from works.models import Chapter, Series, Work
+from works.orphans import ORPHAN_LOGIN
 
 from .models import Comment, Notification, NotificationKind
 
@@ -63,13 +64,15 @@ def notify(
     actor: User | None = None,
     series: Series | None = None,
 ) -> list[Notification]:
-    """Put a notice in each user's inbox (never the actor's own) and schedule their digests.
-    Call inside the transaction that made the news, so both commit or neither does."""
+    """Put a notice in each user's inbox (never the actor's own, nor the orphan account's) and
+    schedule their digests. Call inside the transaction that made the news, so both commit or
+    neither does."""
     actor_id = actor.pk if actor is not None else None
     recipients = list(
-        User.objects.filter(pk__in=set(user_ids) - {actor_id}, is_active=True).only(
-            "pk", *set(EMAIL_PREFERENCE.values())
-        )
+        User.objects.filter(pk__in=set(user_ids) - {actor_id}, is_active=True)
+        # Orphaned works are credited to the shared orphan account: nobody reads its inbox.
+        .exclude(username=ORPHAN_LOGIN)
+        .only("pk", *set(EMAIL_PREFERENCE.values()))
     )
     if not recipients:
         return []

@@ -682,6 +682,7 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/works",
         f"{API}/works/{{work_id}}",
         f"{API}/works/{{work_id}}/chapters",
+        f"{API}/works/{{work_id}}/orphan",
         f"{API}/chapters/{{chapter_id}}",
         # Related works: a work's parents, and a parent's creator's answer.
         f"{API}/works/{{work_id}}/related_works",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import autosave, chapters, listing, posting, reading, related, series
+from .views import autosave, chapters, listing, orphans, posting, reading, related, series
 
 app_name = "works"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("works/<int:work_id>/post", posting.work_post, name="post"),
     path("works/<int:work_id>/creatorships/remove", posting.work_leave, name="leave"),
     path("works/<int:work_id>/confirm_delete", posting.work_delete, name="delete"),
+    path("works/<int:work_id>/orphan", orphans.work_orphan, name="orphan"),
     path("works/<int:work_id>/chapters/new", chapters.chapter_new, name="chapter_new"),
     path("works/<int:work_id>/chapters/manage", chapters.chapters_manage, name="chapters_manage"),
     path("works/<int:work_id>/chapters/<int:chapter_id>", reading.chapter_show, name="chapter"),
@@ -42,6 +43,12 @@ urlpatterns = [
         "users/<str:login_name>/pseuds/<str:pseud_name>/series",
         series.pseud_series,
         name="pseud_series",
+    ),
+    path("users/<str:login_name>/orphan", orphans.user_orphan, name="user_orphan"),
+    path(
+        "users/<str:login_name>/pseuds/<str:pseud_name>/orphan",
+        orphans.pseud_orphan,
+        name="pseud_orphan",
     ),
     path("users/<str:login_name>/related_works", related.related_works, name="related_works"),
     path("related_works/<int:link_id>/answer", related.related_answer, name="related_answer"),
