@@ -155,11 +155,6 @@ def is_anonymous_series(series: Series) -> bool:
     return bool(anonymous_series_ids([series.pk]))
 
 
-def anonymous_series_q() -> Q:
-    """For a Series queryset: series of anonymous works."""
-    return Q(pk__in=SeriesPart.objects.filter(work__anonymous=True).values("series_id"))
-
-
 def attributed_series_credits(**creator: object) -> QuerySet[SeriesCreatorship]:
     """As `attributed_credits`, for series: a series of anonymous works is nobody's to list."""
     return SeriesCreatorship.objects.filter(**creator).exclude(

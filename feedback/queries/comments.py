@@ -187,9 +187,9 @@ def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> tuple[list[Comm
         .select_related("pseud__user")
         .order_by("created_at", "id")
     )
+    # Who is signed "Anonymous Creator" is marked by `Permissions.annotate`, below; the shape
+    # only needs to know whom a mute must not hide.
     unnamed = creator_user_ids(work) if work.anonymous else set()
-    for comment in members:
-        comment.mark_anonymous_creator(unnamed)
     threads = _shape(viewer, members, roots, unnamed)
     everyone = _walk(threads)
     permissions = Permissions.of(
