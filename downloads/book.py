@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,6 +42,24 @@ class Part:
     end_notes: str = ""
 
 
+@dataclass(frozen=True)
+class SeriesLine:
+    """One series the work is in, as "Part N of TITLE": numbered among the parts its reader
+    may see (so a hidden part leaves no gap that tells)."""
+
+    series_id: int
+    number: int
+    title: str
+
+    @property
+    def url(self) -> str:
+        return f"{settings.SITE_URL}/series/{self.series_id}"
+
+    @property
+    def text(self) -> str:
+        return f"Part {self.number} of {self.title}"
+
+
 @dataclass
 class Book:
     work_id: int
@@ -62,6 +81,7 @@ class Book:
     stats: list[tuple[str, int]] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
     gifts: list[str] = field(default_factory=list)  # who the work is for, as AO3's preface says
+    series: list[SeriesLine] = field(default_factory=list)
 
     @property
     def byline(self) -> str:
@@ -93,8 +113,14 @@ def _stats(work: Work) -> list[tuple[str, int]]:
     return [(label, value) for label, value in stats if value]
 
 
-def make_book(work: Work, chapters: list[Chapter]) -> Book:
-    """The book of `work` (its tags and creators prefetched) with `chapters`, its posted ones."""
+def series_lines(places: Iterable[tuple[int, int, str]]) -> list[SeriesLine]:
+    """The series lines of a book from (series id, number, title) triples."""
+    return [SeriesLine(*place) for place in places]
+
+
+def make_book(work: Work, chapters: list[Chapter], series: list[SeriesLine] | None = None) -> Book:
+    """The book of `work` (its tags and creators prefetched) with `chapters`, its posted ones,
+    and the `series` lines its reader sees (none inside a series book)."""
     multi = len(chapters) > 1
     parts = []
     for number, chapter in enumerate(chapters, start=1):
@@ -142,6 +168,7 @@ def make_book(work: Work, chapters: list[Chapter]) -> Book:
             gift.recipient
             for gift in Gift.objects.filter(work=work, rejected=False).select_related("pseud__user")
         ],
+        series=series or [],
     )
 
 
@@ -152,6 +179,7 @@ def book_version(book: Book) -> str:
         book.title,
         book.byline,
         repr(book.gifts),
+        repr(book.series),
         repr(book.tags),
         book.summary,
         book.notes,

@@ -73,6 +73,12 @@ class _Documents:
             f"<dt>{_x(label)}:</dt><dd>{_x(', '.join(names))}</dd>" for label, names in book.tags
         ]
         rows.append(f"<dt>Language:</dt><dd>{_x(book.language_name)}</dd>")
+        if book.series:
+            places = ", ".join(
+                f'Part {line.number} of <a href="{_x(line.url)}">{_x(line.title)}</a>'
+                for line in book.series
+            )
+            rows.append(f"<dt>Series:</dt><dd>{places}</dd>")
         stats = [f"Published: {book.published.isoformat()}"]
         if book.updated:
             stats.append(
@@ -138,6 +144,20 @@ def book_metadata(book: Book, identifier: str) -> list[str]:
     ]
     if book.summary.strip():
         meta.append(f"<dc:description>{_x(html_to_text(book.summary))}</dc:description>")
+    for index, line in enumerate(book.series, start=1):
+        # EPUB 3's collection, which Apple Books, Thorium and KOReader read as the series.
+        meta += [
+            f'<meta property="belongs-to-collection" id="series-{index}">{_x(line.title)}</meta>',
+            f'<meta refines="#series-{index}" property="collection-type">series</meta>',
+            f'<meta refines="#series-{index}" property="group-position">{line.number}</meta>',
+        ]
+    if book.series:
+        # Calibre (and the Kindle and Kobo books it makes) reads its own two fields, one series.
+        first = book.series[0]
+        meta += [
+            f'<meta name="calibre:series" content="{_x(first.title)}"/>',
+            f'<meta name="calibre:series_index" content="{first.number}"/>',
+        ]
     return meta
 
 

@@ -117,7 +117,10 @@ class Text(Format):
             lines.append(f"For {', '.join(book.gifts)}.")
         lines += ["", book.url, ""]
         lines += [f"{label}: {', '.join(names)}" for label, names in book.tags]
-        lines += [f"Language: {book.language_name}", f"Published: {book.published.isoformat()}"]
+        lines.append(f"Language: {book.language_name}")
+        if book.series:
+            lines.append(f"Series: {', '.join(line.text for line in book.series)}")
+        lines.append(f"Published: {book.published.isoformat()}")
         if book.updated:
             lines.append(
                 f"{'Completed' if book.completed else 'Updated'}: {book.updated.isoformat()}"

@@ -18,10 +18,10 @@ from access.visibility import Access, download_access, released_q
 from lifestream.core.errors import LoginRequired
 from lifestream.middleware import LOGIN_REQUIRED_MESSAGE
 from works.models import Chapter, Work
-from works.series_queries import visible_works_of_series
+from works.series_queries import places_of_work, visible_works_of_series
 
 from .access import reader, unauthorized
-from .book import Book, make_book
+from .book import Book, make_book, series_lines
 from .builds import BuildFailed, wait_for_build
 from .formats import Format, available_formats, built_file, cached_file
 from .series_epub import SERIES_BOOK_WORDS_MAX, SeriesBook, build_series_epub, series_url
@@ -57,7 +57,10 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
     except LoginRequired:
         messages.info(request, LOGIN_REQUIRED_MESSAGE)
         return redirect_to_login(request.get_full_path())
-    book = make_book(work, chapters)
+    places = places_of_work(viewer, work)
+    book = make_book(
+        work, chapters, series_lines((p.series.pk, p.number, p.series.title) for p in places)
+    )
     if not fmt.in_task:
         path = built_file(book, fmt)
     else:

@@ -51,7 +51,7 @@ class SeriesPlace:
 def places_of_work(viewer: Viewer, work: Work) -> list[SeriesPlace]:
     """Each series `work` is in, with its number among the parts `viewer` may list (the work
     itself counts: its reader sees it) and the neighbouring visible works. Two queries."""
-    series_ids = list(work.series_parts.values_list("series_id", flat=True))
+    series_ids = list(work.series_parts.order_by("id").values_list("series_id", flat=True))
     if not series_ids:
         return []
     parts = (
