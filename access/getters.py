@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from lifestream.core.errors import LoginRequired
 from tags.models import Tag, tags_named
-from works.models import Chapter, Creatorship, Series, SeriesCreatorship, Work
+from works.models import Chapter, Creatorship, Gift, Series, SeriesCreatorship, SeriesPart, Work
 
 from .visibility import (
     Access,
@@ -21,6 +22,7 @@ from .visibility import (
     is_creator,
     is_released,
     is_series_creator,
+    listable_series_parts_q,
     listable_works_q,
     released_q,
     series_access,
@@ -40,6 +42,43 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
         Prefetch(
             "creatorships",
             queryset=Creatorship.objects.select_related("pseud__user").order_by("position", "id"),
+        ),
+    )
+
+
+def numbered_series_parts(viewer: Viewer) -> QuerySet[SeriesPart]:
+    """Series parts, each with its series and its `number` among the parts of that series
+    `viewer` may list (counting itself), as the work page numbers it: a draft, a restricted part
+    for a guest or a muted creator's part before it leaves no gap that tells."""
+    before = (
+        SeriesPart.objects.filter(listable_series_parts_q(viewer), series_id=OuterRef("series_id"))
+        .filter(
+            Q(position__lt=OuterRef("position"))
+            | Q(position=OuterRef("position"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("series_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        SeriesPart.objects.select_related("series")
+        .only("work_id", "position", "series__id", "series__title")
+        .annotate(number=Coalesce(Subquery(before), 0) + 1)
+        .order_by("id")
+    )
+
+
+def with_blurbs_for(viewer: Viewer, works: QuerySet[Work]) -> QuerySet[Work]:
+    """What a listing's blurbs show `viewer`: the blurb data, each work's series as "Part N of
+    TITLE" (`blurb_series`, numbered for `viewer`) and who it is for (`blurb_gifts`, the gifts
+    not refused), in two more queries for any number of works."""
+    return with_blurb_data(works).prefetch_related(
+        Prefetch("series_parts", queryset=numbered_series_parts(viewer), to_attr="blurb_series"),
+        Prefetch(
+            "gifts",
+            queryset=Gift.objects.filter(rejected=False).select_related("pseud__user"),
+            to_attr="blurb_gifts",
         ),
     )
 

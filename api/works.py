@@ -155,7 +155,7 @@ def list_works(request: HttpRequest, page: PageNumber = 1) -> WorkPage:
     search_request = read_request(request.GET)
     search_request.page = page
     # Past the last page the answer is an empty page with the true count, not an error.
-    results = search(viewer, search_request, clamp_page=False)
+    results = search(viewer, search_request, clamp_page=False, blurbs=False)
     works = list(results.page.object_list)
     count = results.page.paginator.count
     pages = max(1, results.page.paginator.num_pages)

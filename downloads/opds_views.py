@@ -48,7 +48,9 @@ def _works_feed(
     if viewer is None:
         return unauthorized()
     wanted = read_request(query if query is not None else request.GET)
-    results = search(viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False)
+    results = search(
+        viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False, blurbs=False
+    )
     page = results.page
     feed = Feed(
         id=feed_id or absolute(path), title=title, self_href=base or path, kind="acquisition"

@@ -64,7 +64,7 @@ def block_buttons_context(viewer: object, owner: User) -> dict[str, Any]:
 
 def user_dashboard(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
-    works = work_queries.listing(work_queries.works_by_user(request.user, owner))
+    works = work_queries.listing(work_queries.works_by_user(request.user, owner), request.user)
     context: dict[str, Any] = {
         "owner": owner,
         "nav": user_nav(request, owner),
@@ -107,7 +107,7 @@ def pseud_works(request: HttpRequest, login_name: str, pseud_name: str) -> HttpR
 def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
     owner = queries.get_user(login_name)
     pseud = queries.get_pseud(owner, pseud_name)
-    works = work_queries.listing(work_queries.works_by_pseud(request.user, pseud))
+    works = work_queries.listing(work_queries.works_by_pseud(request.user, pseud), request.user)
     return render(
         request,
         "people/pseud.html",

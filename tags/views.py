@@ -62,7 +62,7 @@ def tag_show(request: HttpRequest, tag_name: str) -> HttpResponse:
         "tag": tag,
         "canonical_tag": queries.canonical_of(tag),
         "work_count": works.count(),
-        "recent": work_queries.listing(works)[:5],
+        "recent": work_queries.listing(works, request.user)[:5],
         "synonyms": list(synonyms),
         "metatags": queries.metatags_of(tag),
         "subtags": queries.subtags_of(tag),

@@ -76,7 +76,7 @@ def test_off_the_creators_pages_and_on_their_dashboard_for_them_alone(
     assert "Unsigned Letter" not in _login(reader).get(f"/users/{SECRET}").content.decode()
     own = _login(writer)
     own.get(f"/users/{SECRET}")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         dashboard = own.get(f"/users/{SECRET}").content.decode()
     assert dashboard.count("Posted anonymously") == 1 and "Unsigned Letter" in dashboard
     assert "Works (1)" in dashboard

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -33,7 +34,7 @@ def saga(db):
 
 
 def _file(client: Client, url: str) -> bytes:
-    response = client.get(url)
+    response: Any = client.get(url)
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 

@@ -231,8 +231,8 @@ def test_listing_numbers_do_not_query_per_work(author, reader, django_assert_num
     client = Client()
     client.get("/works")  # the filter index catches up with the change log first
     # session-less guest: the change log, the facets' tags, the page of works (stats joined),
-    # their tags, their creators, their hit shards
-    with django_assert_num_queries(6):
+    # their tags, their creators, their hit shards, their series and their gifts
+    with django_assert_num_queries(8):
         page = page_of(client.get("/works"))
     assert page.count('<dd class="kudos">') == works
     assert page.count('<dd class="hits">1</dd>') == works

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lifestream.testing import make_user, make_work
-from works.models import Creatorship
+from works.models import Creatorship, Gift
+from works.series import add_work_to_series
 from works.services import ChapterData, add_chapter
 
 
@@ -267,18 +268,24 @@ def _count_queries(client, url: str) -> int:
     ],
 )
 def test_listing_query_count_is_constant(client, author, url):
-    """Listings cost the same number of queries for 2 works as for 12, by 1 or 3 creators."""
+    """Listings cost the same number of queries for 2 works as for 12, by 1 or 3 creators, in
+    no series or several, for no one or for several recipients."""
     for _ in range(2):
         make_work(author)
     few = _count_queries(client, url)
     others = [make_user(f"coauthor_{i}") for i in range(2)]
-    for _ in range(10):
+    for number in range(10):
         work = make_work(author, chapters=2, relationships=["A/B", "C/D"])
         for position, other in enumerate(others, start=1):
             # Co-creators, as an accepted co-creator invitation would add them.
             Creatorship.objects.create(work=work, pseud=other.default_pseud, position=position)
+        add_work_to_series(author, work, new_title=f"Series {number}")
+        add_work_to_series(author, work, new_title=f"Other series {number}")
+        Gift.objects.create(work=work, pseud=others[0].default_pseud)
+        Gift.objects.create(work=work, recipient_name=f"Friend {number}")
     assert _count_queries(client, url) == few
-    assert few <= 10
+    # The page's works, their numbers, hits, tags, creators, series and gifts, and the index.
+    assert few <= 12
 
 
 def test_work_page_query_count(client, author, django_assert_max_num_queries):

@@ -181,8 +181,8 @@ def test_history_query_count_does_not_grow(reader, author, django_assert_num_que
     _reading_count(reader, rows, author)
     client = logged_in(reader)
     # session, user, mutes, count, page of readings, its works (stats joined), their tags,
-    # creators and hit shards, and the unread count of the owner's user menu
-    with django_assert_num_queries(10):
+    # creators, hit shards, series and gifts, and the unread count of the owner's user menu
+    with django_assert_num_queries(12):
         page = page_of(client.get(f"/users/{reader.username}/readings"))
     assert page.count('class="reading work blurb group"') == rows
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from access.getters import visible_works, with_blurb_data
+from access.getters import visible_works, with_blurb_data, with_blurbs_for
 from access.visibility import attributed_credits, listable_chapters_q, released_q
 from people.models import Pseud, User
 from tags import queries as tag_queries
@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from access.visibility import Viewer
 
 
-def listing(works: QuerySet[Work]) -> QuerySet[Work]:
-    return with_blurb_data(works)
+def listing(works: QuerySet[Work], viewer: Viewer | None = None) -> QuerySet[Work]:
+    """`works` ready for blurbs; shown to `viewer`, with their series and gifts too."""
+    return with_blurb_data(works) if viewer is None else with_blurbs_for(viewer, works)
 
 
 def credited_work_ids(**creator: Any) -> QuerySet[Creatorship, Any]:
@@ -139,7 +140,7 @@ def gifts_to(viewer: Viewer, user: User) -> QuerySet[Work]:
     """Works gifted to any of `user`'s pseuds and not refused, that `viewer` may find (a draft,
     a restricted work for a guest, a muted creator's work never shows)."""
     gifted = Gift.objects.filter(pseud__user=user, rejected=False).values("work_id")
-    return with_blurb_data(visible_works(viewer).filter(pk__in=gifted))
+    return with_blurbs_for(viewer, visible_works(viewer).filter(pk__in=gifted))
 
 
 def gift_ids_for(user: User, works: list[Work]) -> dict[int, int]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from access.getters import with_blurb_data
+from access.getters import with_blurbs_for
 from access.visibility import attributed_series_credits, listable_series_parts_q, listable_series_q
 from people.models import Pseud, User
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def visible_works_of_series(viewer: Viewer, series: Series) -> list[Work]:
     """The works of `series` that `viewer` may list, in series order, ready for blurbs."""
     parts = SeriesPart.objects.filter(listable_series_parts_q(viewer), series=series)
-    works = with_blurb_data(Work.objects.filter(series_parts__in=parts)).annotate(
+    works = with_blurbs_for(viewer, Work.objects.filter(series_parts__in=parts)).annotate(
         series_position=Min("series_parts__position", filter=Q(series_parts__series=series))
     )
     return list(works.order_by("series_position", "id"))

@@ -32,7 +32,9 @@ def with_works(owner: User, readings: list[Reading]) -> list[Reading]:
     reading whose work the owner can no longer list is left out."""
     works = {
         work.pk: work
-        for work in listing(visible_works(owner).filter(pk__in=[r.work_id for r in readings]))
+        for work in listing(
+            visible_works(owner).filter(pk__in=[r.work_id for r in readings]), owner
+        )
     }
     shown = []
     for reading in readings:

@@ -258,8 +258,10 @@ def search(
     per_page: int | None = None,
     with_facets: bool = True,
     clamp_page: bool = True,
+    blurbs: bool = True,
 ) -> SearchResults:
-    """Run a search for `viewer` and return a page of works with facets and snippets."""
+    """Run a search for `viewer` and return a page of works with facets and snippets; with
+    `blurbs`, the works carry what a page's blurbs show besides (their series and gifts)."""
     raw_query = " ".join(
         part
         for part in (
@@ -324,7 +326,9 @@ def search(
     # The page's works come from the database through the visibility rules, in index order.
     loaded = {
         work.pk: work
-        for work in work_queries.listing(visible_works(viewer).filter(pk__in=page_ids))
+        for work in work_queries.listing(
+            visible_works(viewer).filter(pk__in=page_ids), viewer if blurbs else None
+        )
     }
     works = [loaded[i] for i in page_ids if i in loaded]
     # The index already counted and sliced; the paginator only does the page arithmetic.

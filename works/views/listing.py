@@ -15,7 +15,7 @@ HOME_WORKS = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    works = queries.listing(visible_works(request.user))[:HOME_WORKS]
+    works = queries.listing(visible_works(request.user), request.user)[:HOME_WORKS]
     return render(request, "home.html", {"works": works})
 
 
