@@ -127,12 +127,12 @@ def test_api_orphan(world, viewer, state):
     headers = {}
     if world["users"][viewer] is not None:
         _, key = create_api_token(world["users"][viewer], "orphaning")
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        headers["Authorization"] = f"Bearer {key}"
     response = Client().post(
         f"/api/v1/works/{work.pk}/orphan",
         {"keep_pseud": False, "confirm": True},
         content_type="application/json",
-        **headers,
+        headers=headers,
     )
     if viewer == "guest":
         assert response.status_code == 401
