@@ -137,14 +137,16 @@ def public_byline_text(work: Work) -> str:
     return byline_text(AnonymousUserType(), work)
 
 
+def _anonymous_series_ids_query() -> QuerySet[SeriesPart, int]:
+    """The ids of the series that hold an anonymous work (a series holds anonymous works or
+    credited ones, never both), as a query to filter further or to nest."""
+    return SeriesPart.objects.filter(work__anonymous=True).values_list("series_id", flat=True)
+
+
 def anonymous_series_ids(series_ids: Iterable[int]) -> set[int]:
-    """Of `series_ids`, the series of anonymous works (a series holds anonymous works or
-    credited ones, never both): their creators are shown to their creators alone."""
-    return set(
-        SeriesPart.objects.filter(series_id__in=list(series_ids), work__anonymous=True)
-        .values_list("series_id", flat=True)
-        .distinct()
-    )
+    """Of `series_ids`, the series of anonymous works: their creators are shown to their
+    creators alone."""
+    return set(_anonymous_series_ids_query().filter(series_id__in=list(series_ids)).distinct())
 
 
 def is_anonymous_series(series: Series) -> bool:
@@ -158,7 +160,7 @@ def is_anonymous_series(series: Series) -> bool:
 def attributed_series_credits(**creator: object) -> QuerySet[SeriesCreatorship]:
     """As `attributed_credits`, for series: a series of anonymous works is nobody's to list."""
     return SeriesCreatorship.objects.filter(**creator).exclude(
-        series_id__in=SeriesPart.objects.filter(work__anonymous=True).values("series_id")
+        series_id__in=_anonymous_series_ids_query()
     )
 
 

@@ -53,8 +53,9 @@ def _byline(work: Work) -> str:
 
 
 def with_related(out: WorkOut, viewer: Viewer, work: Work) -> WorkOut:
+    family = related.related_for(viewer, work)
     parents = []
-    for shown in related.parents_for(viewer, work):
+    for shown in family.parents:
         link = shown.link
         common: dict[str, Any] = {
             "id": link.pk,
@@ -97,7 +98,7 @@ def with_related(out: WorkOut, viewer: Viewer, work: Work) -> WorkOut:
             title=link.work.title,
             url=link.work.get_absolute_url(),
         )
-        for link in related.children_for(viewer, work)
+        for link in family.children
     ]
     return out
 

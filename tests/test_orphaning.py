@@ -1,4 +1,5 @@
-"""Orphaning a work: the service hands the user's credit to the shared orphan account."""
+"""Orphaning a work: the service hands the user's credit to the shared orphan account. Who may
+open the pages and the API route, for each state of a work: tests/test_visibility_orphaning.py."""
 
 from __future__ import annotations
 
@@ -208,21 +209,10 @@ def test_links_to_orphaning(author, stranger):
 
 
 @pytest.mark.django_db
-def test_another_users_orphan_pages_are_404(author, stranger):
+def test_no_such_pseud_is_404(stranger):
+    # Who may open whose orphaning pages: tests/test_visibility_orphaning.py.
     client = logged_in(stranger)
-    assert client.get(f"/users/{author.username}/orphan").status_code == 404
-    assert (
-        client.get(f"/users/{author.username}/pseuds/{author.username}/orphan").status_code == 404
-    )
     assert client.get(f"/users/{stranger.username}/pseuds/nobody/orphan").status_code == 404
-
-
-@pytest.mark.django_db
-def test_guest_is_sent_to_log_in(author):
-    work = make_work(author)
-    for url in (f"/works/{work.pk}/orphan", f"/users/{author.username}/orphan"):
-        response = Client().get(url)
-        assert response.status_code == 302 and "/users/login" in response["Location"]
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -280,98 +270,3 @@ def test_api_needs_confirmation(author):
         [error] = response.json()["errors"]
         assert (error["field"], error["code"]) == ("confirm", "confirmation_required")
     assert _credits(work) == [(author.username, author.username)]
-
-
-@pytest.mark.django_db
-def test_api_refuses_drafts_strangers_and_guests(author, stranger):
-    draft = make_work(author, draft=True)
-    response = _orphan_by_api(author, draft, {"confirm": True})
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["code"] == "draft"
-    work = make_work(author)
-    assert _orphan_by_api(stranger, work, {"confirm": True}).status_code == 403
-    assert _orphan_by_api(stranger, draft, {"confirm": True}).status_code == 404
-    guest = Client().post(
-        f"/api/v1/works/{work.pk}/orphan", {"confirm": True}, content_type="application/json"
-    )
-    assert guest.status_code == 401
-    assert _credits(work) == [(author.username, author.username)]
-
-
-# --- who may open the pages: viewer × state -------------------------------------------------
-
-VIEWERS = ("guest", "stranger", "creator")
-STATES = ("public", "restricted", "draft")
-# The work's page answers as the editor's getter does: 403 for a work the viewer can read but
-# didn't write, 404 for one they can't even read.
-WORK_PAGE = {
-    ("guest", "public"): 302,
-    ("guest", "restricted"): 302,
-    ("guest", "draft"): 302,
-    ("stranger", "public"): 403,
-    ("stranger", "restricted"): 403,
-    ("stranger", "draft"): 404,
-    ("creator", "public"): 200,
-    ("creator", "restricted"): 200,
-    ("creator", "draft"): 200,
-}
-ACCOUNT_PAGE = {"guest": 302, "stranger": 404, "creator": 200}
-
-
-def _viewer_client(viewer, author, stranger) -> Client:
-    return {"guest": Client, "stranger": lambda: logged_in(stranger)}.get(
-        viewer, lambda: logged_in(author)
-    )()
-
-
-def _work_in(state, author):
-    return make_work(
-        author,
-        title=f"{state.capitalize()} Work",
-        draft=state == "draft",
-        restricted=state == "restricted",
-    )
-
-
-@pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.django_db
-def test_work_orphan_page_matrix(author, stranger, viewer, state):
-    work = _work_in(state, author)
-    client = _viewer_client(viewer, author, stranger)
-    response = client.get(f"/works/{work.pk}/orphan")
-    assert response.status_code == WORK_PAGE[(viewer, state)]
-    if response.status_code == 200:
-        page = response.content.decode()
-        # A draft is named as left alone, with no form to orphan it.
-        assert (">Orphan</button>" in page) is (state != "draft")
-    answer = client.post(
-        f"/works/{work.pk}/orphan", {"understood": "on", "pseud_choice": "take_off"}
-    )
-    orphaned = viewer == "creator" and state != "draft"
-    assert answer.status_code == (302 if orphaned else WORK_PAGE[(viewer, state)])
-    owner = "orphan_account" if orphaned else author.username
-    assert _credits(work) == [(owner, "orphan_account" if orphaned else author.username)]
-
-
-@pytest.mark.parametrize("route", ["all", "pseud"])
-@pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.django_db
-def test_account_orphan_pages_matrix(author, stranger, viewer, state, route):
-    work = _work_in(state, author)
-    url = (
-        f"/users/{author.username}/orphan"
-        if route == "all"
-        else f"/users/{author.username}/pseuds/{author.username}/orphan"
-    )
-    client = _viewer_client(viewer, author, stranger)
-    response = client.get(url)
-    assert response.status_code == ACCOUNT_PAGE[viewer]
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert f"{state.capitalize()} Work" in page
-        assert ("Drafts can't be orphaned" in page) is (state == "draft")
-    client.post(url, {"understood": "on", "pseud_choice": "take_off"})
-    orphaned = viewer == "creator" and state != "draft"
-    assert _credits(work)[0][0] == ("orphan_account" if orphaned else author.username)

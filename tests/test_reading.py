@@ -6,10 +6,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from lifestream.testing import make_user, make_work
 from works.models import Creatorship, Gift
+from works.related import ParentData, add_parent, answer_link
 from works.series import add_work_to_series
 from works.services import ChapterData, add_chapter
 
@@ -288,12 +290,64 @@ def test_listing_query_count_is_constant(client, author, url):
     assert few <= 12
 
 
-def test_work_page_query_count(client, author, django_assert_max_num_queries):
-    work = make_work(author, chapters=4, relationships=["A/B", "C/D"], characters=["A", "B"])
-    # The work, its hits, tags, creators, chapters, gifts, its series places, then the kudos and
-    # comment counts, and the related works (the parents it names, the children listed under it).
-    with django_assert_max_num_queries(11):
-        client.get(f"/works/{work.pk}?view_full_work=true")
+def _work_with_everything(author, size: int):
+    """A work with `size` of everything its page reads: co-creators, gifts, series (each with
+    another work in it), parents here and elsewhere, approved children; and 1 + `size`
+    chapters, so that it is a multi-chapter work either way."""
+    others = [make_user(f"cowriter_{size}_{i}") for i in range(size)]
+    work = make_work(
+        author,
+        title=f"Everything {size}",
+        chapters=1 + size,
+        relationships=["A/B", "C/D"],
+        gifts=[f"Friend {i}" for i in range(size)],
+    )
+    for position, other in enumerate(others, start=1):
+        Creatorship.objects.create(work=work, pseud=other.default_pseud, position=position)
+    for i in range(size):
+        part = add_work_to_series(author, work, new_title=f"Saga {size}.{i}")
+        add_work_to_series(author, make_work(author, title=f"Sequel {i}"), series=part.series)
+        parent = make_work(others[i], title=f"Origin {i}")
+        add_parent(author, work, ParentData(reference=str(parent.pk)))
+        child = make_work(others[i], title=f"Remix {i}")
+        link = add_parent(others[i], child, ParentData(reference=str(work.pk)))
+        answer_link(author, link.pk, approve=True)
+    add_parent(
+        author,
+        work,
+        ParentData(reference="https://elsewhere.example/works/1", title="Far Away", author="x"),
+    )
+    return work
+
+
+# The work (its numbers joined), its hit shards, tags, creators and chapters; the related works
+# both ways, then their bylines; the series places; the gifts; the chapters' own bylines; then
+# the kudos and the comment counts.
+GUEST_WORK_PAGE_QUERIES = 12
+# As a guest, plus the session and the user, their mutes, bookmark, Mark for Later and
+# subscription, the reading history's visit, and for the comment form the blocks and pseuds.
+READER_WORK_PAGE_QUERIES = 21
+
+
+@pytest.mark.parametrize("size", [1, 4])
+@pytest.mark.parametrize("full", [False, True])
+def test_work_page_query_count(author, reader, django_assert_num_queries, size, full):
+    """A multi-chapter work with a series, gifts, co-creators, parents and children costs the
+    same for one of each as for several, to a guest and to a logged-in reader."""
+    work = _work_with_everything(author, size)
+    url = f"/works/{work.pk}" + ("?view_full_work=true" if full else "")
+    guest, member = Client(), Client()
+    member.force_login(reader)
+    for client, expected in ((guest, GUEST_WORK_PAGE_QUERIES), (member, READER_WORK_PAGE_QUERIES)):
+        client.get(url)  # a first visit writes the reading history; later ones update it
+        with django_assert_num_queries(expected):
+            page = html(client.get(url))
+        # Everything was there to be read.
+        assert page.count('<a href="/series/') >= size
+        assert page.count("Origin ") == size and "Far Away" in page
+        assert page.count("Friend ") == size
+        # The children are listed after the last chapter.
+        assert page.count("Remix ") == (size if full else 0)
 
 
 def test_drafts_listing_query_count(client, author, django_assert_max_num_queries):

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from access.getters import with_blurb_data
 from access.visibility import (
     Access,
     attributed_credits,
@@ -210,27 +209,14 @@ class ParentShown:
         return RelatedKind(self.link.kind).label
 
 
-def parents_for(viewer: Viewer, work: Work) -> list[ParentShown]:
-    """What `work`'s preface says it descends from, for `viewer`."""
-    links = list(work.parent_links.all())
-    parent_ids = [link.parent_id for link in links if link.parent_id]
-    parents = {
-        parent.pk: parent for parent in with_blurb_data(Work.objects.filter(pk__in=parent_ids))
-    }
-    shown = []
-    for link in links:
-        if link.parent_id is None:
-            shown.append(ParentShown(link))
-            continue
-        parent = parents[link.parent_id]
-        access = work_access(viewer, parent)
-        if access is Access.READ:
-            shown.append(ParentShown(link, parent))
-        elif access is Access.LOGIN_REQUIRED:
-            shown.append(ParentShown(link, placeholder="[Restricted Work]"))
-        else:
-            shown.append(ParentShown(link, placeholder="[Unposted Work]"))
-    return shown
+def _parent_shown(viewer: Viewer, link: RelatedWork) -> ParentShown:
+    if link.parent is None:
+        return ParentShown(link)
+    access = work_access(viewer, link.parent)
+    if access is Access.READ:
+        return ParentShown(link, link.parent)
+    label = "[Restricted Work]" if access is Access.LOGIN_REQUIRED else "[Unposted Work]"
+    return ParentShown(link, placeholder=label)
 
 
 def children_q(viewer: Viewer) -> QuerySet[RelatedWork]:
@@ -239,14 +225,49 @@ def children_q(viewer: Viewer) -> QuerySet[RelatedWork]:
     return RelatedWork.objects.filter(listable_works_q(viewer, prefix="work__"))
 
 
-def children_for(viewer: Viewer, work: Work) -> list[RelatedWork]:
-    """The approved children listed under `work` for `viewer`, with their works' bylines."""
-    return list(
-        children_q(viewer)
-        .filter(parent=work, status=RelatedStatus.APPROVED)
-        .select_related("work")
-        .prefetch_related("work__creatorships__pseud__user")
-        .order_by("work__revised_at", "id")
+@dataclass
+class RelatedOfWork:
+    """A work's page's related works: the parents its preface names (`ul.associations`), and
+    the approved children listed after it (`div#children`)."""
+
+    parents: list[ParentShown]
+    children: list[RelatedWork]
+
+
+def related_for(viewer: Viewer, work: Work) -> RelatedOfWork:
+    """What `work` descends from and the approved children `viewer` may list, in two queries
+    for any number of either: the links both ways with their works, then those works' bylines
+    (none when there is no link to a work here)."""
+    links = list(
+        RelatedWork.objects.filter(
+            Q(work=work)
+            | (
+                Q(parent=work, status=RelatedStatus.APPROVED)
+                & listable_works_q(viewer, prefix="work__")
+            )
+        )
+        .select_related("work", "parent")
+        .order_by("id")
+    )
+    parent_links, child_links = [], []
+    for link in links:
+        if link.work_id == work.pk:
+            link.work = work
+            parent_links.append(link)
+        else:
+            link.parent = work
+            child_links.append(link)
+    others = [link.parent for link in parent_links if link.parent is not None]
+    others += [link.work for link in child_links]
+    if others:
+        prefetch_related_objects(
+            others,
+            Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
+        )
+    child_links.sort(key=lambda link: (link.work.revised_at, link.pk))
+    return RelatedOfWork(
+        parents=[_parent_shown(viewer, link) for link in parent_links],
+        children=child_links,
     )
 
 
@@ -286,17 +307,7 @@ def related_listing(viewer: Viewer, owner: User) -> RelatedListing:
         .prefetch_related("work__creatorships__pseud__user", "parent__creatorships__pseud__user")
         .order_by("-created_at", "-id")
     )
-    parents: list[tuple[RelatedWork, ParentShown]] = []
-    for link in own_links:
-        if link.parent is None:
-            parents.append((link, ParentShown(link)))
-            continue
-        access = work_access(viewer, link.parent)
-        if access is Access.READ:
-            parents.append((link, ParentShown(link, link.parent)))
-        else:
-            label = "[Restricted Work]" if access is Access.LOGIN_REQUIRED else "[Unposted Work]"
-            parents.append((link, ParentShown(link, placeholder=label)))
+    parents = [(link, _parent_shown(viewer, link)) for link in own_links]
     return RelatedListing(
         translations_of_theirs=[c for c in found if c.kind == RelatedKind.TRANSLATION],
         inspired_by_theirs=[c for c in found if c.kind != RelatedKind.TRANSLATION],

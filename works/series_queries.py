@@ -49,13 +49,12 @@ class SeriesPlace:
 
 
 def places_of_work(viewer: Viewer, work: Work) -> list[SeriesPlace]:
-    """Each series `work` is in, with its number among the parts `viewer` may list (the work
-    itself counts: its reader sees it) and the neighbouring visible works. Two queries."""
-    series_ids = list(work.series_parts.order_by("id").values_list("series_id", flat=True))
-    if not series_ids:
-        return []
+    """Each series `work` is in (in the order it joined them, as its blurbs list them),
+    with its number among the parts `viewer` may list (the work itself counts: its reader sees
+    it) and the neighbouring visible works. One query: the parts of its series, its own among
+    them."""
     parts = (
-        SeriesPart.objects.filter(series_id__in=series_ids)
+        SeriesPart.objects.filter(series_id__in=work.series_parts.values("series_id"))
         .filter(listable_series_parts_q(viewer) | Q(work=work))
         .select_related("series", "work")
         .only("series__id", "series__title", "work__id", "work__title", "position", "series_id")
@@ -65,20 +64,20 @@ def places_of_work(viewer: Viewer, work: Work) -> list[SeriesPlace]:
     for part in parts:
         by_series[part.series_id].append(part)
     places = []
-    for series_id in series_ids:
-        listed = by_series.get(series_id, [])
-        index = next((i for i, part in enumerate(listed) if part.work_id == work.pk), None)
-        if index is None:
-            continue
+    for listed in by_series.values():
+        index = next(i for i, part in enumerate(listed) if part.work_id == work.pk)
         places.append(
-            SeriesPlace(
-                series=listed[index].series,
-                number=index + 1,
-                previous=listed[index - 1].work if index > 0 else None,
-                next=listed[index + 1].work if index + 1 < len(listed) else None,
+            (
+                listed[index].pk,
+                SeriesPlace(
+                    series=listed[index].series,
+                    number=index + 1,
+                    previous=listed[index - 1].work if index > 0 else None,
+                    next=listed[index + 1].work if index + 1 < len(listed) else None,
+                ),
             )
         )
-    return places
+    return [place for _, place in sorted(places, key=lambda item: item[0])]
 
 
 def _series_listing(viewer: Viewer, series: QuerySet[Series]) -> QuerySet[Series]:

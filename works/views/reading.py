@@ -42,14 +42,15 @@ def _reader_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -
     numbers = {chapter.pk: number for number, chapter in enumerate(chapters, start=1)}
     for chapter in chapters:
         chapter.number = numbers[chapter.pk]  # type: ignore[attr-defined]  # for the templates
+    # Related works: the parents the preface names, the approved children listed after.
+    family = related.related_for(request.user, work)
     return {
         "work": work,
         "chapters": chapters,
         "is_creator": is_creator(request.user, work),
         "multi": len(chapters) > 1,
-        # Related works: the parents the preface names, the approved children listed after.
-        "parents": related.parents_for(request.user, work),
-        "children": related.children_for(request.user, work),
+        "parents": family.parents,
+        "children": family.children,
     }
 
 
