@@ -53,6 +53,15 @@ def work_urn(work_id: int) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, absolute(f'/works/{work_id}'))}"
 
 
+def series_urn(series_id: int) -> str:
+    """The same identifier the whole-series EPUB carries."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, absolute(f'/series/{series_id}'))}"
+
+
+def series_feed_path(series_id: int) -> str:
+    return f"/opds/series/{series_id}"
+
+
 def tag_urn(tag_id: int) -> str:
     """A tag's catalogue id: made from its row, not its name, so it is a valid URI whatever the
     name holds (spaces, slashes) and survives a wrangler renaming the tag."""
@@ -65,6 +74,20 @@ class FeedLink:
     href: str
     type: str
     title: str = ""
+
+
+@dataclass
+class SeriesEntry:
+    """A series as the catalogue shows it: counted from the parts its reader may list."""
+
+    id: int
+    title: str
+    summary: str
+    complete: bool
+    updated: dt.datetime
+    works: int
+    words: int
+    creators: list[tuple[str, str]]  # (name, page) each; empty for a series of anonymous works
 
 
 @dataclass
@@ -166,6 +189,40 @@ class Feed:
             self.link(FeedLink(ACQUISITION_REL, href, media_type, fmt.label), element)
         self.link(
             FeedLink("alternate", work.get_absolute_url(), "text/html", "Read online"), element
+        )
+        # Each series it is in, numbered as the reader sees it (when the feed loaded them).
+        for part in getattr(work, "blurb_series", []):
+            link = FeedLink(
+                "related",
+                series_feed_path(part.series.pk),
+                ACQUISITION_TYPE,
+                f"Part {part.number} of {part.series.title}",
+            )
+            self.link(link, element)
+
+    def whole_series(self, series: SeriesEntry) -> None:
+        """An acquisition entry for a series as one book: the whole-series EPUB."""
+        element = ET.SubElement(self.root, _q(ATOM, "entry"))
+        ET.SubElement(element, _q(ATOM, "title")).text = f"{series.title} (the whole series)"
+        ET.SubElement(element, _q(ATOM, "id")).text = series_urn(series.id)
+        ET.SubElement(element, _q(ATOM, "updated")).text = _stamp(series.updated)
+        for name, uri in series.creators or [(ANONYMOUS, "")]:
+            author = ET.SubElement(element, _q(ATOM, "author"))
+            ET.SubElement(author, _q(ATOM, "name")).text = name
+            if uri:
+                ET.SubElement(author, _q(ATOM, "uri")).text = absolute(uri)
+        summary = html_to_text(series.summary).strip()
+        details = (
+            f"Works: {series.works:,} · Words: {series.words:,} · "
+            f"Complete: {'Yes' if series.complete else 'No'}"
+        )
+        content = ET.SubElement(element, _q(ATOM, "content"), {"type": "text"})
+        content.text = f"{summary}\n\n{details}" if summary else details
+        href = f"/downloads/series/{series.id}/{slugify_title(series.title)}.epub"
+        self.link(FeedLink(ACQUISITION_REL, href, "application/epub+zip", "EPUB"), element)
+        self.link(
+            FeedLink("alternate", f"/series/{series.id}", "text/html", "The series online"),
+            element,
         )
 
     def render(self) -> bytes:

@@ -6,22 +6,35 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from access.getters import findable_tag
-from access.visibility import muted_user_ids
+from access.getters import findable_tag, get_series_for_reader
+from access.visibility import ANONYMOUS, is_anonymous_series, muted_user_ids
+from lifestream.core.errors import LoginRequired
 from people.queries import get_user
 from search.filters.index import Filters, get_index
 from search.listing.form import read_request
 from search.listing.query import search
 from tags.models import Tag, TagKind, tag_from_param, tag_to_param
 from tags.queries import canonical_of
+from works.models import Series
+from works.series_queries import listable_series, stats_of, visible_works_of_series
 
 from .access import reader, unauthorized
-from .opds import NAVIGATION_TYPE, Feed, NavigationEntry, absolute, tag_urn
+from .opds import (
+    NAVIGATION_TYPE,
+    Feed,
+    NavigationEntry,
+    SeriesEntry,
+    absolute,
+    series_feed_path,
+    tag_urn,
+)
 from .opds import opensearch_description as opensearch_document
+from .series_epub import SERIES_BOOK_WORDS_MAX
 
 PER_PAGE = 25
 FANDOMS_PER_PAGE = 50
@@ -48,9 +61,8 @@ def _works_feed(
     if viewer is None:
         return unauthorized()
     wanted = read_request(query if query is not None else request.GET)
-    results = search(
-        viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False, blurbs=False
-    )
+    # With the blurbs' series, so each entry links the series it is in as its reader sees it.
+    results = search(viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False)
     page = results.page
     feed = Feed(
         id=feed_id or absolute(path), title=title, self_href=base or path, kind="acquisition"
@@ -81,6 +93,16 @@ def root(request: HttpRequest) -> HttpResponse:
             "Every fandom with works you can read.",
             now,
             absolute("/opds/fandoms"),
+        ),
+        link_type=NAVIGATION_TYPE,
+    )
+    feed.navigation(
+        NavigationEntry(
+            "Series",
+            "/opds/series",
+            "Series of works, each also as one EPUB of the whole series.",
+            now,
+            absolute("/opds/series"),
         ),
         link_type=NAVIGATION_TYPE,
     )
@@ -140,6 +162,81 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     return _works_feed(
         request, title=f"{tag.name} works", path=path, tag=tag, feed_id=tag_urn(tag.pk)
     )
+
+
+def series_index(request: HttpRequest) -> HttpResponse:
+    """Every series the reader may list, most recently updated first, each leading to its own
+    feed; counted from the parts the reader may list."""
+    viewer = reader(request)
+    if viewer is None:
+        return unauthorized()
+    paginator = Paginator(listable_series(viewer), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    feed = Feed(
+        id=absolute("/opds/series"), title="Series", self_href="/opds/series", kind="navigation"
+    )
+    feed.pages("/opds/series", page.number, paginator.num_pages, paginator.count, PER_PAGE)
+    for series in page.object_list:
+        # Counted by `listable_series` from the parts the reader may list.
+        works = getattr(series, "listed_works", 0)
+        words = getattr(series, "listed_words", 0) or 0
+        feed.navigation(
+            NavigationEntry(
+                series.title,
+                series_feed_path(series.pk),
+                f"{works:,} work{'s' if works != 1 else ''} · {words:,} words · by "
+                + ", ".join(name for name, _ in _series_creators(series)),
+                getattr(series, "listed_updated", None) or series.updated_at,
+                absolute(series_feed_path(series.pk)),
+            )
+        )
+    return _respond(request, feed)
+
+
+def _series_creators(series: Series) -> list[tuple[str, str]]:
+    """The series' creators as everyone sees them (the catalogue is shared as a file is)."""
+    if is_anonymous_series(series):
+        return [(ANONYMOUS, "")]
+    return [
+        (creatorship.pseud.byline, creatorship.pseud.get_absolute_url())
+        for creatorship in series.creatorships.all()
+    ]
+
+
+def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
+    """One series: the whole series as one EPUB first, then its works in series order, those
+    the reader may list."""
+    viewer = reader(request)
+    if viewer is None:
+        return unauthorized()
+    try:
+        series = get_series_for_reader(viewer, series_id)
+    except LoginRequired:
+        return unauthorized()
+    works = visible_works_of_series(viewer, series)
+    path = series_feed_path(series.pk)
+    paginator = Paginator(works, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    feed = Feed(id=absolute(path), title=series.title, self_href=path, kind="acquisition")
+    feed.pages(path, page.number, paginator.num_pages, paginator.count, PER_PAGE)
+    stats = stats_of(works)
+    if page.number == 1 and works and stats.words <= SERIES_BOOK_WORDS_MAX:
+        creators = [] if is_anonymous_series(series) else _series_creators(series)
+        feed.whole_series(
+            SeriesEntry(
+                id=series.pk,
+                title=series.title,
+                summary=series.summary,
+                complete=series.complete,
+                updated=max(work.revised_at for work in works),
+                works=stats.works,
+                words=stats.words,
+                creators=creators,
+            )
+        )
+    for work in page.object_list:
+        feed.work(work)
+    return _respond(request, feed)
 
 
 def user_works(request: HttpRequest, login_name: str) -> HttpResponse:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("opds/fandoms", opds_views.fandoms, name="opds_fandoms"),
     # A tag name may hold slashes: a percent-encoded `/` arrives decoded.
     path("opds/tags/<path:tag_name>", opds_views.tag_works, name="opds_tag"),
+    path("opds/series", opds_views.series_index, name="opds_series_index"),
+    path("opds/series/<int:series_id>", opds_views.series_works, name="opds_series"),
     path("opds/users/<str:login_name>", opds_views.user_works, name="opds_user"),
     path("opds/search", opds_views.search_works, name="opds_search"),
     path("opds/opensearch.xml", opds_views.opensearch_description, name="opds_opensearch"),

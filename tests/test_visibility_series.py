@@ -153,6 +153,36 @@ def test_a_series_of_one_part_follows_that_part(world, viewer, state):
     by_user = api.get("/api/v1/series", {"user": creator.username}).json()["results"]
     assert (series.pk in {r["id"] for r in by_user}) is listed
 
+    # The OPDS catalogue: the series' feed follows the page (an e-reader app is asked for its
+    # token where a browser is sent to log in), and its index lists what listings list.
+    opds_status = {"read": 200, "login": 401, "missing": 404}[expected]
+    assert client.get(f"/opds/series/{series.pk}").status_code == opds_status
+    index = client.get("/opds/series").content.decode()
+    assert (f"/opds/series/{series.pk}<" in index or f'/opds/series/{series.pk}"' in index) is (
+        listed
+    )
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_opds_series_feed_holds_and_counts_only_visible_parts(world, viewer):
+    saga, works = world["saga"], world["works"]
+    client = _client(world, viewer)
+    body = client.get(f"/opds/series/{saga.pk}").content.decode()
+    parts = seen_parts(viewer)
+    titles = re.findall(r"<entry><title>([^<]+)</title>", body)
+    assert titles == ["Saga (the whole series)", *(works[key].title for key in parts)]
+    assert f"Works: {len(parts)} · Words: {sum(WORDS[key] for key in parts)}" in body
+    for key in set(WORDS) - set(parts):
+        assert f"Saga {key.capitalize()}" not in body
+    index = client.get("/opds/series").content.decode()
+    entry = index[index.index("<title>Saga</title>") :]
+    assert f"{len(parts)} works · {sum(WORDS[key] for key in parts)} words" in entry[:400]
+    # Each work's entry elsewhere says which part it is, without a gap.
+    new = client.get("/opds/new").content.decode()
+    last = new[new.index("<title>Saga Last</title>") :]
+    last = last[: last.index("</entry>")]
+    assert f'title="Part {len(parts)} of Saga"' in last
+
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_the_user_page_counts_only_visible_parts(world, viewer, django_assert_max_num_queries):
