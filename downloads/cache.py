@@ -12,9 +12,15 @@ from lifestream.core.changes import (
     WorkDeleted,
     WorkStatsChanged,
 )
-from works.models import Creatorship, Work
+from works.models import Creatorship, Series, Work
 
-from .formats import cached_work_ids, drop_built_files, forget_work
+from .formats import (
+    cached_series_ids,
+    cached_work_ids,
+    drop_built_files,
+    forget_series,
+    forget_work,
+)
 
 # Ids per query: the cache may hold more works than a database takes parameters at once.
 CHUNK = 500
@@ -22,10 +28,23 @@ CHUNK = 500
 
 def work_changed(change: WorkChanged | WorkStatsChanged) -> None:
     drop_built_files(change.work_id)
+    forget_deleted_series()
 
 
 def work_deleted(change: WorkDeleted) -> None:
     forget_work(change.work_id)
+    forget_deleted_series()
+
+
+def forget_deleted_series() -> None:
+    """Drop the whole-series files of series deleted since (deleting one changes its works).
+    A changed series' old file goes when its new version is built; none is served stale."""
+    cached = cached_series_ids()
+    for start in range(0, len(cached), CHUNK):
+        chunk = cached[start : start + CHUNK]
+        alive = set(Series.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        for series_id in set(chunk) - alive:
+            forget_series(series_id)
 
 
 # Only works with files in the cache are asked about, so a tag on every work costs what the

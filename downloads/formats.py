@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -240,22 +241,66 @@ def scratch_prefix(fmt: Format) -> str:
 def built_file(book: Book, fmt: Format) -> Path:
     """The path of `book` in `fmt`, built now unless this version is already cached."""
     path = cached_file(book, fmt)
-    folder = path.parent
-    if path.exists():
-        return path
-    folder.mkdir(parents=True, exist_ok=True)
-    # Built in a scratch folder beside the cache and renamed into place, so a reader never gets
-    # half a file; the folder goes whether the build worked or not.
-    with tempfile.TemporaryDirectory(
-        dir=folder, prefix=scratch_prefix(fmt), suffix=".part"
-    ) as scratch:
-        target = Path(scratch) / f"book.{fmt.extension}"
-        fmt.write(book, target)
-        os.replace(target, path)
-    for old in folder.glob(f"*.{fmt.extension}"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    if not path.exists():
+        _build_into(path, lambda target: fmt.write(book, target), scratch_prefix(fmt))
     return path
+
+
+def _build_into(path: Path, write: Callable[[Path], object], prefix: str) -> None:
+    """Write a file to `path` with `write`, keeping only the few newest other versions beside
+    it. Built in a scratch folder beside the cache and renamed into place, so a reader never
+    gets half a file; the folder goes whether the build worked or not."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=prefix, suffix=".part") as scratch:
+        target = Path(scratch) / f"book{path.suffix}"
+        write(target)
+        os.replace(target, path)
+    others = [old for old in folder.glob(f"*{path.suffix}") if old != path and old.is_file()]
+    others.sort(key=_modified, reverse=True)
+    for old in others[VERSIONS_KEPT - 1 :]:
+        old.unlink(missing_ok=True)
+
+
+# Versions of one book kept side by side: readers may see it differently (a guest's "Part 2"
+# is a member's "Part 3" when a restricted part comes first; a series book holds the parts its
+# reader may see), and each should stay cached rather than replace the others'. A change to
+# the work itself drops them all (`drop_built_files`).
+VERSIONS_KEPT = 4
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def series_cache_dir() -> Path:
+    return cache_dir() / "series"
+
+
+def built_series_file(series_id: int, version: str, build: Callable[[], bytes]) -> Path:
+    """The whole-series EPUB of this version, built now with `build` unless it is cached.
+    The version names the works in it, so readers who may see different parts get different
+    files, and a change to any part makes a new one."""
+    path = series_cache_dir() / str(series_id) / f"{version}.epub"
+    if not path.exists():
+        _build_into(path, lambda target: target.write_bytes(build()), "epub-")
+    return path
+
+
+def cached_series_ids() -> list[int]:
+    try:
+        return [
+            int(entry.name) for entry in os.scandir(series_cache_dir()) if entry.name.isdecimal()
+        ]
+    except FileNotFoundError:
+        return []
+
+
+def forget_series(series_id: int) -> None:
+    shutil.rmtree(series_cache_dir() / str(series_id), ignore_errors=True)
 
 
 def forget_work(work_id: int) -> None:

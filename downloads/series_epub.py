@@ -6,6 +6,7 @@ passes W3C epubcheck like a single work's (tests/test_series_download.py runs it
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from django.urls import reverse
 
 from lifestream.core.text import html_to_text
 
-from .book import Book, slugify_title
+from .book import Book, book_version, slugify_title
 from .epub import _Documents, _package, _stamp, book_files, zip_epub
 
 # A series book is built while the reader waits: past this many words, read the works one by
@@ -130,6 +131,23 @@ def build_series_epub(series: SeriesBook) -> bytes:
     identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, series.url)}"
     package = _package(series.language, _metadata(series, identifier), files)
     return zip_epub(package, _nav(series, lead, sections), files, series.modified)
+
+
+def series_version(series: SeriesBook) -> str:
+    """Changes whenever anything the series' file shows changes: which works are in it (as
+    the reader may see them), any of their versions, the series' own fields."""
+    digest = hashlib.sha256()
+    for value in (
+        str(series.series_id),
+        series.title,
+        series.summary,
+        series.notes,
+        repr(series.complete),
+        *(f"{book.work_id}:{book_version(book)}" for book in series.books),
+    ):
+        digest.update(value.encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()[:20]
 
 
 def series_url(series_id: int) -> str:

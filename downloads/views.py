@@ -23,8 +23,14 @@ from works.series_queries import places_of_work, visible_works_of_series
 from .access import reader, unauthorized
 from .book import Book, make_book, series_lines
 from .builds import BuildFailed, wait_for_build
-from .formats import Format, available_formats, built_file, cached_file
-from .series_epub import SERIES_BOOK_WORDS_MAX, SeriesBook, build_series_epub, series_url
+from .formats import Format, available_formats, built_file, built_series_file, cached_file
+from .series_epub import (
+    SERIES_BOOK_WORDS_MAX,
+    SeriesBook,
+    build_series_epub,
+    series_url,
+    series_version,
+)
 from .tasks import queue_build
 
 logger = logging.getLogger(__name__)
@@ -152,7 +158,7 @@ def _failed(request: HttpRequest, work: Work, fmt: Format) -> HttpResponse:
 
 def series_download(request: HttpRequest, series_id: int, filename: str) -> HttpResponseBase:
     """`/downloads/series/ID/TITLE.epub`: the series' works that the reader may download, in
-    series order, as one EPUB (built while they wait: each part's own files are cached)."""
+    series order, as one EPUB, built once per version of the series as this reader sees it."""
     if not filename.lower().endswith(".epub"):
         raise Http404("A whole series downloads as EPUB.")
     viewer = reader(request)
@@ -196,8 +202,13 @@ def series_download(request: HttpRequest, series_id: int, filename: str) -> Http
             message,
             status=422,
         )
-    response = HttpResponse(build_series_epub(book), content_type="application/epub+zip")
-    response["Content-Disposition"] = f'attachment; filename="{book.filename}"'
+    path = built_series_file(series.pk, series_version(book), lambda: build_series_epub(book))
+    response = FileResponse(
+        path.open("rb"),
+        content_type="application/epub+zip",
+        as_attachment=True,
+        filename=book.filename,
+    )
     restricted = any(work.restricted for work in works)
     response["Cache-Control"] = "private, no-cache" if restricted else "public, max-age=0"
     return response

@@ -93,7 +93,7 @@ def test_the_whole_series_link_downloads_the_series_epub(saga, reader, settings)
         link.href.removeprefix(settings.SITE_URL), headers={"Authorization": authorization}
     )
     assert response.status_code == 200
-    book = zipfile.ZipFile(io.BytesIO(response.content))
+    book = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     text = " ".join(book.read(name).decode() for name in book.namelist() if name.endswith("xhtml"))
     assert "Members Only" in text and "Unfinished" not in text
 

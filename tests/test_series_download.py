@@ -13,7 +13,8 @@ from django.test import Client
 from lifestream.testing import make_user, make_work
 from people.services import create_api_token
 from tests.test_downloads import epubcheck
-from works.series import add_work_to_series
+from works.series import add_work_to_series, delete_series
+from works.services import ChapterData, update_chapter
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_the_series_epub_holds_each_work_in_order_and_passes_epubcheck(saga, tmp
     assert response.status_code == 200
     assert response["Content-Type"] == "application/epub+zip"
     assert 'filename="The_Long_Way_Round.epub"' in response["Content-Disposition"]
-    content = response.content
+    content = b"".join(response.streaming_content)
     archive = _open(content)
     names = archive.namelist()
     assert names[0] == "mimetype"
@@ -88,7 +89,7 @@ def test_the_series_epub_holds_each_work_in_order_and_passes_epubcheck(saga, tmp
 def test_a_guest_gets_only_the_public_parts(saga):
     response = Client().get(_url(saga))
     assert response.status_code == 200
-    text = _text(_open(response.content))
+    text = _text(_open(b"".join(response.streaming_content)))
     assert "Departure" in text and "The Road" in text
     assert "Members Only" not in text and "secretword" not in text
     assert response["Cache-Control"] == "public, max-age=0"
@@ -99,7 +100,7 @@ def test_an_e_reader_app_uses_its_token(saga):
     _, key = create_api_token(reader, "e-reader")
     response = Client().get(_url(saga), HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
-    assert "secretword" in _text(_open(response.content))
+    assert "secretword" in _text(_open(b"".join(response.streaming_content)))
     assert response["Cache-Control"] == "private, no-cache"
 
 
@@ -133,3 +134,31 @@ def test_the_series_page_links_its_download(saga):
     assert link is not None
     assert link["href"] == f"/downloads/series/{saga['series'].pk}/the-long-way-round.epub"
     assert Client().get(str(link["href"])).status_code == 200
+
+
+def test_the_series_file_is_kept_per_version_and_goes_with_the_series(
+    saga, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Built once per version: a guest's and a member's books (different parts) are both kept;
+    a changed part makes a new one; a deleted series' files go."""
+    settings.DATA_DIR = tmp_path
+    folder = tmp_path / "downloads" / "series" / str(saga["series"].pk)
+    guest = b"".join(Client().get(_url(saga)).streaming_content)
+    built = list(folder.glob("*.epub"))
+    assert len(built) == 1
+    stamp = built[0].stat().st_mtime_ns
+    assert b"".join(Client().get(_url(saga)).streaming_content) == guest
+    assert built[0].stat().st_mtime_ns == stamp  # served from the cache, not rebuilt
+    member = Client()
+    member.force_login(make_user("saga_reader"))
+    assert b"".join(member.get(_url(saga)).streaming_content) != guest
+    assert len(list(folder.glob("*.epub"))) == 2
+    first = saga["works"][0]
+    chapter = first.chapters.order_by("position").first()
+    update_chapter(chapter, ChapterData(title="Rewritten", body="<p>A new dawn.</p>"))
+    changed = b"".join(Client().get(_url(saga)).streaming_content)
+    assert changed != guest and "A new dawn" in _text(_open(changed))
+    # Deleting the series changes its works: the change feed then drops the series' files.
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_series(saga["author"], saga["series"])
+    assert not folder.exists()
