@@ -21,7 +21,8 @@ The rules:
   it (that would tell who wrote it); its series, all anonymous too, are as nameless;
 - a series shows only the parts `viewer` may list (a draft or restricted part leaves no gap
   that tells), and is itself found only through such a part: a series of drafts is its
-  creators' alone, a series of restricted works asks guests to log in.
+  creators' alone, a series of restricted works asks guests to log in; a bookmark of a series
+  is found, and opens, only when its series has such a part.
 """
 
 from __future__ import annotations
@@ -170,8 +171,12 @@ def shows_series_creators(viewer: Viewer, series: Series) -> bool:
 
 def listable_bookmarks_q(viewer: Viewer) -> Q:
     """Bookmarks `viewer` may see in any listing or count: public ones (and their own private
-    ones) of works they may list, not made by a user they muted."""
-    q = listable_works_q(viewer, prefix="work__")
+    ones) not made by a user they muted, of works they may list, or of series they may list
+    (`listable_series_q`: with at least one part they may list, so a series of drafts, or of
+    restricted works for a guest, is never found through a bookmark of it)."""
+    listable_series = SeriesPart.objects.filter(listable_series_parts_q(viewer)).values("series_id")
+    q = Q(series__isnull=True) & listable_works_q(viewer, prefix="work__")
+    q |= Q(work__isnull=True) & Q(series_id__in=listable_series)
     if viewer.is_authenticated:
         q &= Q(private=False) | Q(user_id=viewer.pk)
         muted = muted_user_ids(viewer)
@@ -185,11 +190,21 @@ def listable_bookmarks_q(viewer: Viewer) -> Q:
 def bookmark_access(viewer: Viewer, bookmark: Bookmark) -> Access:
     """What `viewer` may do with one bookmark asked for by id: a private one is its owner's
     alone; otherwise it follows its work (a draft's is hidden from everyone, a restricted
-    work's asks guests to log in). Like a work, a muted user's bookmark still opens by its
-    address; mutes only take it out of listings and counts."""
+    work's asks guests to log in) or its series (read when the series has a part `viewer` may
+    list; a guest who would find one after logging in is asked to; otherwise hidden, from the
+    series' creators too, as a draft's bookmark is). Like a work, a muted user's bookmark still
+    opens by its address; mutes only take it out of listings and counts."""
     if bookmark.private and not (viewer.is_authenticated and viewer.pk == bookmark.user_id):
         return Access.HIDDEN
+    if bookmark.series_id is not None:
+        if has_listable_part(viewer, bookmark.series_id):
+            return Access.READ
+        released = SeriesPart.objects.filter(released_q("work__"), series_id=bookmark.series_id)
+        if not viewer.is_authenticated and released.exists():
+            return Access.LOGIN_REQUIRED
+        return Access.HIDDEN
     work = bookmark.work
+    assert work is not None  # a bookmark is of a work or of a series
     if not is_released(work):
         return Access.HIDDEN
     if work.restricted and not viewer.is_authenticated:
@@ -314,6 +329,12 @@ def listable_series_q(viewer: Viewer) -> Q:
     """For a Series queryset: series with at least one part `viewer` may list."""
     parts = SeriesPart.objects.filter(listable_series_parts_q(viewer)).values("series_id")
     return Q(pk__in=parts)
+
+
+def has_listable_part(viewer: Viewer, series_id: int) -> bool:
+    """Whether the series has a part `viewer` may list: what a bookmark of it needs, to be
+    made and to be seen (its creators' own series of drafts has none)."""
+    return SeriesPart.objects.filter(listable_series_parts_q(viewer), series_id=series_id).exists()
 
 
 def is_series_creator(viewer: Viewer, series: Series) -> bool:

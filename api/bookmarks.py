@@ -9,18 +9,19 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema, Status
 
-from access.getters import get_work_for_reader
-from access.visibility import ANONYMOUS, public_byline_pseuds
+from access.getters import get_series_for_reader, get_work_for_reader
+from access.visibility import ANONYMOUS, is_anonymous_series, public_byline_pseuds
 from feedback.models import BOOKMARK_TAGS_MAX, Bookmark
 from feedback.queries import bookmarks as queries
 from feedback.services.bookmarks import (
     BookmarkData,
     bookmark_data_from,
     create_bookmark,
+    create_series_bookmark,
     delete_bookmark,
     update_bookmark,
 )
-from lifestream.core.errors import FieldError, InvalidInput
+from lifestream.core.errors import FieldError, InvalidInput, LoginRequired
 from lifestream.core.ids import ID_MAX
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
@@ -28,6 +29,7 @@ from people.models import Pseud, User
 from search.listing.form import read_bookmark_filters
 from search.listing.query import apply_bookmark_filters
 from tags.models import tag_from_param
+from works.models import Series, Work
 
 from .auth import OPTIONAL_TOKEN_OPENAPI, BearerToken, OptionalBearerToken, user_of, viewer_of
 from .routing import ApiRouter
@@ -58,6 +60,13 @@ class NewBookmark(_BookmarkFields):
     """A bookmark of a work."""
 
 
+class NewBookmarkOf(_BookmarkFields):
+    """A bookmark of a work or of a series: exactly one of `work_id` and `series_id`."""
+
+    work_id: int | None = Field(None, ge=1, le=ID_MAX)
+    series_id: int | None = Field(None, ge=1, le=ID_MAX)
+
+
 class BookmarkChanges(Input):
     """The fields to change; the others keep their values."""
 
@@ -75,12 +84,28 @@ class BookmarkedWorkOut(Schema):
     creators: list[str]
 
 
-class BookmarkOut(Schema):
-    """A bookmark. `notes` is HTML; `tags` are the bookmarker's own tags."""
+class BookmarkedSeriesOut(Schema):
+    """`creators` is ["Anonymous"] for a series of anonymous works; `works` and `words` count
+    the parts the viewer may list."""
 
     id: int
     url: str
-    work: BookmarkedWorkOut
+    title: str
+    creators: list[str]
+    works: int
+    words: int
+
+
+class BookmarkOut(Schema):
+    """A bookmark of a work (`work_id`, `work`) or of a series (`series_id`, `series`); the
+    other pair is null. `notes` is HTML; `tags` are the bookmarker's own tags."""
+
+    id: int
+    url: str
+    work_id: int | None
+    series_id: int | None
+    work: BookmarkedWorkOut | None
+    series: BookmarkedSeriesOut | None
     user: str
     pseud: str
     notes: str
@@ -92,17 +117,15 @@ class BookmarkOut(Schema):
 
     @classmethod
     def of(cls, bookmark: Bookmark) -> BookmarkOut:
-        """`bookmark` comes from `queries.listing` (its work, pseud and tags loaded)."""
-        work = bookmark.work
+        """`bookmark` comes from `queries.listing` (its work or series, pseud and tags
+        loaded)."""
         return cls(
             id=bookmark.pk,
             url=f"/bookmarks/{bookmark.pk}",
-            work=BookmarkedWorkOut(
-                id=work.pk,
-                url=work.get_absolute_url(),
-                title=work.title,
-                creators=[pseud.byline for pseud in public_byline_pseuds(work)] or [ANONYMOUS],
-            ),
+            work_id=bookmark.work_id,
+            series_id=bookmark.series_id,
+            work=_work_out(bookmark.work) if bookmark.work is not None else None,
+            series=_series_out(bookmark.series) if bookmark.series is not None else None,
             user=bookmark.pseud.user.username,
             pseud=bookmark.pseud.name,
             notes=bookmark.notes,
@@ -112,6 +135,31 @@ class BookmarkOut(Schema):
             created=bookmark.created_at,
             updated=bookmark.updated_at,
         )
+
+
+def _work_out(work: Work) -> BookmarkedWorkOut:
+    return BookmarkedWorkOut(
+        id=work.pk,
+        url=work.get_absolute_url(),
+        title=work.title,
+        creators=[pseud.byline for pseud in public_byline_pseuds(work)] or [ANONYMOUS],
+    )
+
+
+def _series_out(series: Series) -> BookmarkedSeriesOut:
+    # As a guest sees it, like a work's byline here: shared answers name no anonymous creator.
+    if is_anonymous_series(series):
+        creators = [ANONYMOUS]
+    else:
+        creators = [creatorship.pseud.byline for creatorship in series.creatorships.all()]
+    return BookmarkedSeriesOut(
+        id=series.pk,
+        url=series.get_absolute_url(),
+        title=series.title,
+        creators=creators,
+        works=getattr(series, "listed_works", 0) or 0,
+        words=getattr(series, "listed_words", 0) or 0,
+    )
 
 
 class BookmarkPage(Schema):
@@ -140,6 +188,16 @@ def _own_pseud(user: User, name: str | None) -> Pseud | None:
     )
 
 
+def _data(user: User, payload: _BookmarkFields) -> BookmarkData:
+    return BookmarkData(
+        pseud=_own_pseud(user, payload.pseud),
+        notes=payload.notes,
+        tags=list(payload.tags),
+        private=payload.private,
+        rec=payload.rec,
+    )
+
+
 def _reread(user: User, bookmark: Bookmark) -> BookmarkOut:
     # Answer with what was stored, tags and pseud included.
     return BookmarkOut.of(queries.get_bookmark_for_viewer(user, bookmark.pk))
@@ -159,6 +217,7 @@ def list_bookmarks(
     request: HttpRequest,
     user: Annotated[str | None, Query(None, description="A bookmarker's login.")] = None,
     work_id: Annotated[int | None, Query(None, ge=1, le=ID_MAX)] = None,
+    series_id: Annotated[int | None, Query(None, ge=1, le=ID_MAX)] = None,
     rec: Annotated[bool | None, Query(None, description="true: recs only.")] = None,
     tag: Annotated[
         str | None,
@@ -177,6 +236,8 @@ def list_bookmarks(
         if not work.posted:
             raise Http404("Drafts have no bookmarks.")
         bookmarks = bookmarks.filter(work=work)
+    if series_id is not None:
+        bookmarks = bookmarks.filter(series=get_series_for_reader(viewer, series_id))
     if tag is not None:
         found = queries.findable_bookmark_tag(viewer, tag_from_param(tag))
         if found is None:
@@ -188,7 +249,7 @@ def list_bookmarks(
     bookmarks = apply_bookmark_filters(bookmarks, filters)
     if rec is False:
         bookmarks = bookmarks.filter(rec=False)
-    shown = paginate(request, queries.listing(bookmarks))
+    shown = paginate(request, queries.listing(viewer, bookmarks))
     pages = max(1, shown.paginator.num_pages)
     past_end = page > pages
     return BookmarkPage(
@@ -213,15 +274,43 @@ def bookmark_work(request: HttpRequest, work_id: ObjectId, payload: NewBookmark)
     `already_bookmarked` (change the first with PATCH)."""
     user = user_of(request)
     work = get_work_for_reader(user, work_id)
-    data = BookmarkData(
-        pseud=_own_pseud(user, payload.pseud),
-        notes=payload.notes,
-        tags=list(payload.tags),
-        private=payload.private,
-        rec=payload.rec,
-    )
-    bookmark = create_bookmark(user, work, data)
+    bookmark = create_bookmark(user, work, _data(user, payload))
     return Status(201, _reread(user, bookmark))
+
+
+@router.post("/bookmarks", response={201: BookmarkOut, **WRITE_ERRORS}, **WRITE)
+def create_bookmark_of(request: HttpRequest, payload: NewBookmarkOf) -> Status:
+    """Bookmark a work (`work_id`) or a series (`series_id`): exactly one of them, else 422
+    `one_target`. A series needs a posted work you can read (`not_bookmarkable`); one you
+    cannot see is 404. A second bookmark of the same one is `already_bookmarked`."""
+    user = user_of(request)
+    if (payload.work_id is None) == (payload.series_id is None):
+        field = "series_id" if payload.work_id is not None else "work_id"
+        raise InvalidInput(
+            [FieldError(field, "one_target", "Send exactly one of work_id and series_id.")]
+        )
+    data = _data(user, payload)
+    try:
+        if payload.series_id is not None:
+            series = get_series_for_reader(user, payload.series_id)
+            bookmark = create_series_bookmark(user, series, data)
+        else:
+            assert payload.work_id is not None
+            bookmark = create_bookmark(user, get_work_for_reader(user, payload.work_id), data)
+    except LoginRequired as error:  # never for a token's user
+        raise Http404("Not found.") from error
+    except InvalidInput as error:
+        # The services name the target ("work", "series"); here it is the JSON field naming it.
+        raise InvalidInput(
+            [
+                dataclasses.replace(item, field=_TARGET_FIELDS.get(item.field, item.field))
+                for item in error.errors
+            ]
+        ) from error
+    return Status(201, _reread(user, bookmark))
+
+
+_TARGET_FIELDS = {"work": "work_id", "series": "series_id"}
 
 
 @router.patch("/bookmarks/{bookmark_id}", response={200: BookmarkOut, **WRITE_ERRORS}, **WRITE)

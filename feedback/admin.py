@@ -19,9 +19,9 @@ class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Bookmark)
 class BookmarkAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("id", "user", "work", "private", "rec", "created_at")
+    list_display = ("id", "user", "work", "series", "private", "rec", "created_at")
     list_filter = ("private", "rec")
-    raw_id_fields = ("user", "pseud", "work", "tags")
+    raw_id_fields = ("user", "pseud", "work", "series", "tags")
 
 
 @admin.register(Kudos)

@@ -199,14 +199,19 @@ class Comment(models.Model):
 
 
 class Bookmark(models.Model):
-    """A reader's bookmark of a work, with their own notes and tags; private ones are seen by
-    the bookmarker alone."""
+    """A reader's bookmark of a work or of a series (exactly one of them), with their own notes
+    and tags; private ones are seen by the bookmarker alone."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
     )
     pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="bookmarks")
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="bookmarks")
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, null=True, blank=True, related_name="bookmarks"
+    )
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, null=True, blank=True, related_name="bookmarks"
+    )
     notes = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, related_name="bookmarks", blank=True)
     private = models.BooleanField(default=False)
@@ -217,14 +222,34 @@ class Bookmark(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # NULLs are distinct in a unique constraint, so each holds for its own kind only.
             models.UniqueConstraint(fields=["user", "work"], name="one_bookmark_per_user"),
+            models.UniqueConstraint(fields=["user", "series"], name="one_series_bookmark_per_user"),
+            models.CheckConstraint(
+                condition=Q(work__isnull=False, series__isnull=True)
+                | Q(work__isnull=True, series__isnull=False),
+                name="bookmark_has_one_target",
+            ),
         ]
         indexes = [
-            models.Index(fields=["work", "private", "-created_at"], name="bookmarks_of_work")
+            models.Index(fields=["work", "private", "-created_at"], name="bookmarks_of_work"),
+            models.Index(fields=["series", "private", "-created_at"], name="bookmarks_of_series"),
         ]
 
     def __str__(self) -> str:
+        if self.series_id is not None:
+            return f"bookmark {self.pk} of series {self.series_id}"
         return f"bookmark {self.pk} of {self.work_id}"
+
+    @property
+    def is_of_series(self) -> bool:
+        return self.series_id is not None
+
+    @property
+    def title(self) -> str:
+        """The bookmarked work's or series' title."""
+        target = self.series if self.series_id is not None else self.work
+        return target.title if target is not None else ""
 
 
 class Subscription(models.Model):

@@ -1,11 +1,12 @@
 """The sample archive's series: one of three parts, one complete, and one with a restricted
-part (a guest sees the others numbered without a gap). Made through the services, from the
-sample works already posted."""
+part (a guest sees the others numbered without a gap), each bookmarked by another author.
+Made through the services, from the sample works already posted."""
 
 from __future__ import annotations
 
+from feedback.services.bookmarks import BookmarkData, create_series_bookmark
 from people.models import User
-from works.models import Work
+from works.models import Series, Work
 from works.series import SeriesData, add_work_to_series, update_series
 
 SERIES = (
@@ -26,12 +27,12 @@ def _posted_by(user: User, *, restricted: bool | None = None) -> list[Work]:
     return list(works.order_by("published_on", "id"))
 
 
-def _make(user: User, works: list[Work], title: str, summary: str, complete: bool) -> int:
+def _make(user: User, works: list[Work], title: str, summary: str, complete: bool) -> Series:
     series = add_work_to_series(user, works[0], new_title=title).series
     for work in works[1:]:
         add_work_to_series(user, work, series=series)
     update_series(user, series, SeriesData(title=title, summary=summary, complete=complete))
-    return series.pk
+    return series
 
 
 def add_sample_series(users: dict[str, User]) -> int:
@@ -54,6 +55,11 @@ def add_sample_series(users: dict[str, User]) -> int:
         if not works:
             continue
         used.update(w.pk for w in works)
-        _make(user, works, title, summary, complete)
+        series = _make(user, works, title, summary, complete)
         made += 1
+        readers = [reader for reader in users.values() if reader != user]
+        if readers:
+            reader = readers[made % len(readers)]
+            notes = "<p>Read these in order, all of them.</p>"
+            create_series_bookmark(reader, series, BookmarkData(notes=notes, rec=made == 1))
     return made

@@ -109,6 +109,10 @@ def test_fills_an_empty_archive(db, settings):
     night = Series.objects.get(title="Night Shift")
     assert night.parts.filter(work__restricted=True).exists()
     assert night.parts.filter(work__restricted=False).exists()
+    # Each series bookmarked by another author.
+    assert {b.series_id for b in Bookmark.objects.filter(series__isnull=False)} == {
+        series.pk for series in Series.objects.all()
+    }
     # A work posted anonymously (a secret gift), by "Anonymous" on its page.
     anonymous = Work.objects.get(anonymous=True)
     page = Client().get(f"/works/{anonymous.pk}").content.decode()

@@ -80,25 +80,27 @@ def places_of_work(viewer: Viewer, work: Work) -> list[SeriesPlace]:
     return [place for _, place in sorted(places, key=lambda item: item[0])]
 
 
-def _series_listing(viewer: Viewer, series: QuerySet[Series]) -> QuerySet[Series]:
+def with_series_blurb_data(viewer: Viewer, series: QuerySet[Series]) -> QuerySet[Series]:
+    """`series` with what a series blurb shows, counted over the parts `viewer` may list (the
+    works, their words, the last update), whether it is anonymous, and its creators: a fixed
+    number of queries for any number of series. It does not filter: the caller has."""
     parts = listable_series_parts_q(viewer, prefix="parts__")
-    return (
-        series.filter(listable_series_q(viewer))
-        .annotate(
-            listed_works=Count("parts", filter=parts, distinct=True),
-            listed_words=Sum("parts__work__word_count", filter=parts),
-            listed_updated=Max("parts__work__revised_at", filter=parts),
-            is_anonymous=Exists(
-                SeriesPart.objects.filter(series=OuterRef("pk"), work__anonymous=True)
-            ),
+    return series.annotate(
+        listed_works=Count("parts", filter=parts, distinct=True),
+        listed_words=Sum("parts__work__word_count", filter=parts),
+        listed_updated=Max("parts__work__revised_at", filter=parts),
+        is_anonymous=Exists(SeriesPart.objects.filter(series=OuterRef("pk"), work__anonymous=True)),
+    ).prefetch_related(
+        Prefetch(
+            "creatorships",
+            queryset=SeriesCreatorship.objects.select_related("pseud__user"),
         )
-        .prefetch_related(
-            Prefetch(
-                "creatorships",
-                queryset=SeriesCreatorship.objects.select_related("pseud__user"),
-            )
-        )
-        .order_by("-updated_at", "-id")
+    )
+
+
+def _series_listing(viewer: Viewer, series: QuerySet[Series]) -> QuerySet[Series]:
+    return with_series_blurb_data(viewer, series.filter(listable_series_q(viewer))).order_by(
+        "-updated_at", "-id"
     )
 
 

@@ -1,5 +1,9 @@
 """Reading bookmarks. Every read takes the viewer and goes through `access.visibility`:
-listings and counts use `listable_bookmarks_q`, one bookmark by id uses `bookmark_access`."""
+listings and counts use `listable_bookmarks_q`, one bookmark by id uses `bookmark_access`.
+
+A bookmark is of a work or of a series. A series bookmark's tags, for the tag listings and
+filters, are the bookmarker's own (a series carries no tags of its own); work tags and the
+work-tag facets concern work bookmarks."""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from access.visibility import Access, bookmark_access, listable_bookmarks_q
 from lifestream.core.errors import LoginRequired
 from tags import queries as tag_queries
 from tags.models import Tag, tags_named
-from works.models import Creatorship, Work
+from works.models import Creatorship, Series, Work
+from works.series_queries import with_series_blurb_data
 
 from ..models import Bookmark
 
@@ -41,8 +46,14 @@ def bookmarks_of_work(viewer: Viewer, work: Work) -> QuerySet[Bookmark]:
     return visible_bookmarks(viewer).filter(work=work)
 
 
+def bookmarks_of_series(viewer: Viewer, series: Series) -> QuerySet[Bookmark]:
+    """A series' bookmarks as `viewer` may list them (none when it has no part they may list)."""
+    return visible_bookmarks(viewer).filter(series=series)
+
+
 def _on_family(tag_ids: set[int]) -> Q:
-    """The bookmark's work carries one of `tag_ids`, or the bookmarker tagged it with one."""
+    """The bookmark's work carries one of `tag_ids`, or the bookmarker tagged it with one (a
+    series bookmark: the latter only)."""
     on_work = Work.tags.through.objects.filter(work_id=OuterRef("work_id"), tag_id__in=tag_ids)
     on_bookmark = Bookmark.tags.through.objects.filter(
         bookmark_id=OuterRef("pk"), tag_id__in=tag_ids
@@ -77,9 +88,10 @@ def findable_bookmark_tag(viewer: Viewer, name: str) -> Tag | None:
     )
 
 
-def listing(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
-    """What a bookmark blurb shows (the work's blurb, the bookmarker, their tags), in a fixed
-    number of queries for any number of bookmarks."""
+def listing(viewer: Viewer, bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
+    """What a bookmark blurb shows (the work's blurb, or the series' with the numbers of the
+    parts `viewer` may list; the bookmarker, their tags), in a fixed number of queries for any
+    number of bookmarks."""
     return bookmarks.select_related("pseud__user", "work__stats").prefetch_related(
         "work__hit_counts",
         Prefetch("work__tags", queryset=Tag.objects.order_by("name")),
@@ -87,14 +99,15 @@ def listing(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
             "work__creatorships",
             queryset=Creatorship.objects.select_related("pseud__user").order_by("position", "id"),
         ),
+        Prefetch("series", queryset=with_series_blurb_data(viewer, Series.objects.all())),
         Prefetch("tags", queryset=Tag.objects.order_by("name")),
     )
 
 
 def get_bookmark_for_viewer(viewer: Viewer, bookmark_id: int) -> Bookmark:
     """One bookmark, if `viewer` may see it (404, or LoginRequired for a guest when the work is
-    restricted)."""
-    bookmark = listing(Bookmark.objects.filter(pk=bookmark_id)).first()
+    restricted, or the series' parts are)."""
+    bookmark = listing(viewer, Bookmark.objects.filter(pk=bookmark_id)).first()
     if bookmark is None:
         raise Http404("No such bookmark.")
     access = bookmark_access(viewer, bookmark)
@@ -119,3 +132,16 @@ def own_bookmark_id(user: Viewer, work: Work) -> int | None:
     if not user.is_authenticated:
         return None
     return Bookmark.objects.filter(user_id=user.pk, work=work).values_list("pk", flat=True).first()
+
+
+def own_series_bookmark_id(user: Viewer, series: Series) -> int | None:
+    """The id of `user`'s bookmark of `series`, if they have one."""
+    if not user.is_authenticated:
+        return None
+    mine = Bookmark.objects.filter(user_id=user.pk, series=series)
+    return mine.values_list("pk", flat=True).first()
+
+
+def series_bookmark_count(viewer: Viewer, series: Series) -> int:
+    """The series page's "Bookmarks:": the series' bookmarks `viewer` may list."""
+    return bookmarks_of_series(viewer, series).count()

@@ -1,5 +1,6 @@
-"""Writing bookmarks: a reader keeps a work with their own notes and tags, privately or not,
-and may recommend it. A work's public bookmark count changes in the same transaction."""
+"""Writing bookmarks: a reader keeps a work or a series with their own notes and tags,
+privately or not, and may recommend it. A work's public bookmark count changes in the same
+transaction (a series' is counted when shown, through `listable_bookmarks_q`)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from access.visibility import Access, work_access
+from access.visibility import Access, has_listable_part, work_access
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
 from lifestream.core.text import sanitize_html
 from people.models import Pseud, User
 from people.services import ensure_default_pseud
 from tags.models import Tag, TagKind
 from tags.services import check_tag_names, find_or_create_tags, normalize_tag_names
-from works.models import Work
+from works.models import Series, Work
 
 from ..models import BOOKMARK_NOTES_MAX, BOOKMARK_TAGS_MAX, Bookmark
 from ..stats import adjust_stats
@@ -34,16 +35,18 @@ class BookmarkData:
 
 
 class AlreadyBookmarked(InvalidInput):
-    """A second bookmark of the same work; carries the first so pages can link to editing it."""
+    """A second bookmark of the same work or series; carries the first so pages can link to
+    editing it."""
 
     def __init__(self, bookmark: Bookmark) -> None:
         self.bookmark = bookmark
+        noun = "series" if bookmark.series_id is not None else "work"
         super().__init__(
             [
                 FieldError(
-                    "work",
+                    noun,
                     "already_bookmarked",
-                    "You have already bookmarked this work; you can edit your bookmark at "
+                    f"You have already bookmarked this {noun}; you can edit your bookmark at "
                     f"{reverse('feedback:bookmark_edit', args=[bookmark.pk])}.",
                 )
             ]
@@ -153,9 +156,51 @@ def create_bookmark(user: User, work: Work, data: BookmarkData) -> Bookmark:
     return bookmark
 
 
+def _check_series_bookmarkable(user: User, series: Series) -> None:
+    # A bookmark of a series with no part the user may list would be one no one sees.
+    if not has_listable_part(user, series.pk):
+        raise InvalidInput(
+            [
+                FieldError(
+                    "series",
+                    "not_bookmarkable",
+                    "Only series with a posted work you can read can be bookmarked.",
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def create_series_bookmark(user: User, series: Series, data: BookmarkData) -> Bookmark:
+    """Bookmark `series` for `user`: one bookmark per user per series, as for works."""
+    _check_series_bookmarkable(user, series)
+    existing = Bookmark.objects.filter(user=user, series=series).first()
+    if existing is not None:
+        raise AlreadyBookmarked(existing)
+    errors = ErrorList()
+    pseud, notes, tags = _clean(user, data, errors)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            bookmark = Bookmark.objects.create(
+                user=user,
+                pseud=pseud,
+                series=series,
+                notes=notes,
+                private=data.private,
+                rec=data.rec,
+            )
+    except IntegrityError:
+        # Another request bookmarked the same series between the check and the insert.
+        raise AlreadyBookmarked(Bookmark.objects.get(user=user, series=series)) from None
+    bookmark.tags.set(tags)
+    return bookmark
+
+
 @transaction.atomic
 def update_bookmark(bookmark: Bookmark, data: BookmarkData) -> Bookmark:
-    """Change a bookmark in place; making it private or public moves the work's public count."""
+    """Change a bookmark in place; making it private or public moves the work's public count
+    (a series has no stored count)."""
     user = bookmark.user
     errors = ErrorList()
     pseud, notes, tags = _clean(user, data, errors)
@@ -172,7 +217,7 @@ def update_bookmark(bookmark: Bookmark, data: BookmarkData) -> Bookmark:
     bookmark.rec = data.rec
     bookmark.save(update_fields=["pseud", "notes", "private", "rec", "updated_at"])
     bookmark.tags.set(tags)
-    if was_private != bookmark.private:
+    if was_private != bookmark.private and bookmark.work_id is not None:
         adjust_stats(bookmark.work_id, bookmarks_count=1 if was_private else -1)
     return bookmark
 
@@ -188,6 +233,6 @@ def delete_bookmark(bookmark: Bookmark) -> None:
     )
     if private is None:
         return  # deleted by another request meanwhile
-    if not private:
+    if not private and bookmark.work_id is not None:
         adjust_stats(bookmark.work_id, bookmarks_count=-1)
     bookmark.delete()

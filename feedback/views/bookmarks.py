@@ -1,5 +1,6 @@
-"""Pages for bookmarks: bookmarking a work, one bookmark, editing and deleting it, and the
-listings (a work's, a user's or pseud's, a tag's, the archive's) with their filter sidebar."""
+"""Pages for bookmarks: bookmarking a work or a series, one bookmark, editing and deleting it,
+and the listings (a work's, a series', a user's or pseud's, a tag's, the archive's) with their
+filter sidebar."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from access.getters import get_work_for_reader
+from access.getters import get_series_for_reader, get_work_for_reader
+from access.visibility import has_listable_part
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
 from lifestream.core.errors import InvalidInput
@@ -27,6 +29,7 @@ from search.listing.query import find_bookmarks
 from tags.addresses import tag_for_action
 from tags.models import tag_to_param
 from tags.services import split_tag_names
+from works.models import Series, Work
 
 from ..models import Bookmark
 from ..queries import bookmarks as queries
@@ -35,6 +38,7 @@ from ..services.bookmarks import (
     BookmarkData,
     bookmark_data_from,
     create_bookmark,
+    create_series_bookmark,
     delete_bookmark,
     update_bookmark,
 )
@@ -94,27 +98,35 @@ def _initial(data: BookmarkData) -> dict[str, Any]:
 
 def _already_bookmarked(request: HttpRequest, bookmark: Bookmark) -> HttpResponse:
     edit_url = reverse("feedback:bookmark_edit", args=[bookmark.pk])
+    noun = "series" if bookmark.series_id is not None else "work"
     messages.info(
         request,
         format_html(
-            'You have already bookmarked this work. <a href="{}">Edit your bookmark</a>.',
+            'You have already bookmarked this {}. <a href="{}">Edit your bookmark</a>.',
+            noun,
             edit_url,
         ),
     )
     return redirect(edit_url)
 
 
+def _targets(bookmark: Bookmark) -> dict[str, Work | Series | None]:
+    """The bookmarked work or series, for the templates."""
+    return {"work": bookmark.work, "series": bookmark.series}
+
+
 # --- one bookmark -------------------------------------------------------------------------------
 
 
-@login_required
-def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    work = get_work_for_reader(user, work_id)
-    if not work.posted:
-        raise Http404("Drafts can't be bookmarked.")
-    existing = Bookmark.objects.filter(user=user, work=work).first()
+def _new_bookmark(
+    request: HttpRequest,
+    user: User,
+    existing: Bookmark | None,
+    *,
+    work: Work | None = None,
+    series: Series | None = None,
+) -> HttpResponse:
+    """The new-bookmark form and its POST, for a work or a series (the same form)."""
     if existing is not None:
         return _already_bookmarked(request, existing)
     default_pseud = ensure_default_pseud(user)
@@ -127,7 +139,11 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
     form = BookmarkForm(user, posted, initial=initial)
     if posted is not None and form.is_valid():
         try:
-            bookmark = create_bookmark(user, work, form.data_for_service())
+            if series is not None:
+                bookmark = create_series_bookmark(user, series, form.data_for_service())
+            else:
+                assert work is not None
+                bookmark = create_bookmark(user, work, form.data_for_service())
         except AlreadyBookmarked as error:
             return _already_bookmarked(request, error.bookmark)
         except InvalidInput as error:
@@ -135,9 +151,36 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
         else:
             messages.success(request, "Bookmark was successfully created.")
             return redirect("feedback:bookmark", bookmark.pk)
-    return render(
-        request, "feedback/bookmarks/form.html", {"form": form, "work": work, "new": True}
-    )
+    context = {"form": form, "work": work, "series": series, "new": True}
+    return render(request, "feedback/bookmarks/form.html", context)
+
+
+@login_required
+def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    work = get_work_for_reader(user, work_id)
+    if not work.posted:
+        raise Http404("Drafts can't be bookmarked.")
+    existing = Bookmark.objects.filter(user=user, work=work).first()
+    return _new_bookmark(request, user, existing, work=work)
+
+
+def _bookmarkable_series(user: User, series_id: int) -> Series:
+    series = get_series_for_reader(user, series_id)
+    if not has_listable_part(user, series.pk):
+        # Its creators' series of drafts: nothing in it anyone else could see.
+        raise Http404("A series with no posted work you can read can't be bookmarked.")
+    return series
+
+
+@login_required
+def series_bookmark_new(request: HttpRequest, series_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    series = _bookmarkable_series(user, series_id)
+    existing = Bookmark.objects.filter(user=user, series=series).first()
+    return _new_bookmark(request, user, existing, series=series)
 
 
 def bookmark_show(request: HttpRequest, bookmark_id: int) -> HttpResponse:
@@ -145,7 +188,7 @@ def bookmark_show(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     return render(
         request,
         "feedback/bookmarks/show.html",
-        {"bookmark": bookmark, "work": bookmark.work, "owner": bookmark.user},
+        {"bookmark": bookmark, **_targets(bookmark), "owner": bookmark.user},
     )
 
 
@@ -166,7 +209,7 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     return render(
         request,
         "feedback/bookmarks/form.html",
-        {"form": form, "work": bookmark.work, "bookmark": bookmark},
+        {"form": form, **_targets(bookmark), "bookmark": bookmark},
     )
 
 
@@ -206,6 +249,15 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
         raise Http404("Drafts have no bookmarks.")
     bookmarks = queries.bookmarks_of_work(request.user, work)
     return _listing(request, bookmarks, {"work": work})
+
+
+def series_bookmarks(request: HttpRequest, series_id: int) -> HttpResponse:
+    """The series' bookmarks (AO3's `/series/ID/bookmarks`); a POST here bookmarks it."""
+    if request.method == "POST":
+        return series_bookmark_new(request, series_id)
+    series = get_series_for_reader(request.user, series_id)
+    bookmarks = queries.bookmarks_of_series(request.user, series)
+    return _listing(request, bookmarks, {"series": series})
 
 
 def user_bookmarks(request: HttpRequest, login_name: str) -> HttpResponse:
@@ -254,6 +306,8 @@ urlpatterns: list[URLPattern] = [
     path("bookmarks/<int:bookmark_id>/confirm_delete", bookmark_delete, name="bookmark_delete"),
     path("works/<int:work_id>/bookmarks", work_bookmarks, name="work_bookmarks"),
     path("works/<int:work_id>/bookmarks/new", bookmark_new, name="bookmark_new"),
+    path("series/<int:series_id>/bookmarks", series_bookmarks, name="series_bookmarks"),
+    path("series/<int:series_id>/bookmarks/new", series_bookmark_new, name="series_bookmark_new"),
     path("users/<str:login_name>/bookmarks", user_bookmarks, name="user_bookmarks"),
     path(
         "users/<str:login_name>/pseuds/<str:pseud_name>/bookmarks",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from access.getters import visible_works
@@ -390,7 +390,8 @@ def apply_bookmark_filters(
     bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
 ) -> QuerySet[Bookmark]:
     """`bookmarks` narrowed by `filters`. Named tags stand for their family (synonyms and
-    subtags); a tag named to include that does not exist matches nothing."""
+    subtags); a tag named to include that does not exist matches nothing. Work tags are a
+    work bookmark's; a series bookmark has only its bookmarker's tags."""
     if filters.rec:
         bookmarks = bookmarks.filter(rec=True)
     for word in filters.query.split():
@@ -422,7 +423,9 @@ def apply_bookmark_filters(
     for family in _families(_tags_named(filters.excluded_bookmark_tag_names)):
         bookmarks = bookmarks.exclude(_bookmark_has(family))
     if filters.sort_column == "bookmarkable_date":
-        bookmarks = bookmarks.order_by("-work__revised_at", "-id")
+        # A series bookmark sorts by when its series last changed.
+        updated = Coalesce("work__revised_at", "series__updated_at")
+        bookmarks = bookmarks.order_by(updated.desc(), "-id")
     return bookmarks
 
 
@@ -434,7 +437,9 @@ def find_bookmarks(
     gives the nearest real page."""
     filtered = apply_bookmark_filters(bookmarks, filters)
     paginator = Paginator(
-        bookmark_queries.listing(filtered), settings.WORKS_PER_PAGE, allow_empty_first_page=True
+        bookmark_queries.listing(viewer, filtered),
+        settings.WORKS_PER_PAGE,
+        allow_empty_first_page=True,
     )
     shown = paginator.get_page(page)
     groups, own_tags = bookmark_facets(viewer, filtered, filters)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from access.getters import get_series_for_editor, get_series_for_reader
 from access.visibility import is_anonymous_series, is_series_creator
+from feedback.queries.bookmarks import own_series_bookmark_id, series_bookmark_count
 from feedback.views.subscriptions import subscribe_context
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
@@ -31,6 +32,10 @@ def series_show(request: HttpRequest, series_id: int) -> HttpResponse:
         "is_series_creator": is_series_creator(request.user, series),
         "is_anonymous": is_anonymous_series(series),
         "subscribe": subscribe_context(request, series=series),
+        "bookmark_count": series_bookmark_count(request.user, series),
+        # A bookmark of a series needs a part the viewer may list (`works` are those).
+        "bookmarkable": bool(works),
+        "bookmark_id": own_series_bookmark_id(request.user, series),
     }
     return render(request, "works/series/show.html", context)
 
