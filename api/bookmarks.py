@@ -249,7 +249,7 @@ def list_bookmarks(
     bookmarks = apply_bookmark_filters(bookmarks, filters)
     if rec is False:
         bookmarks = bookmarks.filter(rec=False)
-    shown = paginate(request, queries.listing(viewer, bookmarks))
+    shown = paginate(request, queries.listing(viewer, bookmarks, blurbs=False))
     pages = max(1, shown.paginator.num_pages)
     past_end = page > pages
     return BookmarkPage(

@@ -460,7 +460,8 @@ LISTINGS = {
 # what the page
 # looks up: the owner (1), the pseud (1), the work with its tags, creators and hits (4), the tag and
 # its family (3), or the tags named in the filters and their families (4).
-EXPECTED_QUERIES = {"user": 13, "pseud": 14, "work": 16, "index": 12, "tag": 15, "filtered": 17}
+# Each with two for the works' blurbs: their series ("Part N of") and their gifts ("for …").
+EXPECTED_QUERIES = {"user": 15, "pseud": 16, "work": 18, "index": 14, "tag": 17, "filtered": 19}
 
 
 @pytest.mark.parametrize("listing", LISTINGS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -21,6 +22,11 @@ from tests.test_opds import ACQUISITION, fetch
 from works.series import add_work_to_series
 
 pytestmark = pytest.mark.django_db
+
+
+def _streamed(response: Any) -> bytes:
+    """A file response's bytes."""
+    return b"".join(response.streaming_content)
 
 
 @pytest.fixture
@@ -93,7 +99,7 @@ def test_the_whole_series_link_downloads_the_series_epub(saga, reader, settings)
         link.href.removeprefix(settings.SITE_URL), headers={"Authorization": authorization}
     )
     assert response.status_code == 200
-    book = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    book = zipfile.ZipFile(io.BytesIO(_streamed(response)))
     text = " ".join(book.read(name).decode() for name in book.namelist() if name.endswith("xhtml"))
     assert "Members Only" in text and "Unfinished" not in text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,6 +18,11 @@ from works.series import add_work_to_series, delete_series
 from works.services import ChapterData, update_chapter
 
 pytestmark = pytest.mark.django_db
+
+
+def _streamed(response: Any) -> bytes:
+    """A file response's bytes."""
+    return b"".join(response.streaming_content)
 
 
 @pytest.fixture
@@ -62,7 +68,7 @@ def test_the_series_epub_holds_each_work_in_order_and_passes_epubcheck(saga, tmp
     assert response.status_code == 200
     assert response["Content-Type"] == "application/epub+zip"
     assert 'filename="The_Long_Way_Round.epub"' in response["Content-Disposition"]
-    content = b"".join(response.streaming_content)
+    content = _streamed(response)
     archive = _open(content)
     names = archive.namelist()
     assert names[0] == "mimetype"
@@ -89,7 +95,7 @@ def test_the_series_epub_holds_each_work_in_order_and_passes_epubcheck(saga, tmp
 def test_a_guest_gets_only_the_public_parts(saga):
     response = Client().get(_url(saga))
     assert response.status_code == 200
-    text = _text(_open(b"".join(response.streaming_content)))
+    text = _text(_open(_streamed(response)))
     assert "Departure" in text and "The Road" in text
     assert "Members Only" not in text and "secretword" not in text
     assert response["Cache-Control"] == "public, max-age=0"
@@ -100,7 +106,7 @@ def test_an_e_reader_app_uses_its_token(saga):
     _, key = create_api_token(reader, "e-reader")
     response = Client().get(_url(saga), HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
-    assert "secretword" in _text(_open(b"".join(response.streaming_content)))
+    assert "secretword" in _text(_open(_streamed(response)))
     assert response["Cache-Control"] == "private, no-cache"
 
 
@@ -143,20 +149,20 @@ def test_the_series_file_is_kept_per_version_and_goes_with_the_series(
     a changed part makes a new one; a deleted series' files go."""
     settings.DATA_DIR = tmp_path
     folder = tmp_path / "downloads" / "series" / str(saga["series"].pk)
-    guest = b"".join(Client().get(_url(saga)).streaming_content)
+    guest = _streamed(Client().get(_url(saga)))
     built = list(folder.glob("*.epub"))
     assert len(built) == 1
     stamp = built[0].stat().st_mtime_ns
-    assert b"".join(Client().get(_url(saga)).streaming_content) == guest
+    assert _streamed(Client().get(_url(saga))) == guest
     assert built[0].stat().st_mtime_ns == stamp  # served from the cache, not rebuilt
     member = Client()
     member.force_login(make_user("saga_reader"))
-    assert b"".join(member.get(_url(saga)).streaming_content) != guest
+    assert _streamed(member.get(_url(saga))) != guest
     assert len(list(folder.glob("*.epub"))) == 2
     first = saga["works"][0]
     chapter = first.chapters.order_by("position").first()
     update_chapter(chapter, ChapterData(title="Rewritten", body="<p>A new dawn.</p>"))
-    changed = b"".join(Client().get(_url(saga)).streaming_content)
+    changed = _streamed(Client().get(_url(saga)))
     assert changed != guest and "A new dawn" in _text(_open(changed))
     # Deleting the series changes its works: the change feed then drops the series' files.
     with django_capture_on_commit_callbacks(execute=True):

@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from access.getters import findable_tag
+from access.getters import findable_tag, numbered_series_parts
 from access.visibility import Access, bookmark_access, listable_bookmarks_q
 from lifestream.core.errors import LoginRequired
 from tags import queries as tag_queries
 from tags.models import Tag, tags_named
-from works.models import Creatorship, Series, Work
+from works.models import Creatorship, Gift, Series, Work
 from works.series_queries import with_series_blurb_data
 
 from ..models import Bookmark
@@ -88,11 +88,13 @@ def findable_bookmark_tag(viewer: Viewer, name: str) -> Tag | None:
     )
 
 
-def listing(viewer: Viewer, bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
+def listing(
+    viewer: Viewer, bookmarks: QuerySet[Bookmark], *, blurbs: bool = True
+) -> QuerySet[Bookmark]:
     """What a bookmark blurb shows (the work's blurb, or the series' with the numbers of the
     parts `viewer` may list; the bookmarker, their tags), in a fixed number of queries for any
-    number of bookmarks."""
-    return bookmarks.select_related("pseud__user", "work__stats").prefetch_related(
+    number of bookmarks. With `blurbs`, a work's series ("Part N of") and gifts too."""
+    shown = bookmarks.select_related("pseud__user", "work__stats").prefetch_related(
         "work__hit_counts",
         Prefetch("work__tags", queryset=Tag.objects.order_by("name")),
         Prefetch(
@@ -101,6 +103,18 @@ def listing(viewer: Viewer, bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]
         ),
         Prefetch("series", queryset=with_series_blurb_data(viewer, Series.objects.all())),
         Prefetch("tags", queryset=Tag.objects.order_by("name")),
+    )
+    if not blurbs:
+        return shown
+    return shown.prefetch_related(
+        Prefetch(
+            "work__series_parts", queryset=numbered_series_parts(viewer), to_attr="blurb_series"
+        ),
+        Prefetch(
+            "work__gifts",
+            queryset=Gift.objects.filter(rejected=False).select_related("pseud__user"),
+            to_attr="blurb_gifts",
+        ),
     )
 
 
