@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from feedback.models import Bookmark, CommentStatus, NotificationKind
 from people.models import Mute, Pseud, User
-from works.models import Chapter, Creatorship, Series, SeriesCreatorship, SeriesPart, Work
+from works.models import Chapter, Creatorship, Series, SeriesCreatorship, SeriesPart, Skin, Work
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -315,6 +315,21 @@ def visible_notices_q(viewer: User) -> Q:
         )
         q &= (~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)) | unnamed
     return q
+
+
+def usable_skins_q(viewer: Viewer) -> Q:
+    """For a Skin queryset: the skins `viewer` may see and put on their works: public ones
+    (an admin made them so) and their own."""
+    if not viewer.is_authenticated:
+        return Q(public=True)
+    return Q(public=True) | Q(author_id=viewer.pk)
+
+
+def skin_access(viewer: Viewer, skin: Skin) -> Access:
+    """A skin's page: a public skin is everyone's to read; a private one its author's alone."""
+    if skin.public or (viewer.is_authenticated and viewer.pk == skin.author_id):
+        return Access.READ
+    return Access.HIDDEN
 
 
 def listable_series_parts_q(viewer: Viewer, prefix: str = "") -> Q:

@@ -14,7 +14,7 @@ from lifestream.core.admin import ReadOnlyMixin
 from lifestream.core.ids import parse_id
 from tags.models import FIXED_TAGS, Tag, TagKind
 
-from .models import Chapter, Creatorship, Work
+from .models import Chapter, Creatorship, Skin, Work
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -136,3 +136,19 @@ class WorkAdmin(ReadOnlyMixin, admin.ModelAdmin):
                 if work.tags_of(kind)
             ),
         )
+
+
+@admin.register(Skin)
+class SkinAdmin(admin.ModelAdmin):
+    """Work skins, for admins to make public (offered to every creator) or private again. The
+    stylesheet is read-only here: it is only written through `works.skins`, which sanitises it."""
+
+    list_display = ("title", "author", "public", "updated_at")
+    list_filter = ("public",)
+    list_editable = ("public",)
+    search_fields = ("title", "author__username")
+    fields = ("title", "author", "description", "css", "public", "created_at", "updated_at")
+    readonly_fields = ("title", "author", "description", "css", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -19,9 +19,10 @@ from tags.services import split_tag_names
 
 from .credits import split_names
 from .languages import LANGUAGE_CHOICES
-from .models import CommentPermission
+from .models import CommentPermission, Skin
 from .related import ParentData
 from .services import ChapterData, WorkData
+from .skins_queries import skin_choices
 
 
 def _names(kind: str) -> list[tuple[str, str]]:
@@ -181,6 +182,13 @@ class WorkForm(ServiceErrorsForm):
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
     scheduled_for = ScheduleField()
+    skin = forms.TypedChoiceField(
+        label="Select Work Skin",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="A stylesheet of yours or a public one, for this work's look (Work Skins).",
+    )
 
     def __init__(self, *args: Any, user: User, with_chapter: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,6 +196,15 @@ class WorkForm(ServiceErrorsForm):
         _schedule_in_zone(self, user)
         pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
         pseuds.queryset = user.pseuds.all()
+        skin = cast(forms.TypedChoiceField, self.fields["skin"])  # declared above
+        choices = [(s.pk, s.title) for s in skin_choices(user).only("id", "title")]
+        current = self.initial.get("skin")
+        if current and current not in {pk for pk, _ in choices}:
+            # A co-creator's own skin the work wears: kept unless changed.
+            worn = Skin.objects.filter(pk=current).values_list("title", flat=True).first()
+            if worn is not None:
+                choices.append((current, worn))
+        skin.choices = [("", "Default (the archive's look)"), *choices]
         if not with_chapter:
             for name in list(self.fields):
                 if name.startswith("chapter_") or name == "body_format":
@@ -239,6 +256,7 @@ class WorkForm(ServiceErrorsForm):
             co_creators=split_names(data.get("co_creators") or ""),
             gifts=split_names(data.get("gifts") or ""),
             scheduled_for=data.get("scheduled_for"),
+            skin_id=data.get("skin"),
         )
 
     def chapter_data(self) -> ChapterData:
@@ -288,6 +306,7 @@ class WorkForm(ServiceErrorsForm):
             "published_on": data.published_on,
             "gifts": ", ".join(data.gifts or []),
             "scheduled_for": data.scheduled_for,
+            "skin": data.skin_id,
         }
 
 

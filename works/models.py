@@ -25,6 +25,8 @@ CHAPTERS_PER_WORK_MAX = 1_000
 # AO3's limits on a work's co-creators and on its gift recipients.
 CREATORS_MAX = 75
 GIFTS_MAX = 75
+SKIN_TITLE_MAX = 100
+SKIN_DESCRIPTION_MAX = 1_000
 GIFT_NAME_MAX = 100
 
 
@@ -36,6 +38,33 @@ class CommentPermission(models.TextChoices):
     EVERYONE = "everyone", "Registered users and guests can comment"
     REGISTERED = "registered", "Only registered users can comment"
     NO_ONE = "no_one", "No one can comment"
+
+
+class Skin(models.Model):
+    """A work skin (AO3's name): a stylesheet a creator writes for the look of their works —
+    text messages, letters, chat logs. Kept as sanitised on the way in (`lifestream.core.css`),
+    scoped under `#workskin`. A skin is its author's; an admin may make it public, offered to
+    every creator."""
+
+    title = models.CharField(max_length=SKIN_TITLE_MAX)
+    description = models.TextField(blank=True)
+    css = models.TextField(blank=True)
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skins")
+    public = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "title"], name="one_skin_title_per_author")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:skin", args=[self.pk])
 
 
 class Work(models.Model):
@@ -51,6 +80,9 @@ class Work(models.Model):
     posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
     # Shown as by "Anonymous" to everyone but its creators (`access.visibility.shows_creators`).
     anonymous = models.BooleanField("post anonymously", default=False)
+    skin = models.ForeignKey(
+        Skin, on_delete=models.SET_NULL, null=True, blank=True, related_name="works"
+    )
     expected_chapters = models.PositiveIntegerField(null=True, blank=True)
     # Kept by services from the posted chapters, so listings never add up chapters per row.
     word_count = models.PositiveIntegerField(default=0)

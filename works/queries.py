@@ -15,7 +15,7 @@ from people.models import Pseud, User
 from tags import queries as tag_queries
 from tags.models import Tag
 
-from .models import Chapter, Creatorship, Gift, Work
+from .models import Chapter, Creatorship, Gift, Skin, Work
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -134,6 +134,14 @@ def invitations_of(user: User) -> QuerySet[Creatorship]:
         .select_related("pseud__user", "work")
         .order_by("-created_at", "-id")
     )
+
+
+def skin_css(work: Work) -> str:
+    """The stylesheet of the skin `work` wears (sanitised when saved), for its page."""
+    if work.skin_id is None:
+        return ""
+    css = Skin.objects.filter(pk=work.skin_id).values_list("css", flat=True).first()
+    return css or ""
 
 
 def gifts_to(viewer: Viewer, user: User) -> QuerySet[Work]:

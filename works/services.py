@@ -48,6 +48,7 @@ from .models import (
     Work,
 )
 from .series import anonymity_conflict, anonymity_message, forget_deleted_work
+from .skins import check_work_skin
 
 BODY_FORMATS = ("html", "text")
 
@@ -100,6 +101,8 @@ class WorkData:
     gifts: list[str] | None = None
     # As on a chapter: posting schedules the work for this moment instead.
     scheduled_for: dt.datetime | None = None
+    # A work skin (`works.skins`): None wears the archive's own look.
+    skin_id: int | None = None
 
 
 def work_data_from(work: Work) -> WorkData:
@@ -120,6 +123,7 @@ def work_data_from(work: Work) -> WorkData:
         language=work.language,
         restricted=work.restricted,
         anonymous=work.anonymous,
+        skin_id=work.skin_id,
         comment_permission=work.comment_permission,
         moderated_comments=work.moderated_comments,
         expected_chapters=work.expected_chapters,
@@ -214,6 +218,7 @@ class _CleanWork:
     comment_permission: str
     moderated_comments: bool
     credits: CleanCredits
+    skin_id: int | None
 
 
 def _clean_work(
@@ -288,6 +293,7 @@ def _clean_work(
         )
     _check_date(errors, "published", data.published_on)
     credits = check_credits(user, work, data.co_creators, data.gifts, errors)
+    check_work_skin(user, data.skin_id, work, errors)
     if data.comment_permission not in CommentPermission.values:
         errors.add(
             "comment_permission",
@@ -310,6 +316,7 @@ def _clean_work(
         comment_permission=data.comment_permission,
         moderated_comments=data.moderated_comments,
         credits=credits,
+        skin_id=data.skin_id,
     )
 
 
@@ -379,6 +386,7 @@ def _apply_work(work: Work, clean: _CleanWork) -> None:
     work.language = clean.language
     work.restricted = clean.restricted
     work.anonymous = clean.anonymous
+    work.skin_id = clean.skin_id
     work.comment_permission = clean.comment_permission
     work.moderated_comments = clean.moderated_comments
     work.expected_chapters = clean.expected_chapters

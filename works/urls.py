@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import autosave, chapters, listing, orphans, posting, reading, related, series
+from .views import autosave, chapters, listing, orphans, posting, reading, related, series, skins
 
 app_name = "works"
 
@@ -44,6 +44,12 @@ urlpatterns = [
         series.pseud_series,
         name="pseud_series",
     ),
+    path("skins", skins.skin_index, name="skins"),
+    path("skins/new", skins.skin_new, name="skin_new"),
+    path("skins/<int:skin_id>", skins.skin_show, name="skin"),
+    path("skins/<int:skin_id>/edit", skins.skin_edit, name="skin_edit"),
+    path("skins/<int:skin_id>/confirm_delete", skins.skin_delete, name="skin_delete"),
+    path("users/<str:login_name>/skins", skins.user_skins, name="user_skins"),
     path("users/<str:login_name>/orphan", orphans.user_orphan, name="user_orphan"),
     path(
         "users/<str:login_name>/pseuds/<str:pseud_name>/orphan",

@@ -98,6 +98,11 @@ def _render_work(
         context["next_chapter"] = chapters[index + 1] if index + 1 < len(chapters) else None
     context.update({"shown": shown, "current": current, "full": full})
     context["series_places"] = places_of_work(request.user, work)
+    if work.skin_id is not None:
+        # The creator's work skin, unless the reader hid the creator's style (AO3's switch).
+        context["style_disabled"] = request.GET.get("style") == "disable"
+        if not context["style_disabled"]:
+            context["work_skin_css"] = queries.skin_css(work)
     context["gifts"] = queries.gifts_of([work])[work.pk]
     if context["multi"] and len(work.creator_pseuds) > 1:
         # Only a co-created work can have chapters by some of its creators.

@@ -1,0 +1,90 @@
+"""Work skins: a creator's stylesheets for the look of their works. Written through here only,
+so every stylesheet stored went through the sanitiser; a stylesheet with anything the
+sanitiser would drop is refused whole, with what and why, and nothing is saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from access.visibility import usable_skins_q
+from lifestream.core.css import sanitise_css
+from lifestream.core.errors import ErrorList, Forbidden
+from people.models import User
+
+from .models import SKIN_DESCRIPTION_MAX, SKIN_TITLE_MAX, Skin, Work
+
+SKINS_PER_USER_MAX = 100
+
+
+@dataclass
+class SkinData:
+    title: str = ""
+    description: str = ""
+    css: str = ""
+
+
+def skin_data_from(skin: Skin) -> SkinData:
+    return SkinData(title=skin.title, description=skin.description, css=skin.css)
+
+
+def _clean(user: User, data: SkinData, skin: Skin | None) -> SkinData:
+    errors = ErrorList()
+    title = " ".join(data.title.split())
+    if not title:
+        errors.add("title", "required", "Please enter a title for the skin.")
+    errors.check_length("title", "Skin title", title, SKIN_TITLE_MAX)
+    errors.check_length("description", "Description", data.description, SKIN_DESCRIPTION_MAX)
+    same_title = Skin.objects.filter(author=user, title__iexact=title)
+    if skin is not None:
+        same_title = same_title.exclude(pk=skin.pk)
+    if title and same_title.exists():
+        errors.add("title", "taken", f"You already have a skin called “{title}”.")
+    clean = sanitise_css(data.css)
+    for reason in clean.dropped:
+        errors.add("css", "css_not_allowed", reason)
+    if skin is None and Skin.objects.filter(author=user).count() >= SKINS_PER_USER_MAX:
+        errors.add("title", "too_many_skins", f"You can have at most {SKINS_PER_USER_MAX} skins.")
+    errors.raise_if_any()
+    return SkinData(title=title, description=data.description.strip(), css=clean.css)
+
+
+def _save(skin: Skin) -> Skin:
+    try:
+        with transaction.atomic():
+            skin.save()
+    except IntegrityError:  # the same title saved at the same moment by another request
+        errors = ErrorList()
+        errors.add("title", "taken", f"You already have a skin called “{skin.title}”.")
+        errors.raise_if_any()
+    return skin
+
+
+def create_skin(user: User, data: SkinData) -> Skin:
+    clean = _clean(user, data, None)
+    return _save(Skin(author=user, title=clean.title, description=clean.description, css=clean.css))
+
+
+def update_skin(user: User, skin: Skin, data: SkinData) -> Skin:
+    if skin.author_id != user.pk:
+        raise Forbidden("Only the skin's author can change it.")
+    clean = _clean(user, data, skin)
+    skin.title, skin.description, skin.css = clean.title, clean.description, clean.css
+    return _save(skin)
+
+
+def delete_skin(user: User, skin: Skin) -> None:
+    """Delete a skin; the works wearing it go back to the archive's look."""
+    if skin.author_id != user.pk:
+        raise Forbidden("Only the skin's author can delete it.")
+    skin.delete()
+
+
+def check_work_skin(user: User, skin_id: int | None, work: Work | None, errors: ErrorList) -> None:
+    """A work may wear a skin its creator may use (their own, or a public one), or keep the one
+    it wears (a co-creator's own skin stays on when another creator edits the work)."""
+    if skin_id is None or (work is not None and work.skin_id == skin_id):
+        return
+    if not Skin.objects.filter(usable_skins_q(user), pk=skin_id).exists():
+        errors.add("skin", "unknown_choice", "Choose one of your skins or a public one.")
