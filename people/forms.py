@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
+from . import reading
 from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User, time_zone_names
 
 # Names that are also paths under /users/ or that would confuse readers.
@@ -94,3 +95,30 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text="What the token is for, e.g. “e-reader sync”.",
     )
+
+
+class ReadingSettingsForm(forms.Form):
+    """The reading settings, each one of its listed choices (`people.reading`)."""
+
+    font = forms.ChoiceField(
+        label="Font", choices=list(reading.FONTS.items()), widget=forms.RadioSelect
+    )
+    size = forms.ChoiceField(label="Text size", choices=list(reading.SIZES.items()))
+    spacing = forms.ChoiceField(
+        label="Line spacing", choices=list(reading.SPACINGS.items()), widget=forms.RadioSelect
+    )
+    width = forms.ChoiceField(
+        label="Text width", choices=list(reading.WIDTHS.items()), widget=forms.RadioSelect
+    )
+    theme = forms.ChoiceField(
+        label="Theme", choices=list(reading.THEMES.items()), widget=forms.RadioSelect
+    )
+    hide_style = forms.BooleanField(
+        label="Hide creators' work skins",
+        required=False,
+        help_text="Show every work in these settings, without the styles its creator gave it "
+        "(you can still show one work's style from its page).",
+    )
+
+    def reading_settings(self) -> reading.ReadingSettings:
+        return reading.ReadingSettings.from_mapping(self.cleaned_data)

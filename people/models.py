@@ -121,6 +121,9 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="Scheduled posting times are in this zone.",
     )
+    # How story text is shown to them (`people.reading`): face, size, spacing, width, theme,
+    # and whether works' skins apply. Empty until they save some; a guest's are in a cookie.
+    reading_settings = models.JSONField(default=dict, blank=True, editable=False)
     # Made by `create_sample_content`, with a password published in the README.
     is_sample = models.BooleanField(
         "sample account",

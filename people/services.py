@@ -23,6 +23,7 @@ from .models import (
     User,
     pseud_validator,
 )
+from .reading import ReadingSettings
 
 
 def create_user(username: str, email: str, password: str | None, **extra: object) -> User:
@@ -224,3 +225,10 @@ def unmute_user(muter: User, muted: User) -> bool:
     deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
     _forget_mutes(muter)
     return deleted > 0
+
+
+def save_reading_settings(user: User, settings: ReadingSettings) -> None:
+    """Keep `user`'s reading settings in their account (they follow them between devices);
+    the defaults are stored as none, so a later change to a default reaches them."""
+    user.reading_settings = {} if settings.is_default else settings.to_dict()
+    user.save(update_fields=["reading_settings"])

@@ -15,6 +15,7 @@ from lifestream.core.ids import parse_id
 from tags.models import FIXED_TAGS, Tag, TagKind
 
 from .models import Chapter, Creatorship, Skin, Work
+from .skins import set_skins_public
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -139,16 +140,21 @@ class WorkAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Skin)
-class SkinAdmin(admin.ModelAdmin):
-    """Work skins, for admins to make public (offered to every creator) or private again. The
-    stylesheet is read-only here: it is only written through `works.skins`, which sanitises it."""
+class SkinAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Work skins, for admins to make public (offered to every creator) or private again, by
+    the actions above the list (through `works.skins`). The stylesheet is never edited here:
+    it is only written through the skin pages, which sanitise it."""
 
     list_display = ("title", "author", "public", "updated_at")
     list_filter = ("public",)
-    list_editable = ("public",)
     search_fields = ("title", "author__username")
     fields = ("title", "author", "description", "css", "public", "created_at", "updated_at")
-    readonly_fields = ("title", "author", "description", "css", "created_at", "updated_at")
+    actions = ("make_public", "make_private")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    @admin.action(description="Make the selected skins public")
+    def make_public(self, request: HttpRequest, queryset: QuerySet[Skin]) -> None:
+        set_skins_public(list(queryset), public=True)
+
+    @admin.action(description="Make the selected skins private")
+    def make_private(self, request: HttpRequest, queryset: QuerySet[Skin]) -> None:
+        set_skins_public(list(queryset), public=False)

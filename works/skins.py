@@ -81,6 +81,12 @@ def delete_skin(user: User, skin: Skin) -> None:
     skin.delete()
 
 
+def set_skins_public(skins: list[Skin], *, public: bool) -> None:
+    """An admin's choice: public skins are listed at /skins and offered to every creator; made
+    private again, the works already wearing one keep it."""
+    Skin.objects.filter(pk__in=[skin.pk for skin in skins]).update(public=public)
+
+
 def check_work_skin(user: User, skin_id: int | None, work: Work | None, errors: ErrorList) -> None:
     """A work may wear a skin its creator may use (their own, or a public one), or keep the one
     it wears (a co-creator's own skin stays on when another creator edits the work)."""

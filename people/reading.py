@@ -1,0 +1,93 @@
+"""Reading settings: how a reader wants story text shown — face, size, line spacing, width,
+theme — and whether creators' work skins apply. Everyone has them, without an account (a
+cookie); a logged-in reader's are kept in their account too, so they follow them between
+devices. Values are only ever one of the listed choices: a tampered cookie reads as defaults."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+COOKIE = "reading"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+FONTS = {
+    "serif": "Serif",
+    "sans": "Sans serif",
+    "dyslexic": "OpenDyslexic (made for readers with dyslexia)",
+}
+SIZES = {str(size): f"{size}%" for size in (80, 90, 100, 110, 125, 150, 175, 200)}
+SPACINGS = {"tight": "Tight", "normal": "Normal", "relaxed": "Relaxed", "loose": "Loose"}
+WIDTHS = {"narrow": "Narrow", "medium": "Medium", "wide": "Wide", "full": "Full width"}
+THEMES = {
+    "auto": "Follow my device (light or dark)",
+    "light": "Light",
+    "sepia": "Sepia",
+    "dark": "Dark",
+    "contrast": "High contrast",
+}
+# What each choice sets, as CSS custom properties on the page (`base.html`).
+LINE_HEIGHTS = {"tight": "1.45", "normal": "1.75", "relaxed": "2", "loose": "2.3"}
+MEASURES = {"narrow": "34rem", "medium": "42rem", "wide": "54rem", "full": "none"}
+
+
+@dataclass(frozen=True)
+class ReadingSettings:
+    font: str = "serif"
+    size: str = "100"
+    spacing: str = "normal"
+    width: str = "medium"
+    theme: str = "auto"
+    hide_style: bool = False
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> ReadingSettings:
+        """Settings from stored or submitted values; anything unknown keeps its default."""
+        default = cls()
+
+        def pick(name: str, choices: dict[str, str]) -> str:
+            value = str(values.get(name, ""))
+            return value if value in choices else getattr(default, name)
+
+        hide = values.get("hide_style")
+        return cls(
+            font=pick("font", FONTS),
+            size=pick("size", SIZES),
+            spacing=pick("spacing", SPACINGS),
+            width=pick("width", WIDTHS),
+            theme=pick("theme", THEMES),
+            hide_style=hide is True or str(hide).lower() in {"1", "true", "on", "yes"},
+        )
+
+    @classmethod
+    def from_cookie(cls, value: str) -> ReadingSettings:
+        return cls.from_mapping(dict(parse_qsl(value[:500])))
+
+    def to_cookie(self) -> str:
+        return urlencode({**asdict(self), "hide_style": "1" if self.hide_style else "0"})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def is_default(self) -> bool:
+        return self == ReadingSettings()
+
+    @property
+    def css_variables(self) -> str:
+        """The page's custom properties for these settings (only known values, so safe to put
+        in a `style` attribute)."""
+        scale = int(self.size) / 100
+        return (
+            f"--reading-scale: {scale:g}; --reading-leading: {LINE_HEIGHTS[self.spacing]}; "
+            f"--measure: {MEASURES[self.width]};"
+        )
+
+
+def settings_for(user: Any, cookie: str) -> ReadingSettings:
+    """A reader's settings: their account's when they saved some there, else the cookie's."""
+    stored = getattr(user, "reading_settings", None) if user.is_authenticated else None
+    if stored:
+        return ReadingSettings.from_mapping(stored)
+    return ReadingSettings.from_cookie(cookie)

@@ -1,0 +1,51 @@
+"""`/settings/reading`: the reading settings page, for every reader. Saving sets the cookie
+(and, logged in, the account's copy) and goes back to the page the reader came from."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import services
+from .forms import ReadingSettingsForm
+from .reading import COOKIE, COOKIE_MAX_AGE, ReadingSettings, settings_for
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("people:reading_settings")
+
+
+def reading_settings(request: HttpRequest) -> HttpResponse:
+    current = settings_for(request.user, request.COOKIES.get(COOKIE, ""))
+    if request.method == "POST":
+        reset = "reset" in request.POST
+        form = ReadingSettingsForm(None if reset else request.POST, initial=current.to_dict())
+        if reset or form.is_valid():
+            chosen = ReadingSettings() if reset else form.reading_settings()
+            if request.user.is_authenticated:
+                services.save_reading_settings(request.user, chosen)
+            response = redirect(_back(request))
+            response.set_cookie(
+                COOKIE,
+                chosen.to_cookie(),
+                max_age=COOKIE_MAX_AGE,
+                samesite="Lax",
+                secure=request.is_secure(),
+                httponly=False,  # the page's own script may apply a change before reloading
+            )
+            messages.success(
+                request, "Reading settings reset." if reset else "Reading settings saved."
+            )
+            return response
+    else:
+        form = ReadingSettingsForm(initial=current.to_dict())
+    next_url = request.GET.get("next", "")
+    return render(request, "people/reading_settings.html", {"form": form, "next": next_url})
