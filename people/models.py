@@ -80,6 +80,27 @@ class User(AbstractUser):
         default=False,
         help_text="Skip the notice before works rated Mature or Explicit.",
     )
+    # AO3's reading preferences.
+    hide_warnings = models.BooleanField(
+        "hide archive warnings",
+        default=False,
+        help_text="Warnings on works and in listings are hidden until I choose to show them.",
+    )
+    hide_freeforms = models.BooleanField(
+        "hide additional tags",
+        default=False,
+        help_text="Additional tags are hidden until I choose to show them.",
+    )
+    view_full_works = models.BooleanField(
+        "show the whole work by default",
+        default=False,
+        help_text="Open works with every chapter on one page.",
+    )
+    hide_from_search_engines = models.BooleanField(
+        "hide my works and pages from search engines",
+        default=False,
+        help_text="Ask search engines not to list my works and my user pages (noindex).",
+    )
     # Reading history and what reaches the inbox and the mailbox (feedback/).
     history_enabled = models.BooleanField(
         "keep my reading history",
@@ -175,6 +196,10 @@ class User(AbstractUser):
 # What a user changes on their preferences page.
 PREFERENCE_FIELDS = (
     "view_adult",
+    "hide_warnings",
+    "hide_freeforms",
+    "view_full_works",
+    "hide_from_search_engines",
     "history_enabled",
     "email_subscriptions",
     "email_comments",

@@ -41,6 +41,21 @@ def tag_link(tag: Tag) -> str:
     return format_html('<a class="tag" href="{}">{}</a>', tag_works_url(tag), tag.name)
 
 
+# Words a minute of a reader of fiction on a screen, about: enough for "how long is this".
+READING_SPEED = 250
+
+
+@register.filter
+def reading_time(words: int) -> str:
+    """A work's length as reading time: "under a minute", "12 min", "3 h 05 min"."""
+    minutes = round((words or 0) / READING_SPEED)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 @register.filter
 def of_kind(work, kind: str) -> list[Tag]:
     return work.tags_of(kind)

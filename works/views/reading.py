@@ -87,7 +87,10 @@ def _render_work(
         query["view_adult"] = "true"
         context["continue_url"] = f"{request.path}?{urlencode(query)}"
         return render(request, "works/adult.html", context)
-    full = whole or request.GET.get("view_full_work") == "true" or len(chapters) <= 1
+    asked = request.GET.get("view_full_work")
+    # "Show the whole work by default" (a preference) opens the work, not a chapter asked for.
+    prefers_full = chapter is None and getattr(request.user, "view_full_works", False)
+    full = whole or asked == "true" or (prefers_full and asked != "false") or len(chapters) <= 1
     if full:
         shown = chapters
         current = None
@@ -108,6 +111,11 @@ def _render_work(
         if not context["style_disabled"]:
             context["work_skin_css"] = queries.skin_css(work)
     context["gifts"] = queries.gifts_of([work])[work.pk]
+    # A creator who asked search engines not to list their works (AO3's preference). An
+    # anonymous work is never listed, so that the tag can't tell whose preference it is.
+    context["noindex"] = work.anonymous or any(
+        p.user.hide_from_search_engines for p in work.creator_pseuds
+    )
     if context["multi"] and len(work.creator_pseuds) > 1:
         # Only a co-created work can have chapters by some of its creators.
         queries.chapter_bylines(work, shown)
