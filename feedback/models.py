@@ -312,6 +312,8 @@ class Reading(models.Model):
     )
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="readings")
     chapter = models.ForeignKey(Chapter, on_delete=models.SET_NULL, null=True, blank=True)
+    # How far into `chapter` the reader got, in thousandths, for "Continue reading".
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
     first_visited_at = models.DateTimeField(null=True, blank=True)
     last_visited_at = models.DateTimeField(null=True, blank=True, db_index=True)
     visit_count = models.PositiveIntegerField(default=0)

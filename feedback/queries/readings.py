@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 
 from access.getters import visible_works
-from access.visibility import listable_works_q
+from access.visibility import listable_works_q, released_q
 from people.models import User
 from works.queries import listing
 
@@ -14,6 +14,42 @@ from ..models import Reading
 
 HISTORY = "history"
 TO_READ = "to-read"
+
+
+CONTINUE_MAX = 3
+# Read this far into a work's last chapter (thousandths), it counts as finished.
+FINISHED = 950
+
+
+def to_continue(owner: User) -> list[Reading]:
+    """The few works `owner` was last reading and has not finished, with the chapter and the
+    place in it: the home page's "Continue reading". Works they can no longer list, and
+    chapters no longer out, drop out. One query."""
+    rows = (
+        readings_of(owner)
+        .filter(released_q("chapter__"))
+        .select_related("work", "chapter")
+        .only(
+            "position",
+            "last_visited_at",
+            "work__id",
+            "work__title",
+            "work__chapter_count",
+            "chapter__id",
+            "chapter__position",
+            "chapter__title",
+        )
+    )
+    found = []
+    for reading in rows[: CONTINUE_MAX * 3]:
+        chapter = reading.chapter
+        last = chapter is not None and chapter.position >= reading.work.chapter_count
+        if last and (reading.position or 0) >= FINISHED:
+            continue
+        found.append(reading)
+        if len(found) == CONTINUE_MAX:
+            break
+    return found
 
 
 def readings_of(owner: User, show: str = HISTORY) -> QuerySet[Reading]:

@@ -5,7 +5,7 @@ later works whether history is on or not."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone
 
 from access.visibility import is_creator
@@ -50,8 +50,26 @@ def record_visit(user: object, work: Work, chapter: Chapter | None = None) -> bo
         last_visited_at=now,
         visit_count=F("visit_count") + 1,
         chapter=chapter,
+        # The place read in a chapter stays while the reader comes back to that chapter.
+        position=Case(When(chapter=chapter, then=F("position")), default=None),
     )
     return True
+
+
+POSITION_MAX = 1000
+
+
+def record_position(user: object, work: Work, chapter_id: int, position: int) -> bool:
+    """Note how far (in thousandths) `user` got into the chapter of `work` they last opened,
+    for "Continue reading". Only where that visit was recorded: a reader with history off, a
+    creator, another chapter change nothing."""
+    if not isinstance(user, User) or not user.history_enabled:
+        return False
+    position = min(max(position, 0), POSITION_MAX)
+    updated = Reading.objects.filter(user=user, work=work, chapter_id=chapter_id).update(
+        position=position
+    )
+    return bool(updated)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from access.getters import get_work_for_reader
 from lifestream.core.pagination import paginate
 from people.models import User
 
@@ -68,6 +69,17 @@ def readings_clear(request: HttpRequest, login_name: str) -> HttpResponse:
     return redirect("feedback:readings", owner.username)
 
 
+@require_POST
+def reading_position(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    """Where the reader is in a chapter, sent by the page as they read (`reading-position.js`);
+    204 whether or not it was kept (a guest's, history off), 404 for a work they can't read."""
+    work = get_work_for_reader(request.user, work_id)
+    sent = request.POST.get("position", "")
+    if sent.isascii() and sent.isdecimal() and len(sent) <= 4:
+        reading_services.record_position(request.user, work, chapter_id, int(sent))
+    return HttpResponse(status=204)
+
+
 def _back(request: HttpRequest, owner: User) -> str:
     show = request.POST.get("show")
     target = f"/users/{owner.username}/readings"
@@ -75,6 +87,11 @@ def _back(request: HttpRequest, owner: User) -> str:
 
 
 urlpatterns = [
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/position",
+        reading_position,
+        name="reading_position",
+    ),
     path("users/<str:login_name>/readings", readings, name="readings"),
     path("users/<str:login_name>/readings/clear", readings_clear, name="readings_clear"),
     path(

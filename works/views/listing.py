@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from access.getters import visible_works
+from feedback.queries.readings import to_continue
+from people.models import User
 from search.listing.form import read_request
 from search.listing.query import search
 
@@ -16,7 +18,10 @@ HOME_WORKS = 10
 
 def home(request: HttpRequest) -> HttpResponse:
     works = queries.listing(visible_works(request.user), request.user)[:HOME_WORKS]
-    return render(request, "home.html", {"works": works})
+    context: dict = {"works": works}
+    if isinstance(request.user, User) and request.user.history_enabled:
+        context["continue_reading"] = to_continue(request.user)
+    return render(request, "home.html", context)
 
 
 def work_index(request: HttpRequest) -> HttpResponse:

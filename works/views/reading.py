@@ -66,7 +66,9 @@ def _feedback_context(
         "mark": mark_context(request, work) if viewer.is_authenticated else None,
         "subscribe": subscribe_context(request, work=work),
     }
-    record_visit(viewer, work, current or (chapters[0] if len(chapters) == 1 else None))
+    visited = current or (chapters[0] if len(chapters) == 1 else None)
+    if record_visit(viewer, work, visited) and visited is not None:
+        context["tracked_chapter"] = visited  # the page tells how far into it they read
     context["kudos"] = kudos_context(request, work)
     context["comments"] = comment_section_context(request, work, current)
     return context
