@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= $(or $(LIFESTREAM_BIND),127.0.0.1:8000)
 
-.PHONY: run serve test lint format install install-dev migrate sample clean bench system-packages
+.PHONY: run serve test test-tools lint format install install-dev migrate sample clean bench system-packages
 
 # The dependencies are listed once, in pyproject.toml; the checkout is installed editable, so
 # the code run is the code here (and `.venv/bin/lifestream` works too).
@@ -50,8 +50,16 @@ run: sample
 serve: migrate
 	$(serve_archive)
 
-test: install-dev
+test: install-dev test-tools
 	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The tools the tests run in the browser (axe-core), from npm, pinned in package-lock.json.
+# Without npm the accessibility tests are skipped (LIFESTREAM_REQUIRE_AXE makes that a failure).
+test-tools: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
 
 # Debian packages the full test suite uses (a browser, W3C epubcheck, Calibre); installs the
 # missing ones as root, or says which are missing. Without them those tests are skipped.

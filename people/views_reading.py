@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +23,17 @@ def _back(request: HttpRequest) -> str:
     ):
         return target
     return reverse("people:reading_settings")
+
+
+def _same_site_path(request: HttpRequest, url: str) -> str:
+    parts = urlsplit(url)
+    if (
+        not url
+        or parts.netloc != request.get_host()
+        or parts.path == reverse("people:reading_settings")
+    ):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def reading_settings(request: HttpRequest) -> HttpResponse:
@@ -47,5 +60,9 @@ def reading_settings(request: HttpRequest) -> HttpResponse:
             return response
     else:
         form = ReadingSettingsForm(initial=current.to_dict())
-    next_url = request.GET.get("next", "")
+    # Back to the page the reader came from: the footer's link on every page is the same,
+    # so where they were comes from the browser (the Referer), on this archive only.
+    next_url = request.GET.get("next", "") or _same_site_path(
+        request, request.headers.get("Referer", "")
+    )
     return render(request, "people/reading_settings.html", {"form": form, "next": next_url})

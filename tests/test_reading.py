@@ -38,7 +38,7 @@ def saga(author):
 def test_single_chapter_work_markup(client, author):
     work = make_work(author, title="One Shot", notes="<p>Hi.</p>")
     page = html(client.get(f"/works/{work.pk}"))
-    assert '<ul class="work navigation actions" role="menu">' in page
+    assert '<ul class="work navigation actions">' in page
     assert '<dl class="work meta group">' in page
     assert '<dd class="rating tags">' in page
     assert 'href="/tags/General%20Audiences/works"' in page

@@ -31,8 +31,8 @@ CHOSEN = {
 }
 
 
-def _html(client: Client, url: str = "/") -> Any:
-    response = client.get(url)
+def _html(client: Client, url: str = "/", referer: str = "") -> Any:
+    response = client.get(url, headers={"Referer": referer} if referer else None)
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
 
@@ -127,9 +127,15 @@ def test_the_dyslexia_friendly_face_is_shipped_with_its_licence():
     assert "SIL Open Font License" in (static / "fonts" / "OpenDyslexic-LICENSE.txt").read_text()
 
 
-def test_every_page_links_the_settings_back_to_itself(db):
+def test_every_page_links_the_settings_which_lead_back(db):
     link = _html(Client(), "/works?page=2").select_one("#footer a[href^='/settings/reading']")
-    assert link is not None and link["href"] == "/settings/reading?next=/works%3Fpage%3D2"
+    assert link is not None and link["href"] == "/settings/reading"
+    client = Client()
+    form = _html(client, "/settings/reading", referer="http://testserver/works?page=2")
+    back = "#reading-settings-form input[name=next]"
+    assert form.select_one(back)["value"] == "/works?page=2"
+    elsewhere = _html(client, "/settings/reading", referer="https://evil.example/x")
+    assert elsewhere.select_one(back)["value"] == ""
 
 
 def test_settings_cost_no_query(author):

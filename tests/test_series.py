@@ -155,7 +155,7 @@ def test_the_series_page_has_ao3_s_markup(author, three):
     assert '<blockquote class="userstuff">About it</blockquote>' in html
     assert '<dd class="works">3</dd>' in html
     assert '<dd class="complete">No</dd>' in html
-    assert '<ul class="series work index group">' in html
+    assert '<ul class="series work index group" role="presentation">' in html
     order = [int(n) for n in re.findall(r'<li id="work_(\d+)" class="work blurb group', html)]
     assert order == [w.pk for w in works]
     assert "Edit Series" not in html

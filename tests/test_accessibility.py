@@ -1,0 +1,169 @@
+"""Every page type passes axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, in every reading
+theme, at desktop and phone width, in Debian's Chromium; and no page scrolls sideways on a
+phone. axe-core comes from npm (`make test` installs it, pinned in package-lock.json)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import test_browser
+
+from feedback.services.bookmarks import BookmarkData, create_bookmark
+from feedback.services.comments import post_comment
+from feedback.services.kudos import leave_kudos
+from feedback.services.subscriptions import subscribe
+from lifestream.core.actors import Actor
+from lifestream.testing import make_user, make_work
+from works.series import add_work_to_series
+from works.skins import SkinData, create_skin
+
+# The browser and live-site fixtures of test_browser.py.
+browser = test_browser.browser
+site = test_browser.site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+THEMES = ["light", "sepia", "dark", "contrast", "auto-dark"]
+WIDTHS = [1280, 360]
+
+
+def axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("LIFESTREAM_REQUIRE_AXE"):
+            pytest.fail("axe-core is required here (make test-tools, with npm)")
+        pytest.skip("axe-core not installed (make test-tools needs npm)")
+    return AXE.read_text()
+
+
+def _world() -> dict[str, Any]:
+    author = make_user("axe_author")
+    reader = make_user("axe_reader")
+    single = make_work(
+        author,
+        title="The Reactor",
+        summary="<p>Cloud remembers <em>something</em>.</p>",
+        notes="<p>Beginning notes.</p>",
+        end_notes="<p>Please review!</p>",
+        relationships=["Cloud Strife/Tifa Lockhart"],
+        characters=["Cloud Strife", "Tifa Lockhart"],
+        freeforms=["Angst", "Slow Burn"],
+        gifts=["axe_reader"],
+    )
+    multi = make_work(author, title="The Long Road", chapters=3, freeforms=["Road Trip"])
+    series = add_work_to_series(author, single, new_title="Midgar Stories").series
+    add_work_to_series(author, multi, series=series)
+    skin = create_skin(author, SkinData(title="Letters", css=".letter { font-style: italic }"))
+    leave_kudos(Actor(reader), single)
+    comment = post_comment(reader, single, "<p>This made me cry.</p>")
+    post_comment(author, single, "<p>Thank you!</p>", parent=comment)
+    create_bookmark(reader, single, BookmarkData(notes="<p>Read this.</p>", tags=["Favourite"]))
+    subscribe(reader, creator=author)
+    make_work(author, title="A New One")  # the subscription's news, in the reader's inbox
+    first = multi.chapters.order_by("position").first()
+    assert first is not None
+    return {
+        "author": author,
+        "reader": reader,
+        "single": single,
+        "multi": multi,
+        "series": series,
+        "skin": skin,
+        "chapter": first,
+    }
+
+
+def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
+    """(who, address) of every page type; who is "guest", "reader" or "author"."""
+    author, reader = world["author"].username, world["reader"].username
+    single, multi, chapter = world["single"].pk, world["multi"].pk, world["chapter"].pk
+    return [
+        ("guest", "/"),
+        ("reader", "/"),
+        ("guest", "/works"),
+        (
+            "guest",
+            "/works?work_search[sort_column]=kudos_count&include_work_search[freeform_ids][]=1",
+        ),
+        ("guest", "/tags/Angst/works"),
+        ("guest", "/tags/Angst"),
+        ("guest", "/tags/search?tag_search[name]=Cloud"),
+        ("guest", "/works/search?work_search[query]=Cloud"),
+        ("guest", f"/works/{single}"),
+        ("reader", f"/works/{single}"),
+        ("author", f"/works/{single}"),
+        ("guest", f"/works/{multi}"),
+        ("guest", f"/works/{multi}?view_full_work=true"),
+        ("guest", f"/works/{multi}/chapters/{chapter}"),
+        ("guest", f"/works/{multi}/navigate"),
+        ("guest", f"/series/{world['series'].pk}"),
+        ("guest", "/bookmarks"),
+        ("guest", f"/users/{reader}/bookmarks"),
+        ("guest", f"/users/{author}"),
+        ("guest", f"/users/{author}/works"),
+        ("guest", f"/users/{author}/pseuds"),
+        ("reader", f"/users/{reader}/gifts"),
+        ("reader", f"/users/{reader}/inbox"),
+        ("reader", f"/users/{reader}/readings"),
+        ("reader", f"/users/{reader}/subscriptions"),
+        ("author", f"/users/{author}/stats"),
+        ("author", f"/users/{author}/works/drafts"),
+        ("author", "/works/new"),
+        ("author", f"/works/{single}/edit"),
+        ("author", f"/works/{multi}/chapters/new"),
+        ("reader", f"/works/{single}/bookmarks/new"),
+        ("author", "/skins/new"),
+        ("author", f"/skins/{world['skin'].pk}"),
+        ("guest", "/settings/reading"),
+        ("reader", f"/users/{reader}/preferences"),
+        ("guest", "/users/login"),
+        ("guest", "/signup"),
+        ("guest", "/works/999999"),
+    ]
+
+
+def _run_axe(page: Any, source: str) -> list[str]:
+    page.add_script_tag(content=source)
+    found = page.evaluate(
+        """async (rules) => {
+          const result = await axe.run(document, {runOnly: {type: "tag", values: rules}});
+          return result.violations.map((v) =>
+            `${v.id} (${v.impact}): ${v.help} — ` +
+            v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | "));
+        }""",
+        RULES,
+    )
+    return list(found)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_page_type_passes_axe_and_fits_a_phone(site: test_browser.Site, theme: str) -> None:
+    source = axe_source()
+    world = _world()
+    cookie = "theme=" + ("auto" if theme == "auto-dark" else theme)
+    pages = {}
+    for who in ("guest", "reader", "author"):
+        page = site.new_page(None if who == "guest" else world[who])
+        page.context.add_cookies([{"name": "reading", "value": cookie, "url": site.base_url}])
+        if theme == "auto-dark":
+            page.emulate_media(color_scheme="dark")
+        pages[who] = page
+    problems = []
+    for who, url in _pages(world):
+        page = pages[who]
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(url)
+            assert response is not None
+            expected = 404 if url == "/works/999999" else 200
+            assert response.status == expected, f"{url} as {who}: {response.status}"
+            problems += [f"{url} as {who} at {width}px: {v}" for v in _run_axe(page, source)]
+            if width < 400 and page.evaluate(
+                "document.documentElement.scrollWidth > window.innerWidth + 1"
+            ):
+                problems.append(f"{url} as {who} at {width}px: the page scrolls sideways")
+    assert problems == [], "\n".join(problems)
