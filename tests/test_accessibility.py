@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import test_browser
+from django.db import connection
 
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from feedback.services.comments import post_comment
@@ -33,6 +34,10 @@ WIDTHS = [1280, 360]
 
 
 def axe_source() -> str:
+    # The pages are the same whatever the database: the PostgreSQL run of the suite leaves
+    # this test to the SQLite one, which keeps CI within its time.
+    if connection.vendor != "sqlite":
+        pytest.skip("the accessibility test runs with the SQLite suite")
     if not AXE.exists():
         if os.environ.get("LIFESTREAM_REQUIRE_AXE"):
             pytest.fail("axe-core is required here (make test-tools, with npm)")

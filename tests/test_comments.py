@@ -363,7 +363,9 @@ def test_work_page_shows_threads_in_ao3_markup(work, reader, stranger):
     )
     # The reply sits in a nested thread inside its parent's item.
     nested = html[html.index(f'id="comment_{top.pk}"') :]
-    assert nested.index('<ol class="thread" role="presentation">') < nested.index(f'id="comment_{reply.pk}"')
+    assert nested.index('<ol class="thread" role="presentation">') < nested.index(
+        f'id="comment_{reply.pk}"'
+    )
     assert f'href="/comments/{top.pk}"' in html
 
 
