@@ -151,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.reading",
+                "works.context_processors.site_skin",
             ],
             "builtins": [
                 "django.contrib.humanize.templatetags.humanize",

@@ -113,12 +113,26 @@ class ReadingSettingsForm(forms.Form):
     theme = forms.ChoiceField(
         label="Theme", choices=list(reading.THEMES.items()), widget=forms.RadioSelect
     )
+    site_skin = forms.ChoiceField(
+        label="Site skin",
+        required=False,
+        help_text="A stylesheet for every page, made by a reader and shared by an admin, or "
+        "one of your own (Skins). The theme above still sets the colours it leaves alone.",
+    )
     hide_style = forms.BooleanField(
         label="Hide creators' work skins",
         required=False,
         help_text="Show every work in these settings, without the styles its creator gave it "
         "(you can still show one work's style from its page).",
     )
+
+    def __init__(self, *args: Any, site_skins: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site_skin = self.fields["site_skin"]
+        assert isinstance(site_skin, forms.ChoiceField)
+        site_skin.choices = [("", "None"), *site_skins]
+        if not site_skins:
+            del self.fields["site_skin"]
 
     def reading_settings(self) -> reading.ReadingSettings:
         return reading.ReadingSettings.from_mapping(self.cleaned_data)

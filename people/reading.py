@@ -40,6 +40,7 @@ class ReadingSettings:
     width: str = "medium"
     theme: str = "auto"
     hide_style: bool = False
+    site_skin: str = ""  # a site skin's id (`works.skins`), checked when it is applied
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> ReadingSettings:
@@ -51,7 +52,9 @@ class ReadingSettings:
             return value if value in choices else getattr(default, name)
 
         hide = values.get("hide_style")
+        skin = str(values.get("site_skin") or "")
         return cls(
+            site_skin=skin if skin.isascii() and skin.isdecimal() and len(skin) <= 12 else "",
             font=pick("font", FONTS),
             size=pick("size", SIZES),
             spacing=pick("spacing", SPACINGS),

@@ -1,13 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_blocks, views_reading
+from . import views, views_blocks
 from .forms import LoginForm
 
 app_name = "people"
 
 urlpatterns = [
-    path("settings/reading", views_reading.reading_settings, name="reading_settings"),
     path("users/<str:login_name>", views.user_dashboard, name="user"),
     path("users/<str:login_name>/works", views.user_works, name="works"),
     path("users/<str:login_name>/works/drafts", views.drafts, name="drafts"),

@@ -311,3 +311,69 @@ def test_a_skinned_work_page_costs_one_query_more(author, django_assert_num_quer
             client.get(f"/works/{work.pk}")
         counts.append(len(queries))
     assert counts[1] == counts[0] + 1
+
+
+# --- site skins -----------------------------------------------------------------------------
+
+
+def _site_style(client: Client, url: str = "/works") -> str:
+    found = BeautifulSoup(client.get(url).content, "html.parser").select_one("style#site-skin-css")
+    return found.get_text() if found is not None else ""
+
+
+def test_a_site_skin_styles_every_page_for_whoever_chooses_it(author, reader):
+    css = "body { background-color: #fdf6e3 } #header { border-bottom: 4px solid #b58900 }"
+    skin = create_skin(author, SkinData(title="Solar", css=css, kind="site"))
+    assert skin.css.startswith("body { background-color: #fdf6e3; }")  # not under #workskin
+    client = _login(author)
+    form = client.get("/settings/reading").content.decode()
+    assert f'<option value="{skin.pk}">Solar</option>' in form
+    client.post(
+        "/settings/reading",
+        {
+            "theme": "auto",
+            "font": "serif",
+            "size": "100",
+            "spacing": "normal",
+            "width": "medium",
+            "site_skin": str(skin.pk),
+        },
+    )
+    for url in ("/works", "/", "/settings/reading"):
+        assert "#fdf6e3" in _site_style(client, url)
+    # A private site skin is its author's alone: a forged cookie shows nothing to others.
+    other = _login(reader)
+    assert "Solar" not in other.get("/settings/reading").content.decode()
+    other.cookies["reading"] = f"site_skin={skin.pk}"
+    assert _site_style(other) == ""
+    guest = Client()
+    guest.cookies["reading"] = f"site_skin={skin.pk}"
+    assert _site_style(guest) == ""
+    # Made public by an admin, anyone may choose it, guests too.
+    Skin.objects.filter(pk=skin.pk).update(public=True)
+    assert "#fdf6e3" in _site_style(guest)
+
+
+def test_a_site_skin_is_sanitised_like_a_work_skin(author):
+    with pytest.raises(InvalidInput) as raised:
+        create_skin(author, SkinData(title="Bad", css="body { background: url(x) }", kind="site"))
+    assert raised.value.errors[0].code == "css_not_allowed"
+    with pytest.raises(InvalidInput) as raised:
+        create_skin(author, SkinData(title="Odd", css="", kind="theme"))
+    assert raised.value.errors[0].field == "kind"
+
+
+def test_a_site_skin_is_not_a_work_skin(author):
+    site_skin = create_skin(author, SkinData(title="Solar", css="p { color: red }", kind="site"))
+    client = _login(author)
+    assert "Solar" not in client.get("/works/new").content.decode()
+    response = client.post("/works/new", form_data(author, skin=str(site_skin.pk)))
+    assert response.status_code == 200 and not Work.objects.exists()
+
+
+def test_the_skin_form_makes_either_kind(author):
+    client = _login(author)
+    client.post("/skins/new", {"title": "Solar", "kind": "site", "css": "body { color: #111 }"})
+    skin = Skin.objects.get()
+    assert skin.kind == "site" and skin.css == "body { color: #111; }"
+    assert "Site skin" in client.get(f"/skins/{skin.pk}").content.decode()

@@ -51,6 +51,11 @@ class Skin(models.Model):
     css = models.TextField(blank=True)
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skins")
     public = models.BooleanField(default=False)
+    # A work skin styles the works wearing it (under #workskin); a site skin, chosen in a
+    # reader's reading settings, styles every page they see.
+    kind = models.CharField(
+        max_length=4, choices=[("work", "Work skin"), ("site", "Site skin")], default="work"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

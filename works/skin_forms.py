@@ -14,15 +14,25 @@ class SkinForm(ServiceErrorsForm):
     description = forms.CharField(
         label="Description", strip=False, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=[
+            ("work", "Work skin: the look of works that wear it"),
+            ("site", "Site skin: the look of every page, for whoever chooses it"),
+        ],
+        initial="work",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     css = forms.CharField(
         label="CSS",
         strip=False,
         required=False,
         widget=forms.Textarea(attrs={"rows": 15, "spellcheck": "false", "class": "css"}),
         help_text=(
-            "Rules apply inside your works only: every selector is placed under #workskin. "
-            "Colours, fonts, borders, spacing, layout and gradients are allowed; images, "
-            "imports, fonts from elsewhere and fixed positioning are not."
+            "A work skin's rules apply inside the works wearing it only: every selector is "
+            "placed under #workskin. Colours, fonts, borders, spacing, layout and gradients "
+            "are allowed; images, imports, fonts from elsewhere and fixed positioning are not."
         ),
     )
 
@@ -32,4 +42,5 @@ class SkinForm(ServiceErrorsForm):
             title=data.get("title") or "",
             description=data.get("description") or "",
             css=data.get("css") or "",
+            kind=data.get("kind") or "work",
         )

@@ -18,15 +18,21 @@ from .models import SKIN_DESCRIPTION_MAX, SKIN_TITLE_MAX, Skin, Work
 SKINS_PER_USER_MAX = 100
 
 
+SKIN_KINDS = ("work", "site")
+# Where a skin's rules apply: inside the works wearing it, or anywhere on the pages.
+SCOPES = {"work": "#workskin", "site": ""}
+
+
 @dataclass
 class SkinData:
     title: str = ""
     description: str = ""
     css: str = ""
+    kind: str = "work"
 
 
 def skin_data_from(skin: Skin) -> SkinData:
-    return SkinData(title=skin.title, description=skin.description, css=skin.css)
+    return SkinData(title=skin.title, description=skin.description, css=skin.css, kind=skin.kind)
 
 
 def _clean(user: User, data: SkinData, skin: Skin | None) -> SkinData:
@@ -41,13 +47,16 @@ def _clean(user: User, data: SkinData, skin: Skin | None) -> SkinData:
         same_title = same_title.exclude(pk=skin.pk)
     if title and same_title.exists():
         errors.add("title", "taken", f"You already have a skin called “{title}”.")
-    clean = sanitise_css(data.css)
+    kind = data.kind if data.kind in SKIN_KINDS else ""
+    if not kind:
+        errors.add("kind", "unknown_choice", "A skin is a work skin or a site skin.")
+    clean = sanitise_css(data.css, scope=SCOPES.get(kind, "#workskin"))
     for reason in clean.dropped:
         errors.add("css", "css_not_allowed", reason)
     if skin is None and Skin.objects.filter(author=user).count() >= SKINS_PER_USER_MAX:
         errors.add("title", "too_many_skins", f"You can have at most {SKINS_PER_USER_MAX} skins.")
     errors.raise_if_any()
-    return SkinData(title=title, description=data.description.strip(), css=clean.css)
+    return SkinData(title=title, description=data.description.strip(), css=clean.css, kind=kind)
 
 
 def _save(skin: Skin) -> Skin:
@@ -63,7 +72,15 @@ def _save(skin: Skin) -> Skin:
 
 def create_skin(user: User, data: SkinData) -> Skin:
     clean = _clean(user, data, None)
-    return _save(Skin(author=user, title=clean.title, description=clean.description, css=clean.css))
+    return _save(
+        Skin(
+            author=user,
+            title=clean.title,
+            description=clean.description,
+            css=clean.css,
+            kind=clean.kind,
+        )
+    )
 
 
 def update_skin(user: User, skin: Skin, data: SkinData) -> Skin:
@@ -71,6 +88,7 @@ def update_skin(user: User, skin: Skin, data: SkinData) -> Skin:
         raise Forbidden("Only the skin's author can change it.")
     clean = _clean(user, data, skin)
     skin.title, skin.description, skin.css = clean.title, clean.description, clean.css
+    skin.kind = clean.kind
     return _save(skin)
 
 
@@ -92,5 +110,5 @@ def check_work_skin(user: User, skin_id: int | None, work: Work | None, errors: 
     it wears (a co-creator's own skin stays on when another creator edits the work)."""
     if skin_id is None or (work is not None and work.skin_id == skin_id):
         return
-    if not Skin.objects.filter(usable_skins_q(user), pk=skin_id).exists():
+    if not Skin.objects.filter(usable_skins_q(user), pk=skin_id, kind="work").exists():
         errors.add("skin", "unknown_choice", "Choose one of your skins or a public one.")

@@ -29,6 +29,20 @@ def skins_of(viewer: Viewer, owner: User) -> QuerySet[Skin]:
     return _listing(Skin.objects.filter(usable_skins_q(viewer), author=owner))
 
 
+def site_skin_choices(viewer: Viewer) -> QuerySet[Skin]:
+    """The site skins `viewer` may choose in their reading settings: the public ones, and
+    their own."""
+    return Skin.objects.filter(usable_skins_q(viewer), kind="site").order_by("title", "id")
+
+
+def site_skin_css(viewer: Viewer, skin_id: str) -> str:
+    """The stylesheet of the site skin `viewer` chose, if they may still use it."""
+    if not (skin_id.isascii() and skin_id.isdecimal()):
+        return ""
+    rows = site_skin_choices(viewer).filter(pk=int(skin_id)).values_list("css", flat=True)
+    return rows.first() or ""
+
+
 def skin_choices(user: User) -> QuerySet[Skin]:
-    """The skins `user` may put on a work: their own and the public ones."""
-    return Skin.objects.filter(usable_skins_q(user)).order_by("title", "id")
+    """The skins `user` may put on a work: their own work skins and the public ones."""
+    return Skin.objects.filter(usable_skins_q(user), kind="work").order_by("title", "id")

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import autosave, chapters, listing, orphans, posting, reading, related, series, skins
+from .views import (
+    autosave,
+    chapters,
+    listing,
+    orphans,
+    posting,
+    reading,
+    related,
+    series,
+    settings,
+    skins,
+)
 
 app_name = "works"
 
@@ -44,6 +55,7 @@ urlpatterns = [
         series.pseud_series,
         name="pseud_series",
     ),
+    path("settings/reading", settings.reading_settings, name="reading_settings"),
     path("skins", skins.skin_index, name="skins"),
     path("skins/new", skins.skin_new, name="skin_new"),
     path("skins/<int:skin_id>", skins.skin_show, name="skin"),

@@ -331,7 +331,8 @@ def _selectors(prelude: list, scope: str) -> list[str] | None:
         if not text or not _writable(text) or not _selector_ok(group):
             return None
         # A skin may style the skin's own element as "#workskin"; everything else goes inside.
-        if text == scope or text.startswith((f"{scope} ", f"{scope}.")):
+        # A site skin (no scope) styles the pages themselves.
+        if not scope or text == scope or text.startswith((f"{scope} ", f"{scope}.")):
             scoped.append(" ".join(text.split()))
         else:
             scoped.append(f"{scope} {' '.join(text.split())}")

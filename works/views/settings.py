@@ -1,4 +1,5 @@
-"""`/settings/reading`: the reading settings page, for every reader. Saving sets the cookie
+"""`/settings/reading`: the reading settings page, for every reader (here, beside the skins,
+since a site skin is one of the settings). Saving sets the cookie
 (and, logged in, the account's copy) and goes back to the page the reader came from."""
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import services
-from .forms import ReadingSettingsForm
-from .reading import COOKIE, COOKIE_MAX_AGE, ReadingSettings, settings_for
+from people import services
+from people.forms import ReadingSettingsForm
+from people.reading import COOKIE, COOKIE_MAX_AGE, ReadingSettings, settings_for
+
+from ..skins_queries import site_skin_choices
 
 
 def _back(request: HttpRequest) -> str:
@@ -22,7 +25,7 @@ def _back(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("people:reading_settings")
+    return reverse("works:reading_settings")
 
 
 def _same_site_path(request: HttpRequest, url: str) -> str:
@@ -30,7 +33,7 @@ def _same_site_path(request: HttpRequest, url: str) -> str:
     if (
         not url
         or parts.netloc != request.get_host()
-        or parts.path == reverse("people:reading_settings")
+        or parts.path == reverse("works:reading_settings")
     ):
         return ""
     return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -38,9 +41,12 @@ def _same_site_path(request: HttpRequest, url: str) -> str:
 
 def reading_settings(request: HttpRequest) -> HttpResponse:
     current = settings_for(request.user, request.COOKIES.get(COOKIE, ""))
+    skins = [(str(skin.pk), skin.title) for skin in site_skin_choices(request.user)]
     if request.method == "POST":
         reset = "reset" in request.POST
-        form = ReadingSettingsForm(None if reset else request.POST, initial=current.to_dict())
+        form = ReadingSettingsForm(
+            None if reset else request.POST, initial=current.to_dict(), site_skins=skins
+        )
         if reset or form.is_valid():
             chosen = ReadingSettings() if reset else form.reading_settings()
             if request.user.is_authenticated:
@@ -59,7 +65,7 @@ def reading_settings(request: HttpRequest) -> HttpResponse:
             )
             return response
     else:
-        form = ReadingSettingsForm(initial=current.to_dict())
+        form = ReadingSettingsForm(initial=current.to_dict(), site_skins=skins)
     # Back to the page the reader came from: the footer's link on every page is the same,
     # so where they were comes from the browser (the Referer), on this archive only.
     next_url = request.GET.get("next", "") or _same_site_path(
