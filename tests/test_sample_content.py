@@ -155,3 +155,13 @@ def test_quiet_prints_nothing(db):
 def test_generated_works_are_deterministic():
     assert generated_works(8, seed=3) == generated_works(8, seed=3)
     assert generated_works(8, seed=3) != generated_works(8, seed=4)
+
+
+def test_the_sample_has_a_work_skin_and_a_public_site_skin(db, settings):
+    from works.models import Skin, Work
+
+    run()
+    worn = Work.objects.get(title="Dead Reckoning")
+    assert worn.skin is not None and worn.skin.css.startswith("#workskin .userstuff > p")
+    site = Skin.objects.get(kind="site")
+    assert site.public and site.title == "Book Pages"

@@ -20,6 +20,7 @@ from lifestream.sample_credits import add_sample_anonymous_work, add_sample_cred
 from lifestream.sample_feedback import add_sample_feedback
 from lifestream.sample_related import add_sample_translation
 from lifestream.sample_series import add_sample_series
+from lifestream.sample_skins import add_sample_skins
 from lifestream.sample_text import SAMPLE_PASSWORD, SampleWork
 from people.models import Pseud, User
 from people.services import add_pseud, create_user
@@ -127,6 +128,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     summary.series = add_sample_series(users)
     add_sample_translation(users)
     add_sample_anonymous_work()
+    add_sample_skins(users)
     return summary
 
 
