@@ -16,7 +16,7 @@ from search.browse import initial_of, sort_key
 from tags.models import MEDIA_CATEGORIES, Tag, TagKind, tag_to_param
 from tags.services import WrangleData, wrangle_tag
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def _canonical(name: str, medium: str | None = None) -> Tag:

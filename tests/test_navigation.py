@@ -16,7 +16,7 @@ from lifestream.testing import make_user, make_work
 from people.services import mute_user
 from tags.models import MEDIA_CATEGORIES, tag_to_param
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def _header(body: str) -> str:
