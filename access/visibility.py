@@ -282,11 +282,13 @@ def news_audience(user_ids: set[int], work: Work) -> set[int]:
     return {reader.pk for reader in readers if work_access(reader, work) is Access.READ}
 
 
-def visible_notices_q(viewer: User) -> Q:
+def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
     """Of `viewer`'s own notifications, those still shown (in the inbox and in digests): about
     a work they may read and a posted chapter of it, or a comment they may still see (not
     deleted; published, or their own, or on their own work), and not from a user they muted.
-    A notice whose work or comment was deleted is gone with it (the foreign keys cascade)."""
+    A notice whose work or comment was deleted is gone with it (the foreign keys cascade).
+    With `mutes_inline`, the mutes are a subquery of the same query rather than read first
+    (for the header's unread count on a page that reads no mutes otherwise)."""
     own_works = Creatorship.objects.filter(pseud__user_id=viewer.pk).values("work_id")
     # An invitation to co-create a draft is shown to its invitee while it is still pending.
     invited = Creatorship.invitations.filter(pseud__user_id=viewer.pk, approved=False)
@@ -299,8 +301,12 @@ def visible_notices_q(viewer: User) -> Q:
         Q(comment__is_deleted=False)
         & (Q(comment__status=CommentStatus.PUBLISHED) | Q(comment__user_id=viewer.pk) | own)
     )
-    muted = muted_user_ids(viewer)
-    if muted:
+    muted: frozenset[int] | QuerySet[Mute, int]
+    if mutes_inline and getattr(viewer, "_muted_user_ids", None) is None:
+        muted = Mute.objects.filter(muter=viewer).values_list("muted_id", flat=True)
+    else:
+        muted = muted_user_ids(viewer)
+    if isinstance(muted, QuerySet) or muted:  # a queryset is not run here
         # What an anonymous work's creator did on it (a reply, a gift, a link) stays: leaving it
         # out because they are muted would tell the muter who wrote the work.
         def by_creator(field: str) -> Exists:

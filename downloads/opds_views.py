@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.getters import findable_tag, get_series_for_reader
-from access.visibility import ANONYMOUS, is_anonymous_series, muted_user_ids
+from access.visibility import ANONYMOUS, is_anonymous_series
 from lifestream.core.errors import LoginRequired
 from people.queries import get_user
-from search.filters.index import Filters, get_index
+from search.browse import work_counts
 from search.listing.form import read_request
 from search.listing.query import search
 from tags.models import Tag, TagKind, tag_from_param, tag_to_param
@@ -118,14 +118,7 @@ def fandoms(request: HttpRequest) -> HttpResponse:
     viewer = reader(request)
     if viewer is None:
         return unauthorized()
-    index = get_index()
-    with index.lock:
-        index.ensure_current()
-        ids = index.matching(
-            viewer.is_authenticated, Filters(muted_user_ids=muted_user_ids(viewer))
-        )
-        counted = index.facets(ids, per_kind=1_000_000)[TagKind.FANDOM]
-    counts = dict(counted)
+    counts = work_counts(viewer)[TagKind.FANDOM]
     tags = sorted(Tag.objects.filter(pk__in=counts), key=lambda tag: tag.name.casefold())
     pages = max(1, math.ceil(len(tags) / FANDOMS_PER_PAGE))
     number = request.GET.get("page", "1")

@@ -56,10 +56,12 @@ class Canon:
     places: tuple[str, ...]
     things: tuple[str, ...]
     freeforms: tuple[str, ...]
+    media: str = "Uncategorized Fandoms"  # the media category its fandom is browsed under
 
 
 GLASS_ORCHARD = Canon(
     fandom="The Glass Orchard (Novels)",
+    media="Books & Literature",
     characters=(
         ("Wren Ashby", "Wren"),
         ("Orrin Halloway", "Orrin"),
@@ -77,6 +79,7 @@ GLASS_ORCHARD = Canon(
 )
 STARLANE = Canon(
     fandom="Starlane Couriers (TV)",
+    media="TV Shows",
     characters=(
         ("Ilse Varga", "Ilse"),
         ("Marek Lind", "Marek"),
@@ -94,6 +97,7 @@ STARLANE = Canon(
 )
 HARBOUR = Canon(
     fandom="Harbour of Bells (Video Game)",
+    media="Video Games",
     characters=(
         ("Nell Carraway", "Nell"),
         ("Odile Fenn", "Odile"),
@@ -111,6 +115,7 @@ HARBOUR = Canon(
 )
 BAKERY = Canon(
     fandom="Moonlit Bakery Mysteries (Webcomic)",
+    media="Cartoons & Comics & Graphic Novels",
     characters=(
         ("Hazel Quince", "Hazel"),
         ("Rook Amberly", "Rook"),
@@ -127,6 +132,7 @@ BAKERY = Canon(
 )
 MOON_LIBRARY = Canon(
     fandom="月の図書館 | The Moon Library (Anime)",
+    media="Anime & Manga",
     characters=(
         ("Amane Shiori", "Shiori"),
         ("Kuze Haru", "Haru"),
@@ -143,6 +149,7 @@ MOON_LIBRARY = Canon(
 )
 CARTOGRAPHERS = Canon(
     fandom="The Cartographers' Guild (Audio Drama)",
+    media="Other Media",
     characters=(
         ("Perpetua Lisle", "Perpetua"),
         ("Anselm Quarry", "Anselm"),

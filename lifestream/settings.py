@@ -152,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.reading",
                 "works.context_processors.site_skin",
+                "lifestream.navigation.header",
             ],
             "builtins": [
                 "django.contrib.humanize.templatetags.humanize",

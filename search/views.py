@@ -1,14 +1,17 @@
-"""The work search page (`/works/search`); the listings with a sidebar are their apps' pages."""
+"""The work search page (`/works/search`) and the browsing pages (`/media`, `/media/NAME/fandoms`,
+`/fandoms`, `/tags`); the listings with a sidebar are their apps' pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tags.models import tag_from_param
 from works.languages import LANGUAGES
 
+from . import browse
 from .listing.form import SORT_OPTIONS, read_request
 from .listing.query import search
 
@@ -33,3 +36,33 @@ def work_search(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "search/search.html", context)
+
+
+# --- browsing: AO3's "Fandoms" menu and the tag index ------------------------------------------
+
+
+def media(request: HttpRequest) -> HttpResponse:
+    """`/media`: every media category, with its most used fandoms and a link to them all."""
+    return render(request, "search/media.html", {"media": browse.media_index(request.user)})
+
+
+def medium_fandoms(request: HttpRequest, media_name: str) -> HttpResponse:
+    """`/media/NAME/fandoms`: the medium's fandoms A–Z, grouped by letter, with work counts."""
+    medium = browse.medium_named(tag_from_param(media_name))
+    if medium is None:
+        raise Http404("No such media category.")
+    letters = browse.fandoms_by_letter(request.user, medium)
+    context = {"medium": medium, "letters": letters, "media": browse.media_tags()}
+    return render(request, "search/fandoms.html", context)
+
+
+def fandoms(request: HttpRequest) -> HttpResponse:
+    """`/fandoms`: every fandom, A–Z, grouped by letter, with work counts."""
+    letters = browse.fandoms_by_letter(request.user)
+    context = {"medium": None, "letters": letters, "media": browse.media_tags()}
+    return render(request, "search/fandoms.html", context)
+
+
+def tag_index(request: HttpRequest) -> HttpResponse:
+    """`/tags`: the most used canonical tags of each kind, with work counts."""
+    return render(request, "search/tags.html", {"kinds": browse.tag_index(request.user)})

@@ -52,6 +52,24 @@ NOT_RATED_ID = 9
 CHOSE_NOT_TO_WARN_ID = 14
 NO_WARNINGS_ID = 16
 
+# AO3's media categories, the parents fandoms are browsed under (`/media`), in AO3's order. The
+# migration seeds them as canonical media tags; a fandom with no media parent is listed under
+# the last one.
+MEDIA_CATEGORIES: tuple[str, ...] = (
+    "Anime & Manga",
+    "Books & Literature",
+    "Cartoons & Comics & Graphic Novels",
+    "Celebrities & Real People",
+    "Movies",
+    "Music & Bands",
+    "Other Media",
+    "Theater",
+    "TV Shows",
+    "Video Games",
+    "Uncategorized Fandoms",
+)
+UNCATEGORIZED_MEDIA = MEDIA_CATEGORIES[-1]
+
 # AO3's escaping of characters that cannot stand in a URL path segment (`Tag.to_param`).
 _URL_ESCAPES = (("/", "*s*"), ("&", "*a*"), (".", "*d*"), ("?", "*q*"), ("#", "*h*"))
 

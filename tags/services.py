@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from lifestream.core.changes import TagsChanged, announce
 from lifestream.core.errors import ErrorList
 
-from .models import FIXED_TAGS, TAG_NAME_MAX, Tag, TagKind, TagParent
+from .models import FIXED_TAGS, MEDIA_CATEGORIES, TAG_NAME_MAX, Tag, TagKind, TagParent, tags_named
 
 # AO3 refuses these in tag names; commas (ASCII and CJK) separate tags in the posting form.
 RESTRICTED_CHARACTERS = "^*<>{}=`\\%"
@@ -136,6 +136,7 @@ def ensure_fixed_tags() -> None:
         Tag.objects.update_or_create(
             pk=tag_id, defaults={"kind": kind, "name": name, "canonical": True}
         )
+    ensure_media_categories()
     if missing and connection.vendor == "postgresql":
         # Keep the id sequence past the fixed ids so new tags never collide with them.
         with connection.cursor() as cursor:
@@ -143,6 +144,18 @@ def ensure_fixed_tags() -> None:
                 "SELECT setval(pg_get_serial_sequence('tags_tag', 'id'),"
                 " GREATEST((SELECT MAX(id) FROM tags_tag), 2246))"
             )
+
+
+def ensure_media_categories() -> None:
+    """Put back any missing media category (the migration seeds them), as a canonical media tag;
+    a tag of that name that exists already, of any kind, is left alone."""
+    present = {
+        name.casefold()
+        for name in Tag.objects.filter(name__in=MEDIA_CATEGORIES).values_list("name", flat=True)
+    }
+    for name in MEDIA_CATEGORIES:
+        if name.casefold() not in present and not tags_named(name).exists():
+            Tag.objects.create(kind=TagKind.MEDIA, name=name, canonical=True)
 
 
 # --- wrangling ----------------------------------------------------------------------------------

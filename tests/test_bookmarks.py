@@ -455,13 +455,12 @@ LISTINGS = {
     "filtered": "/users/{reader}/bookmarks?bookmark_search[other_tag_names]=Final Fantasy VII"
     "&bookmark_search[rec]=1&bookmark_search[excluded_tag_names]=nothing",
 }
-# Session, user and the viewer's mutes (3); the page's own: the count, the rows, the works'
-# tags, creators and hit counts, the bookmarkers' tags (6) and the sidebar's facets (3); then
-# what the page
-# looks up: the owner (1), the pseud (1), the work with its tags, creators and hits (4), the tag and
-# its family (3), or the tags named in the filters and their families (4).
-# Each with two for the works' blurbs: their series ("Part N of") and their gifts ("for …").
-EXPECTED_QUERIES = {"user": 15, "pseud": 16, "work": 18, "index": 14, "tag": 17, "filtered": 19}
+# Session, user, the viewer's mutes and the header's unread count (4); the page's own: the
+# count, the rows, the works' tags, creators and hit counts, the bookmarkers' tags (6) and the
+# sidebar's facets (3); then what the page looks up: the owner (1), the pseud (1), the work with
+# its tags, creators and hits (4), the tag and its family (3), or the tags named in the filters
+# and their families (4). Each with two for the works' blurbs: their series and their gifts.
+EXPECTED_QUERIES = {"user": 16, "pseud": 17, "work": 19, "index": 15, "tag": 18, "filtered": 20}
 
 
 @pytest.mark.parametrize("listing", LISTINGS)

@@ -369,6 +369,7 @@ def test_filter_sidebar_and_search(site: Site) -> None:
 
     page.goto("/works/search")
     page.locator("#work_search_query").fill("paopu")
-    page.get_by_role("button", name="Search").click()
+    # The search page's own button (the header's search box has one too).
+    page.locator("#work-search-form").get_by_role("button", name="Search").click()
     expect(page.locator("h3.heading").first).to_have_text("1 Found")
     expect(page.locator("blockquote.snippet mark")).to_have_text("paopu")

@@ -102,8 +102,9 @@ def test_work_orphan_page_asks_first(author, django_assert_num_queries):
     work = make_work(author, title="Midgar Nights")
     client = logged_in(author)
     client.get(f"/works/{work.pk}/orphan")  # the session settles first
-    # session and user, the work with its hit counts, tags and creators (the editor's getter)
-    with django_assert_num_queries(6):
+    # session and user, the work with its hit counts, tags and creators (the editor's getter),
+    # the header's unread count
+    with django_assert_num_queries(7):
         page = client.get(f"/works/{work.pk}/orphan").content.decode()
     assert "permanent and cannot be undone" in page
     assert "Midgar Nights" in page
@@ -121,8 +122,8 @@ def test_all_works_page_query_count_does_not_grow(author, django_assert_num_quer
         make_work(author, title=f"Work {n}")
     client = logged_in(author)
     client.get(f"/users/{author.username}/orphan")
-    # session and user, the user's works
-    with django_assert_num_queries(3):
+    # session and user, the user's works, the header's unread count
+    with django_assert_num_queries(4):
         page = client.get(f"/users/{author.username}/orphan").content.decode()
     assert all(f">Work {n}</a>" in page for n in range(works))
 

@@ -325,8 +325,9 @@ def _work_with_everything(author, size: int):
 # the kudos and the comment counts.
 GUEST_WORK_PAGE_QUERIES = 12
 # As a guest, plus the session and the user, their mutes, bookmark, Mark for Later and
-# subscription, the reading history's visit, and for the comment form the blocks and pseuds.
-READER_WORK_PAGE_QUERIES = 21
+# subscription, the reading history's visit, for the comment form the blocks and pseuds, and
+# the header's unread count.
+READER_WORK_PAGE_QUERIES = 22
 
 
 @pytest.mark.parametrize("size", [1, 4])

@@ -117,6 +117,15 @@ def test_fills_an_empty_archive(db, settings):
     anonymous = Work.objects.get(anonymous=True)
     page = Client().get(f"/works/{anonymous.pk}").content.decode()
     assert anonymous.creator_pseuds[0].user.username not in page
+    # Every fandom is browsed under its media category.
+    from lifestream.sample_text import CANONS
+
+    for canon in CANONS:
+        fandom = Tag.objects.get(name=canon.fandom)
+        assert fandom.canonical
+        assert list(fandom.parents.values_list("name", flat=True)) == [canon.media]
+    media = Client().get("/media/TV Shows/fandoms").content.decode()
+    assert "Starlane Couriers (TV)</a>" in media
 
 
 def test_a_second_run_leaves_the_archive_alone(db):

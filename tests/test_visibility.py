@@ -544,3 +544,40 @@ def test_opds_fandoms_list_only_what_the_viewer_can_read(world, viewer, state):
     body = _client(world, viewer).get("/opds/fandoms").content.decode()
     assert (f"{FANDOM} {state.capitalize()}" in body) is LISTED[(state, viewer)]
     assert _client(world, viewer).get("/opds/opensearch.xml").status_code == 200
+
+
+BROWSE_PAGES = {
+    "medium's fandoms": "/media/TV Shows/fandoms",
+    "uncategorized fandoms": "/media/Uncategorized Fandoms/fandoms",
+    "all fandoms": "/fandoms",
+    "media": "/media",
+    "tag index": "/tags",
+}
+
+
+@pytest.mark.parametrize("page", BROWSE_PAGES)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_browse_pages_count_only_what_the_viewer_can_list(world, viewer, state, page):
+    """The browsing pages list a fandom, and count its work, only when the viewer could list
+    the work; half the fandoms are under a medium, the rest uncategorized."""
+    from tags.models import Tag
+    from tags.services import WrangleData, wrangle_tag
+
+    for tag in Tag.objects.filter(name__startswith=FANDOM):
+        medium = ["TV Shows"] if tag.name.endswith(("Public", "Draft", "Anonymous")) else []
+        wrangle_tag(tag, WrangleData(canonical=True, parents=medium))
+    fandom = f"{FANDOM} {state.capitalize()}"
+    in_page = {
+        "medium's fandoms": state in {"public", "draft", "anonymous"},
+        "uncategorized fandoms": state in {"restricted", "deleted"},
+    }.get(page, True)
+    response = _client(world, viewer).get(BROWSE_PAGES[page])
+    assert response.status_code == 200
+    body = response.content.decode()
+    expected = LISTED[(state, viewer)] and in_page
+    assert (f'{fandom}</a> <span class="count">(1)</span>' in body) is expected
+    assert fandom in body or not expected
+    if not LISTED[(state, viewer)]:
+        assert fandom not in body
+    assert not _names_creator(world, viewer, state, body)

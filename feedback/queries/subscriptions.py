@@ -40,12 +40,13 @@ def inbox(user: User, kind: str = "", unread: bool = False) -> QuerySet[Notifica
 
 
 def unread_count(user: User) -> int:
-    """How many of `user`'s visible notices are unread; read once per request."""
+    """How many of `user`'s visible notices are unread; read once per request, in one query
+    (the header shows it on every page)."""
     cached = getattr(user, "_unread_notices", None)
     if cached is None:
         cached = (
             Notification.objects.filter(user=user, read_at__isnull=True)
-            .filter(visible_notices_q(user))
+            .filter(visible_notices_q(user, mutes_inline=True))
             .count()
         )
         user._unread_notices = cached  # type: ignore[attr-defined]  # a per-request cache on the user

@@ -151,7 +151,7 @@ def _name(work: Work | None, creator: User | None, series: Series | None = None)
 
 def user_nav(request: HttpRequest, owner: User) -> dict[str, Any]:
     """What a user's menu adds for the subscriptions area: Subscriptions and Inbox (with the
-    unread count) on the owner's own pages only, one query there and none anywhere else.
+    unread count) on the owner's own pages only, in the query the header's count makes too.
     Every page that includes `people/_user_nav.html` passes this as `nav`."""
     viewer = request.user
     if not isinstance(viewer, User) or viewer.pk != owner.pk:

@@ -145,17 +145,20 @@ def schedule_sample_chapter() -> int:
 
 def wrangle_sample_tags() -> None:
     """Do what an archive's wranglers would have done, so the sample's filters have canonical
-    tags to offer: fandoms canonical; characters and relationships canonical under the fandom
-    they are written in; additional tags used more than once canonical. The rest stay in the
-    unwrangled bins for a new wrangler to try."""
+    tags to offer: fandoms canonical, each under its media category (so `/media` lists it);
+    characters and relationships canonical under the fandom they are written in; additional
+    tags used more than once canonical. The rest stay in the unwrangled bins for a new wrangler
+    to try."""
     from collections import Counter
 
     from tags.models import Tag, TagKind
     from tags.services import WrangleData, wrangle_tag
 
     posted = Work.objects.filter(posted=True)
+    media = {canon.fandom: canon.media for canon in sample_text.CANONS}
     for fandom in Tag.objects.filter(kind=TagKind.FANDOM, works__in=posted).distinct():
-        wrangle_tag(fandom, WrangleData(canonical=True))
+        parents = [media[fandom.name]] if fandom.name in media else []
+        wrangle_tag(fandom, WrangleData(canonical=True, parents=parents))
     for kind in (TagKind.CHARACTER, TagKind.RELATIONSHIP):
         for tag in Tag.objects.filter(kind=kind, works__in=posted).distinct():
             fandoms = Counter(
