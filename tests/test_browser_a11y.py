@@ -81,3 +81,44 @@ def test_tag_suggestions_work_from_the_keyboard(site: Site) -> None:  # noqa: F8
     expect(listbox).to_be_hidden()
     expect(characters).to_have_attribute("aria-expanded", "false")
     expect(characters).to_have_value("Aerith Gainsborough, Aer")
+
+
+def test_adding_a_suggested_tag_keeps_what_was_typed(site: Site) -> None:  # noqa: F811  # the fixture imported above
+    from importing import FAN_STORY, wrangled_tags
+    from playwright.sync_api import expect
+
+    from imports.services import import_work
+
+    wrangled_tags()
+    author = make_user("cloud_author")
+    work = import_work(author, FAN_STORY).work
+    page = site.new_page(author)
+    page.goto(f"/works/{work.pk}/edit")
+    page.fill("#id_title", "Mako Dreams, Revised")
+    page.fill("#id_relationships", "Cloud Strife & Tifa Lockhart")
+    edit_url = page.url
+
+    page.locator("#import-suggestions button[data-tag='Final Fantasy VII']").click()
+    expect(page.locator("#id_fandoms")).to_have_value("Final Fantasy VII")  # the placeholder goes
+    page.locator("#import-suggestions button[data-tag='Cloud Strife/Sephiroth']").click()
+    # The page stayed, with the typed text and both tags in their fields.
+    assert page.url == edit_url
+    expect(page.locator("#id_title")).to_have_value("Mako Dreams, Revised")
+    expect(page.locator("#id_relationships")).to_have_value(
+        "Cloud Strife & Tifa Lockhart, Cloud Strife/Sephiroth"
+    )
+    expect(page.locator("#import-suggestions-status")).to_contain_text("Save the work")
+
+    # Saving keeps all of it, and the suggestions taken are no longer offered.
+    page.get_by_role("button", name="Save As Draft").click()
+    work.refresh_from_db()
+    expect(page.locator(".flash")).to_be_visible()
+    assert work.title == "Mako Dreams, Revised"
+    names = set(work.tags.values_list("name", flat=True))
+    assert {"Final Fantasy VII", "Cloud Strife/Sephiroth", "Cloud Strife & Tifa Lockhart"} <= names
+    assert "Unknown Fandom" not in names
+    page.goto(f"/works/{work.pk}/edit")
+    expect(page.locator("#import-suggestions button[data-tag='Final Fantasy VII']")).to_have_count(
+        0
+    )
+    expect(page.locator("#import-suggestions button[data-tag='Tifa Lockhart']")).to_have_count(1)
