@@ -149,6 +149,8 @@ class Comment(models.Model):
     can_delete: bool
     can_freeze: bool
     can_approve: bool
+    # On a page of a whole work's conversations: the chapter the comment is on, numbered.
+    on_chapter: Chapter | None
 
     class Meta:
         ordering = ["created_at", "id"]

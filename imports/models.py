@@ -8,6 +8,9 @@ from django.db import models
 from tags.models import Tag, TagKind
 from works.models import Work
 
+# The fandom an imported draft carries until its creator names one.
+PLACEHOLDER_FANDOM = "Unknown Fandom"
+
 
 class SuggestionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -25,6 +28,9 @@ class ImportSuggestion(models.Model):
         max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Set by `imports.queries.pending_suggestions` for the edit page; never stored.
+    replaces: str
 
     class Meta:
         ordering = ["work", "kind", "-count", "id"]

@@ -7,10 +7,10 @@ from django.http import Http404
 from access.getters import findable_tags, get_work_for_editor
 from access.visibility import is_creator
 from people.models import User
-from tags.models import Tag
+from tags.models import Tag, TagKind
 from works.models import Work
 
-from .models import ImportSuggestion, SuggestionStatus
+from .models import PLACEHOLDER_FANDOM, ImportSuggestion, SuggestionStatus
 
 
 def pending_suggestions(viewer: User, work: Work) -> list[ImportSuggestion]:
@@ -18,11 +18,18 @@ def pending_suggestions(viewer: User, work: Work) -> list[ImportSuggestion]:
     if not is_creator(viewer, work):
         return []
     findable = findable_tags(viewer, Tag.objects.all())
-    return list(
+    suggestions = list(
         ImportSuggestion.objects.filter(
             work=work, status=SuggestionStatus.PENDING, tag__in=findable
-        ).select_related("tag")
+        )
+        # A tag the draft already has (added by the form rather than the Add button) is done.
+        .exclude(tag__in=work.tags.all())
+        .select_related("tag")
     )
+    for suggestion in suggestions:
+        # The edit page's Add button puts the tag in the form's field, in place of this.
+        suggestion.replaces = PLACEHOLDER_FANDOM if suggestion.kind == TagKind.FANDOM else ""
+    return suggestions
 
 
 def get_suggestion_for_editor(viewer: User, work_id: int, suggestion_id: int) -> ImportSuggestion:

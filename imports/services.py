@@ -19,13 +19,12 @@ from works.models import Work
 from works.services import ChapterData, WorkData
 
 from .formats import ImportRefused, read_file, read_pasted
-from .models import ImportSuggestion, SuggestionStatus
+from .models import PLACEHOLDER_FANDOM, ImportSuggestion, SuggestionStatus
 from .suggest import Suggestion, suggest_tags
 from .understand import Story, understand
 
 # An imported draft needs a fandom, a rating and a warning to be saved; these say "not chosen
 # yet" until the author picks (accepting a fandom suggestion replaces the placeholder).
-PLACEHOLDER_FANDOM = "Unknown Fandom"
 IMPORT_RATING = "Not Rated"
 IMPORT_WARNING = "Creator Chose Not To Use Archive Warnings"
 

@@ -24,8 +24,9 @@ def _user(request: HttpRequest) -> User:
 
 @login_required
 def import_new(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    sent = request.method == "POST"  # an empty form sent is still sent, and answered
+    form = ImportForm(request.POST if sent else None, request.FILES if sent else None)
+    if sent and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
             result = services.import_work(

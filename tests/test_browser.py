@@ -306,7 +306,7 @@ def test_tag_autocomplete_suggests_and_fills(site: Site) -> None:
     characters.click()
     characters.press_sequentially("Aer")
     suggestion = page.locator("#field-characters ul.autocomplete").get_by_role(
-        "button", name="Aerith Gainsborough"
+        "option", name="Aerith Gainsborough"
     )
     expect(suggestion).to_be_visible()
     suggestion.click()

@@ -106,11 +106,23 @@ def test_comment_pages(world, state, viewer, route):
         assert "Said on" not in response.content.decode()
 
 
+# The work page's comment section: the first chapter's conversation, every comment on the work
+# (where the comment count leads), and a chapter's.
+SECTION_ROUTES = [
+    "/works/{work}",
+    "/works/{work}?show_comments=true",
+    "/works/{work}/chapters/{chapter}?show_comments=true",
+]
+
+
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_work_page_comment_section(world, state, viewer):
+@pytest.mark.parametrize("route", SECTION_ROUTES)
+def test_work_page_comment_section(world, state, viewer, route):
     work_id, _ = _ids(world, state)
-    response = _client(world["users"][viewer]).get(f"/works/{work_id}")
+    chapter = world["works"][state].chapters.first() if state != "deleted" else None
+    url = route.format(work=work_id, chapter=chapter.pk if chapter else 10**9)
+    response = _client(world["users"][viewer]).get(url)
     html = response.content.decode()
     if _expected(state, viewer) == "read":
         assert f"Said on {state}" in html
@@ -208,6 +220,7 @@ def test_held_comment_is_seen_by_creator_and_writer_only(held, viewer, sees):
     work, comment = held["work"], held["comment"]
     pages = [
         client.get(f"/works/{work.pk}").content.decode(),
+        client.get(f"/works/{work.pk}?show_comments=true").content.decode(),
         client.get(f"/works/{work.pk}/comments").content.decode(),
     ]
     permalink = client.get(f"/comments/{comment.pk}")
@@ -236,6 +249,7 @@ def test_guest_email_is_in_no_page_and_no_api_answer(world):
     post_comment(world["creator"], work, "Thanks, guest", parent=comment)
     routes = [
         f"/works/{work.pk}",
+        f"/works/{work.pk}?show_comments=true",
         f"/works/{work.pk}/comments",
         f"/works/{work.pk}/comments/unreviewed",
         f"/comments/{comment.pk}",
@@ -266,8 +280,9 @@ def test_muted_writer_is_hidden_for_the_muter_in_pages_and_api(world):
     lone = post_comment(world["writer"], work, "Nobody answered me")
     Mute.objects.create(muter=muter, muted=world["writer"])
     # "Said on public" (also the writer's) got no replies either.
-    html = _client(muter).get(f"/works/{work.pk}").content.decode()
-    assert "Nobody answered me" not in html and "Said on public" not in html
+    for route in ("", "?show_comments=true", "/comments"):
+        html = _client(muter).get(f"/works/{work.pk}{route}").content.decode()
+        assert "Nobody answered me" not in html and "Said on public" not in html
     api = _api(world, "stranger")
     listing = api.get(f"{API}/works/{work.pk}/comments").json()
     assert listing["count"] == 0
@@ -353,3 +368,72 @@ def test_comment_script(world, state, viewer, target):
     else:
         assert (response.status_code, response.content) == (404, b"")
         assert not posted.exists()
+
+
+# --- every comment on a work of several chapters ------------------------------------------------
+
+
+@pytest.fixture
+def chaptered(db):
+    """A work of two chapters with a comment on each, a held one, a blocked reader, a muted
+    writer with an answered thread, and an anonymous twin whose creator answers."""
+    from people.models import Block
+
+    creator = make_user("w_creator")
+    writer = make_user("w_writer")
+    muted = make_user("w_muted")
+    stranger = make_user("w_stranger")
+    blocked = make_user("w_blocked")
+    work = make_work(creator, title="Two Parts", chapters=2)
+    first, second = work.chapters.order_by("position")
+    post_comment(writer, work, "Public on one", chapter=first)
+    post_comment(writer, work, "Public on two", chapter=second)
+    muted_thread = post_comment(muted, work, "Muted voice", chapter=second)
+    post_comment(writer, work, "Answer to the muted", parent=muted_thread)
+    Mute.objects.create(muter=stranger, muted=muted)
+    Block.objects.create(blocker=creator, blocked=blocked)
+    moderated = make_work(creator, title="Held Parts", chapters=2, moderated_comments=True)
+    post_comment(
+        writer, moderated, "Held on two", chapter=moderated.chapters.order_by("position")[1]
+    )
+    unsigned = make_work(creator, title="Unsigned Parts", chapters=2, anonymous=True)
+    question = post_comment(writer, unsigned, "Who are you?", chapter=unsigned.chapters.last())
+    post_comment(creator, unsigned, "Nobody you know", parent=question)
+    return {
+        "work": work,
+        "moderated": moderated,
+        "unsigned": unsigned,
+        "users": {
+            "guest": None,
+            "creator": creator,
+            "writer": writer,
+            "stranger": stranger,
+            "blocked": blocked,
+            "admin": make_admin("w_admin"),
+        },
+    }
+
+
+WHOLE_WORK_ROUTES = ["/works/{work}?show_comments=true", "/works/{work}/comments"]
+
+
+@pytest.mark.parametrize("route", WHOLE_WORK_ROUTES)
+@pytest.mark.parametrize("viewer", ["guest", "creator", "writer", "stranger", "blocked", "admin"])
+def test_whole_work_comments_keep_every_rule(chaptered, route, viewer):
+    client = _client(chaptered["users"][viewer])
+    html = client.get(route.format(work=chaptered["work"].pk)).content.decode()
+    # Both chapters' comments, each saying where it is.
+    assert "Public on one" in html and "Public on two" in html
+    assert "on <a" in html and "Chapter 2</a>" in html
+    # A mute hides the muted writer's words for the muter, keeping the answer in place.
+    assert ("Muted voice" in html) is (viewer != "stranger")
+    assert "Answer to the muted" in html
+    # A reader the creator blocked reads, but is not offered a form.
+    assert ('name="body"' in html) is (viewer != "blocked")
+    # A held comment: for the work's creators and its writer only.
+    held = client.get(route.format(work=chaptered["moderated"].pk)).content.decode()
+    assert ("Held on two" in held) is (viewer in {"creator", "writer"})
+    # An anonymous work's creator signs "Anonymous Creator", for everyone.
+    unsigned = client.get(route.format(work=chaptered["unsigned"].pk)).content.decode()
+    assert "Nobody you know" in unsigned and "Anonymous Creator" in unsigned
+    assert "w_creator" not in unsigned or viewer == "creator"

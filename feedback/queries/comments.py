@@ -17,7 +17,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from access.getters import get_work_for_reader
-from access.visibility import creator_user_ids, is_creator, muted_user_ids, visible_comments_q
+from access.visibility import (
+    creator_user_ids,
+    is_creator,
+    listable_chapters_q,
+    muted_user_ids,
+    visible_comments_q,
+)
 from people.models import Block
 from works.models import Chapter, Work
 
@@ -213,10 +219,15 @@ def thread_page(
     chapter: Chapter | None = None,
     *,
     page_number: int | str | None = None,
+    chapters: list[Chapter] | None = None,
 ) -> ThreadPage:
     """Page `page_number` of conversations (a bad or out-of-range number gives the nearest real
     page) with all their visible replies, in four queries whatever their size: the count, the
-    page's thread ids, their comments, and blocks."""
+    page's thread ids, their comments, and blocks.
+
+    The conversations on a whole work (no `chapter`) of more than one chapter each say which
+    chapter they are on (`on_chapter`, numbered as the reader counts them): from `chapters`,
+    the reader's chapters in order, when the caller has them, else in one more query."""
     ids = top_level_comments(viewer, work, chapter).values_list("pk", flat=True)
     paginator = Paginator(ids, THREADS_PER_PAGE, allow_empty_first_page=True)
     page = paginator.get_page(page_number)
@@ -224,7 +235,28 @@ def thread_page(
     if not roots:
         return ThreadPage(page, [], Permissions.of(viewer, work, set()))
     threads, permissions = _load(viewer, work, Q(thread_id__in=roots), roots)
+    if chapter is None:
+        _mark_chapters(viewer, work, threads, chapters)
     return ThreadPage(page, threads, permissions)
+
+
+def _mark_chapters(
+    viewer: Viewer, work: Work, threads: list[Comment], chapters: list[Chapter] | None
+) -> None:
+    if chapters is None:
+        chapters = list(
+            work.chapters.filter(listable_chapters_q(viewer, work))
+            .only("id", "work_id", "position", "title")
+            .order_by("position")
+        )
+    if len(chapters) < 2:
+        return
+    numbered = {}
+    for number, listed in enumerate(chapters, start=1):
+        listed.number = number  # type: ignore[attr-defined]  # for the templates
+        numbered[listed.pk] = listed
+    for comment in _walk(threads):
+        comment.on_chapter = numbered.get(comment.chapter_id) if comment.chapter_id else None
 
 
 def comment_in_context(viewer: Viewer, comment: Comment) -> list[Comment]:

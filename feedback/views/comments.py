@@ -65,16 +65,25 @@ def _work_page(
 
 
 def comment_section_context(
-    request: HttpRequest, work: Work, chapter: Chapter | None = None
+    request: HttpRequest,
+    work: Work,
+    chapter: Chapter | None = None,
+    chapters: list[Chapter] | None = None,
 ) -> dict[str, Any]:
     """What `_comment_section.html` shows under a work page: a page of the conversations on
     the work (or on the chapter shown) and the form to join them, or the reason the viewer
-    can't, in a fixed number of queries."""
+    can't, in a fixed number of queries. `chapters` are the reader's chapters of the work,
+    which the page has already read, to say which one each of the whole work's comments is
+    on."""
     user = request.user
-    threads = queries.thread_page(user, work, chapter, page_number=request.GET.get("page"))
+    threads = queries.thread_page(
+        user, work, chapter, page_number=request.GET.get("page"), chapters=chapters
+    )
     creator = is_creator(user, work)
     return {
         "chapter": chapter,
+        "work": work,
+        "multi": chapters is not None and len(chapters) > 1,
         "page": threads.page,
         "threads": threads.threads,
         "refusal": threads.permissions.refusal(),

@@ -56,10 +56,15 @@ def _reader_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -
 
 
 def _feedback_context(
-    request: HttpRequest, work: Work, current: Chapter | None, chapters: list[Chapter]
+    request: HttpRequest,
+    work: Work,
+    current: Chapter | None,
+    chapters: list[Chapter],
+    comments_on: Chapter | None,
 ) -> dict:
     """The readers' side of a posted work's page. Opening it is a visit for the history, at
-    the chapter shown (or the only one)."""
+    the chapter shown (or the only one). The comments are those on `comments_on`, or on the
+    whole work when it is None."""
     viewer = request.user
     context: dict = {
         "bookmark_id": own_bookmark_id(viewer, work),
@@ -70,7 +75,7 @@ def _feedback_context(
     if record_visit(viewer, work, visited) and visited is not None:
         context["tracked_chapter"] = visited  # the page tells how far into it they read
     context["kudos"] = kudos_context(request, work)
-    context["comments"] = comment_section_context(request, work, current)
+    context["comments"] = comment_section_context(request, work, comments_on, chapters)
     return context
 
 
@@ -122,7 +127,13 @@ def _render_work(
         # Only a co-created work can have chapters by some of its creators.
         queries.chapter_bylines(work, shown)
     if work.posted:
-        context.update(_feedback_context(request, work, current, chapters))
+        # The work's address with `show_comments=true` (where its comment count leads, as on
+        # AO3) shows every comment on the work under its first chapter; a chapter's address,
+        # that chapter's.
+        comments_on = current
+        if chapter is None and request.GET.get("show_comments") == "true":
+            comments_on = None
+        context.update(_feedback_context(request, work, current, chapters, comments_on))
     return render(request, template, context)
 
 

@@ -1,5 +1,8 @@
 // Tag autocomplete for comma-separated tag inputs (input[data-autocomplete=KIND]).
 // Suggests for the tag being typed (the text after the last comma); choosing one replaces it.
+// The input is an ARIA 1.2 combobox: ArrowDown and ArrowUp move through the suggestions, Enter
+// picks the highlighted one (and doesn't send the form while the list is open), Escape closes
+// the list; a polite live region says how many suggestions there are.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -17,37 +20,82 @@
     return head + name + ", ";
   }
 
-  function attach(input) {
+  function attach(input, n) {
+    if (!input.id) input.id = "autocomplete_" + n;
+    var listId = input.id + "_suggestions";
     var list = document.createElement("ul");
     list.className = "autocomplete";
+    list.id = listId;
     list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
+    var status = document.createElement("span");
+    status.className = "landmark autocomplete-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", listId);
     input.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("afterend", status);
     var timer = null;
     var latest = 0;
+    var active = -1;
 
-    function close() { list.hidden = true; list.innerHTML = ""; }
+    function options() { return list.querySelectorAll("[role=option]"); }
+
+    function isOpen() { return !list.hidden; }
+
+    function close() {
+      list.hidden = true;
+      list.innerHTML = "";
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      var items = options();
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      items.forEach(function (item, n) {
+        item.setAttribute("aria-selected", n === active ? "true" : "false");
+      });
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function choose(item) {
+      input.value = replaceLast(input.value, item.dataset.tag);
+      close();
+      status.textContent = item.dataset.tag + " added.";
+      input.focus();
+    }
 
     function show(results) {
       list.innerHTML = "";
-      results.forEach(function (tag) {
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      results.forEach(function (tag, n) {
         var item = document.createElement("li");
-        var button = document.createElement("button");
-        button.type = "button";
+        item.id = listId + "_" + n;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
         // A synonym shows the canonical tag it stands for, and choosing it uses that tag.
-        var chosen = tag.synonym_of || tag.name;
-        button.textContent = tag.synonym_of ? tag.name + " → " + tag.synonym_of : tag.name;
-        button.addEventListener("mousedown", function (event) {
+        item.dataset.tag = tag.synonym_of || tag.name;
+        item.textContent = tag.synonym_of ? tag.name + " → " + tag.synonym_of : tag.name;
+        item.addEventListener("mousedown", function (event) {
           event.preventDefault();
-          input.value = replaceLast(input.value, chosen);
-          close();
-          input.focus();
+          choose(item);
         });
-        item.appendChild(button);
         list.appendChild(item);
       });
       list.hidden = results.length === 0;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+      status.textContent = results.length === 0 ? "No suggestions." :
+        results.length === 1 ? "1 suggestion. Use the arrow keys to choose it." :
+        results.length + " suggestions. Use the up and down arrow keys to choose one.";
     }
 
     input.addEventListener("input", function () {
@@ -65,7 +113,25 @@
       }, 200);
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
-    input.addEventListener("keydown", function (event) { if (event.key === "Escape") close(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!isOpen()) return;
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        highlight(active < 0 && step < 0 ? -1 : active + step);
+      } else if (event.key === "Enter") {
+        if (!isOpen()) return;
+        // While the list is open, Enter belongs to it: never to the form.
+        event.preventDefault();
+        var items = options();
+        if (active >= 0 && items[active]) choose(items[active]);
+        else close();
+      } else if (event.key === "Escape") {
+        if (!isOpen()) return;
+        event.preventDefault();
+        close();
+      }
+    });
   }
 
   document.querySelectorAll("input[data-autocomplete]").forEach(attach);
