@@ -72,7 +72,9 @@ def _feedback_context(
     }
     record_visit(viewer, work, current or (chapters[0] if len(chapters) == 1 else None))
     context["kudos"] = kudos_context(request, work)
-    context["comments"] = comment_section_context(request, work, comments_on, chapters)
+    context["comments"] = comment_section_context(
+        request, work, comments_on, chapters, posting_on=current
+    )
     return context
 
 
