@@ -139,3 +139,12 @@ def test_queries_do_not_grow_with_comments_or_chapters(
     for name, client in clients.items():
         with django_assert_num_queries(counts[name]):
             client.get(url)
+
+
+def test_a_comment_sent_under_every_comment_goes_on_the_chapter_shown(saga, reader):
+    work, chapters = saga
+    html = _client(reader).get(f"/works/{work.pk}?show_comments=true").content.decode()
+    form = parse(html).select("form#comment_form")[0]
+    assert form.select("input[name=chapter_id]")[0]["value"] == str(chapters[0].pk)
+    whole = _client(reader).get(f"/works/{work.pk}?view_full_work=true").content.decode()
+    assert not parse(whole).select("form#comment_form input[name=chapter_id]")

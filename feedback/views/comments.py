@@ -69,12 +69,14 @@ def comment_section_context(
     work: Work,
     chapter: Chapter | None = None,
     chapters: list[Chapter] | None = None,
+    *,
+    posting_on: Chapter | None = None,
 ) -> dict[str, Any]:
     """What `_comment_section.html` shows under a work page: a page of the conversations on
     the work (or on the chapter shown) and the form to join them, or the reason the viewer
     can't, in a fixed number of queries. `chapters` are the reader's chapters of the work,
     which the page has already read, to say which one each of the whole work's comments is
-    on."""
+    on; a new comment goes on `posting_on` (the chapter shown), else on `chapter`."""
     user = request.user
     threads = queries.thread_page(
         user, work, chapter, page_number=request.GET.get("page"), chapters=chapters
@@ -82,6 +84,7 @@ def comment_section_context(
     creator = is_creator(user, work)
     return {
         "chapter": chapter,
+        "form_chapter": posting_on or chapter,
         "work": work,
         "multi": chapters is not None and len(chapters) > 1,
         "page": threads.page,

@@ -75,7 +75,9 @@ def _feedback_context(
     if record_visit(viewer, work, visited) and visited is not None:
         context["tracked_chapter"] = visited  # the page tells how far into it they read
     context["kudos"] = kudos_context(request, work)
-    context["comments"] = comment_section_context(request, work, comments_on, chapters)
+    context["comments"] = comment_section_context(
+        request, work, comments_on, chapters, posting_on=current
+    )
     return context
 
 
@@ -127,9 +129,9 @@ def _render_work(
         # Only a co-created work can have chapters by some of its creators.
         queries.chapter_bylines(work, shown)
     if work.posted:
-        # The work's address with `show_comments=true` (where its comment count leads, as on
-        # AO3) shows every comment on the work under its first chapter; a chapter's address,
-        # that chapter's.
+        # The work's address with `show_comments=true` (AO3's address for a work's comments,
+        # where its comment count leads) shows every comment on the work, under its first
+        # chapter if it is read chapter by chapter; a chapter's address, that chapter's.
         comments_on = current
         if chapter is None and request.GET.get("show_comments") == "true":
             comments_on = None
