@@ -126,12 +126,10 @@ def _check_bookmarkable(user: User, work: Work) -> None:
         )
 
 
-@transaction.atomic
-def create_bookmark(user: User, work: Work, data: BookmarkData) -> Bookmark:
-    """Bookmark `work` for `user`: one bookmark per user per work. Tags named for the first time
-    are created with it, so a refused bookmark leaves no stray tags behind."""
-    _check_bookmarkable(user, work)
-    existing = Bookmark.objects.filter(user=user, work=work).first()
+def _create(user: User, data: BookmarkData, **target: Work | Series) -> Bookmark:
+    """The bookmark of `target` (work= or series=): one per user per target, refused as
+    AlreadyBookmarked when there is one, even if another request inserts it meanwhile."""
+    existing = Bookmark.objects.filter(user=user, **target).first()
     if existing is not None:
         raise AlreadyBookmarked(existing)
     errors = ErrorList()
@@ -142,15 +140,24 @@ def create_bookmark(user: User, work: Work, data: BookmarkData) -> Bookmark:
             bookmark = Bookmark.objects.create(
                 user=user,
                 pseud=pseud,
-                work=work,
                 notes=notes,
                 private=data.private,
                 rec=data.rec,
+                **target,
             )
     except IntegrityError:
-        # Another request bookmarked the same work between the check and the insert.
-        raise AlreadyBookmarked(Bookmark.objects.get(user=user, work=work)) from None
+        # Another request bookmarked the same target between the check and the insert.
+        raise AlreadyBookmarked(Bookmark.objects.get(user=user, **target)) from None
     bookmark.tags.set(tags)
+    return bookmark
+
+
+@transaction.atomic
+def create_bookmark(user: User, work: Work, data: BookmarkData) -> Bookmark:
+    """Bookmark `work` for `user`: one bookmark per user per work. Tags named for the first time
+    are created with it, so a refused bookmark leaves no stray tags behind."""
+    _check_bookmarkable(user, work)
+    bookmark = _create(user, data, work=work)
     if not bookmark.private:
         adjust_stats(work.pk, bookmarks_count=1)
     return bookmark
@@ -174,27 +181,7 @@ def _check_series_bookmarkable(user: User, series: Series) -> None:
 def create_series_bookmark(user: User, series: Series, data: BookmarkData) -> Bookmark:
     """Bookmark `series` for `user`: one bookmark per user per series, as for works."""
     _check_series_bookmarkable(user, series)
-    existing = Bookmark.objects.filter(user=user, series=series).first()
-    if existing is not None:
-        raise AlreadyBookmarked(existing)
-    errors = ErrorList()
-    pseud, notes, tags = _clean(user, data, errors)
-    errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            bookmark = Bookmark.objects.create(
-                user=user,
-                pseud=pseud,
-                series=series,
-                notes=notes,
-                private=data.private,
-                rec=data.rec,
-            )
-    except IntegrityError:
-        # Another request bookmarked the same series between the check and the insert.
-        raise AlreadyBookmarked(Bookmark.objects.get(user=user, series=series)) from None
-    bookmark.tags.set(tags)
-    return bookmark
+    return _create(user, data, series=series)
 
 
 @transaction.atomic
