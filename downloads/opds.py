@@ -87,7 +87,7 @@ class SeriesEntry:
     updated: dt.datetime
     works: int
     words: int
-    creators: list[tuple[str, str]]  # (name, page) each; empty for a series of anonymous works
+    creators: list[tuple[str, str]]  # (name, page) each; ("Anonymous", "") for anonymous works
 
 
 @dataclass
@@ -206,7 +206,7 @@ class Feed:
         ET.SubElement(element, _q(ATOM, "title")).text = f"{series.title} (the whole series)"
         ET.SubElement(element, _q(ATOM, "id")).text = series_urn(series.id)
         ET.SubElement(element, _q(ATOM, "updated")).text = _stamp(series.updated)
-        for name, uri in series.creators or [(ANONYMOUS, "")]:
+        for name, uri in series.creators:
             author = ET.SubElement(element, _q(ATOM, "author"))
             ET.SubElement(author, _q(ATOM, "name")).text = name
             if uri:

@@ -214,7 +214,6 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
     feed.pages(path, page.number, paginator.num_pages, paginator.count, PER_PAGE)
     stats = stats_of(works)
     if page.number == 1 and works and stats.words <= SERIES_BOOK_WORDS_MAX:
-        creators = [] if is_anonymous_series(series) else _series_creators(series)
         feed.whole_series(
             SeriesEntry(
                 id=series.pk,
@@ -224,7 +223,7 @@ def series_works(request: HttpRequest, series_id: int) -> HttpResponse:
                 updated=max(work.revised_at for work in works),
                 works=stats.works,
                 words=stats.words,
-                creators=creators,
+                creators=_series_creators(series),
             )
         )
     for work in page.object_list:

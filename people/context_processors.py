@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .reading import COOKIE, ReadingSettings, settings_for
+from .reading import ReadingSettings, settings_of_request
 
 
 def reading(request: HttpRequest) -> dict[str, ReadingSettings]:
     """The reader's reading settings (`people.reading`), which `base.html` applies."""
-    return {"reading": settings_for(request.user, request.COOKIES.get(COOKIE, ""))}
+    return {"reading": settings_of_request(request)}

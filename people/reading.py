@@ -94,3 +94,13 @@ def settings_for(user: Any, cookie: str) -> ReadingSettings:
     if stored:
         return ReadingSettings.from_mapping(stored)
     return ReadingSettings.from_cookie(cookie)
+
+
+def settings_of_request(request: Any) -> ReadingSettings:
+    """The settings of a request's reader, read once per request: every page's context
+    processors and the work page all ask."""
+    cached = getattr(request, "_reading_settings", None)
+    if cached is None:
+        cached = settings_for(request.user, request.COOKIES.get(COOKIE, ""))
+        request._reading_settings = cached
+    return cached

@@ -19,7 +19,7 @@ from feedback.services.readings import record_visit
 from feedback.views.comments import comment_section_context
 from feedback.views.kudos import kudos_context, mark_context
 from feedback.views.subscriptions import subscribe_context
-from people.reading import COOKIE, settings_for
+from people.reading import settings_of_request
 
 from .. import queries, related
 from ..models import Chapter, Work
@@ -115,7 +115,7 @@ def _render_work(
         # The creator's work skin, unless the reader hid the creator's style: on this page
         # (AO3's switch) or everywhere (their reading settings, which `?style=enable` overrides).
         style = request.GET.get("style")
-        hide_all = settings_for(request.user, request.COOKIES.get(COOKIE, "")).hide_style
+        hide_all = settings_of_request(request).hide_style
         context["style_disabled"] = style == "disable" or (hide_all and style != "enable")
         if not context["style_disabled"]:
             context["work_skin_css"] = queries.skin_css(work)

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from people import services
 from people.forms import ReadingSettingsForm
-from people.reading import COOKIE, COOKIE_MAX_AGE, ReadingSettings, settings_for
+from people.reading import COOKIE, COOKIE_MAX_AGE, ReadingSettings, settings_of_request
 
 from ..skins_queries import site_skin_choices
 
@@ -40,7 +40,7 @@ def _same_site_path(request: HttpRequest, url: str) -> str:
 
 
 def reading_settings(request: HttpRequest) -> HttpResponse:
-    current = settings_for(request.user, request.COOKIES.get(COOKIE, ""))
+    current = settings_of_request(request)
     skins = [(str(skin.pk), skin.title) for skin in site_skin_choices(request.user)]
     if request.method == "POST":
         reset = "reset" in request.POST
