@@ -18,7 +18,8 @@
     return Math.round(Math.min(Math.max(read / height, 0), 1) * 1000);
   }
 
-  var sent = -1;
+  // The place as the page opened: a page left unscrolled has nothing new to tell.
+  var sent = position();
   function send() {
     var now = position();
     if (now === sent) return;
