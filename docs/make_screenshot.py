@@ -1,9 +1,12 @@
-"""Regenerate docs/screenshot-work.png, the README's picture of a multi-chapter work page.
+"""Regenerate the README's pictures of the home page, a work page and the works listing.
+
+Each page is taken at desktop width (1280 px) and phone width (390 px), as
+docs/screenshot-PAGE-WIDTH.png (PAGE: home, work, works; WIDTH: desktop, phone).
 
 Start an archive with the sample content first (`make run` serves it on http://127.0.0.1:8000),
 then run:
 
-    .venv/bin/python docs/make_screenshot.py [BASE_URL] [--work ID] [--mobile mobile.png]
+    .venv/bin/python docs/make_screenshot.py [BASE_URL] [--work ID] [--out-dir DIR]
 
 The script needs Playwright (the `dev` extra: `pip install -e '.[dev]'`) and a Chromium:
 $LIFESTREAM_CHROMIUM, else `chromium` or `chromium-browser` on the PATH.
@@ -20,10 +23,9 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 DOCS = Path(__file__).resolve().parent
-DEFAULT_OUT = DOCS / "screenshot-work.png"
 # The hand-written sample work with three chapters, notes and end notes, rated General Audiences.
 PREFERRED_TITLE = "What the Orchard Keeps"
 CHROMIUM_ARGS = [
@@ -82,52 +84,49 @@ def find_multi_chapter_work(page: Page, base_url: str) -> str:
     return fallback
 
 
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_url", nargs="?", default="http://127.0.0.1:8000")
     parser.add_argument("--work", type=int, help="work id to show (default: found in the listing)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=1000)
-    parser.add_argument("--mobile", type=Path, help="also save a 390px-wide full-page screenshot")
+    parser.add_argument("--out-dir", type=Path, default=DOCS)
     args = parser.parse_args()
     base_url = args.base_url.rstrip("/") + "/"
+    args.out_dir.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_executable(), args=CHROMIUM_ARGS
         )
-        context = browser.new_context(
-            viewport={"width": args.width, "height": args.height}, color_scheme="light"
-        )
-        page = context.new_page()
+        finder = browser.new_page(viewport=DESKTOP)
         if args.work:
-            url = urljoin(base_url, f"works/{args.work}")
+            work_url = urljoin(base_url, f"works/{args.work}")
         else:
-            url = find_multi_chapter_work(page, base_url)
+            work_url = find_multi_chapter_work(finder, base_url)
+        finder.close()
         # view_adult=true skips the notice should the chosen work be rated Mature or Explicit.
-        url = f"{url}?view_adult=true"
-        page.goto(url)
-        page.wait_for_load_state("networkidle")
-        if not re.search(r"/works/\d+", page.url):
-            sys.exit(f"Expected a work page, got {page.url}")
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(args.out))
-        print(f"{url} -> {args.out}")
-
-        if args.mobile:
-            mobile = browser.new_context(
-                viewport={"width": 390, "height": 844},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                color_scheme="light",
+        pages = {
+            "home": base_url,
+            "work": f"{work_url}?view_adult=true",
+            "works": urljoin(base_url, "works"),
+        }
+        for width_name, viewport, phone in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
+            context = browser.new_context(
+                viewport=viewport, is_mobile=phone, has_touch=phone, color_scheme="light"
             )
-            phone = mobile.new_page()
-            phone.goto(url)
-            phone.wait_for_load_state("networkidle")
-            phone.screenshot(path=str(args.mobile), full_page=True)
-            print(f"{url} (390px) -> {args.mobile}")
+            page = context.new_page()
+            for page_name, url in pages.items():
+                page.goto(url)
+                page.wait_for_load_state("networkidle")
+                if page_name == "work" and not re.search(r"/works/\d+", page.url):
+                    sys.exit(f"Expected a work page, got {page.url}")
+                out = args.out_dir / f"screenshot-{page_name}-{width_name}.png"
+                page.screenshot(path=str(out))
+                print(f"{url} ({viewport['width']}px) -> {out}")
+            context.close()
         browser.close()
 
 
