@@ -12,7 +12,7 @@ from html import escape
 
 from django.conf import settings
 
-from lifestream.core.text import html_to_text
+from lifestream.core.text import html_to_text, without_controls
 
 from .book import Book, Part
 from .xhtml import to_xhtml
@@ -208,7 +208,8 @@ def zip_epub(package: str, nav: str, files: list[tuple[str, str]], modified: dt.
         def add(name: str, content: str, compress: bool = True) -> None:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-            archive.writestr(info, content.encode("utf-8"), compresslevel=6)
+            # Every file is XML: none may carry a control character an old text still holds.
+            archive.writestr(info, without_controls(content).encode("utf-8"), compresslevel=6)
 
         # The mimetype comes first and uncompressed, so readers can recognise the file.
         add("mimetype", "application/epub+zip", compress=False)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from access.visibility import ANONYMOUS, public_byline_pseuds
-from lifestream.core.text import html_to_text
+from lifestream.core.text import html_to_text, without_controls
 from tags.models import TagKind
 from works.models import Work
 
@@ -226,9 +226,10 @@ class Feed:
         )
 
     def render(self) -> bytes:
-        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
-            self.root, encoding="utf-8"
-        )
+        # Titles, names and summaries stored before controls were refused on the way in must
+        # not make the whole feed unreadable.
+        document = ET.tostring(self.root, encoding="unicode")
+        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + without_controls(document).encode()
 
 
 def opensearch_description() -> bytes:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from access.visibility import forget_mutes
 from lifestream.core.changes import PseudRenamed, announce
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
+from lifestream.core.text import one_line
 
 from . import models
 from .models import (
@@ -42,7 +43,7 @@ def ensure_default_pseud(user: User) -> Pseud:
 def check_pseud(
     user: User, name: str, description: str, errors: ErrorList, pseud_id: int | None = None
 ) -> str:
-    name = " ".join(name.split())
+    name = one_line(name)
     if not name:
         errors.add("name", "required", "Please enter a name for the pseud.")
     elif len(name) > PSEUD_MAX:

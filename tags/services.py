@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 
 from lifestream.core.changes import TagsChanged, announce
 from lifestream.core.errors import ErrorList
+from lifestream.core.text import one_line
 
 from .models import FIXED_TAGS, MEDIA_CATEGORIES, TAG_NAME_MAX, Tag, TagKind, TagParent, tags_named
 
@@ -25,7 +26,7 @@ def normalize_tag_names(raw_names: list[str]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for raw in raw_names:
-        name = " ".join(raw.split())
+        name = one_line(raw)
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)
@@ -259,7 +260,7 @@ def _check_rename(tag: Tag, data: WrangleData, errors: ErrorList) -> str:
     and against the names of other tags; the current one when the change keeps it."""
     if data.name is None:
         return tag.name
-    new_name = " ".join(data.name.split())
+    new_name = one_line(data.name)
     check_tag_names("name", [new_name], errors)
     if not new_name:
         errors.add("name", "required", "A tag needs a name.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +21,7 @@ from access.getters import findable_tag, findable_tags
 from access.visibility import ANONYMOUS, public_byline_pseuds, public_byline_text
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
+from lifestream.core.text import without_controls
 from search.listing.form import read_request
 from search.listing.query import search
 from works import queries as work_queries
@@ -87,11 +88,30 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     return render(request, "works/index.html", {"tag": tag, **results.context()})
 
 
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(item) for item in value)
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom with the control characters XML cannot hold dropped from every text, where
+    Django's feed writer would raise and answer 500 for a whole tag's feed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
 class TagFeed(Feed):
     """The newest works in a tag's listing, as a logged-out reader sees it (feed readers never
     log in, so restricted works are never in a feed)."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def get_object(
         self, request: HttpRequest, tag_id: int | None = None, tag_name: str | None = None

@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifestream.core.text import count_words, format_to_html, sanitize_html, text_to_html
+from lifestream.core.text import (
+    count_words,
+    format_to_html,
+    one_line,
+    sanitize_html,
+    site_classes,
+    text_to_html,
+    without_controls,
+)
 
 
 def test_scripts_and_handlers_are_removed():
@@ -44,6 +52,44 @@ def test_embeds_and_forms_are_dropped_with_their_content():
 def test_classes_in_works_but_not_in_comments():
     assert sanitize_html('<p class="kw">x</p>') == '<p class="kw">x</p>'
     assert sanitize_html('<p class="kw">x</p>', allow_classes=False) == "<p>x</p>"
+
+
+def test_quotations_cite_web_addresses_only():
+    for cite in (
+        "javascript:alert(1)",
+        " JaVaScript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "java&#9;script:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ):
+        for element in ("blockquote", "q"):
+            clean = sanitize_html(f'<{element} cite="{cite}">said</{element}>')
+            assert clean == f"<{element}>said</{element}>", (element, cite)
+    assert 'cite="https://e.org/a"' in sanitize_html('<q cite="https://e.org/a">q</q>')
+    assert 'cite="/works/1"' in sanitize_html('<q cite="/works/1">q</q>')
+
+
+def test_work_text_cannot_borrow_the_sites_classes():
+    """A story can't dress a paragraph as a site notice or a menu, nor as the page structure AO3
+    clients read; its own class names stay for its work skin."""
+    assert {"flash", "notice", "dropdown", "userstuff", "chapter", "skip"} <= site_classes()
+    clean = sanitize_html(
+        '<p class="flash notice">Your session expired: log in again here.</p>'
+        '<div class="userstuff chapter">fake</div><p class="text-message sender flash">hi</p>'
+    )
+    assert clean == (
+        "<p>Your session expired: log in again here.</p><div>fake</div>"
+        '<p class="text-message sender">hi</p>'
+    )
+
+
+def test_control_characters_never_reach_stored_text():
+    assert without_controls("a\x00b\x01c\x1fd\x7fe\x85f\ufffeg") == "abcdefg"
+    assert without_controls("line\x0bbreak\x0cpage\ttab") == "line\nbreak\npage\ttab"
+    assert one_line("  Title\x01 with\x0b\x0bbreaks\x08 ") == "Title with breaks"
+    assert sanitize_html("<p>bell\x07 here</p>") == "<p>bell here</p>"
+    assert text_to_html("vertical\x0btab") == "<p>vertical<br>\ntab</p>"
 
 
 def test_ao3_allowlist_elements_survive():

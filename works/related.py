@@ -25,6 +25,7 @@ from access.visibility import (
 from lifestream.core.changes import WorkChanged, WorkLinked, announce
 from lifestream.core.errors import ErrorList, Forbidden, NotFound
 from lifestream.core.ids import parse_id
+from lifestream.core.text import one_line
 from people.models import User
 
 from .languages import LANGUAGE_NAMES
@@ -132,8 +133,8 @@ def _clean_parent(
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         errors.add(field, "invalid_url", "Give a web address (https://…) or a work's number.")
         return None
-    title = " ".join((data.title or "").split())
-    author = " ".join((data.author or "").split())
+    title = one_line(data.title or "")
+    author = one_line(data.author or "")
     if not title:
         errors.add(f"{field}.title", "required", "Give the title of the work elsewhere.")
     for name, value, limit in (

@@ -15,7 +15,7 @@ from django.db.models import F
 from access.visibility import is_creator, is_series_creator
 from lifestream.core.changes import WorkChanged, WorkSerialized, announce
 from lifestream.core.errors import ErrorList, FieldError, Forbidden, InvalidInput
-from lifestream.core.text import format_to_html
+from lifestream.core.text import format_to_html, one_line
 from people.models import Pseud, User
 
 from .models import (
@@ -48,7 +48,7 @@ def series_data_from(series: Series) -> SeriesData:
 
 
 def clean_series_title(title: str, errors: ErrorList, field: str = "title") -> str:
-    title = " ".join((title or "").split())
+    title = one_line(title or "")
     if not title:
         errors.add(field, "required", "Please enter a title for the series.")
     errors.check_length(field, "Series title", title, SERIES_TITLE_MAX)

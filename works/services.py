@@ -21,7 +21,7 @@ from lifestream.core.changes import (
     announce,
 )
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
-from lifestream.core.text import count_words, format_to_html
+from lifestream.core.text import count_words, format_to_html, one_line
 from people.models import Pseud, User
 from tags.models import Tag, TagKind
 from tags.services import (
@@ -224,7 +224,7 @@ class _CleanWork:
 def _clean_work(
     user: User, data: WorkData, errors: ErrorList, work: Work | None = None
 ) -> _CleanWork:
-    title = " ".join((data.title or "").split())
+    title = one_line(data.title or "")
     if not title:
         errors.add("title", "required", "Please enter a title.")
     errors.check_length("title", "Title", title, TITLE_MAX)
@@ -332,7 +332,7 @@ class _CleanChapter:
 
 
 def _clean_chapter(data: ChapterData, errors: ErrorList, prefix: str = "") -> _CleanChapter:
-    title = " ".join((data.title or "").split())
+    title = one_line(data.title or "")
     errors.check_length(f"{prefix}title", "Chapter title", title, CHAPTER_TITLE_MAX)
     errors.check_length(f"{prefix}summary", "Chapter summary", data.summary, SUMMARY_MAX)
     errors.check_length(f"{prefix}notes", "Chapter notes", data.notes, NOTES_MAX)

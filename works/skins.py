@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from access.visibility import usable_skins_q
 from lifestream.core.css import sanitise_css
 from lifestream.core.errors import ErrorList, Forbidden
+from lifestream.core.text import one_line
 from people.models import User
 
 from .models import SKIN_DESCRIPTION_MAX, SKIN_TITLE_MAX, Skin, Work
@@ -37,7 +38,7 @@ def skin_data_from(skin: Skin) -> SkinData:
 
 def _clean(user: User, data: SkinData, skin: Skin | None) -> SkinData:
     errors = ErrorList()
-    title = " ".join(data.title.split())
+    title = one_line(data.title)
     if not title:
         errors.add("title", "required", "Please enter a title for the skin.")
     errors.check_length("title", "Skin title", title, SKIN_TITLE_MAX)

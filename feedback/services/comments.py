@@ -20,7 +20,7 @@ from lifestream.core.actors import Actor
 from lifestream.core.changes import ChapterDeleting
 from lifestream.core.errors import ErrorList, Forbidden, LoginRequired, NotFound
 from lifestream.core.ratelimit import check_rate
-from lifestream.core.text import html_to_text, sanitize_html
+from lifestream.core.text import html_to_text, one_line, sanitize_html
 from people.models import Pseud
 from people.queries import is_blocked_by_any
 from works.models import Chapter, CommentPermission, Work
@@ -107,7 +107,7 @@ def _has_content(markup: str) -> bool:
 
 
 def _guest_identity(name: str, email: str, errors: ErrorList) -> tuple[str, str]:
-    name = " ".join((name or "").split())
+    name = one_line(name or "")
     email = (email or "").strip()
     if not name:
         errors.add("guest_name", "required", "Please enter your name.")

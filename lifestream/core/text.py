@@ -4,11 +4,14 @@ paragraphs, and Unicode-aware word counts. Every stored HTML field passes throug
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import nh3
+import tinycss2
 
 # AO3_COMPAT.md b.5: the elements a work may use.
 WORK_TAGS = frozenset(
@@ -43,7 +46,42 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 LINK_SCHEMES = frozenset({"ftp", "http", "https", "mailto"})
 MEDIA_SCHEMES = frozenset({"http", "https"})
-_MEDIA_URL_ATTRIBUTES = {"src", "poster"}
+# nh3 checks the scheme of `href` only; these are addresses too. `cite` is never followed by a
+# browser, but a script could read it: it gets the media rule, http(s) or relative.
+_MEDIA_URL_ATTRIBUTES = {"src", "poster", "cite"}
+_SITE_STYLESHEETS = Path(__file__).resolve().parents[1] / "static" / "lifestream" / "css"
+# The page structure AO3's clients find by class (AO3_COMPAT.md) that no stylesheet names.
+_STRUCTURE_CLASSES = frozenset({"anonymous", "end", "group", "hidden", "mystery", "region"})
+
+
+def _class_names(tokens: list[tinycss2.ast.Node]) -> set[str]:
+    """The class names in a selector's tokens (`.` then an identifier), blocks included."""
+    names: set[str] = set()
+    previous: tinycss2.ast.Node | None = None
+    for token in tokens:
+        if token.type == "ident" and previous is not None and previous == ".":
+            names.add(token.value)
+        if token.type in ("() block", "[] block", "function"):
+            names |= _class_names(token.arguments if token.type == "function" else token.content)
+        previous = token
+    return names
+
+
+@functools.cache
+def site_classes() -> frozenset[str]:
+    """The class names the archive's own pages use: every class its stylesheets style, and the
+    structure AO3 clients read. Work text may not borrow them, so a story can't dress itself as
+    a site notice, a menu or another part of the page (nor confuse a client reading it)."""
+    names: set[str] = set(_STRUCTURE_CLASSES)
+    for path in sorted(_SITE_STYLESHEETS.glob("*.css")):
+        rules = tinycss2.parse_stylesheet(path.read_text(), skip_comments=True)
+        while rules:
+            rule = rules.pop()
+            if rule.type == "qualified-rule":
+                names |= _class_names(rule.prelude)
+            elif rule.type == "at-rule" and rule.content is not None:
+                rules.extend(tinycss2.parse_rule_list(rule.content, skip_comments=True))
+    return frozenset(names)
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
@@ -53,6 +91,10 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
         scheme = urlsplit(value.strip()).scheme.lower()
         if scheme and scheme not in MEDIA_SCHEMES:
             return None
+    elif attribute == "class":
+        reserved = site_classes()
+        kept = [name for name in value.split() if name not in reserved]
+        return " ".join(kept) or None
     return value
 
 
@@ -83,6 +125,27 @@ _COMMENT_CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
+# Characters no text a person writes holds and XML 1.0 cannot carry (so one of them in a title
+# would make every EPUB and feed listing the work unreadable): the C0 controls but tab, newline
+# and carriage return, DEL and the C1 controls, lone surrogates, and U+FFFE/U+FFFF. Word
+# processors write vertical tab for a line break and form feed for a page break: those become
+# line breaks, the rest go.
+_CONTROLS: dict[int, str | None] = dict.fromkeys(
+    (*range(0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF)
+)
+_CONTROLS.update({0x0B: "\n", 0x0C: "\n"})
+
+
+def without_controls(text: str) -> str:
+    """`text` without the control characters XML cannot hold (see `_CONTROLS`)."""
+    return text.translate(_CONTROLS)
+
+
+def one_line(text: str) -> str:
+    """A name or title as typed on one line: controls dropped, runs of whitespace one space."""
+    return " ".join(without_controls(text).split())
+
+
 _BLOCK_TAG = re.compile(
     r"<(p|div|br|blockquote|h[1-6]|ul|ol|table|pre|hr|dl|details|figure|center|address)\b",
     re.IGNORECASE,
@@ -103,7 +166,7 @@ def sanitize_html(markup: str, *, allow_classes: bool = True) -> str:
     """Clean user HTML. Markup written without block tags (pasted text with line breaks) gets
     paragraphs from its blank lines, as a reader would expect from what they typed."""
     cleaner = _WORK_CLEANER if allow_classes else _COMMENT_CLEANER
-    cleaned = cleaner.clean(markup or "").strip()
+    cleaned = cleaner.clean(without_controls(markup or "")).strip()
     if cleaned and "\n" in cleaned and not _BLOCK_TAG.search(cleaned):
         return _paragraphs(cleaned)
     return cleaned
@@ -111,7 +174,7 @@ def sanitize_html(markup: str, *, allow_classes: bool = True) -> str:
 
 def text_to_html(text: str) -> str:
     """Plain text as typed: escaped, blank lines become paragraphs, single newlines <br />."""
-    return _paragraphs(html.escape(text or "", quote=False))
+    return _paragraphs(html.escape(without_controls(text or ""), quote=False))
 
 
 def format_to_html(value: str, body_format: str) -> str:
