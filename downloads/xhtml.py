@@ -12,8 +12,9 @@ load them) turned into plain text.
 from __future__ import annotations
 
 from html import escape
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from lifestream.core.text import ForgivingHTMLParser
 
 VOID = frozenset({"br", "hr", "img", "col", "source", "track", "wbr"})
 RENAMED = {"strike": "s", "tt": "code", "acronym": "abbr"}
@@ -61,7 +62,7 @@ MEDIA_CHILDREN = frozenset({"source", "track"})
 NUMERIC = frozenset({"height", "width", "span", "colspan", "rowspan", "start"})
 
 
-class _Rewriter(HTMLParser):
+class _Rewriter(ForgivingHTMLParser):
     def __init__(self, base_url: str, local_images: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.base_url = base_url

@@ -17,9 +17,9 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.entities import name2codepoint
-from html.parser import HTMLParser
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element, ParseError, tostring
@@ -32,7 +32,14 @@ from django.conf import settings
 from markdown_it import MarkdownIt
 
 from lifestream.core.errors import FieldError, InvalidInput
-from lifestream.core.text import html_to_text, sanitize_html, text_to_html
+from lifestream.core.text import (
+    MAX_NESTING,
+    ForgivingHTMLParser,
+    html_to_text,
+    nested_too_deep,
+    sanitize_html,
+    text_to_html,
+)
 
 
 class ImportRefused(InvalidInput):
@@ -183,6 +190,12 @@ class SafeZip:
         info = self._members.get(name)
         if info is None:
             raise ImportRefused("corrupt", f"The archive is missing {name[:100]}.")
+        if info.flag_bits & 0x1:
+            raise ImportRefused(
+                "encrypted",
+                "This file is protected by a password. Save a copy without the password "
+                "and import that.",
+            )
         out = bytearray()
         try:
             with self._zip.open(info) as member:
@@ -197,7 +210,15 @@ class SafeZip:
                     out += chunk
         except ImportRefused:
             raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            ValueError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ):
             raise ImportRefused("corrupt", "This file is a damaged zip archive.") from None
         return bytes(out)
 
@@ -234,12 +255,42 @@ def parse_xml(data: bytes, what: str) -> Element:
             continue
     if root is None:
         raise ImportRefused("corrupt", f"{what} is not well-formed XML.")
+    # Everything after (serialising, sanitising) walks the tree by recursion.
+    if not _tree_depth_within(root):
+        raise _too_deep()
     for element in root.iter():
         if isinstance(element.tag, str) and "}" in element.tag:
             element.tag = element.tag.split("}", 1)[1]
         for name in [key for key in element.attrib if "}" in key]:
             element.attrib[name.split("}", 1)[1]] = element.attrib.pop(name)
     return root
+
+
+def _too_deep() -> ImportRefused:
+    return ImportRefused(
+        "too_deep",
+        f"This file nests its elements more than {MAX_NESTING} levels inside one another, which "
+        "no story needs and Lifestream doesn't read. Save it again from your editor (or as "
+        "plain text) and import that.",
+    )
+
+
+def _clean(markup: str) -> str:
+    """A piece of the file's markup, refused if nested past MAX_NESTING (before the costlier
+    steps, whose time grows faster than the depth), then sanitised."""
+    if nested_too_deep(markup):
+        raise _too_deep()
+    return sanitize_html(markup)
+
+
+def _tree_depth_within(root: Element, limit: int = MAX_NESTING) -> bool:
+    pending = [(root, 1)]
+    while pending:
+        element, depth = pending.pop()
+        if depth > limit:
+            return False
+        pending.extend((child, depth + 1) for child in element)
+    return True
 
 
 def _text(element: Element | None) -> str:
@@ -316,10 +367,10 @@ class MarkdownReader(Reader):
     extensions = ("md", "markdown")
 
     def read(self, data: bytes) -> Source:
-        return Source(self.name, [Part(sanitize_html(markdown_to_html(decode_text(data))))])
+        return Source(self.name, [Part(_clean(markdown_to_html(decode_text(data))))])
 
 
-class _TitleFinder(HTMLParser):
+class _TitleFinder(ForgivingHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.inside = False
@@ -346,7 +397,7 @@ class HtmlReader(Reader):
     def read_text(self, text: str) -> Source:
         finder = _TitleFinder()
         finder.feed(text[:20000])
-        return Source(self.name, [Part(sanitize_html(text))], title=" ".join(finder.title.split()))
+        return Source(self.name, [Part(_clean(text))], title=" ".join(finder.title.split()))
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -485,7 +536,7 @@ class DocxReader(Reader):
             )
         except (KeyError, ValueError, zipfile.BadZipFile, ExpatError):
             raise ImportRefused("corrupt", "This Word document is damaged.") from None
-        sections = [sanitize_html(section) for section in result.value.split(_PAGE_BREAK)]
+        sections = [_clean(section) for section in result.value.split(_PAGE_BREAK)]
         parts = [
             Part(section, soft_break=index > 0)
             for index, section in enumerate(s for s in sections if html_to_text(s).strip())
@@ -525,7 +576,7 @@ class EpubReader(Reader):
             source.title = _text(metadata.find("title"))
             description = metadata.find("description")
             if description is not None and _text(description):
-                source.summary = sanitize_html("".join(description.itertext()))
+                source.summary = _clean("".join(description.itertext()))
             source.tag_text = ", ".join(_text(s) for s in metadata.findall("subject"))
         manifest = {item.attrib.get("id", ""): item for item in package.findall("manifest/item")}
         for itemref in package.findall("spine/itemref"):
@@ -560,14 +611,14 @@ class EpubReader(Reader):
             endnotes = by_id.get("endnotes")
             quote = endnotes.find("blockquote") if endnotes is not None else None
             if quote is not None:
-                source.end_notes = sanitize_html(_inner_html(quote))
+                source.end_notes = _clean(_inner_html(quote))
         ao3_chapters = self._read_ao3_chapters(body)
         if ao3_chapters:
             source.parts += ao3_chapters
             return
         if "preface" in by_id or "afterword" in by_id:
             return
-        markup = sanitize_html(_inner_html(body))
+        markup = _clean(_inner_html(body))
         if not html_to_text(markup).strip():
             return  # a cover or an image-only page
         source.parts.append(Part(markup, hard_break=True))
@@ -591,7 +642,7 @@ class EpubReader(Reader):
                 if child.tag == "p":
                     label = _text(child).lower()
                 elif child.tag == "blockquote" and label in {"summary", "notes"}:
-                    setattr(source, label, sanitize_html(_inner_html(child)))
+                    setattr(source, label, _clean(_inner_html(child)))
                     label = ""
                 elif child.tag == "dl":
                     values = [_text(dd) for dd in child.findall("dd")]
@@ -607,12 +658,12 @@ class EpubReader(Reader):
                 if child.tag != "div" or "userstuff" not in _classes(child):
                     continue
                 if child.attrib.get("id") == "chapters":
-                    parts.append(Part(sanitize_html(_inner_html(child)), hard_break=True))
+                    parts.append(Part(_clean(_inner_html(child)), hard_break=True))
                     continue
                 previous = children[index - 1] if index else None
                 if previous is None or not {"meta", "group"} <= _classes(previous):
                     continue
-                part = Part(sanitize_html(_inner_html(child)), hard_break=True)
+                part = Part(_clean(_inner_html(child)), hard_break=True)
                 heading = previous.find("h2")
                 title = _text(heading)
                 match = re.match(r"^chapter\s+\d+\s*(?::\s*(.*))?$", title, re.IGNORECASE)
@@ -623,14 +674,14 @@ class EpubReader(Reader):
                         label = _text(meta_child).lower()
                     elif meta_child.tag == "blockquote":
                         if label == "chapter summary":
-                            part.summary = sanitize_html(_inner_html(meta_child))
+                            part.summary = _clean(_inner_html(meta_child))
                         elif label == "chapter notes":
-                            part.notes = sanitize_html(_inner_html(meta_child))
+                            part.notes = _clean(_inner_html(meta_child))
                 following = children[index + 1] if index + 1 < len(children) else None
                 if following is not None and following.attrib.get("id", "").startswith("endnotes"):
                     quote = following.find("blockquote")
                     if quote is not None:
-                        part.end_notes = sanitize_html(_inner_html(quote))
+                        part.end_notes = _clean(_inner_html(quote))
                 parts.append(part)
         return parts
 
@@ -654,6 +705,14 @@ def _extension(filename: str) -> str:
 def read_file(data: bytes, filename: str) -> Source:
     """The upload's content by what it is, not only by its name: an archive is an EPUB only if
     it holds an EPUB's container, a DOCX only with word/document.xml; binaries are refused."""
+    try:
+        return _read_file(data, filename)
+    except RecursionError:
+        # A structure deeper than any check above foresaw (a Word document's own nesting).
+        raise _too_deep() from None
+
+
+def _read_file(data: bytes, filename: str) -> Source:
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
         raise ImportRefused(

@@ -79,15 +79,25 @@ def _refused_from(error: InvalidInput, source_field: str) -> ImportRefused:
     return ImportRefused(first.code, f"{chapter}{first.message}", field=source_field)
 
 
-@transaction.atomic
 def import_work(
     user: User, upload_or_text: UploadedFile | bytes | str, *, filename: str = ""
 ) -> ImportResult:
     """Read a story (an upload, its bytes, or pasted text) and save it as a draft with tag
-    suggestions. Anything refused raises ImportRefused and stores nothing."""
+    suggestions. Anything refused raises ImportRefused and stores nothing.
+
+    The file is read, understood and matched against the tags before the one transaction that
+    saves the draft: on SQLite an open transaction holds the archive's write lock."""
     story, source_field = _read(upload_or_text, filename)
     if not story.chapters:
         raise ImportRefused("empty", "There is no story text in this file.", field=source_field)
+    suggestions = suggest_tags(user, story.plain_text())
+    with transaction.atomic():
+        return _save_draft(user, story, source_field, suggestions)
+
+
+def _save_draft(
+    user: User, story: Story, source_field: str, suggestions: list[Suggestion]
+) -> ImportResult:
     chapters = [
         ChapterData(
             body=chapter.body,
@@ -116,7 +126,6 @@ def import_work(
         )
     except InvalidInput as error:
         raise _refused_from(error, source_field) from error
-    suggestions = suggest_tags(user, story.plain_text())
     ImportSuggestion.objects.bulk_create(
         ImportSuggestion(work=work, tag=s.tag, kind=s.kind, count=s.count, reason=s.reason)
         for s in suggestions

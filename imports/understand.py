@@ -11,9 +11,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
-from lifestream.core.text import html_to_text, text_to_html
+from lifestream.core.text import ForgivingHTMLParser, html_to_text, text_to_html
 from works.models import NOTES_MAX, SUMMARY_MAX, TITLE_MAX
 
 from .formats import Part, Source
@@ -38,7 +37,7 @@ class Block:
     text: str
 
 
-class _Splitter(HTMLParser):
+class _Splitter(ForgivingHTMLParser):
     """Top-level elements of sanitised HTML, each with its own source text. Loose inline content
     between them is gathered into one paragraph-like block."""
 

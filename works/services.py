@@ -21,7 +21,13 @@ from lifestream.core.changes import (
     announce,
 )
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
-from lifestream.core.text import count_words, format_to_html, one_line
+from lifestream.core.text import (
+    MAX_NESTING,
+    count_words,
+    format_to_html,
+    nested_too_deep,
+    one_line,
+)
 from people.models import Pseud, User
 from tags.models import Tag, TagKind
 from tags.services import (
@@ -342,6 +348,13 @@ def _clean_chapter(data: ChapterData, errors: ErrorList, prefix: str = "") -> _C
         errors.add(f"{prefix}body_format", "unknown_choice", "Body format is html or text.")
     elif len(data.body) > CHAPTER_BODY_MAX:
         errors.check_length(f"{prefix}body", "Chapter text", data.body, CHAPTER_BODY_MAX)
+    elif data.body_format == "html" and nested_too_deep(data.body):
+        errors.add(
+            f"{prefix}body",
+            "too_deep",
+            f"The chapter text nests its HTML elements more than {MAX_NESTING} levels inside "
+            "one another, which no story needs. Simplify the HTML and try again.",
+        )
     else:
         body = format_to_html(data.body, data.body_format)
         if not body.strip():

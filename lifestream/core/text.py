@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -144,6 +145,62 @@ def without_controls(text: str) -> str:
 def one_line(text: str) -> str:
     """A name or title as typed on one line: controls dropped, runs of whitespace one space."""
     return " ".join(without_controls(text).split())
+
+
+# No story nests its elements this deep (AO3's own pages stay under 30); past it, parsing and
+# understanding a text grow much faster than its length, so such a text is refused.
+MAX_NESTING = 200
+# Elements that hold nothing, and those whose end tag may be left out (a browser closes them
+# when the next one opens): neither makes a text any deeper.
+_NEVER_NESTING = frozenset(
+    "area base br col embed hr img input link meta source track wbr "  # noqa: SIM905
+    "p li dt dd tr td th thead tbody tfoot colgroup option rt rp".split()
+)
+
+
+class ForgivingHTMLParser(HTMLParser):
+    """Python's HTMLParser, reading a malformed marked section (`<![>`, `<![ if`) as a browser
+    does, as a bogus comment up to the next `>`, where the standard one raises AssertionError."""
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _DepthGauge(ForgivingHTMLParser):
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.limit = limit
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _NEVER_NESTING:
+            self.depth += 1
+            if self.depth > self.limit:
+                raise _TooDeep
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _NEVER_NESTING:
+            self.depth = max(0, self.depth - 1)
+
+
+def nested_too_deep(markup: str, limit: int = MAX_NESTING) -> bool:
+    """Whether `markup` opens more than `limit` elements inside one another (one linear pass;
+    stray end tags and unclosed elements are counted as a browser would roughly see them)."""
+    gauge = _DepthGauge(limit)
+    try:
+        gauge.feed(markup)
+        gauge.close()
+    except _TooDeep:
+        return True
+    return False
 
 
 _BLOCK_TAG = re.compile(
