@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
+
+from lifestream.core.actors import client_address
+from lifestream.core.ratelimit import count_failure, failures_wait, forget_failures
 
 from . import reading
 from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User, time_zone_names
@@ -28,19 +32,50 @@ class LoginForm(AuthenticationForm):
             "can only log in to a demo archive, and this archive is not one. Log in with your "
             "own account, or create one."
         ),
+        "throttled_account": (
+            "There have been too many wrong passwords for this account in a short time, so "
+            "it can't log in for the next %(minutes)s. Wait and try again, or reset your "
+            "password with “Forgot password?” below."
+        ),
+        "throttled_address": (
+            "There have been too many wrong passwords from your network in a short time, so "
+            "logging in from it is paused for the next %(minutes)s. Wait and try again."
+        ),
     }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
-        if username and self.cleaned_data.get("password"):
-            account = User.objects.filter(username__iexact=username).first()
-            if account is not None and not account.may_sign_in:
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()
+        account = User.objects.filter(username__iexact=username).first()
+        if account is not None and not account.may_sign_in:
+            raise ValidationError(
+                self.error_messages["sample_account"],
+                code="sample_account",
+                params={"username": account.username},
+            )
+        # Counted whether or not the account exists, so the answer says nothing about that.
+        counted = {
+            "login_account": f"login:{username.casefold()}",
+            "login_address": client_address(self.request) if self.request else "unknown",
+        }
+        for action, who in counted.items():
+            wait = failures_wait(action, who)
+            if wait:
+                minutes = max(1, math.ceil(wait / 60))
                 raise ValidationError(
-                    self.error_messages["sample_account"],
-                    code="sample_account",
-                    params={"username": account.username},
+                    self.error_messages[f"throttled_{action.removeprefix('login_')}"],
+                    code="throttled",
+                    params={"minutes": f"{minutes} minute{'s' if minutes != 1 else ''}"},
                 )
-        return super().clean()
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            for action, who in counted.items():
+                count_failure(action, who)
+            raise
+        forget_failures("login_account", counted["login_account"])
+        return cleaned
 
 
 class SignupForm(UserCreationForm):

@@ -257,6 +257,9 @@ class ApiToken(models.Model):
     hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The account's password as it was when the token was made (Django's session hash of it):
+    # a token stops working once the password changes, however it was changed.
+    password_stamp = models.CharField(max_length=128, default="")
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from access.visibility import forget_mutes
 from lifestream.core.changes import PseudRenamed, announce
@@ -95,8 +96,19 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
         name=(name.strip() or "API token")[:100],
         key_hash=ApiToken.hash_key(key),
         hint=key[:10],
+        password_stamp=user.get_session_auth_hash(),
     )
     return token, key
+
+
+def live_api_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens that still work; those made under an earlier password are deleted."""
+    stamp = user.get_session_auth_hash()
+    tokens = list(user.api_tokens.all())
+    stale = [t.pk for t in tokens if not constant_time_compare(t.password_stamp, stamp)]
+    if stale:
+        ApiToken.objects.filter(pk__in=stale).delete()
+    return [token for token in tokens if token.pk not in stale]
 
 
 def revoke_api_token(user: User, token_id: int) -> bool:
@@ -113,6 +125,10 @@ def user_for_api_key(key: str) -> User | None:
         .first()
     )
     if token is None or not token.user.may_sign_in:
+        return None
+    if not constant_time_compare(token.password_stamp, token.user.get_session_auth_hash()):
+        # The password changed since: the token went with the old one.
+        token.delete()
         return None
     now = timezone.now()
     # Written at most once a minute, so a busy client does not write on every request.

@@ -218,7 +218,7 @@ def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
             "owner": user,
             "nav": user_nav(request, user),
             "form": form,
-            "tokens": user.api_tokens.all(),
+            "tokens": services.live_api_tokens(user),
             "new_key": new_key,
         },
     )
