@@ -123,6 +123,7 @@ MIDDLEWARE = [
     # First, so that no error answer under /api/v1 leaves as an HTML page.
     "api.fallbacks.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "lifestream.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
