@@ -9,6 +9,7 @@ pages in all three languages too: what they read must not change with the langua
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -20,9 +21,11 @@ from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.translation import gettext
 
 from lifestream.testing import PASSWORD, make_user, make_work
 from people.models import User
+from people.services import create_api_token
 from tags.models import tag_to_param
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
@@ -428,8 +431,6 @@ def test_the_compiled_catalogue_is_the_current_one(language):
 @pytest.mark.django_db
 def test_python_strings_are_translated_through_the_catalogue():
     with translation.override("fr"):
-        from django.utils.translation import gettext
-
         assert gettext("Work was successfully posted.") == "L'œuvre a bien été publiée."
     with translation.override("ja"):
         from django.utils.translation import ngettext
@@ -438,3 +439,23 @@ def test_python_strings_are_translated_through_the_catalogue():
             ngettext("%(count)d tag wrangled.", "%(count)d tags wrangled.", 3) % {"count": 3}
             == "3件のタグを整理しました。"
         )
+
+
+@pytest.mark.django_db
+def test_the_apis_codes_stay_and_its_messages_follow_accept_language(author):
+    _, key = create_api_token(author, "tests")
+    body = json.dumps({"title": " ", "works": []})
+    answers = {}
+    for language in ("en", "fr", "ja"):
+        response = Client().post(
+            "/api/v1/series",
+            data=body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}", "accept-language": language},
+        )
+        assert response.status_code == 422
+        (error,) = [e for e in response.json()["errors"] if e["field"] == "title"]
+        answers[language] = (error["code"], error["message"])
+    assert answers["en"] == ("required", "Please enter a title for the series.")
+    assert answers["fr"] == ("required", "Veuillez saisir un titre pour la série.")
+    assert answers["ja"] == ("required", "シリーズのタイトルを入力してください。")
