@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIND ?= $(or $(LIFESTREAM_BIND),127.0.0.1:8000)
 
-.PHONY: run serve test test-tools lint format install install-dev migrate sample clean bench system-packages
+.PHONY: run serve test test-tools lint format install install-dev migrate sample clean bench system-packages messages
 
 # The dependencies are listed once, in pyproject.toml; the checkout is installed editable, so
 # the code run is the code here (and `.venv/bin/lifestream` works too).
@@ -92,3 +92,13 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) var/static
+
+# The interface's translations (README, "Interface languages"): gather the marked strings into
+# lifestream/locale/<lang>/LC_MESSAGES/django.po, then compile the .mo files the archive reads.
+# Both are committed, so running the archive needs no gettext; this target needs GNU gettext.
+MESSAGE_LANGUAGES := fr ja
+MESSAGE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench --ignore=tests
+messages: install
+	$(PY) manage.py makemessages $(addprefix --locale=,$(MESSAGE_LANGUAGES)) $(MESSAGE_IGNORE) \
+		--add-location=file --no-obsolete
+	$(PY) manage.py compilemessages $(addprefix --locale=,$(MESSAGE_LANGUAGES)) $(MESSAGE_IGNORE)

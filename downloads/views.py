@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from access.getters import get_series_for_reader, get_work_for_download
 from access.visibility import Access, download_access, released_q
@@ -51,10 +52,10 @@ def is_browser(request: HttpRequest) -> bool:
 
 
 def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseBase:
-    _, dot, extension = filename.rpartition(".")
+    _stem, dot, extension = filename.rpartition(".")
     fmt = available_formats().get(extension.lower()) if dot else None
     if fmt is None:
-        raise Http404("No such download format.")
+        raise Http404(_("No such download format."))
     viewer = reader(request)
     if viewer is None:
         return unauthorized()
@@ -134,7 +135,8 @@ def _not_ready(request: HttpRequest, work: Work, fmt: Format, browser: bool) -> 
         browser,
         "downloads/preparing.html",
         {"work": work, "format": fmt, "retry": RETRY_SECONDS},
-        f"The {fmt.label} of this work is still being made; ask again in {RETRY_SECONDS} seconds.",
+        _("The %(format)s of this work is still being made; ask again in %(seconds)d seconds.")
+        % {"format": fmt.label, "seconds": RETRY_SECONDS},
         status=202 if browser else 503,
     )
     response["Retry-After"] = str(RETRY_SECONDS)
@@ -142,10 +144,10 @@ def _not_ready(request: HttpRequest, work: Work, fmt: Format, browser: bool) -> 
 
 
 def _failed(request: HttpRequest, work: Work, fmt: Format) -> HttpResponse:
-    message = (
-        f"Lifestream could not make the {fmt.label} of this work: the conversion failed. "
+    message = _(
+        "Lifestream could not make the %(format)s of this work: the conversion failed. "
         "The EPUB, HTML and text downloads still work; this one is tried again in a while."
-    )
+    ) % {"format": fmt.label}
     return _unavailable(
         request,
         is_browser(request),
@@ -160,7 +162,7 @@ def series_download(request: HttpRequest, series_id: int, filename: str) -> Http
     """`/downloads/series/ID/TITLE.epub`: the series' works that the reader may download, in
     series order, as one EPUB, built once per version of the series as this reader sees it."""
     if not filename.lower().endswith(".epub"):
-        raise Http404("A whole series downloads as EPUB.")
+        raise Http404(_("A whole series downloads as EPUB."))
     viewer = reader(request)
     if viewer is None:
         return unauthorized()
@@ -175,7 +177,7 @@ def series_download(request: HttpRequest, series_id: int, filename: str) -> Http
         if download_access(viewer, work) is Access.READ
     ]
     if not works:
-        raise Http404("This series has no works you can download yet.")
+        raise Http404(_("This series has no works you can download yet."))
     chapters: dict[int, list[Chapter]] = {work.pk: [] for work in works}
     released = Chapter.objects.filter(released_q(), work__in=works).order_by("work", "position")
     for chapter in released:

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from api.fallbacks import is_api_request
 from lifestream.core.errors import Forbidden, LoginRequired, NotFound
@@ -73,6 +75,34 @@ class RefuseNulMiddleware:
         ):
             raise BadRequest("The address contains a NUL character, which no text may hold.")
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Shows the interface in a logged-in user's saved language (their preferences'
+    `language`), whatever the browser asks; guests, and users who saved none, keep what
+    `LocaleMiddleware` chose from the picker's cookie or the browser's Accept-Language.
+
+    The language of a page then depends on the cookies as well as on Accept-Language (which
+    `LocaleMiddleware` adds to Vary), so every answer varies on Cookie too: no shared cache
+    hands one reader's language to another."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if language and user is not None and user.is_authenticated:
+            try:
+                language = translation.get_supported_language_variant(language)
+            except LookupError:  # a language the archive no longer offers
+                language = ""
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 class CoreErrorsMiddleware:

@@ -126,11 +126,16 @@ MIDDLEWARE = [
     "lifestream.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface's language: the picker's cookie, else the browser's Accept-Language. No
+    # language prefix in addresses (they stay AO3's), so no i18n_patterns.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "lifestream.middleware.RefuseNulMiddleware",
     "lifestream.middleware.AuthenticityTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's saved language wins over the cookie and the browser.
+    "lifestream.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lifestream.middleware.CoreErrorsMiddleware",
@@ -149,6 +154,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.reading",
@@ -311,7 +317,17 @@ STORAGES = {
 }
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# The interface's languages (README, "Interface languages"): each name in its own language, as
+# the picker shows it. English is the default and the language of the code's strings.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ja", "日本語"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The picker's cookie (lifestream/languages.py) lasts a year, like the reading settings'.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

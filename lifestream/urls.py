@@ -4,11 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.fallbacks import not_found as api_not_found
+from lifestream.languages import set_language
 from people.urls import account_urlpatterns
 from works.views.listing import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # The footer's language picker (AO3 has no address for it).
+    path("language", set_language, name="set_language"),
     *account_urlpatterns,
     path("", include("search.urls")),
     path("", include("works.urls")),

@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 LOGIN_MIN, LOGIN_MAX = 3, 40
 PSEUD_MAX = 40
@@ -142,6 +143,16 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="Scheduled posting times are in this zone.",
     )
+    # The interface's language (one of settings.LANGUAGES); empty: the browser's or the
+    # picker's cookie (`lifestream.middleware.UserLanguageMiddleware`).
+    language = models.CharField(
+        _("interface language"),
+        max_length=16,
+        blank=True,
+        default="",
+        choices=[("", _("as my browser asks")), *settings.LANGUAGES],
+        help_text=_("The language of the archive's menus, buttons and messages (not of works)."),
+    )
     # How story text is shown to them (`people.reading`): face, size, spacing, width, theme,
     # and whether works' skins apply. Empty until they save some; a guest's are in a cookie.
     reading_settings = models.JSONField(default=dict, blank=True, editable=False)
@@ -209,6 +220,7 @@ PREFERENCE_FIELDS = (
     "allow_cocreator",
     "allow_gifts",
     "time_zone",
+    "language",
 )
 
 

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 from access.visibility import muted_user_ids
 from tags.models import (
     MEDIA_CATEGORIES,
@@ -34,6 +36,13 @@ TOP_FANDOMS = 5
 # How many tags of each kind the tag index shows, most used first.
 TAG_INDEX_PER_KIND = 30
 TAG_INDEX_KINDS = (TagKind.FANDOM, TagKind.RELATIONSHIP, TagKind.CHARACTER, TagKind.FREEFORM)
+# Each kind's heading on the tag index, in the plural.
+TAG_INDEX_HEADINGS = {
+    TagKind.FANDOM: _("Fandoms"),
+    TagKind.RELATIONSHIP: _("Relationships"),
+    TagKind.CHARACTER: _("Characters"),
+    TagKind.FREEFORM: _("Additional Tags"),
+}
 _ARTICLES = ("the ", "a ", "an ")
 
 
@@ -177,7 +186,7 @@ def media_index(viewer: Viewer) -> list[Medium]:
     return result
 
 
-def tag_index(viewer: Viewer) -> list[tuple[str, str, list[Counted]]]:
+def tag_index(viewer: Viewer) -> list[tuple[str, object, list[Counted]]]:
     """For each kind an author tags with: (kind, its label, its most used canonical tags A–Z
     with their counts)."""
     counts = work_counts(viewer)
@@ -192,4 +201,4 @@ def tag_index(viewer: Viewer) -> list[tuple[str, str, list[Counted]]]:
             by_kind[tag.kind].append(Counted(tag, chosen[tag.pk]))
     for items in by_kind.values():
         items.sort(key=lambda item: (sort_key(item.tag.name), item.tag.name))
-    return [(kind, TagKind(kind).label, by_kind[kind]) for kind in TAG_INDEX_KINDS]
+    return [(kind, TAG_INDEX_HEADINGS[kind], by_kind[kind]) for kind in TAG_INDEX_KINDS]

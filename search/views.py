@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from tags.models import tag_from_param
 from works.languages import LANGUAGES
@@ -50,7 +51,7 @@ def medium_fandoms(request: HttpRequest, media_name: str) -> HttpResponse:
     """`/media/NAME/fandoms`: the medium's fandoms A–Z, grouped by letter, with work counts."""
     medium = browse.medium_named(tag_from_param(media_name))
     if medium is None:
-        raise Http404("No such media category.")
+        raise Http404(_("No such media category."))
     letters = browse.fandoms_by_letter(request.user, medium)
     context = {"medium": medium, "letters": letters, "media": browse.media_tags()}
     return render(request, "search/fandoms.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.forms import BracketPrefixForm, ServiceErrorsForm
 from lifestream.core.ids import require_id
@@ -12,19 +13,19 @@ from lifestream.core.ids import require_id
 from .models import TagKind
 from .services import WrangleData
 
-KIND_CHOICES = [("", "Any kind"), *TagKind.choices]
+KIND_CHOICES = [("", _("Any kind")), *TagKind.choices]
 
 
 class TagSearchForm(BracketPrefixForm):
     """AO3's `/tags/search?tag_search[name]=…&tag_search[type]=…&tag_search[canonical]=T`."""
 
     scope = "tag_search"
-    name = forms.CharField(required=False, max_length=150, label="Tag name")
-    kind = forms.ChoiceField(choices=KIND_CHOICES, required=False, label="Type")
+    name = forms.CharField(required=False, max_length=150, label=_("Tag name"))
+    kind = forms.ChoiceField(choices=KIND_CHOICES, required=False, label=_("Type"))
     canonical = forms.ChoiceField(
-        choices=[("", "Any"), ("T", "Canonical only"), ("F", "Non-canonical only")],
+        choices=[("", _("Any")), ("T", _("Canonical only")), ("F", _("Non-canonical only"))],
         required=False,
-        label="Wrangling status",
+        label=_("Wrangling status"),
     )
 
     def add_prefix(self, field_name: str) -> str:
@@ -53,31 +54,34 @@ class TagSearchForm(BracketPrefixForm):
 
 
 class WrangleForm(ServiceErrorsForm):
-    name = forms.CharField(max_length=150)
-    canonical = forms.BooleanField(required=False)
+    name = forms.CharField(max_length=150, label=_("Name"))
+    canonical = forms.BooleanField(required=False, label=_("Canonical"))
     synonym_of = forms.CharField(
         required=False,
-        label="Synonym of",
-        help_text="A canonical tag of the same kind; this tag's works will be listed there.",
+        label=_("Synonym of"),
+        help_text=_("A canonical tag of the same kind; this tag's works will be listed there."),
     )
     parents = forms.CharField(
         required=False,
-        help_text="Comma-separated: metatags of the same kind, fandoms (for characters, "
-        "relationships and additional tags), media (for fandoms).",
+        label=_("Parents"),
+        help_text=_(
+            "Comma-separated: metatags of the same kind, fandoms (for characters, "
+            "relationships and additional tags), media (for fandoms)."
+        ),
     )
-    unwrangleable = forms.BooleanField(required=False)
+    unwrangleable = forms.BooleanField(required=False, label=_("Unwrangleable"))
 
 
 class MassWrangleForm(ServiceErrorsForm):
     ACTIONS = [
-        ("canonical", "Make canonical"),
-        ("synonym", "Make synonyms of…"),
-        ("parent", "Add the parent…"),
-        ("unwrangleable", "Mark unwrangleable"),
+        ("canonical", _("Make canonical")),
+        ("synonym", _("Make synonyms of…")),
+        ("parent", _("Add the parent…")),
+        ("unwrangleable", _("Mark unwrangleable")),
     ]
-    tag_ids = forms.TypedMultipleChoiceField(coerce=require_id, choices=[], label="Tags")
-    action = forms.ChoiceField(choices=ACTIONS)
-    target = forms.CharField(required=False, label="Tag name (for synonyms and parents)")
+    tag_ids = forms.TypedMultipleChoiceField(coerce=require_id, choices=[], label=_("Tags"))
+    action = forms.ChoiceField(choices=ACTIONS, label=_("Action"))
+    target = forms.CharField(required=False, label=_("Tag name (for synonyms and parents)"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -89,7 +93,7 @@ class MassWrangleForm(ServiceErrorsForm):
     def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("action") in {"synonym", "parent"} and not data.get("target"):
-            self.add_error("target", "Name the tag to use.")
+            self.add_error("target", _("Name the tag to use."))
         return data
 
     def wrangle_data(self) -> WrangleData:

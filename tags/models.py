@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 TAG_NAME_MAX = 150
 
 
 class TagKind(models.TextChoices):
-    RATING = "rating", "Rating"
-    WARNING = "warning", "Archive Warning"
-    CATEGORY = "category", "Category"
-    FANDOM = "fandom", "Fandom"
-    RELATIONSHIP = "relationship", "Relationship"
-    CHARACTER = "character", "Character"
-    FREEFORM = "freeform", "Additional Tags"
-    MEDIA = "media", "Media"
+    RATING = "rating", _("Rating")
+    WARNING = "warning", _("Archive Warning")
+    CATEGORY = "category", _("Category")
+    FANDOM = "fandom", _("Fandom")
+    RELATIONSHIP = "relationship", _("Relationship")
+    CHARACTER = "character", _("Character")
+    FREEFORM = "freeform", _("Additional Tags")
+    MEDIA = "media", _("Media")
 
 
 # Kinds an author types freely, in the order a work's meta shows them.
@@ -96,10 +97,10 @@ class Tag(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="synonyms",
-        help_text="The canonical tag this tag is a synonym of.",
+        help_text=_("The canonical tag this tag is a synonym of."),
     )
     unwrangleable = models.BooleanField(
-        default=False, help_text="Wranglers looked at it and it fits no canonical tag."
+        default=False, help_text=_("Wranglers looked at it and it fits no canonical tag.")
     )
     # A parent of the same kind is a metatag (its listing includes this tag's works); a fandom
     # parent places a character, relationship or freeform in that fandom; a media parent places

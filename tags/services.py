@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifestream.core.changes import TagsChanged, announce
 from lifestream.core.errors import ErrorList
@@ -44,8 +46,8 @@ def check_tag_names(field: str, names: list[str], errors: ErrorList) -> None:
             errors.add(
                 field,
                 "tag_too_long",
-                f"Tags can be at most {TAG_NAME_MAX} characters long: “{name[:40]}…” is "
-                f"{len(name)}.",
+                _("Tags can be at most %(limit)d characters long: “%(start)s…” is %(length)d.")
+                % {"limit": TAG_NAME_MAX, "start": name[:40], "length": len(name)},
             )
         bad = sorted(
             {char for char in name if char in RESTRICTED_CHARACTERS or _SEPARATORS.match(char)}
@@ -54,8 +56,12 @@ def check_tag_names(field: str, names: list[str], errors: ErrorList) -> None:
             errors.add(
                 field,
                 "tag_restricted_character",
-                f"Tag “{name}” contains {' '.join(bad)}; tags cannot include "
-                f"{' '.join(RESTRICTED_CHARACTERS)} or commas.",
+                _("Tag “%(name)s” contains %(bad)s; tags cannot include %(restricted)s or commas.")
+                % {
+                    "name": name,
+                    "bad": " ".join(bad),
+                    "restricted": " ".join(RESTRICTED_CHARACTERS),
+                },
             )
 
 
@@ -87,14 +93,14 @@ def find_or_create_tags(kind: str, names: list[str], field: str, errors: ErrorLi
 
 
 _KIND_NOUNS = {
-    TagKind.RATING: "a rating",
-    TagKind.WARNING: "an archive warning",
-    TagKind.CATEGORY: "a category",
-    TagKind.FANDOM: "a fandom",
-    TagKind.RELATIONSHIP: "a relationship",
-    TagKind.CHARACTER: "a character",
-    TagKind.FREEFORM: "an additional tag",
-    TagKind.MEDIA: "a media tag",
+    TagKind.RATING: gettext_lazy("a rating"),
+    TagKind.WARNING: gettext_lazy("an archive warning"),
+    TagKind.CATEGORY: gettext_lazy("a category"),
+    TagKind.FANDOM: gettext_lazy("a fandom"),
+    TagKind.RELATIONSHIP: gettext_lazy("a relationship"),
+    TagKind.CHARACTER: gettext_lazy("a character"),
+    TagKind.FREEFORM: gettext_lazy("an additional tag"),
+    TagKind.MEDIA: gettext_lazy("a media tag"),
 }
 
 
@@ -103,13 +109,15 @@ def _kind_conflict(tag: Tag, kind: str) -> str:
     # draft must not be revealed by this message.
     public = tag.canonical or tag.merger_id or tag.works.filter(posted=True).exists()
     if public:
-        return (
-            f"“{tag.name}” is already used as {_KIND_NOUNS[TagKind(tag.kind)]}, so it can't "
-            f"also be {_KIND_NOUNS[TagKind(kind)]}."
-        )
-    return (
-        f"“{tag.name}” can't be used as {_KIND_NOUNS[TagKind(kind)]}; please word it differently."
-    )
+        return _("“%(name)s” is already used as %(used)s, so it can't also be %(wanted)s.") % {
+            "name": tag.name,
+            "used": _KIND_NOUNS[TagKind(tag.kind)],
+            "wanted": _KIND_NOUNS[TagKind(kind)],
+        }
+    return _("“%(name)s” can't be used as %(wanted)s; please word it differently.") % {
+        "name": tag.name,
+        "wanted": _KIND_NOUNS[TagKind(kind)],
+    }
 
 
 def fixed_tags(kind: str, names: list[str], field: str, errors: ErrorList) -> list[Tag]:
@@ -120,7 +128,11 @@ def fixed_tags(kind: str, names: list[str], field: str, errors: ErrorList) -> li
         tag = by_name.get(name.strip().casefold())
         if tag is None:
             choices = ", ".join(sorted(t.name for t in by_name.values()))
-            errors.add(field, "unknown_choice", f"“{name}” is not one of: {choices}.")
+            errors.add(
+                field,
+                "unknown_choice",
+                _("“%(name)s” is not one of: %(choices)s.") % {"name": name, "choices": choices},
+            )
         elif tag not in tags:
             tags.append(tag)
     return tags
@@ -133,7 +145,7 @@ def ensure_fixed_tags() -> None:
         Tag.objects.filter(pk__in=[t[0] for t in FIXED_TAGS]).values_list("pk", flat=True)
     )
     missing = [tag for tag in FIXED_TAGS if tag[0] not in present]
-    for tag_id, kind, name, _ in missing:
+    for tag_id, kind, name, _created in missing:
         Tag.objects.update_or_create(
             pk=tag_id, defaults={"kind": kind, "name": name, "canonical": True}
         )
@@ -243,7 +255,7 @@ def _with_added_parents(tag: Tag, data: WrangleData) -> WrangleData:
 def _refuse_fixed_tag(tag: Tag, errors: ErrorList) -> None:
     """Stop at once on a rating, warning or category: nothing else about them is checked."""
     if tag.kind in (TagKind.RATING, TagKind.WARNING, TagKind.CATEGORY):
-        errors.add("name", "fixed_tag", "Ratings, warnings and categories can't be wrangled.")
+        errors.add("name", "fixed_tag", _("Ratings, warnings and categories can't be wrangled."))
         errors.raise_if_any()
 
 
@@ -263,12 +275,14 @@ def _check_rename(tag: Tag, data: WrangleData, errors: ErrorList) -> str:
     new_name = one_line(data.name)
     check_tag_names("name", [new_name], errors)
     if not new_name:
-        errors.add("name", "required", "A tag needs a name.")
+        errors.add("name", "required", _("A tag needs a name."))
     elif (
         new_name.casefold() != tag.name.casefold()
         and Tag.objects.filter(name__iexact=new_name).exclude(pk=tag.pk).exists()
     ):
-        errors.add("name", "taken", f"There is already a tag called “{new_name}”.")
+        errors.add(
+            "name", "taken", _("There is already a tag called “%(name)s”.") % {"name": new_name}
+        )
     return new_name
 
 
@@ -280,20 +294,26 @@ def _check_synonym(tag: Tag, data: WrangleData, errors: ErrorList) -> Tag | None
         return None
     target = _find(data.synonym_of)
     if target is None:
-        errors.add("synonym_of", "unknown_tag", f"There is no tag called “{data.synonym_of}”.")
+        errors.add(
+            "synonym_of",
+            "unknown_tag",
+            _("There is no tag called “%(name)s”.") % {"name": data.synonym_of},
+        )
     elif target.pk == tag.pk:
-        errors.add("synonym_of", "self", "A tag can't be a synonym of itself.")
+        errors.add("synonym_of", "self", _("A tag can't be a synonym of itself."))
     elif target.kind != tag.kind:
         errors.add(
             "synonym_of",
             "kind_mismatch",
-            f"“{target.name}” is a {TagKind(target.kind).label.lower()} tag; a synonym must "
-            f"be of the same kind.",
+            _("“%(name)s” is a %(kind)s tag; a synonym must be of the same kind.")
+            % {"name": target.name, "kind": TagKind(target.kind).label.lower()},
         )
     elif not target.canonical:
-        errors.add("synonym_of", "not_canonical", f"“{target.name}” is not canonical.")
+        errors.add(
+            "synonym_of", "not_canonical", _("“%(name)s” is not canonical.") % {"name": target.name}
+        )
     elif data.canonical:
-        errors.add("canonical", "conflict", "A synonym can't be canonical itself.")
+        errors.add("canonical", "conflict", _("A synonym can't be canonical itself."))
     return target
 
 
@@ -303,7 +323,8 @@ def _check_uncanonical(tag: Tag, data: WrangleData, target: Tag | None, errors: 
         errors.add(
             "canonical",
             "has_synonyms",
-            f"“{tag.name}” has synonyms; make them synonyms of another tag first.",
+            _("“%(name)s” has synonyms; make them synonyms of another tag first.")
+            % {"name": tag.name},
         )
 
 
@@ -315,7 +336,7 @@ def _check_parents(tag: Tag, data: WrangleData, target: Tag | None, errors: Erro
         return parents
     will_be_canonical = data.canonical if data.canonical is not None else tag.canonical
     if data.parents and (not will_be_canonical or target is not None):
-        errors.add("parents", "not_canonical", "Only canonical tags can have parents.")
+        errors.add("parents", "not_canonical", _("Only canonical tags can have parents."))
     allowed = PARENT_KINDS.get(tag.kind, set()) | {tag.kind}
     for name in data.parents:
         parent = _check_parent(tag, name, allowed, errors)
@@ -329,23 +350,32 @@ def _check_parent(tag: Tag, name: str, allowed: set[str], errors: ErrorList) -> 
     allowed kind, and not a same-kind descendant (that would make a loop); else an error."""
     parent = _find(name)
     if parent is None:
-        errors.add("parents", "unknown_tag", f"There is no tag called “{name}”.")
+        errors.add(
+            "parents", "unknown_tag", _("There is no tag called “%(name)s”.") % {"name": name}
+        )
     elif parent.pk == tag.pk:
-        errors.add("parents", "self", "A tag can't be its own parent.")
+        errors.add("parents", "self", _("A tag can't be its own parent."))
     elif parent.kind not in allowed:
         errors.add(
             "parents",
             "kind_mismatch",
-            f"A {TagKind(tag.kind).label.lower()} tag can't have the "
-            f"{TagKind(parent.kind).label.lower()} tag “{parent.name}” as a parent.",
+            _("A %(kind)s tag can't have the %(parent_kind)s tag “%(name)s” as a parent.")
+            % {
+                "kind": TagKind(tag.kind).label.lower(),
+                "parent_kind": TagKind(parent.kind).label.lower(),
+                "name": parent.name,
+            },
         )
     elif not parent.canonical:
-        errors.add("parents", "not_canonical", f"“{parent.name}” is not canonical.")
+        errors.add(
+            "parents", "not_canonical", _("“%(name)s” is not canonical.") % {"name": parent.name}
+        )
     elif parent.kind == tag.kind and tag.pk in _ancestors({parent.pk}) | {parent.pk}:
         errors.add(
             "parents",
             "cycle",
-            f"“{parent.name}” is already a subtag of “{tag.name}”; that would be a loop.",
+            _("“%(parent)s” is already a subtag of “%(name)s”; that would be a loop.")
+            % {"parent": parent.name, "name": tag.name},
         )
     else:
         return parent
@@ -359,9 +389,9 @@ def _check_unwrangleable(
     if not data.unwrangleable:
         return
     if data.canonical or (data.canonical is None and tag.canonical and target is None):
-        errors.add("unwrangleable", "canonical", "A canonical tag can't be unwrangleable.")
+        errors.add("unwrangleable", "canonical", _("A canonical tag can't be unwrangleable."))
     if target is not None or (data.synonym_of is None and tag.merger_id):
-        errors.add("unwrangleable", "synonym", "A synonym can't be unwrangleable.")
+        errors.add("unwrangleable", "synonym", _("A synonym can't be unwrangleable."))
 
 
 def _apply_canonical_and_synonym(tag: Tag, data: WrangleData, target: Tag | None) -> None:

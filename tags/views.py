@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from access.getters import findable_tag, findable_tags
 from access.visibility import ANONYMOUS, public_byline_pseuds, public_byline_text
@@ -47,14 +49,14 @@ def is_wrangler(user: object) -> bool:
 def _action_tag(request: HttpRequest, param: str, action: str) -> Tag | HttpResponse:
     found = tag_for_action(request, param, action, lambda name: findable_tag(request.user, name))
     if found is None:
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     return found
 
 
 def tag_show(request: HttpRequest, tag_name: str) -> HttpResponse:
     tag = findable_tag(request.user, tag_from_param(tag_name))
     if tag is None:
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     if tag_to_param(tag.name) != tag_name:
         return redirect("tags:show", tag_to_param(tag.name), permanent=True)
     works = work_queries.works_tagged(request.user, tag)
@@ -120,7 +122,7 @@ class TagFeed(Feed):
         # AO3 addresses feeds by tag id; Lifestream also by name (`/tags/NAME/feed.atom`).
         tag = findable_tag(self.viewer, tag_from_param(tag_name or ""), tag_id=tag_id)
         if tag is None:
-            raise Http404("No such tag.")
+            raise Http404(_("No such tag."))
         return queries.canonical_of(tag)
 
     def __call__(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -219,7 +221,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 
 def _require_wrangler(request: HttpRequest) -> None:
     if not is_wrangler(request.user):
-        raise PermissionDenied("Only tag wranglers can do that.")
+        raise PermissionDenied(_("Only tag wranglers can do that."))
 
 
 def tag_edit(request: HttpRequest, tag_name: str) -> HttpResponse:
@@ -232,7 +234,7 @@ def tag_edit(request: HttpRequest, tag_name: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     _require_wrangler(request)
     if tag is None:
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     initial = {
         "name": tag.name,
         "canonical": tag.canonical,
@@ -255,7 +257,7 @@ def tag_edit(request: HttpRequest, tag_name: str) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"“{tag.name}” was updated.")
+            messages.success(request, _("“%(name)s” was updated.") % {"name": tag.name})
             return redirect("tags:show", tag_to_param(tag.name))
     context = {
         "tag": tag,
@@ -272,13 +274,15 @@ def unwrangled(request: HttpRequest) -> HttpResponse:
     _require_wrangler(request)
     kind = request.GET.get("kind", TagKind.CHARACTER)
     if kind not in {*USER_KINDS, TagKind.MEDIA}:
-        raise Http404("Unknown tag kind.")
+        raise Http404(_("Unknown tag kind."))
     fandom = None
     fandom_name = request.GET.get("fandom", "").strip()
     if fandom_name:
         fandom = Tag.objects.filter(name__iexact=fandom_name, kind=TagKind.FANDOM).first()
         if fandom is None:
-            messages.error(request, f"There is no fandom called “{fandom_name}”.")
+            messages.error(
+                request, _("There is no fandom called “%(name)s”.") % {"name": fandom_name}
+            )
     tags = work_queries.unwrangled_tags(kind, fandom)
     form = MassWrangleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -288,7 +292,11 @@ def unwrangled(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"{count} tag{'s' if count != 1 else ''} wrangled.")
+            messages.success(
+                request,
+                ngettext("%(count)d tag wrangled.", "%(count)d tags wrangled.", count)
+                % {"count": count},
+            )
             return redirect(request.get_full_path())
     page = paginate(request, tags, per_page=100)
     kinds = [(k, TagKind(k).label) for k in (*USER_KINDS, TagKind.MEDIA)]

@@ -29,6 +29,16 @@ AO3 = pytest.importorskip("AO3")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True, params=["en", "fr", "ja"])
+def interface_language(request, settings) -> str:
+    """Each test runs with the archive's pages in English, French and Japanese (the language of
+    a visitor who asks for none): what AO3 clients read (AO3_COMPAT.md) keeps AO3's words and
+    formats whatever the interface's language."""
+    settings.LANGUAGE_CODE = request.param
+    return request.param
+
+
 CHAPTERS = [
     (
         "The Reactor",

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lifestream.core.errors import InvalidInput
 from lifestream.core.forms import ServiceErrorsForm
@@ -431,7 +432,7 @@ class ReorderForm(forms.Form):
                 min_value=1,
                 max_value=len(chapters),
                 initial=chapter.position,
-                label=str(chapter),
+                label=chapter.title or gettext("Chapter %(number)s") % {"number": chapter.position},
                 widget=forms.NumberInput(attrs={"class": "number"}),
             )
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from people.models import Pseud, User
 from tags.models import ADULT_RATING_IDS, Tag, TagKind
@@ -35,9 +36,9 @@ def _waiting(posted: bool, scheduled_for: dt.datetime | None) -> bool:
 
 
 class CommentPermission(models.TextChoices):
-    EVERYONE = "everyone", "Registered users and guests can comment"
-    REGISTERED = "registered", "Only registered users can comment"
-    NO_ONE = "no_one", "No one can comment"
+    EVERYONE = "everyone", _("Registered users and guests can comment")
+    REGISTERED = "registered", _("Only registered users can comment")
+    NO_ONE = "no_one", _("No one can comment")
 
 
 class Skin(models.Model):
@@ -54,7 +55,7 @@ class Skin(models.Model):
     # A work skin styles the works wearing it (under #workskin); a site skin, chosen in a
     # reader's reading settings, styles every page they see.
     kind = models.CharField(
-        max_length=4, choices=[("work", "Work skin"), ("site", "Site skin")], default="work"
+        max_length=4, choices=[("work", _("Work skin")), ("site", _("Site skin"))], default="work"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -281,18 +282,18 @@ PARENTS_PER_WORK_MAX = 20
 
 
 class RelatedKind(models.TextChoices):
-    INSPIRATION = "inspiration", "Inspired by"
-    REMIX = "remix", "A remix of"
-    TRANSLATION = "translation", "A translation of"
+    INSPIRATION = "inspiration", _("Inspired by")
+    REMIX = "remix", _("A remix of")
+    TRANSLATION = "translation", _("A translation of")
 
 
 class RelatedStatus(models.TextChoices):
     """The parent's creators decide whether the child shows under their work (AO3's
     `reciprocal`); the child always names its parent."""
 
-    PENDING = "pending", "Awaiting approval"
-    APPROVED = "approved", "Approved"
-    HIDDEN = "hidden", "Hidden"
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    HIDDEN = "hidden", _("Hidden")
 
 
 class RelatedWork(models.Model):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lifestream.core.changes import WorkChanged, announce
 from lifestream.core.errors import FieldError, InvalidInput, NotFound
@@ -39,10 +40,10 @@ def orphan_work(user: User, work: Work, keep_pseud: bool) -> None:
     co-creators stay. Pending invitations the user sent stay as they are."""
     mine = list(Creatorship.objects.filter(work=work, pseud__user=user).select_related("pseud"))
     if not mine:
-        raise NotFound("You are not a creator of this work.")
+        raise NotFound(_("You are not a creator of this work."))
     if not work.posted:
         raise InvalidInput(
-            [FieldError("work", "draft", "Drafts can't be orphaned: post the work first.")]
+            [FieldError("work", "draft", _("Drafts can't be orphaned: post the work first."))]
         )
     first = mine[0]
     orphan = _orphan_pseud(first.pseud.name if keep_pseud else None)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from access.visibility import (
     Access,
@@ -207,7 +208,7 @@ class ParentShown:
 
     @property
     def wording(self) -> str:
-        return RelatedKind(self.link.kind).label
+        return str(RelatedKind(self.link.kind).label)
 
 
 def _parent_shown(viewer: Viewer, link: RelatedWork) -> ParentShown:
@@ -216,7 +217,7 @@ def _parent_shown(viewer: Viewer, link: RelatedWork) -> ParentShown:
     access = work_access(viewer, link.parent)
     if access is Access.READ:
         return ParentShown(link, link.parent)
-    label = "[Restricted Work]" if access is Access.LOGIN_REQUIRED else "[Unposted Work]"
+    label = _("[Restricted Work]") if access is Access.LOGIN_REQUIRED else _("[Unposted Work]")
     return ParentShown(link, placeholder=label)
 
 

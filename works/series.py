@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from access.visibility import is_creator, is_series_creator
 from lifestream.core.changes import WorkChanged, WorkSerialized, announce
@@ -50,15 +51,15 @@ def series_data_from(series: Series) -> SeriesData:
 def clean_series_title(title: str, errors: ErrorList, field: str = "title") -> str:
     title = one_line(title or "")
     if not title:
-        errors.add(field, "required", "Please enter a title for the series.")
-    errors.check_length(field, "Series title", title, SERIES_TITLE_MAX)
+        errors.add(field, "required", _("Please enter a title for the series."))
+    errors.check_length(field, _("Series title"), title, SERIES_TITLE_MAX)
     return title
 
 
 def _clean(data: SeriesData, errors: ErrorList) -> SeriesData:
     title = clean_series_title(data.title, errors)
-    errors.check_length("summary", "Series summary", data.summary, SERIES_SUMMARY_MAX)
-    errors.check_length("notes", "Series notes", data.notes, SERIES_NOTES_MAX)
+    errors.check_length("summary", _("Series summary"), data.summary, SERIES_SUMMARY_MAX)
+    errors.check_length("notes", _("Series notes"), data.notes, SERIES_NOTES_MAX)
     return SeriesData(
         title=title,
         summary=format_to_html(data.summary, "html"),
@@ -104,9 +105,9 @@ def create_series(user: User, data: SeriesData, pseuds: list[Pseud]) -> Series:
     errors = ErrorList()
     clean = _clean(data, errors)
     if not pseuds:
-        errors.add("pseuds", "required", "Choose at least one of your pseuds as the creator.")
+        errors.add("pseuds", "required", _("Choose at least one of your pseuds as the creator."))
     elif any(pseud.user_id != user.pk for pseud in pseuds):
-        errors.add("pseuds", "not_yours", "You can only make a series under your own pseuds.")
+        errors.add("pseuds", "not_yours", _("You can only make a series under your own pseuds."))
     errors.raise_if_any()
     series = Series.objects.create(
         title=clean.title, summary=clean.summary, notes=clean.notes, complete=clean.complete
@@ -132,15 +133,15 @@ def anonymity_conflict(work: Work, anonymous: bool, series: Series | None = None
 
 
 def anonymity_message(series: Series) -> str:
-    return (
-        f"“{series.title}” holds both anonymous and credited works then, and the credited ones "
+    return _(
+        "“%(title)s” holds both anonymous and credited works then, and the credited ones "
         "would tell who wrote the anonymous ones: a series is all anonymous or not at all."
-    )
+    ) % {"title": series.title}
 
 
 def _check_work_creator(user: User, work: Work) -> None:
     if not is_creator(user, work):
-        raise Forbidden("Only a work's creators can put it in a series.")
+        raise Forbidden(_("Only a work's creators can put it in a series."))
 
 
 @transaction.atomic
@@ -163,17 +164,23 @@ def add_work_to_series(
         title = clean_series_title(new_title, errors, field)
     elif not is_series_creator(user, series):
         errors.add(
-            field, "not_series_creator", "You can only add works to series you are a creator of."
+            field,
+            "not_series_creator",
+            _("You can only add works to series you are a creator of."),
         )
     elif series.parts.filter(work=work).exists():
-        errors.add(field, "already_in_series", f"This work is already in “{series.title}”.")
+        errors.add(
+            field,
+            "already_in_series",
+            _("This work is already in “%(title)s”.") % {"title": series.title},
+        )
     elif anonymity_conflict(work, work.anonymous, series) is not None:
         errors.add(field, "series_anonymity", anonymity_message(series))
     if work.series_parts.count() >= SERIES_PER_WORK_MAX:
         errors.add(
             field,
             "too_many_series",
-            f"A work can be in at most {SERIES_PER_WORK_MAX} series.",
+            _("A work can be in at most %(limit)d series.") % {"limit": SERIES_PER_WORK_MAX},
         )
     errors.raise_if_any()
     if series is None:
@@ -195,7 +202,7 @@ def add_work_to_series(
 
 def _check_series_creator(user: User, series: Series) -> None:
     if not is_series_creator(user, series):
-        raise Forbidden("Only the series' creators can change it.")
+        raise Forbidden(_("Only the series' creators can change it."))
 
 
 @transaction.atomic
@@ -236,9 +243,9 @@ def remove_work_from_series(user: User, series: Series, work: Work) -> bool:
     """Take `work` out of `series` (its creators or the series' may). Returns whether the
     series is gone: the last part leaving deletes it."""
     if not (is_creator(user, work) or is_series_creator(user, series)):
-        raise Forbidden("Only the work's or the series' creators can take it out.")
+        raise Forbidden(_("Only the work's or the series' creators can take it out."))
     _lock(series)
-    deleted, _ = series.parts.filter(work=work).delete()
+    deleted, _by_model = series.parts.filter(work=work).delete()
     if not deleted:
         raise InvalidInput([FieldError("work", "not_in_series", "That work is not in the series.")])
     announce(WorkChanged(work.pk))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.forms import ServiceErrorsForm
 from people.models import User
@@ -16,17 +17,17 @@ from .series_queries import series_choices
 
 
 class SeriesForm(ServiceErrorsForm):
-    title = forms.CharField(label="Series Title", strip=False, required=False)
+    title = forms.CharField(label=_("Series Title"), strip=False, required=False)
     summary = forms.CharField(
-        label="Series Description",
+        label=_("Series Description"),
         strip=False,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     notes = forms.CharField(
-        label="Notes", strip=False, required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Notes"), strip=False, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    complete = forms.BooleanField(label="Is this series complete?", required=False)
+    complete = forms.BooleanField(label=_("Is this series complete?"), required=False)
 
     def series_data(self) -> SeriesData:
         data = self.cleaned_data
@@ -49,19 +50,19 @@ class AddToSeriesForm(ServiceErrorsForm):
 
     series = SeriesChoiceField(
         queryset=Series.objects.none(),
-        label="Choose one of your existing series:",
+        label=_("Choose one of your existing series:"),
         required=False,
         empty_label="",
     )
-    series_title = forms.CharField(label="Or create a new series:", strip=False, required=False)
+    series_title = forms.CharField(label=_("Or create a new series:"), strip=False, required=False)
     series_position = forms.IntegerField(
-        label="Part number in the series",
+        label=_("Part number in the series"),
         required=False,
-        help_text="Leave blank to add it as the last part.",
+        help_text=_("Leave blank to add it as the last part."),
         widget=forms.NumberInput(attrs={"min": 1, "class": "number"}),
     )
     remove_series = forms.MultipleChoiceField(
-        label="Remove from series", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Remove from series"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(
@@ -77,7 +78,11 @@ class AddToSeriesForm(ServiceErrorsForm):
         self.current = list(current)
         remove = cast(forms.MultipleChoiceField, self.fields["remove_series"])
         remove.choices = [
-            (str(part.series_id), f"Part {part.position} of {part.series.title}")
+            (
+                str(part.series_id),
+                _("Part %(number)s of %(title)s")
+                % {"number": part.position, "title": part.series.title},
+            )
             for part in self.current
         ]
         if not self.current:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.forms import ServiceErrorsForm
 
@@ -10,15 +11,18 @@ from .skins import SkinData
 
 
 class SkinForm(ServiceErrorsForm):
-    title = forms.CharField(label="Title", strip=False, required=False)
+    title = forms.CharField(label=_("Title"), strip=False, required=False)
     description = forms.CharField(
-        label="Description", strip=False, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"),
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     kind = forms.ChoiceField(
-        label="Type",
+        label=_("Type"),
         choices=[
-            ("work", "Work skin: the look of works that wear it"),
-            ("site", "Site skin: the look of every page, for whoever chooses it"),
+            ("work", _("Work skin: the look of works that wear it")),
+            ("site", _("Site skin: the look of every page, for whoever chooses it")),
         ],
         initial="work",
         required=False,
@@ -29,7 +33,7 @@ class SkinForm(ServiceErrorsForm):
         strip=False,
         required=False,
         widget=forms.Textarea(attrs={"rows": 15, "spellcheck": "false", "class": "css"}),
-        help_text=(
+        help_text=_(
             "A work skin's rules apply inside the works wearing it only: every selector is "
             "placed under #workskin. Colours, fonts, borders, spacing, layout and gradients "
             "are allowed; images, imports, fonts from elsewhere and fixed positioning are not."

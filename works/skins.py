@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from access.visibility import usable_skins_q
 from lifestream.core.css import sanitise_css
@@ -40,22 +41,28 @@ def _clean(user: User, data: SkinData, skin: Skin | None) -> SkinData:
     errors = ErrorList()
     title = one_line(data.title)
     if not title:
-        errors.add("title", "required", "Please enter a title for the skin.")
-    errors.check_length("title", "Skin title", title, SKIN_TITLE_MAX)
-    errors.check_length("description", "Description", data.description, SKIN_DESCRIPTION_MAX)
+        errors.add("title", "required", _("Please enter a title for the skin."))
+    errors.check_length("title", _("Skin title"), title, SKIN_TITLE_MAX)
+    errors.check_length("description", _("Description"), data.description, SKIN_DESCRIPTION_MAX)
     same_title = Skin.objects.filter(author=user, title__iexact=title)
     if skin is not None:
         same_title = same_title.exclude(pk=skin.pk)
     if title and same_title.exists():
-        errors.add("title", "taken", f"You already have a skin called “{title}”.")
+        errors.add(
+            "title", "taken", _("You already have a skin called “%(title)s”.") % {"title": title}
+        )
     kind = data.kind if data.kind in SKIN_KINDS else ""
     if not kind:
-        errors.add("kind", "unknown_choice", "A skin is a work skin or a site skin.")
+        errors.add("kind", "unknown_choice", _("A skin is a work skin or a site skin."))
     clean = sanitise_css(data.css, scope=SCOPES.get(kind, "#workskin"))
     for reason in clean.dropped:
         errors.add("css", "css_not_allowed", reason)
     if skin is None and Skin.objects.filter(author=user).count() >= SKINS_PER_USER_MAX:
-        errors.add("title", "too_many_skins", f"You can have at most {SKINS_PER_USER_MAX} skins.")
+        errors.add(
+            "title",
+            "too_many_skins",
+            _("You can have at most %(limit)d skins.") % {"limit": SKINS_PER_USER_MAX},
+        )
     errors.raise_if_any()
     return SkinData(title=title, description=data.description.strip(), css=clean.css, kind=kind)
 
@@ -66,7 +73,11 @@ def _save(skin: Skin) -> Skin:
             skin.save()
     except IntegrityError:  # the same title saved at the same moment by another request
         errors = ErrorList()
-        errors.add("title", "taken", f"You already have a skin called “{skin.title}”.")
+        errors.add(
+            "title",
+            "taken",
+            _("You already have a skin called “%(title)s”.") % {"title": skin.title},
+        )
         errors.raise_if_any()
     return skin
 
@@ -86,7 +97,7 @@ def create_skin(user: User, data: SkinData) -> Skin:
 
 def update_skin(user: User, skin: Skin, data: SkinData) -> Skin:
     if skin.author_id != user.pk:
-        raise Forbidden("Only the skin's author can change it.")
+        raise Forbidden(_("Only the skin's author can change it."))
     clean = _clean(user, data, skin)
     skin.title, skin.description, skin.css = clean.title, clean.description, clean.css
     skin.kind = clean.kind
@@ -96,7 +107,7 @@ def update_skin(user: User, skin: Skin, data: SkinData) -> Skin:
 def delete_skin(user: User, skin: Skin) -> None:
     """Delete a skin; the works wearing it go back to the archive's look."""
     if skin.author_id != user.pk:
-        raise Forbidden("Only the skin's author can delete it.")
+        raise Forbidden(_("Only the skin's author can delete it."))
     skin.delete()
 
 
@@ -112,4 +123,4 @@ def check_work_skin(user: User, skin_id: int | None, work: Work | None, errors: 
     if skin_id is None or (work is not None and work.skin_id == skin_id):
         return
     if not Skin.objects.filter(usable_skins_q(user), pk=skin_id, kind="work").exists():
-        errors.add("skin", "unknown_choice", "Choose one of your skins or a public one.")
+        errors.add("skin", "unknown_choice", _("Choose one of your skins or a public one."))

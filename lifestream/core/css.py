@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import tinycss2
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from tinycss2 import ast
 
 CSS_MAX = 100_000
@@ -248,12 +250,15 @@ def sanitise_css(text: str, scope: str = "#workskin") -> CleanCss:
     """`text` as a stylesheet scoped under `scope`, holding only what passed."""
     result = CleanCss(css="")
     if len(text) > CSS_MAX:
-        result.dropped.append(f"The stylesheet is over {CSS_MAX:,} characters; nothing was kept.")
+        result.dropped.append(
+            _("The stylesheet is over %(limit)s characters; nothing was kept.")
+            % {"limit": number_format(CSS_MAX, force_grouping=True)}
+        )
         return result
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     result.css = "\n".join(_rules(rules, scope, result.dropped))
     if "<" in result.css or "\\" in result.css:  # a last guard: never reached by valid output
-        result.dropped.append("The stylesheet could not be made safe; nothing was kept.")
+        result.dropped.append(_("The stylesheet could not be made safe; nothing was kept."))
         result.css = ""
     return result
 
@@ -262,7 +267,10 @@ def _rules(rules: list, scope: str, dropped: list[str]) -> list[str]:
     out = []
     for rule in rules:
         if isinstance(rule, ast.ParseError):
-            dropped.append(f"Unreadable CSS at line {rule.source_line}: {rule.message}.")
+            dropped.append(
+                _("Unreadable CSS at line %(line)s: %(problem)s.")
+                % {"line": rule.source_line, "problem": rule.message}
+            )
         elif isinstance(rule, ast.AtRule):
             out += _at_rule(rule, scope, dropped)
         elif isinstance(rule, ast.QualifiedRule):
@@ -275,10 +283,15 @@ def _rules(rules: list, scope: str, dropped: list[str]) -> list[str]:
 def _at_rule(rule: ast.AtRule, scope: str, dropped: list[str]) -> list[str]:
     keyword = rule.lower_at_keyword
     if keyword not in AT_RULES or rule.content is None:
-        dropped.append(f"@{rule.at_keyword} is not allowed (line {rule.source_line}).")
+        dropped.append(
+            _("@%(keyword)s is not allowed (line %(line)s).")
+            % {"keyword": rule.at_keyword, "line": rule.source_line}
+        )
         return []
     if not _plain_tokens(rule.prelude, functions=frozenset()):
-        dropped.append(f"The @media condition at line {rule.source_line} is not allowed.")
+        dropped.append(
+            _("The @media condition at line %(line)s is not allowed.") % {"line": rule.source_line}
+        )
         return []
     inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
     body = _rules(inner, scope, dropped)
@@ -286,7 +299,9 @@ def _at_rule(rule: ast.AtRule, scope: str, dropped: list[str]) -> list[str]:
         return []
     condition = " ".join(tinycss2.serialize(rule.prelude).split())
     if not _writable(condition):
-        dropped.append(f"The @media condition at line {rule.source_line} is not allowed.")
+        dropped.append(
+            _("The @media condition at line %(line)s is not allowed.") % {"line": rule.source_line}
+        )
         return []
     return [f"@media {condition} {{\n" + "\n".join(body) + "\n}"]
 
@@ -295,7 +310,10 @@ def _qualified_rule(rule: ast.QualifiedRule, scope: str, dropped: list[str]) -> 
     selectors = _selectors(rule.prelude, scope)
     if selectors is None:
         selector_text = tinycss2.serialize(rule.prelude).strip()[:80]
-        dropped.append(f"The selector “{selector_text}” is not allowed (line {rule.source_line}).")
+        dropped.append(
+            _("The selector “%(selector)s” is not allowed (line %(line)s).")
+            % {"selector": selector_text, "line": rule.source_line}
+        )
         return ""
     declarations = tinycss2.parse_blocks_contents(
         rule.content, skip_comments=True, skip_whitespace=True
@@ -308,10 +326,14 @@ def _qualified_rule(rule: ast.QualifiedRule, scope: str, dropped: list[str]) -> 
                 kept.append(written)
         elif isinstance(declaration, ast.ParseError):
             dropped.append(
-                f"Unreadable CSS at line {declaration.source_line}: {declaration.message}."
+                _("Unreadable CSS at line %(line)s: %(problem)s.")
+                % {"line": declaration.source_line, "problem": declaration.message}
             )
         else:
-            dropped.append(f"Nested rules are not allowed (line {declaration.source_line}).")
+            dropped.append(
+                _("Nested rules are not allowed (line %(line)s).")
+                % {"line": declaration.source_line}
+            )
     if not kept:
         return ""
     return f"{', '.join(selectors)} {{ {' '.join(kept)} }}"
@@ -411,21 +433,33 @@ def _declaration(declaration: ast.Declaration, dropped: list[str]) -> str:
     name = declaration.lower_name
     line = declaration.source_line
     if name not in PROPERTIES:
-        dropped.append(f"The property “{declaration.name}” is not allowed (line {line}).")
+        dropped.append(
+            _("The property “%(name)s” is not allowed (line %(line)s).")
+            % {"name": declaration.name, "line": line}
+        )
         return ""
     value = [t for t in declaration.value if not isinstance(t, ast.Comment)]
     if not _plain_tokens(value, functions=FUNCTIONS):
-        dropped.append(f"The value of “{name}” is not allowed (line {line}).")
+        dropped.append(
+            _("The value of “%(name)s” is not allowed (line %(line)s).")
+            % {"name": name, "line": line}
+        )
         return ""
     words = {t.lower_value for t in _walk(value) if isinstance(t, ast.IdentToken)}
     if words & FORBIDDEN_VALUES.get(name, frozenset()):
-        dropped.append(f"“{name}: {' '.join(sorted(words))}” is not allowed (line {line}).")
+        dropped.append(
+            _("“%(declaration)s” is not allowed (line %(line)s).")
+            % {"declaration": f"{name}: {' '.join(sorted(words))}", "line": line}
+        )
         return ""
     text = " ".join(tinycss2.serialize(value).split())
     if not text:
         return ""
     if not _writable(text):
-        dropped.append(f"The value of “{name}” is not allowed (line {line}).")
+        dropped.append(
+            _("The value of “%(name)s” is not allowed (line %(line)s).")
+            % {"name": name, "line": line}
+        )
         return ""
     important = " !important" if declaration.important else ""
     return f"{name}: {text}{important};"

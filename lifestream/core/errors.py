@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -41,7 +44,12 @@ class ErrorList:
             self.add(
                 field,
                 "too_long",
-                f"{label} must be at most {limit:,} characters long (it is {len(value):,}).",
+                _("%(label)s must be at most %(limit)s characters long (it is %(length)s).")
+                % {
+                    "label": label,
+                    "limit": number_format(limit, force_grouping=True),
+                    "length": number_format(len(value), force_grouping=True),
+                },
             )
 
     def has(self, field: str) -> bool:

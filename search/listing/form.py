@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from lifestream.core.ids import parse_ids
 from tags.models import TagKind
@@ -23,28 +24,28 @@ from tags.services import split_tag_names
 # `#include_<stem>_tags`, and the parameter (`include_work_search[<param>][]`,
 # `include_bookmark_search[<param>][]`).
 TAG_GROUPS = (
-    (TagKind.RATING, "Ratings", "rating", "rating_ids"),
-    (TagKind.WARNING, "Warnings", "archive_warning", "archive_warning_ids"),
-    (TagKind.CATEGORY, "Categories", "category", "category_ids"),
-    (TagKind.FANDOM, "Fandoms", "fandom", "fandom_ids"),
-    (TagKind.CHARACTER, "Characters", "character", "character_ids"),
-    (TagKind.RELATIONSHIP, "Relationships", "relationship", "relationship_ids"),
-    (TagKind.FREEFORM, "Additional Tags", "freeform", "freeform_ids"),
+    (TagKind.RATING, gettext_lazy("Ratings"), "rating", "rating_ids"),
+    (TagKind.WARNING, gettext_lazy("Warnings"), "archive_warning", "archive_warning_ids"),
+    (TagKind.CATEGORY, gettext_lazy("Categories"), "category", "category_ids"),
+    (TagKind.FANDOM, gettext_lazy("Fandoms"), "fandom", "fandom_ids"),
+    (TagKind.CHARACTER, gettext_lazy("Characters"), "character", "character_ids"),
+    (TagKind.RELATIONSHIP, gettext_lazy("Relationships"), "relationship", "relationship_ids"),
+    (TagKind.FREEFORM, gettext_lazy("Additional Tags"), "freeform", "freeform_ids"),
 )
 MAX_PAGE = 10_000_000
 # AO3's parameter names for each kind's ids.
 KIND_PARAMS = {kind: param for kind, _, _, param in TAG_GROUPS}
 SORT_OPTIONS = (
-    ("_score", "Best Match"),
-    ("authors_to_sort_on", "Creator"),
-    ("title_to_sort_on", "Title"),
-    ("created_at", "Date Posted"),
-    ("revised_at", "Date Updated"),
-    ("word_count", "Word Count"),
-    ("hits", "Hits"),
-    ("kudos_count", "Kudos"),
-    ("comments_count", "Comments"),
-    ("bookmarks_count", "Bookmarks"),
+    ("_score", gettext_lazy("Best Match")),
+    ("authors_to_sort_on", gettext_lazy("Creator")),
+    ("title_to_sort_on", gettext_lazy("Title")),
+    ("created_at", gettext_lazy("Date Posted")),
+    ("revised_at", gettext_lazy("Date Updated")),
+    ("word_count", gettext_lazy("Word Count")),
+    ("hits", gettext_lazy("Hits")),
+    ("kudos_count", gettext_lazy("Kudos")),
+    ("comments_count", gettext_lazy("Comments")),
+    ("bookmarks_count", gettext_lazy("Bookmarks")),
 )
 
 
@@ -117,7 +118,10 @@ def read_request(query: QueryDict) -> SearchRequest:
 # --- bookmarks ------------------------------------------------------------------------------
 
 BOOKMARKER_TAG_PARAM = "tag_ids"  # the bookmarkers' own tags
-BOOKMARK_SORT_OPTIONS = (("created_at", "Date Bookmarked"), ("bookmarkable_date", "Date Updated"))
+BOOKMARK_SORT_OPTIONS = (
+    ("created_at", gettext_lazy("Date Bookmarked")),
+    ("bookmarkable_date", gettext_lazy("Date Updated")),
+)
 QUERY_MAX = 200
 
 

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access.getters import visible_works
 from access.visibility import muted_user_ids
@@ -163,7 +164,9 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
         if value:
             number_range = parse_range(value)
             if number_range is None:
-                request.errors.append(f"“{value}” is not a number or a range like 10-20, >100.")
+                request.errors.append(
+                    _("“%(value)s” is not a number or a range like 10-20, >100.") % {"value": value}
+                )
                 filters.numbers[column] = NumberRange(1, 0)
             else:
                 filters.numbers[column] = number_range
@@ -183,7 +186,9 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
     if revised:
         since = _relative_date(revised)
         if since is None:
-            request.errors.append(f"“{revised}” is not a time like “<2 weeks” or “>1 year”.")
+            request.errors.append(
+                _("“%(value)s” is not a time like “<2 weeks” or “>1 year”.") % {"value": revised}
+            )
         else:
             filters.numbers["revised"] = since
 
@@ -191,7 +196,9 @@ def build_filters(viewer: Viewer, request: SearchRequest, parsed: ParsedQuery | 
         for item in parsed.filters:
             _apply_query_filter(filters, item, include_names)
     if unknown:
-        request.errors.append("No tag is called " + ", ".join(f"“{n}”" for n in unknown) + ".")
+        request.errors.append(
+            _("No tag is called %(names)s.") % {"names": ", ".join(f"“{n}”" for n in unknown)}
+        )
     return filters
 
 

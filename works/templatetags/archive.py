@@ -9,8 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access.visibility import (
     ANONYMOUS,
@@ -50,10 +52,27 @@ def reading_time(words: int) -> str:
     """A work's length as reading time: "under a minute", "12 min", "3 h 05 min"."""
     minutes = round((words or 0) / READING_SPEED)
     if minutes < 1:
-        return "under a minute"
+        return _("under a minute")
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
+
+
+@register.filter(expects_localtime=True)
+def ao3_date(moment: dt.date | None) -> str:
+    """A date as AO3 writes it where clients parse it ("15 Jan 2024", `p.datetime`): in
+    English whatever the interface's language, as `strptime("%d %b %Y")` reads it."""
+    if moment is None:
+        return ""
+    with translation.override("en"):
+        return dateformat.format(moment, "d M Y")
+
+
+@register.filter
+def ao3_number(value: int | None) -> str:
+    """A count as AO3 writes it where clients parse it (`dl.stats`, listing headings): with
+    "," between thousands whatever the interface's language ("1,234")."""
+    return f"{value or 0:,}"
 
 
 @register.filter
@@ -97,7 +116,7 @@ def category_class(work) -> str:
 
 @register.filter
 def category_names(work) -> str:
-    return ", ".join(tag.name for tag in work.tags_of(TagKind.CATEGORY)) or "No category"
+    return ", ".join(tag.name for tag in work.tags_of(TagKind.CATEGORY)) or _("No category")
 
 
 @register.simple_tag
@@ -121,18 +140,18 @@ def page_window(page: Page) -> list[int | None]:
 
 
 _META_KINDS = (
-    (TagKind.RATING, "Rating"),
-    (TagKind.WARNING, "Archive Warning"),
-    (TagKind.CATEGORY, "Category"),
-    (TagKind.FANDOM, "Fandom"),
-    (TagKind.RELATIONSHIP, "Relationship"),
-    (TagKind.CHARACTER, "Characters"),
-    (TagKind.FREEFORM, "Additional Tags"),
+    (TagKind.RATING, gettext_lazy("Rating")),
+    (TagKind.WARNING, gettext_lazy("Archive Warning")),
+    (TagKind.CATEGORY, gettext_lazy("Category")),
+    (TagKind.FANDOM, gettext_lazy("Fandom")),
+    (TagKind.RELATIONSHIP, gettext_lazy("Relationship")),
+    (TagKind.CHARACTER, gettext_lazy("Characters")),
+    (TagKind.FREEFORM, gettext_lazy("Additional Tags")),
 )
 
 
 @register.simple_tag
-def meta_kinds() -> tuple[tuple[str, str], ...]:
+def meta_kinds() -> tuple[tuple[str, object], ...]:
     """The tag rows of a work's meta block, in AO3's order with its labels."""
     return _META_KINDS
 

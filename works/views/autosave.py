@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.getters import get_chapter_for_editor, get_work_for_editor
@@ -75,14 +76,14 @@ def autosave(request: HttpRequest) -> JsonResponse:
     changes the work."""
     user = request.user
     if not isinstance(user, User):
-        return _json_error(403, "user", "login_required", "Log in to autosave your text.")
+        return _json_error(403, "user", "login_required", _("Log in to autosave your text."))
     length = parse_id(request.META.get("CONTENT_LENGTH") or "") or 0
     if length > REQUEST_MAX_BYTES:
         return _json_error(
             413,
             "fields",
             "too_large",
-            "This text is too long to autosave; it is kept in this browser only.",
+            _("This text is too long to autosave; it is kept in this browser only."),
         )
     data = request.POST
     try:
@@ -93,11 +94,13 @@ def autosave(request: HttpRequest) -> JsonResponse:
             parse_id(data.get("chapter_id")),
         )
     except ValueError:
-        return _json_error(400, "autosave_form", "unknown_form", "Nothing to autosave here.")
+        return _json_error(400, "autosave_form", "unknown_form", _("Nothing to autosave here."))
     except (Http404, LoginRequired):
-        return _json_error(404, "work_id", "not_found", "No such work or chapter.")
+        return _json_error(404, "work_id", "not_found", _("No such work or chapter."))
     except PermissionDenied:
-        return _json_error(403, "work_id", "forbidden", "Only the work's creators can change it.")
+        return _json_error(
+            403, "work_id", "forbidden", _("Only the work's creators can change it.")
+        )
     fields: FieldValues = {}
     for name in _field_names(target.form):
         values = data.getlist(name)
@@ -201,7 +204,7 @@ def autosave_discard(request: HttpRequest, autosave_id: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # login_required guarantees it
     row = discard_autosave(user, autosave_id)
-    messages.success(request, "The autosaved text was discarded.")
+    messages.success(request, _("The autosaved text was discarded."))
     restore = _restore_url(row)
     if row.form == AutosaveForm.WORK_NEW:
         return redirect("works:new")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from access.getters import get_chapter_for_editor, get_work_for_editor
 from lifestream.core.errors import InvalidInput
@@ -71,7 +72,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
                 request,
                 _chapter_saved(request, chapter)
                 if chapter.is_scheduled
-                else "Chapter was successfully updated.",
+                else _("Chapter was successfully updated."),
             )
             return redirect(chapter)
     return render(
@@ -100,7 +101,7 @@ def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
         except InvalidInput as invalid:
             error = invalid.errors[0].message
         else:
-            messages.success(request, "The chapter was deleted.")
+            messages.success(request, _("The chapter was deleted."))
             return redirect(work)
     return render(
         request,
@@ -120,14 +121,16 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
         except InvalidInput as error:
             form.add_error(None, error.errors[0].message)
         else:
-            messages.success(request, "Chapter order was updated.")
+            messages.success(request, _("Chapter order was updated."))
             return redirect("works:navigate", work.pk)
     return render(request, "works/chapters_manage.html", {"work": work, "form": form})
 
 
 def _chapter_saved(request: HttpRequest, chapter: Chapter) -> str:
     if chapter.is_scheduled and chapter.work.posted:
-        return f"Chapter scheduled for {in_zone(chapter.scheduled_for, request.user)}."
+        return _("Chapter scheduled for %(moment)s.") % {
+            "moment": in_zone(chapter.scheduled_for, request.user)
+        }
     if chapter.posted:
-        return "Chapter was successfully posted."
-    return "Chapter saved as a draft. Only you can see it until you post it."
+        return _("Chapter was successfully posted.")
+    return _("Chapter saved as a draft. Only you can see it until you post it.")

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from access.getters import get_work_for_editor
 from people.models import Pseud, User
@@ -23,17 +24,17 @@ LEAVE_COPY = "leave_copy"
 
 class OrphanForm(forms.Form):
     pseud_choice = forms.ChoiceField(
-        label="Your pseud",
+        label=_("Your pseud"),
         choices=[
-            (TAKE_OFF, "Take my pseud off as well"),
-            (LEAVE_COPY, "Leave a copy of my pseud on"),
+            (TAKE_OFF, _("Take my pseud off as well")),
+            (LEAVE_COPY, _("Leave a copy of my pseud on")),
         ],
         initial=TAKE_OFF,
         widget=forms.RadioSelect,
     )
     understood = forms.BooleanField(
-        label="I understand this cannot be undone",
-        error_messages={"required": "Tick the box to show you understand this is permanent."},
+        label=_("I understand this cannot be undone"),
+        error_messages={"required": _("Tick the box to show you understand this is permanent.")},
     )
 
 
@@ -58,10 +59,16 @@ def _confirm(
         keep = form.cleaned_data["pseud_choice"] == LEAVE_COPY
         done = orphan_works(user, posted + drafts, keep_pseud=keep)
         count = len(done.works)
-        text = f"Orphaned {count} work{pluralize(count)}: they now belong to orphan_account."
+        text = ngettext(
+            "Orphaned %(count)d work: they now belong to orphan_account.",
+            "Orphaned %(count)d works: they now belong to orphan_account.",
+            count,
+        ) % {"count": count}
         if done.drafts_left:
             left = len(done.drafts_left)
-            text += f" {left} draft{pluralize(left)} {pluralize(left, 'was,were')} left alone."
+            text += " " + ngettext(
+                "%(count)d draft was left alone.", "%(count)d drafts were left alone.", left
+            ) % {"count": left}
         messages.success(request, text)
         return redirect("people:works", user.username)
     return render(
@@ -84,11 +91,13 @@ def pseud_orphan(request: HttpRequest, login_name: str, pseud_name: str) -> Http
     user = _own_account(request, login_name)
     pseud: Pseud = get_pseud(user, pseud_name)
     posted, drafts = works_to_orphan(user, pseud)
-    return _confirm(request, user, f"the works of {pseud.name}", posted, drafts)
+    return _confirm(
+        request, user, gettext("the works of %(pseud)s") % {"pseud": pseud.name}, posted, drafts
+    )
 
 
 @login_required
 def user_orphan(request: HttpRequest, login_name: str) -> HttpResponse:
     user = _own_account(request, login_name)
     posted, drafts = works_to_orphan(user)
-    return _confirm(request, user, "all your works", posted, drafts)
+    return _confirm(request, user, gettext("all your works"), posted, drafts)

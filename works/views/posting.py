@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_editor
@@ -34,10 +35,10 @@ def _user(request: HttpRequest) -> User:
 
 
 def _scheduled_message(user: User, work: Work) -> str:
-    return (
-        f"Work scheduled for {in_zone(work.scheduled_for, user)}. Only you can see it "
-        "until then; it is posted by itself at that moment."
-    )
+    return _(
+        "Work scheduled for %(moment)s. Only you can see it until then; it is posted by "
+        "itself at that moment."
+    ) % {"moment": in_zone(work.scheduled_for, user)}
 
 
 @login_required
@@ -74,12 +75,12 @@ def work_new(request: HttpRequest) -> HttpResponse:
             if action == "preview":
                 return redirect("works:preview", work.pk)
             if action == "draft":
-                messages.success(request, "Draft saved. Only you can see it until you post it.")
+                messages.success(request, _("Draft saved. Only you can see it until you post it."))
                 return redirect("works:work", work.pk)
             if work.is_scheduled:
                 messages.success(request, _scheduled_message(user, work))
                 return redirect(work)
-            messages.success(request, "Work was successfully posted.")
+            messages.success(request, _("Work was successfully posted."))
             return redirect(work)
     context = {
         "form": form,
@@ -175,9 +176,9 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
                 return redirect(work)
             messages.success(
                 request,
-                "Work was successfully updated."
+                _("Work was successfully updated.")
                 if work.posted
-                else "Draft saved. Only you can see it until you post it.",
+                else _("Draft saved. Only you can see it until you post it."),
             )
             return redirect(work)
     context = {
@@ -200,7 +201,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
 def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_editor(_user(request), work_id)
     services.post_draft(work)
-    messages.success(request, "Work was successfully posted.")
+    messages.success(request, _("Work was successfully posted."))
     return redirect(work)
 
 
@@ -212,7 +213,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST":
         title = work.title
         services.delete_work(work)
-        messages.success(request, f"Your work “{title}” was deleted.")
+        messages.success(request, _("Your work “%(title)s” was deleted.") % {"title": title})
         return redirect("people:works", user.username)
     return render(request, "works/confirm_delete.html", {"work": work})
 
@@ -228,5 +229,7 @@ def work_leave(request: HttpRequest, work_id: int) -> HttpResponse:
     except InvalidInput as error:
         messages.error(request, error.errors[0].message)
         return redirect("works:edit", work.pk)
-    messages.success(request, f"You have been removed as a creator of “{work.title}”.")
+    messages.success(
+        request, _("You have been removed as a creator of “%(title)s”.") % {"title": work.title}
+    )
     return redirect(work if work.posted else "home")

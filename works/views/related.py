@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from people.queries import get_user
@@ -32,9 +33,9 @@ def related_answer(request: HttpRequest, link_id: int) -> HttpResponse:
     related.answer_link(user, link_id, approve=approve)
     messages.success(
         request,
-        "The work is now listed under yours."
+        _("The work is now listed under yours.")
         if approve
-        else "The work is no longer listed under yours.",
+        else _("The work is no longer listed under yours."),
     )
     return redirect("works:related_works", user.username)
 
@@ -44,5 +45,5 @@ def related_answer(request: HttpRequest, link_id: int) -> HttpResponse:
 def related_remove(request: HttpRequest, link_id: int) -> HttpResponse:
     user = _user(request)
     work_id = related.remove_parent(user, link_id)
-    messages.success(request, "The work no longer names that one as its inspiration.")
+    messages.success(request, _("The work no longer names that one as its inspiration."))
     return redirect("works:edit", work_id)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from access.getters import get_series_for_editor, get_series_for_reader
 from access.visibility import is_anonymous_series, is_series_creator
@@ -52,7 +53,7 @@ def series_edit(request: HttpRequest, series_id: int) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Series was successfully updated.")
+            messages.success(request, _("Series was successfully updated."))
             return redirect(series)
     return render(request, "works/series/edit.html", {"form": form, "series": series})
 
@@ -65,7 +66,7 @@ def series_delete(request: HttpRequest, series_id: int) -> HttpResponse:
     if request.method == "POST":
         title = series.title
         series_services.delete_series(user, series)
-        messages.success(request, f"Series “{title}” was deleted.")
+        messages.success(request, _("Series “%(title)s” was deleted.") % {"title": title})
         return redirect("works:user_series", user.username)
     return render(request, "works/series/confirm_delete.html", {"series": series})
 

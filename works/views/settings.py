@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from people import services
 from people.forms import ReadingSettingsForm
@@ -61,7 +62,7 @@ def reading_settings(request: HttpRequest) -> HttpResponse:
                 httponly=False,  # the page's own script may apply a change before reloading
             )
             messages.success(
-                request, "Reading settings reset." if reset else "Reading settings saved."
+                request, _("Reading settings reset.") if reset else _("Reading settings saved.")
             )
             return response
     else:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from access.visibility import Access, skin_access
 from lifestream.core.errors import InvalidInput
@@ -24,14 +25,14 @@ from .posting import _user
 def _get_skin(request: HttpRequest, skin_id: int) -> Skin:
     skin = Skin.objects.select_related("author").filter(pk=skin_id).first()
     if skin is None or skin_access(request.user, skin) is not Access.READ:
-        raise Http404("No such skin.")
+        raise Http404(_("No such skin."))
     return skin
 
 
 def _get_own_skin(request: HttpRequest, skin_id: int) -> Skin:
     skin = _get_skin(request, skin_id)
     if skin.author_id != request.user.pk:
-        raise PermissionDenied("Only the skin's author can change it.")
+        raise PermissionDenied(_("Only the skin's author can change it."))
     return skin
 
 
@@ -62,7 +63,7 @@ def skin_new(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Skin was successfully created.")
+            messages.success(request, _("Skin was successfully created."))
             return redirect(skin)
     return render(request, "works/skins/form.html", {"form": form, "skin": None})
 
@@ -79,7 +80,7 @@ def skin_edit(request: HttpRequest, skin_id: int) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Skin was successfully updated.")
+            messages.success(request, _("Skin was successfully updated."))
             return redirect(skin)
     return render(request, "works/skins/form.html", {"form": form, "skin": skin})
 
@@ -92,6 +93,6 @@ def skin_delete(request: HttpRequest, skin_id: int) -> HttpResponse:
     if request.method == "POST":
         title = skin.title
         skin_services.delete_skin(user, skin)
-        messages.success(request, f"Skin “{title}” was deleted.")
+        messages.success(request, _("Skin “%(title)s” was deleted.") % {"title": title})
         return redirect("works:user_skins", user.username)
     return render(request, "works/skins/confirm_delete.html", {"skin": skin})
