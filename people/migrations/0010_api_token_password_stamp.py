@@ -20,7 +20,7 @@ def stamp_existing_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0008_reading_preferences"),
+        ("people", "0009_language"),
     ]
 
     operations = [
