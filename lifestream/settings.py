@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "lifestream.middleware.RefuseNulMiddleware",
     "lifestream.middleware.AuthenticityTokenMiddleware",
@@ -310,6 +311,8 @@ STORAGES = {
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ja", "日本語")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 # --- Security -------------------------------------------------------------------------------
