@@ -174,7 +174,7 @@ def get_series_for_editor(viewer: Viewer, series_id: int) -> Series:
     """The series if `viewer` is one of its creators."""
     series = get_series_for_reader(viewer, series_id)
     if not is_series_creator(viewer, series):
-        raise PermissionDenied("Only the series' creators can change it.")
+        raise PermissionDenied(gettext("Only the series' creators can change it."))
     return series
 
 

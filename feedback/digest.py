@@ -114,7 +114,7 @@ def _comment_context(notice: Notification) -> dict[str, object]:
     body = sanitize_html(comment.body, allow_classes=False)
     return {
         "notice": notice,
-        "author": comment.author_name or gettext("Someone"),
+        "author": comment.author_label or gettext("Someone"),
         "text": html_to_text(body).strip(),
         "html": mark_safe(body),  # sanitised on the line above
         "url": _absolute(f"/comments/{comment.pk}"),

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from people.models import Pseud
 from tags.models import Tag
@@ -200,6 +200,12 @@ class Comment(models.Model):
         if self.pseud is not None:
             return self.pseud.byline
         return self.guest_name
+
+    @property
+    def author_label(self) -> str:
+        """`author_name` for a page or an email, in its reader's language (the API keeps
+        `author_name` as it is)."""
+        return gettext("Anonymous Creator") if self.by_anonymous_creator else self.author_name
 
 
 class Bookmark(models.Model):

@@ -264,3 +264,17 @@ def test_password_reset_email_in_english_by_default(client, author):
     (message,) = mail.outbox
     assert message.subject.startswith("Reset your password on ")
     assert "Hello cloud_author," in message.body
+
+
+def test_an_anonymous_creators_reply_is_named_in_the_readers_language(client, author, reader):
+    work = make_work(author, title="Unsigned Letter", anonymous=True)
+    asked = Comment.objects.create(work=work, user=reader, pseud=reader.default_pseud, body="Who?")
+    answer = Comment.objects.create(
+        work=work, user=author, pseud=author.default_pseud, body="Me.", parent=asked
+    )
+    Notification.objects.create(user=reader, kind=NotificationKind.REPLY, work=work, comment=answer)
+    client.force_login(reader)
+    french = _text(client.get(f"/users/{reader.username}/inbox", **FRENCH))
+    assert "Créateur·ice anonyme a répondu à votre commentaire sur" in french
+    assert "cloud_author" not in french
+    assert answer.author_name == "Anonymous Creator"  # what the API says, in every language
