@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext
 
 from lifestream.core.errors import LoginRequired
 from tags.models import Tag, tags_named
@@ -91,7 +92,7 @@ def visible_works(viewer: Viewer) -> QuerySet[Work]:
 def _get_work(work_id: int) -> Work:
     work = with_blurb_data(Work.objects.filter(pk=work_id)).first()
     if work is None:
-        raise Http404("No such work.")
+        raise Http404(gettext("No such work."))
     return work
 
 
@@ -101,7 +102,7 @@ def get_work_for_reader(viewer: Viewer, work_id: int) -> Work:
     work = _get_work(work_id)
     access = work_access(viewer, work)
     if access is Access.HIDDEN:
-        raise Http404("No such work.")
+        raise Http404(gettext("No such work."))
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     return work
@@ -113,7 +114,7 @@ def get_work_for_download(viewer: Viewer, work_id: int) -> tuple[Work, list[Chap
     work = _get_work(work_id)
     access = download_access(viewer, work)
     if access is Access.HIDDEN:
-        raise Http404("No such work.")
+        raise Http404(gettext("No such work."))
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     return work, list(work.chapters.filter(released_q()).order_by("position"))
@@ -123,7 +124,7 @@ def get_work_for_editor(viewer: Viewer, work_id: int) -> Work:
     """The work if `viewer` is one of its creators; 404 where they could not even read it."""
     work = get_work_for_reader(viewer, work_id)
     if not is_creator(viewer, work):
-        raise PermissionDenied("Only the work's creators can change it.")
+        raise PermissionDenied(gettext("Only the work's creators can change it."))
     return work
 
 
@@ -131,10 +132,10 @@ def get_chapter_for_reader(viewer: Viewer, chapter_id: int) -> Chapter:
     """The chapter, with its work, if `viewer` may read both (a draft chapter: its creators)."""
     chapter = Chapter.objects.filter(pk=chapter_id).first()
     if chapter is None:
-        raise Http404("No such chapter.")
+        raise Http404(gettext("No such chapter."))
     work = get_work_for_reader(viewer, chapter.work_id)
     if not is_released(chapter) and not is_creator(viewer, work):
-        raise Http404("No such chapter.")
+        raise Http404(gettext("No such chapter."))
     chapter.work = work
     return chapter
 
@@ -142,7 +143,7 @@ def get_chapter_for_reader(viewer: Viewer, chapter_id: int) -> Chapter:
 def get_chapter_for_editor(viewer: Viewer, chapter_id: int) -> Chapter:
     chapter = get_chapter_for_reader(viewer, chapter_id)
     if not is_creator(viewer, chapter.work):
-        raise PermissionDenied("Only the work's creators can change it.")
+        raise PermissionDenied(gettext("Only the work's creators can change it."))
     return chapter
 
 
@@ -160,10 +161,10 @@ def get_series_for_reader(viewer: Viewer, series_id: int) -> Series:
         .first()
     )
     if series is None:
-        raise Http404("No such series.")
+        raise Http404(gettext("No such series."))
     access = series_access(viewer, series)
     if access is Access.HIDDEN:
-        raise Http404("No such series.")
+        raise Http404(gettext("No such series."))
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     return series
@@ -173,7 +174,7 @@ def get_series_for_editor(viewer: Viewer, series_id: int) -> Series:
     """The series if `viewer` is one of its creators."""
     series = get_series_for_reader(viewer, series_id)
     if not is_series_creator(viewer, series):
-        raise PermissionDenied("Only the series' creators can change it.")
+        raise PermissionDenied(gettext("Only the series' creators can change it."))
     return series
 
 

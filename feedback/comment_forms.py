@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifestream.core.forms import ServiceErrorsForm
 from people.models import Pseud
@@ -18,24 +20,26 @@ class CommentForm(ServiceErrorsForm):
     the same thing."""
 
     guest_name = forms.CharField(
-        label="Name", required=False, max_length=GUEST_NAME_MAX * 2, strip=False
+        label=_("Name"), required=False, max_length=GUEST_NAME_MAX * 2, strip=False
     )
     guest_email = forms.CharField(
-        label="Email",
+        label=_("Email"),
         required=False,
         max_length=254,
-        help_text="Never shown to anyone; the archive's admins may use it to reach you.",
+        help_text=_("Never shown to anyone; the archive's admins may use it to reach you."),
         widget=forms.EmailInput,
     )
     pseud = forms.ModelChoiceField(
-        label="Comment as", queryset=Pseud.objects.none(), required=False, empty_label=None
+        label=_("Comment as"), queryset=Pseud.objects.none(), required=False, empty_label=None
     )
     body = forms.CharField(
-        label="Comment",
+        label=pgettext_lazy("noun", "Comment"),
         required=False,
         strip=False,
-        help_text="Plain text or HTML: the tags works may use, without classes. "
-        "At most 10,000 characters.",
+        help_text=_(
+            "Plain text or HTML: the tags works may use, without classes. "
+            "At most 10,000 characters."
+        ),
         widget=forms.Textarea(attrs={"rows": 8, "class": "comment_form"}),
     )
 

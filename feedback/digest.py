@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from access.visibility import ANONYMOUS, attributed_credits, visible_notices_q
 from lifestream.core.text import html_to_text, sanitize_html
@@ -112,7 +114,7 @@ def _comment_context(notice: Notification) -> dict[str, object]:
     body = sanitize_html(comment.body, allow_classes=False)
     return {
         "notice": notice,
-        "author": comment.author_name or "Someone",
+        "author": comment.author_label or gettext("Someone"),
         "text": html_to_text(body).strip(),
         "html": mark_safe(body),  # sanitised on the line above
         "url": _absolute(f"/comments/{comment.pk}"),
@@ -138,7 +140,14 @@ def _credit_context(user: User, notice: Notification) -> dict[str, object]:
 
 
 def render(digest: Digest) -> EmailMultiAlternatives:
-    """The email: a plain-text body with an HTML alternative, from the feedback/email/ templates."""
+    """The email: a plain-text body with an HTML alternative, from the feedback/email/ templates,
+    in the recipient's language (their preference, else the archive's), whoever's request or
+    task sends it."""
+    with translation.override(digest.user.language or settings.LANGUAGE_CODE):
+        return _render(digest)
+
+
+def _render(digest: Digest) -> EmailMultiAlternatives:
     user = digest.user
     context = {
         "user": user,

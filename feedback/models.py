@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from people.models import Pseud
 from tags.models import Tag
@@ -95,8 +97,8 @@ class Kudos(models.Model):
 
 
 class CommentStatus(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    PENDING = "pending", "Awaiting approval"
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Awaiting approval")
 
 
 class Comment(models.Model):
@@ -198,6 +200,12 @@ class Comment(models.Model):
         if self.pseud is not None:
             return self.pseud.byline
         return self.guest_name
+
+    @property
+    def author_label(self) -> str:
+        """`author_name` for a page or an email, in its reader's language (the API keeps
+        `author_name` as it is)."""
+        return gettext("Anonymous Creator") if self.by_anonymous_creator else self.author_name
 
 
 class Bookmark(models.Model):
@@ -332,14 +340,14 @@ class Reading(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    NEW_CHAPTER = "chapter", "New chapter"
-    NEW_WORK = "work", "New work"
-    COMMENT = "comment", "Comment"
-    REPLY = "reply", "Reply"
-    KUDOS = "kudos", "Kudos"
-    COCREATOR = "cocreator", "Co-creator invitation"
-    GIFT = "gift", "Gift"
-    RELATED = "related", "Related work"
+    NEW_CHAPTER = "chapter", _("New chapter")
+    NEW_WORK = "work", _("New work")
+    COMMENT = "comment", pgettext_lazy("noun", "Comment")
+    REPLY = "reply", pgettext_lazy("noun", "Reply")
+    KUDOS = "kudos", _("Kudos")
+    COCREATOR = "cocreator", _("Co-creator invitation")
+    GIFT = "gift", _("Gift")
+    RELATED = "related", _("Related work")
 
 
 class Notification(models.Model):

@@ -29,6 +29,8 @@ import mammoth
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
 from lifestream.core.errors import FieldError, InvalidInput
@@ -82,17 +84,17 @@ class Source:
 # --- decoding ---------------------------------------------------------------------------------
 
 _BINARY_SIGNATURES = (
-    (b"%PDF", "a PDF"),
-    (b"\x89PNG", "a PNG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\xd0\xcf\x11\xe0", "an old Word (.doc) document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"MZ", "a program"),
-    (b"\x7fELF", "a program"),
+    (b"%PDF", _("a PDF")),
+    (b"\x89PNG", _("a PNG image")),
+    (b"GIF8", _("a GIF image")),
+    (b"\xff\xd8\xff", _("a JPEG image")),
+    (b"{\\rtf", _("an RTF document")),
+    (b"\xd0\xcf\x11\xe0", _("an old Word (.doc) document")),
+    (b"\x1f\x8b", _("a gzip archive")),
+    (b"Rar!", _("a RAR archive")),
+    (b"7z\xbc\xaf", _("a 7-Zip archive")),
+    (b"MZ", _("a program")),
+    (b"\x7fELF", _("a program")),
 )
 SUPPORTED = ".txt, .md, .html, .docx or .epub"
 
@@ -100,7 +102,8 @@ SUPPORTED = ".txt, .md, .html, .docx or .epub"
 def _unsupported(what: str) -> ImportRefused:
     return ImportRefused(
         "unsupported_type",
-        f"This file looks like {what}; Lifestream can import {SUPPORTED} files.",
+        gettext("This file looks like %(what)s; Lifestream can import %(supported)s files.")
+        % {"what": what, "supported": SUPPORTED},
     )
 
 
@@ -114,10 +117,11 @@ def decode_text(data: bytes) -> str:
             return data.decode("utf-16")
     except UnicodeDecodeError:
         raise ImportRefused(
-            "unknown_encoding", "This file says it is Unicode text but isn't readable as such."
+            "unknown_encoding",
+            gettext("This file says it is Unicode text but isn't readable as such."),
         ) from None
     if b"\x00" in data:
-        raise _unsupported("a binary file, not text")
+        raise _unsupported(gettext("a binary file, not text"))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -127,7 +131,9 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError:
         raise ImportRefused(
             "unknown_encoding",
-            "Lifestream couldn't tell how this text is encoded; save it as UTF-8 and try again.",
+            gettext(
+                "Lifestream couldn't tell how this text is encoded; save it as UTF-8 and try again."
+            ),
         ) from None
 
 
@@ -138,7 +144,7 @@ def _is_zip(data: bytes) -> bool:
 def _check_binary(data: bytes) -> None:
     for signature, what in _BINARY_SIGNATURES:
         if data.startswith(signature):
-            raise _unsupported(what)
+            raise _unsupported(str(what))
 
 
 # --- zip archives -----------------------------------------------------------------------------
@@ -166,12 +172,12 @@ class SafeZip:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            raise ImportRefused("corrupt", "This file is a damaged zip archive.") from None
+            raise ImportRefused("corrupt", gettext("This file is a damaged zip archive.")) from None
         if len(infos) > settings.IMPORT_MAX_ZIP_ENTRIES:
             raise ImportRefused(
                 "too_many_entries",
-                f"This archive holds {len(infos):,} files; Lifestream reads at most "
-                f"{settings.IMPORT_MAX_ZIP_ENTRIES:,}.",
+                gettext("This archive holds %(count)s files; Lifestream reads at most %(max)s.")
+                % {"count": f"{len(infos):,}", "max": f"{settings.IMPORT_MAX_ZIP_ENTRIES:,}"},
             )
         self.budget = settings.IMPORT_MAX_UNPACKED_BYTES
         self._members: dict[str, zipfile.ZipInfo] = {}
@@ -189,12 +195,16 @@ class SafeZip:
     def read(self, name: str) -> bytes:
         info = self._members.get(name)
         if info is None:
-            raise ImportRefused("corrupt", f"The archive is missing {name[:100]}.")
+            raise ImportRefused(
+                "corrupt", gettext("The archive is missing %(name)s.") % {"name": name[:100]}
+            )
         if info.flag_bits & 0x1:
             raise ImportRefused(
                 "encrypted",
-                "This file is protected by a password. Save a copy without the password "
-                "and import that.",
+                gettext(
+                    "This file is protected by a password. Save a copy without the password "
+                    "and import that."
+                ),
             )
         out = bytearray()
         try:
@@ -204,8 +214,10 @@ class SafeZip:
                     if self.budget < 0:
                         raise ImportRefused(
                             "zip_bomb",
-                            "This archive unpacks to more than Lifestream accepts "
-                            f"({settings.IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)} MB).",
+                            gettext(
+                                "This archive unpacks to more than Lifestream accepts (%(max)d MB)."
+                            )
+                            % {"max": settings.IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)},
                         )
                     out += chunk
         except ImportRefused:
@@ -219,7 +231,7 @@ class SafeZip:
             NotImplementedError,
             RuntimeError,
         ):
-            raise ImportRefused("corrupt", "This file is a damaged zip archive.") from None
+            raise ImportRefused("corrupt", gettext("This file is a damaged zip archive.")) from None
         return bytes(out)
 
 
@@ -248,13 +260,16 @@ def parse_xml(data: bytes, what: str) -> Element:
         except DefusedXmlException:
             raise ImportRefused(
                 "unsafe_xml",
-                f"{what} declares XML entities or external references, which Lifestream "
-                "refuses to read.",
+                gettext(
+                    "%(what)s declares XML entities or external references, which Lifestream "
+                    "refuses to read."
+                )
+                % {"what": what},
             ) from None
         except (ParseError, ValueError):
             continue
     if root is None:
-        raise ImportRefused("corrupt", f"{what} is not well-formed XML.")
+        raise ImportRefused("corrupt", gettext("%(what)s is not well-formed XML.") % {"what": what})
     # Everything after (serialising, sanitising) walks the tree by recursion.
     if not _tree_depth_within(root):
         raise _too_deep()
@@ -269,9 +284,12 @@ def parse_xml(data: bytes, what: str) -> Element:
 def _too_deep() -> ImportRefused:
     return ImportRefused(
         "too_deep",
-        f"This file nests its elements more than {MAX_NESTING} levels inside one another, which "
-        "no story needs and Lifestream doesn't read. Save it again from your editor (or as "
-        "plain text) and import that.",
+        gettext(
+            "This file nests its elements more than %(count)d levels inside one another, which "
+            "no story needs and Lifestream doesn't read. Save it again from your editor (or as "
+            "plain text) and import that."
+        )
+        % {"count": MAX_NESTING},
     )
 
 
@@ -443,11 +461,12 @@ def _checked_xml(data: bytes, name: str) -> Element:
         return defused_fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise ImportRefused(
-            "unsafe_xml", "This document declares XML entities, which Lifestream refuses."
+            "unsafe_xml", gettext("This document declares XML entities, which Lifestream refuses.")
         ) from None
     except (ParseError, ValueError):
         raise ImportRefused(
-            "corrupt", f"This document's {name[:100]} is not well-formed."
+            "corrupt",
+            gettext("This document's %(name)s is not well-formed.") % {"name": name[:100]},
         ) from None
 
 
@@ -535,7 +554,7 @@ class DocxReader(Reader):
                 include_embedded_style_map=False,
             )
         except (KeyError, ValueError, zipfile.BadZipFile, ExpatError):
-            raise ImportRefused("corrupt", "This Word document is damaged.") from None
+            raise ImportRefused("corrupt", gettext("This Word document is damaged.")) from None
         sections = [_clean(section) for section in result.value.split(_PAGE_BREAK)]
         parts = [
             Part(section, soft_break=index > 0)
@@ -559,7 +578,9 @@ class EpubReader(Reader):
         return self.read_archive(SafeZip(data))
 
     def read_archive(self, archive: SafeZip) -> Source:
-        container = parse_xml(archive.read("META-INF/container.xml"), "The EPUB's container")
+        container = parse_xml(
+            archive.read("META-INF/container.xml"), gettext("The EPUB's container")
+        )
         rootfile = container.find(".//rootfile")
         opf_path = (
             _safe_member_name(unquote(rootfile.attrib.get("full-path", "")))
@@ -567,8 +588,8 @@ class EpubReader(Reader):
             else None
         )
         if not opf_path or not archive.has(opf_path):
-            raise ImportRefused("corrupt", "This EPUB doesn't say where its contents are.")
-        package = parse_xml(archive.read(opf_path), "The EPUB's package document")
+            raise ImportRefused("corrupt", gettext("This EPUB doesn't say where its contents are."))
+        package = parse_xml(archive.read(opf_path), gettext("The EPUB's package document"))
         base = posixpath.dirname(opf_path)
         source = Source(self.name)
         metadata = package.find("metadata")
@@ -590,7 +611,9 @@ class EpubReader(Reader):
             path = _safe_member_name(posixpath.join(base, unquote(item.attrib.get("href", ""))))
             if path is None or not archive.has(path):
                 continue
-            self._read_document(source, path, parse_xml(archive.read(path), "A chapter file"))
+            self._read_document(
+                source, path, parse_xml(archive.read(path), gettext("A chapter file"))
+            )
         return source
 
     def _read_document(self, source: Source, path: str, root: Element) -> None:
@@ -717,16 +740,17 @@ def _read_file(data: bytes, filename: str) -> Source:
     if len(data) > limit:
         raise ImportRefused(
             "too_large",
-            f"This file is {len(data) / (1024 * 1024):.1f} MB; Lifestream imports files of up "
-            f"to {limit / (1024 * 1024):.0f} MB.",
+            gettext("This file is %(size)s MB; Lifestream imports files of up to %(max)s MB.")
+            % {"size": f"{len(data) / (1024 * 1024):.1f}", "max": f"{limit / (1024 * 1024):.0f}"},
         )
     if not data.strip():
-        raise ImportRefused("empty", "This file is empty.")
+        raise ImportRefused("empty", gettext("This file is empty."))
     extension = _extension(filename)
     if extension and extension not in _BY_EXTENSION:
         raise ImportRefused(
             "unsupported_type",
-            f"Lifestream can't import .{extension[:20]} files; it imports {SUPPORTED} files.",
+            gettext("Lifestream can't import .%(extension)s files; it imports %(supported)s files.")
+            % {"extension": extension[:20], "supported": SUPPORTED},
         )
     if _is_zip(data):
         archive = SafeZip(data)
@@ -734,10 +758,12 @@ def _read_file(data: bytes, filename: str) -> Source:
             return EpubReader().read_archive(archive)
         if archive.has("word/document.xml"):
             return DocxReader().read_archive(archive)
-        raise _unsupported("a zip archive that is neither an EPUB nor a Word document")
+        raise _unsupported(gettext("a zip archive that is neither an EPUB nor a Word document"))
     _check_binary(data)
     if extension in {"epub", "docx"}:
-        raise _unsupported(f"plain text, not a .{extension} file")
+        raise _unsupported(
+            gettext("plain text, not a .%(extension)s file") % {"extension": extension}
+        )
     reader = _BY_EXTENSION.get(extension)
     if reader is None:
         return read_pasted(decode_text(data))
@@ -747,7 +773,7 @@ def _read_file(data: bytes, filename: str) -> Source:
 def read_pasted(text: str) -> Source:
     """Pasted text: HTML if it is written in HTML tags, else plain text as typed."""
     if not text.strip():
-        raise ImportRefused("empty", "There is no text to import.", field="text")
+        raise ImportRefused("empty", gettext("There is no text to import."), field="text")
     if _LOOKS_LIKE_HTML.search(text):
         return HtmlReader().read_text(text)
     return TextReader().read_text(text)

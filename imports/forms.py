@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.forms import ServiceErrorsForm
 
@@ -10,19 +12,21 @@ from lifestream.core.forms import ServiceErrorsForm
 class ImportForm(ServiceErrorsForm):
     file = forms.FileField(
         required=False,
-        label="File",
-        help_text="A .txt, .md, .html, .docx or .epub file (EPUBs from AO3 and FanFicFare too).",
+        label=_("File"),
+        help_text=_("A .txt, .md, .html, .docx or .epub file (EPUBs from AO3 and FanFicFare too)."),
     )
     text = forms.CharField(
         required=False,
         strip=False,
-        label="Or paste the story",
+        label=_("Or paste the story"),
         widget=forms.Textarea(attrs={"rows": 15}),
-        help_text="Plain text, or HTML.",
+        help_text=_("Plain text, or HTML."),
     )
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         if not cleaned.get("file") and not (cleaned.get("text") or "").strip():
-            raise forms.ValidationError("Choose a file to import, or paste the story's text.")
+            raise forms.ValidationError(
+                gettext("Choose a file to import, or paste the story's text.")
+            )
         return cleaned

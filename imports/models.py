@@ -4,6 +4,7 @@ accepts or dismisses each one on the draft's edit page."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tags.models import Tag, TagKind
 from works.models import Work
@@ -13,9 +14,9 @@ PLACEHOLDER_FANDOM = "Unknown Fandom"
 
 
 class SuggestionStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DISMISSED = "dismissed", "Dismissed"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class ImportSuggestion(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from access.getters import findable_tags, get_work_for_editor
 from access.visibility import is_creator
@@ -43,6 +44,6 @@ def get_suggestion_for_editor(viewer: User, work_id: int, suggestion_id: int) ->
         .first()
     )
     if suggestion is None:
-        raise Http404("No such suggestion.")
+        raise Http404(gettext("No such suggestion."))
     suggestion.work = work
     return suggestion

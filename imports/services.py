@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from lifestream.core.errors import InvalidInput
 from people.models import User
@@ -49,8 +50,8 @@ def _read(upload_or_text: UploadedFile | bytes | str, filename: str) -> tuple[St
         if len(upload_or_text.encode("utf-8")) > limit:
             raise ImportRefused(
                 "too_large",
-                f"The pasted text is longer than Lifestream imports at once "
-                f"({limit / (1024 * 1024):.0f} MB).",
+                gettext("The pasted text is longer than Lifestream imports at once (%(max)s MB).")
+                % {"max": f"{limit / (1024 * 1024):.0f}"},
                 field="text",
             )
         return understand(read_pasted(upload_or_text), filename=filename), "text"
@@ -61,8 +62,11 @@ def _read(upload_or_text: UploadedFile | bytes | str, filename: str) -> tuple[St
         if upload_or_text.size is not None and upload_or_text.size > limit:
             raise ImportRefused(
                 "too_large",
-                f"This file is {upload_or_text.size / (1024 * 1024):.1f} MB; Lifestream imports "
-                f"files of up to {limit / (1024 * 1024):.0f} MB.",
+                gettext("This file is %(size)s MB; Lifestream imports files of up to %(max)s MB.")
+                % {
+                    "size": f"{upload_or_text.size / (1024 * 1024):.1f}",
+                    "max": f"{limit / (1024 * 1024):.0f}",
+                },
             )
         upload_or_text.seek(0)
         data = upload_or_text.read(limit + 1)
@@ -75,7 +79,8 @@ def _refused_from(error: InvalidInput, source_field: str) -> ImportRefused:
     where = first.field
     chapter = ""
     if where.startswith("chapters."):
-        chapter = f"Chapter {int(where.split('.')[1]) + 1}: "
+        number = int(where.split(".")[1]) + 1
+        chapter = gettext("Chapter %(number)d: ") % {"number": number}
     return ImportRefused(first.code, f"{chapter}{first.message}", field=source_field)
 
 
@@ -89,7 +94,9 @@ def import_work(
     saves the draft: on SQLite an open transaction holds the archive's write lock."""
     story, source_field = _read(upload_or_text, filename)
     if not story.chapters:
-        raise ImportRefused("empty", "There is no story text in this file.", field=source_field)
+        raise ImportRefused(
+            "empty", gettext("There is no story text in this file."), field=source_field
+        )
     suggestions = suggest_tags(user, story.plain_text())
     with transaction.atomic():
         return _save_draft(user, story, source_field, suggestions)

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, ngettext
 
 from access.getters import findable_tags
 from people.models import User
@@ -107,7 +108,7 @@ class _Tally:
 
 
 def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
+    return ngettext("once", "%(count)d times", count) % {"count": count}
 
 
 def suggest_tags(user: User, text: str) -> list[Suggestion]:
@@ -117,7 +118,12 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
     for tag in _by_lower_name(sorted({phrase.lower() for phrase in phrases})):
         count = phrases[tag.name]
         if count:
-            tally.add(tag, count, f"“{tag.name}” appears {_times(count)}")
+            tally.add(
+                tag,
+                count,
+                gettext("“%(name)s” appears %(times)s")
+                % {"name": tag.name, "times": _times(count)},
+            )
 
     # Pairings written in the text, matched to relationship tags by name or synonym.
     pairings: Counter[str] = Counter()
@@ -131,7 +137,10 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
             already = phrases[tag.name]
             if count > already:
                 tally.add(
-                    tag, count - already, f"the pairing “{tag.name}” is written {_times(count)}"
+                    tag,
+                    count - already,
+                    gettext("the pairing “%(name)s” is written %(times)s")
+                    % {"name": tag.name, "times": _times(count)},
                 )
 
     # The fandoms of the characters and relationships found, when the text never names them.
@@ -141,7 +150,7 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
             child_id__in=named, parent__kind=TagKind.FANDOM, parent__canonical=True
         ).select_related("parent", "child"):
             count = tally.counts[link.child_id]
-            tally.add(link.parent, count, f"fandom of {link.child.name}")
+            tally.add(link.parent, count, gettext("fandom of %(name)s") % {"name": link.child.name})
 
     # A character's first name alone, when no other character of those fandoms shares it.
     fandoms = tally.ids(TagKind.FANDOM)
@@ -164,7 +173,12 @@ def suggest_tags(user: User, text: str) -> list[Suggestion]:
             character = next(iter(distinct.values()))
             extra = phrases[first] - phrases[character.name]
             if extra > 0:
-                tally.add(character, extra, f"“{first}” appears {_times(extra)}")
+                tally.add(
+                    character,
+                    extra,
+                    gettext("“%(name)s” appears %(times)s")
+                    % {"name": first, "times": _times(extra)},
+                )
 
     if not tally.tags:
         return []

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from lifestream.core.errors import InvalidInput
@@ -38,12 +39,27 @@ def import_new(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(error)
         else:
             count, chapters = len(result.suggestions), result.work.chapter_count
+            if count:
+                imported = ngettext(
+                    "Imported “%(title)s” as a draft with %(chapters)d chapter and %(count)d tag "
+                    "suggestions. Review it, choose its tags and post it when you're ready; only "
+                    "you can see it until then.",
+                    "Imported “%(title)s” as a draft with %(chapters)d chapters and %(count)d tag "
+                    "suggestions. Review it, choose its tags and post it when you're ready; only "
+                    "you can see it until then.",
+                    chapters,
+                )
+            else:
+                imported = ngettext(
+                    "Imported “%(title)s” as a draft with %(chapters)d chapter. Review it, choose "
+                    "its tags and post it when you're ready; only you can see it until then.",
+                    "Imported “%(title)s” as a draft with %(chapters)d chapters. Review it, choose "
+                    "its tags and post it when you're ready; only you can see it until then.",
+                    chapters,
+                )
             messages.success(
                 request,
-                f"Imported “{result.work.title}” as a draft with "
-                f"{chapters} chapter{'s' if chapters != 1 else ''}"
-                f"{f' and {count} tag suggestions' if count else ''}. Review it, choose its tags "
-                "and post it when you're ready; only you can see it until then.",
+                imported % {"title": result.work.title, "chapters": chapters, "count": count},
             )
             return redirect("works:edit", result.work.pk)
     max_mb = settings.IMPORT_MAX_BYTES / (1024 * 1024)
@@ -60,7 +76,9 @@ def suggestion_accept(request: HttpRequest, work_id: int, suggestion_id: int) ->
     except InvalidInput as error:
         messages.error(request, " ".join(e.message for e in error.errors))
     else:
-        messages.success(request, f"Added the tag “{suggestion.tag.name}”.")
+        messages.success(
+            request, gettext("Added the tag “%(name)s”.") % {"name": suggestion.tag.name}
+        )
     return redirect("works:edit", work_id)
 
 
@@ -69,5 +87,7 @@ def suggestion_accept(request: HttpRequest, work_id: int, suggestion_id: int) ->
 def suggestion_dismiss(request: HttpRequest, work_id: int, suggestion_id: int) -> HttpResponse:
     suggestion = queries.get_suggestion_for_editor(_user(request), work_id, suggestion_id)
     services.dismiss_suggestion(suggestion)
-    messages.success(request, f"Dismissed the suggestion “{suggestion.tag.name}”.")
+    messages.success(
+        request, gettext("Dismissed the suggestion “%(name)s”.") % {"name": suggestion.tag.name}
+    )
     return redirect("works:edit", work_id)

@@ -6,8 +6,14 @@ import math
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.actors import client_address
 from lifestream.core.ratelimit import count_failure, failures_wait, forget_failures
@@ -27,19 +33,26 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "sample_account": (
+        "sample_account": _(
             "%(username)s is one of the sample accounts, whose password is published, so it "
             "can only log in to a demo archive, and this archive is not one. Log in with your "
             "own account, or create one."
         ),
-        "throttled_account": (
+        "throttled_account": ngettext_lazy(
             "There have been too many wrong passwords for this account in a short time, so "
-            "it can't log in for the next %(minutes)s. Wait and try again, or reset your "
-            "password with “Forgot password?” below."
+            "it can't log in for the next %(minutes)d minute. Wait and try again, or reset "
+            "your password with “Forgot password?” below.",
+            "There have been too many wrong passwords for this account in a short time, so "
+            "it can't log in for the next %(minutes)d minutes. Wait and try again, or reset "
+            "your password with “Forgot password?” below.",
+            "minutes",
         ),
-        "throttled_address": (
+        "throttled_address": ngettext_lazy(
             "There have been too many wrong passwords from your network in a short time, so "
-            "logging in from it is paused for the next %(minutes)s. Wait and try again."
+            "logging in from it is paused for the next %(minutes)d minute. Wait and try again.",
+            "There have been too many wrong passwords from your network in a short time, so "
+            "logging in from it is paused for the next %(minutes)d minutes. Wait and try again.",
+            "minutes",
         ),
     }
 
@@ -66,7 +79,7 @@ class LoginForm(AuthenticationForm):
                 raise ValidationError(
                     self.error_messages[f"throttled_{action.removeprefix('login_')}"],
                     code="throttled",
-                    params={"minutes": f"{minutes} minute{'s' if minutes != 1 else ''}"},
+                    params={"minutes": minutes},
                 )
         try:
             cleaned = super().clean()
@@ -80,11 +93,11 @@ class LoginForm(AuthenticationForm):
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
-        max_length=254, help_text="For password resets. Never shown to other users."
+        max_length=254, help_text=_("For password resets. Never shown to other users.")
     )
     terms = forms.BooleanField(
-        label="I am at least 13 years old and agree to the archive's terms of service.",
-        error_messages={"required": "You need to agree to the terms of service to sign up."},
+        label=_("I am at least 13 years old and agree to the archive's terms of service."),
+        error_messages={"required": _("You need to agree to the terms of service to sign up.")},
     )
 
     class Meta(UserCreationForm.Meta):
@@ -94,17 +107,51 @@ class SignupForm(UserCreationForm):
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if len(username) < LOGIN_MIN:
-            raise forms.ValidationError(f"User names must be at least {LOGIN_MIN} characters.")
+            raise forms.ValidationError(
+                gettext("User names must be at least %(count)d characters.") % {"count": LOGIN_MIN}
+            )
         if username.lower() in RESERVED_LOGINS:
-            raise forms.ValidationError("That user name is reserved; please choose another.")
+            raise forms.ValidationError(
+                gettext("That user name is reserved; please choose another.")
+            )
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That user name is already taken.")
+            raise forms.ValidationError(gettext("That user name is already taken."))
         return username
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, writing the email in its recipient's language (their preference,
+    else the archive's), not in the language of whoever asked for it."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context["user"]
+        with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
 class PseudForm(forms.Form):
-    name = forms.CharField(help_text=f"Up to {PSEUD_MAX} characters.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        help_text=format_lazy(_("Up to {count} characters."), count=PSEUD_MAX),
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class PreferencesForm(forms.ModelForm):
@@ -126,9 +173,9 @@ class PreferencesForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label="Token name",
+        label=_("Token name"),
         max_length=100,
-        help_text="What the token is for, e.g. “e-reader sync”.",
+        help_text=_("What the token is for, e.g. “e-reader sync”."),
     )
 
 
@@ -136,36 +183,40 @@ class ReadingSettingsForm(forms.Form):
     """The reading settings, each one of its listed choices (`people.reading`)."""
 
     font = forms.ChoiceField(
-        label="Font", choices=list(reading.FONTS.items()), widget=forms.RadioSelect
+        label=_("Font"), choices=list(reading.FONTS.items()), widget=forms.RadioSelect
     )
-    size = forms.ChoiceField(label="Text size", choices=list(reading.SIZES.items()))
+    size = forms.ChoiceField(label=_("Text size"), choices=list(reading.SIZES.items()))
     spacing = forms.ChoiceField(
-        label="Line spacing", choices=list(reading.SPACINGS.items()), widget=forms.RadioSelect
+        label=_("Line spacing"), choices=list(reading.SPACINGS.items()), widget=forms.RadioSelect
     )
     width = forms.ChoiceField(
-        label="Text width", choices=list(reading.WIDTHS.items()), widget=forms.RadioSelect
+        label=_("Text width"), choices=list(reading.WIDTHS.items()), widget=forms.RadioSelect
     )
     theme = forms.ChoiceField(
-        label="Theme", choices=list(reading.THEMES.items()), widget=forms.RadioSelect
+        label=_("Theme"), choices=list(reading.THEMES.items()), widget=forms.RadioSelect
     )
     site_skin = forms.ChoiceField(
-        label="Site skin",
+        label=_("Site skin"),
         required=False,
-        help_text="A stylesheet for every page, made by a reader and shared by an admin, or "
-        "one of your own (Skins). The theme above still sets the colours it leaves alone.",
+        help_text=_(
+            "A stylesheet for every page, made by a reader and shared by an admin, or "
+            "one of your own (Skins). The theme above still sets the colours it leaves alone."
+        ),
     )
     hide_style = forms.BooleanField(
-        label="Hide creators' work skins",
+        label=_("Hide creators' work skins"),
         required=False,
-        help_text="Show every work in these settings, without the styles its creator gave it "
-        "(you can still show one work's style from its page).",
+        help_text=_(
+            "Show every work in these settings, without the styles its creator gave it "
+            "(you can still show one work's style from its page)."
+        ),
     )
 
     def __init__(self, *args: Any, site_skins: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         site_skin = self.fields["site_skin"]
         assert isinstance(site_skin, forms.ChoiceField)
-        site_skin.choices = [("", "None"), *site_skins]
+        site_skin.choices = [("", gettext("None")), *site_skins]
         if not site_skins:
             del self.fields["site_skin"]
 

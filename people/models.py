@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 LOGIN_MIN, LOGIN_MAX = 3, 40
@@ -23,12 +24,14 @@ PSEUDS_PER_USER_MAX = 300
 
 login_validator = RegexValidator(
     r"\A[A-Za-z0-9]\w*[A-Za-z0-9]\Z",
-    "User names may contain letters, numbers and underscores, and must begin and end with a "
-    "letter or number.",
+    _(
+        "User names may contain letters, numbers and underscores, and must begin and end with "
+        "a letter or number."
+    ),
 )
 pseud_validator = RegexValidator(
     r"\A[\w \-]*\w[\w \-]*\Z",
-    "Pseuds may contain letters, numbers, spaces, underscores and hyphens.",
+    _("Pseuds may contain letters, numbers, spaces, underscores and hyphens."),
 )
 
 
@@ -40,7 +43,7 @@ def time_zone_names() -> tuple[str, ...]:
 
 def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
-        raise ValidationError("Choose a time zone from the list.", code="unknown_time_zone")
+        raise ValidationError(_("Choose a time zone from the list."), code="unknown_time_zone")
 
 
 class LifestreamUserManager(UserManager["User"]):
@@ -63,85 +66,89 @@ class User(AbstractUser):
     """An archive account. `username` is the login that appears in `/users/LOGIN`."""
 
     username = models.CharField(
-        "user name",
+        _("user name"),
         max_length=LOGIN_MAX,
         unique=True,
         validators=[login_validator],
-        help_text=f"{LOGIN_MIN} to {LOGIN_MAX} characters: letters, numbers and underscores.",
-        error_messages={"unique": "That user name is already taken."},
+        help_text=format_lazy(
+            _("{min} to {max} characters: letters, numbers and underscores."),
+            min=LOGIN_MIN,
+            max=LOGIN_MAX,
+        ),
+        error_messages={"unique": _("That user name is already taken.")},
     )
-    email = models.EmailField("email address", max_length=254)
+    email = models.EmailField(_("email address"), max_length=254)
     is_tag_wrangler = models.BooleanField(
-        "tag wrangler",
+        _("tag wrangler"),
         default=False,
-        help_text="May make tags canonical, synonyms, metatags and parents, and rename them.",
+        help_text=_("May make tags canonical, synonyms, metatags and parents, and rename them."),
     )
     view_adult = models.BooleanField(
-        "show me adult content without checking",
+        _("show me adult content without checking"),
         default=False,
-        help_text="Skip the notice before works rated Mature or Explicit.",
+        help_text=_("Skip the notice before works rated Mature or Explicit."),
     )
     # AO3's reading preferences.
     hide_warnings = models.BooleanField(
-        "hide archive warnings",
+        _("hide archive warnings"),
         default=False,
-        help_text="Warnings on works and in listings are hidden until I choose to show them.",
+        help_text=_("Warnings on works and in listings are hidden until I choose to show them."),
     )
     hide_freeforms = models.BooleanField(
-        "hide additional tags",
+        _("hide additional tags"),
         default=False,
-        help_text="Additional tags are hidden until I choose to show them.",
+        help_text=_("Additional tags are hidden until I choose to show them."),
     )
     view_full_works = models.BooleanField(
-        "show the whole work by default",
+        _("show the whole work by default"),
         default=False,
-        help_text="Open works with every chapter on one page.",
+        help_text=_("Open works with every chapter on one page."),
     )
     hide_from_search_engines = models.BooleanField(
-        "hide my works and pages from search engines",
+        _("hide my works and pages from search engines"),
         default=False,
-        help_text="Ask search engines not to list my works and my user pages (noindex).",
+        help_text=_("Ask search engines not to list my works and my user pages (noindex)."),
     )
     # Reading history and what reaches the inbox and the mailbox (feedback/).
     history_enabled = models.BooleanField(
-        "keep my reading history",
+        _("keep my reading history"),
         default=True,
-        help_text="Remember the works I read, when, and how often. Only I can see it.",
+        help_text=_("Remember the works I read, when, and how often. Only I can see it."),
     )
-    email_subscriptions = models.BooleanField("email me about my subscriptions", default=True)
-    email_comments = models.BooleanField("email me comments on my works", default=True)
-    email_kudos = models.BooleanField("email me kudos on my works (once a day)", default=True)
+    email_subscriptions = models.BooleanField(_("email me about my subscriptions"), default=True)
+    email_comments = models.BooleanField(_("email me comments on my works"), default=True)
+    email_kudos = models.BooleanField(_("email me kudos on my works (once a day)"), default=True)
     # Who may credit this user on their works (works/): AO3's `allow_cocreator`, `allow_gifts`.
     allow_cocreator = models.BooleanField(
-        "allow others to invite me to be a co-creator",
+        _("allow others to invite me to be a co-creator"),
         default=True,
-        help_text="Off: invitations to co-create a work are refused.",
+        help_text=_("Off: invitations to co-create a work are refused."),
     )
     allow_gifts = models.BooleanField(
-        "allow others to gift works to me",
+        _("allow others to gift works to me"),
         default=True,
-        help_text="Off: nobody can gift a work to me; earlier gifts stay unless I refuse them.",
+        help_text=_("Off: nobody can gift a work to me; earlier gifts stay unless I refuse them."),
     )
     email_invitations = models.BooleanField(
-        "email me gifts and co-creator invitations", default=True
+        _("email me gifts and co-creator invitations"), default=True
     )
     digest_interval = models.CharField(
-        "send my notification emails",
+        _("send my notification emails"),
         max_length=10,
         choices=[
-            ("hourly", "at most once an hour"),
-            ("daily", "once a day"),
-            ("weekly", "once a week"),
+            ("hourly", _("at most once an hour")),
+            ("daily", _("once a day")),
+            ("weekly", _("once a week")),
         ],
         default="hourly",
     )
     # Scheduled posting reads and shows times in this zone (an IANA name, e.g. "Europe/Paris").
     time_zone = models.CharField(
-        "my time zone",
+        _("my time zone"),
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
-        help_text="Scheduled posting times are in this zone.",
+        help_text=_("Scheduled posting times are in this zone."),
     )
     # The interface's language (one of settings.LANGUAGES); empty: the browser's or the
     # picker's cookie (`lifestream.middleware.UserLanguageMiddleware`).
@@ -158,10 +165,10 @@ class User(AbstractUser):
     reading_settings = models.JSONField(default=dict, blank=True, editable=False)
     # Made by `create_sample_content`, with a password published in the README.
     is_sample = models.BooleanField(
-        "sample account",
+        _("sample account"),
         default=False,
         editable=False,
-        help_text="Made with the sample content; logs in only on a demo archive.",
+        help_text=_("Made with the sample content; logs in only on a demo archive."),
     )
     # Set while a digest email is scheduled, so a burst of events schedules one email.
     digest_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -266,7 +273,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
-    hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    hint = models.CharField(
+        max_length=12, help_text=_("The first characters, to tell tokens apart.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     # The account's password as it was when the token was made (Django's session hash of it):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from lifestream.core.errors import FieldError, InvalidInput
 
@@ -65,7 +66,13 @@ def own_pseuds(user: User, names: list[str], field: str = "pseuds") -> list[Pseu
         pseud = mine.get(" ".join(name.split()).casefold())
         if pseud is None:
             raise InvalidInput(
-                [FieldError(field, "unknown_pseud", f"You have no pseud called “{name[:50]}”.")]
+                [
+                    FieldError(
+                        field,
+                        "unknown_pseud",
+                        gettext("You have no pseud called “%(name)s”.") % {"name": name[:50]},
+                    )
+                ]
             )
         pseuds.append(pseud)
     return pseuds

@@ -9,23 +9,30 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from django.utils.translation import gettext_lazy as _
+
 COOKIE = "reading"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 FONTS = {
-    "serif": "Serif",
-    "sans": "Sans serif",
-    "dyslexic": "OpenDyslexic (made for readers with dyslexia)",
+    "serif": _("Serif"),
+    "sans": _("Sans serif"),
+    "dyslexic": _("OpenDyslexic (made for readers with dyslexia)"),
 }
 SIZES = {str(size): f"{size}%" for size in (80, 90, 100, 110, 125, 150, 175, 200)}
-SPACINGS = {"tight": "Tight", "normal": "Normal", "relaxed": "Relaxed", "loose": "Loose"}
-WIDTHS = {"narrow": "Narrow", "medium": "Medium", "wide": "Wide", "full": "Full width"}
+SPACINGS = {
+    "tight": _("Tight"),
+    "normal": _("Normal"),
+    "relaxed": _("Relaxed"),
+    "loose": _("Loose"),
+}
+WIDTHS = {"narrow": _("Narrow"), "medium": _("Medium"), "wide": _("Wide"), "full": _("Full width")}
 THEMES = {
-    "auto": "Follow my device (light or dark)",
-    "light": "Light",
-    "sepia": "Sepia",
-    "dark": "Dark",
-    "contrast": "High contrast",
+    "auto": _("Follow my device (light or dark)"),
+    "light": _("Light"),
+    "sepia": _("Sepia"),
+    "dark": _("Dark"),
+    "contrast": _("High contrast"),
 }
 # What each choice sets, as CSS custom properties on the page (`base.html`).
 LINE_HEIGHTS = {"tight": "1.45", "normal": "1.75", "relaxed": "2", "loose": "2.3"}
@@ -47,7 +54,7 @@ class ReadingSettings:
         """Settings from stored or submitted values; anything unknown keeps its default."""
         default = cls()
 
-        def pick(name: str, choices: dict[str, str]) -> str:
+        def pick(name: str, choices: dict[str, Any]) -> str:
             value = str(values.get(name, ""))
             return value if value in choices else getattr(default, name)
 

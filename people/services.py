@@ -7,6 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
 
 from access.visibility import forget_mutes
 from lifestream.core.changes import PseudRenamed, announce
@@ -46,9 +47,13 @@ def check_pseud(
 ) -> str:
     name = one_line(name)
     if not name:
-        errors.add("name", "required", "Please enter a name for the pseud.")
+        errors.add("name", "required", gettext("Please enter a name for the pseud."))
     elif len(name) > PSEUD_MAX:
-        errors.add("name", "too_long", f"Pseuds can be at most {PSEUD_MAX} characters long.")
+        errors.add(
+            "name",
+            "too_long",
+            gettext("Pseuds can be at most %(count)d characters long.") % {"count": PSEUD_MAX},
+        )
     else:
         try:
             pseud_validator(name)
@@ -56,9 +61,13 @@ def check_pseud(
             errors.add("name", "invalid", " ".join(getattr(error, "messages", [str(error)])))
     others = user.pseuds.exclude(pk=pseud_id) if pseud_id else user.pseuds.all()
     if name and others.filter(name__iexact=name).exists():
-        errors.add("name", "taken", f"You already have a pseud called “{name}”.")
+        errors.add(
+            "name", "taken", gettext("You already have a pseud called “%(name)s”.") % {"name": name}
+        )
     if len(description) > 500:
-        errors.add("description", "too_long", "The description can be at most 500 characters.")
+        errors.add(
+            "description", "too_long", gettext("The description can be at most 500 characters.")
+        )
     return name
 
 
@@ -67,7 +76,11 @@ def add_pseud(user: User, name: str, description: str = "") -> Pseud:
     errors = ErrorList()
     name = check_pseud(user, name, description, errors)
     if user.pseuds.count() >= PSEUDS_PER_USER_MAX:
-        errors.add("name", "too_many", f"You can have at most {PSEUDS_PER_USER_MAX} pseuds.")
+        errors.add(
+            "name",
+            "too_many",
+            gettext("You can have at most %(count)d pseuds.") % {"count": PSEUDS_PER_USER_MAX},
+        )
     errors.raise_if_any()
     return Pseud.objects.create(user=user, name=name, description=description)
 
@@ -77,7 +90,7 @@ def update_pseud(pseud: Pseud, name: str, description: str) -> Pseud:
     errors = ErrorList()
     name = check_pseud(pseud.user, name, description, errors, pseud_id=pseud.pk)
     if pseud.is_default and name != pseud.name:
-        errors.add("name", "default_pseud", "Your default pseud keeps your user name.")
+        errors.add("name", "default_pseud", gettext("Your default pseud keeps your user name."))
     errors.raise_if_any()
     renamed = pseud.name != name
     pseud.name = name
@@ -168,24 +181,41 @@ def check_blockable(actor: User, target: User, verb: str, field: str = "user") -
     account, not one of the archive's staff (AO3 refuses to block official accounts too: the
     people who answer abuse reports must stay reachable)."""
     if target.pk == actor.pk:
-        raise _refuse(field, f"self_{verb}", f"You can't {verb} yourself.")
+        message = (
+            gettext("You can't block yourself.")
+            if verb == "block"
+            else gettext("You can't mute yourself.")
+        )
+        raise _refuse(field, f"self_{verb}", message)
     if not target.is_active:
-        raise _refuse(field, "not_found", "There is no such user.")
+        raise _refuse(field, "not_found", gettext("There is no such user."))
     if target.is_staff or target.is_superuser:
-        raise _refuse(field, "staff", f"Sorry, you can't {verb} an official account.")
+        message = (
+            gettext("Sorry, you can't block an official account.")
+            if verb == "block"
+            else gettext("Sorry, you can't mute an official account.")
+        )
+        raise _refuse(field, "staff", message)
 
 
 def check_new_block(blocker: User, blocked: User, field: str = "user") -> None:
     """Everything `block_user` checks, without writing: the confirm page asks it first."""
     check_blockable(blocker, blocked, "block", field)
     if Block.objects.filter(blocker=blocker, blocked=blocked).exists():
-        raise _refuse(field, "already_blocked", f"You have already blocked {blocked.username}.")
+        raise _refuse(
+            field,
+            "already_blocked",
+            gettext("You have already blocked %(name)s.") % {"name": blocked.username},
+        )
     limit = models.BLOCKS_MAX
     if Block.objects.filter(blocker=blocker).count() >= limit:
         raise _refuse(
             field,
             "limit_reached",
-            f"Sorry, you can block at most {limit:,} users. Unblock someone to block another.",
+            gettext(
+                "Sorry, you can block at most %(count)s users. Unblock someone to block another."
+            )
+            % {"count": f"{limit:,}"},
         )
 
 
@@ -193,13 +223,18 @@ def check_new_mute(muter: User, muted: User, field: str = "user") -> None:
     """Everything `mute_user` checks, without writing: the confirm page asks it first."""
     check_blockable(muter, muted, "mute", field)
     if Mute.objects.filter(muter=muter, muted=muted).exists():
-        raise _refuse(field, "already_muted", f"You have already muted {muted.username}.")
+        raise _refuse(
+            field,
+            "already_muted",
+            gettext("You have already muted %(name)s.") % {"name": muted.username},
+        )
     limit = models.MUTES_MAX
     if Mute.objects.filter(muter=muter).count() >= limit:
         raise _refuse(
             field,
             "limit_reached",
-            f"Sorry, you can mute at most {limit:,} users. Unmute someone to mute another.",
+            gettext("Sorry, you can mute at most %(count)s users. Unmute someone to mute another.")
+            % {"count": f"{limit:,}"},
         )
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views, views_blocks
-from .forms import LoginForm
+from .forms import LoginForm, PasswordResetForm
 
 app_name = "people"
 
@@ -72,7 +72,7 @@ account_urlpatterns = [
     ),
     path(
         "account/password/reset",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -40,7 +41,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["password1"],
         )
         login(request, user)
-        messages.success(request, f"Welcome to the archive, {user.username}!")
+        messages.success(
+            request, gettext("Welcome to the archive, %(name)s!") % {"name": user.username}
+        )
         return redirect(user)
     return render(request, "registration/signup.html", {"form": form})
 
@@ -124,7 +127,7 @@ def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
 def _own_account(request: HttpRequest, login_name: str) -> User:
     user = request.user
     if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404("That page belongs to another account.")
+        raise Http404(gettext("That page belongs to another account."))
     return user
 
 
@@ -167,7 +170,7 @@ def pseud_new(request: HttpRequest, login_name: str) -> HttpResponse:
         except InvalidInput as error:
             _pseud_form_errors(form, error)
         else:
-            messages.success(request, f"Pseud “{pseud.name}” created.")
+            messages.success(request, gettext("Pseud “%(name)s” created.") % {"name": pseud.name})
             return redirect("people:pseuds", user.username)
     return render(request, "people/pseud_form.html", {"form": form, "owner": user})
 
@@ -186,7 +189,7 @@ def pseud_edit(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
         except InvalidInput as error:
             _pseud_form_errors(form, error)
         else:
-            messages.success(request, "Pseud updated.")
+            messages.success(request, gettext("Pseud updated."))
             return redirect("people:pseuds", user.username)
     return render(request, "people/pseud_form.html", {"form": form, "owner": user, "pseud": pseud})
 
@@ -197,7 +200,7 @@ def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.set_preferences(user, **form.cleaned_data)
-        messages.success(request, "Your preferences were saved.")
+        messages.success(request, gettext("Your preferences were saved."))
         return redirect("people:preferences", user.username)
     context = {"form": form, "owner": user, "nav": user_nav(request, user)}
     return render(request, "people/preferences.html", context)
@@ -229,7 +232,7 @@ def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, login_name: str, token_id: int) -> HttpResponse:
     user = _own_account(request, login_name)
     if services.revoke_api_token(user, token_id):
-        messages.success(request, "The token was revoked; it no longer works.")
+        messages.success(request, gettext("The token was revoked; it no longer works."))
     return redirect("people:api_tokens", user.username)
 
 

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.views.subscriptions import user_nav
@@ -45,7 +46,7 @@ class Relation:
 
     @property
     def title(self) -> str:
-        return f"{self.kind.capitalize()} Users"
+        return gettext("Blocked Users") if self.kind == "blocked" else gettext("Muted Users")
 
     @property
     def list_url(self) -> str:
@@ -122,8 +123,8 @@ def _named_user(request: HttpRequest, relation: Relation, source: Any) -> tuple[
 
 def _no_such_user(typed: str) -> str:
     if not typed:
-        return "Please enter the user name of the account."
-    return f"There is no user called “{typed}”."
+        return gettext("Please enter the user name of the account.")
+    return gettext("There is no user called “%(name)s”.") % {"name": typed}
 
 
 def _relation_list(request: HttpRequest, login_name: str, relation: Relation) -> HttpResponse:
@@ -138,7 +139,12 @@ def _relation_list(request: HttpRequest, login_name: str, relation: Relation) ->
     except InvalidInput as error:
         messages.error(request, error.errors[0].message)
     else:
-        messages.success(request, f"You have {relation.kind} {other.username}.")
+        done = (
+            gettext("You have blocked %(name)s.")
+            if relation.kind == "blocked"
+            else gettext("You have muted %(name)s.")
+        )
+        messages.success(request, done % {"name": other.username})
     return redirect(relation.list_url, owner.username)
 
 
@@ -161,7 +167,11 @@ def _confirm_remove(request: HttpRequest, login_name: str, relation: Relation) -
     if other is None:
         return _render_list(request, owner, relation, error=_no_such_user(typed), typed=typed)
     if not relation.listed(owner).filter(**{f"{relation.kind}": other}).exists():
-        message = f"You haven't {relation.kind} {other.username}."
+        message = (
+            gettext("You haven't blocked %(name)s.")
+            if relation.kind == "blocked"
+            else gettext("You haven't muted %(name)s.")
+        ) % {"name": other.username}
         return _render_list(request, owner, relation, error=message)
     post_url = reverse(f"people:un{relation.verb}", args=[owner.username])
     return _render_confirm(request, owner, other, relation, f"un{relation.verb}", post_url)
@@ -171,10 +181,20 @@ def _remove(request: HttpRequest, login_name: str, relation: Relation) -> HttpRe
     owner = _own_account(request, login_name)
     _, other = _named_user(request, relation, request.POST)
     if other is not None and relation.remove(owner, other):
-        messages.success(request, f"You have un{relation.kind} {other.username}.")
+        undone = (
+            gettext("You have unblocked %(name)s.")
+            if relation.kind == "blocked"
+            else gettext("You have unmuted %(name)s.")
+        )
+        messages.success(request, undone % {"name": other.username})
     else:
         # Already undone (a second click, another tab): the list shows how things stand.
-        messages.info(request, f"That user wasn't {relation.kind}.")
+        messages.info(
+            request,
+            gettext("That user wasn't blocked.")
+            if relation.kind == "blocked"
+            else gettext("That user wasn't muted."),
+        )
     return redirect(relation.list_url, owner.username)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from lifestream.testing import make_admin, make_user
 
@@ -41,6 +42,14 @@ def _fixed_tags(request):
 
         request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
         ensure_fixed_tags()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request in another language leaves it active in the thread (as a server's next request
+    # would reset it); code a later test runs outside a request speaks the archive's default.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

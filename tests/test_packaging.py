@@ -61,6 +61,11 @@ def test_the_wheel_holds_templates_static_files_migrations_and_the_command(wheel
     assert len(templates) > 100 and static and len(migrations) > 10
     assert templates | static | migrations <= names
     assert "lifestream/templates/registration/login.html" in names
+    assert {
+        f"lifestream/locale/{language}/LC_MESSAGES/django.{kind}"
+        for language in ("fr", "ja")
+        for kind in ("po", "mo")
+    } <= names
     assert not {name.split("/")[0] for name in names} & set(NOT_SHIPPED)
 
     info = next(name.split("/")[0] for name in names if name.endswith(".dist-info/METADATA"))

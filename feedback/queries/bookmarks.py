@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from access.getters import findable_tag, numbered_series_parts
 from access.visibility import Access, bookmark_access, listable_bookmarks_q
@@ -123,10 +124,10 @@ def get_bookmark_for_viewer(viewer: Viewer, bookmark_id: int) -> Bookmark:
     restricted, or the series' parts are)."""
     bookmark = listing(viewer, Bookmark.objects.filter(pk=bookmark_id)).first()
     if bookmark is None:
-        raise Http404("No such bookmark.")
+        raise Http404(gettext("No such bookmark."))
     access = bookmark_access(viewer, bookmark)
     if access is Access.HIDDEN:
-        raise Http404("No such bookmark.")
+        raise Http404(gettext("No such bookmark."))
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     return bookmark
@@ -137,7 +138,7 @@ def get_bookmark_for_owner(viewer: Viewer, bookmark_id: int) -> Bookmark:
     refused (403); those who may not get a 404."""
     bookmark = get_bookmark_for_viewer(viewer, bookmark_id)
     if not viewer.is_authenticated or bookmark.user_id != viewer.pk:
-        raise PermissionDenied("Only the bookmarker can change a bookmark.")
+        raise PermissionDenied(gettext("Only the bookmarker can change a bookmark."))
     return bookmark
 
 

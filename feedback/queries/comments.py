@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from access.getters import get_work_for_reader
 from access.visibility import (
@@ -43,17 +44,17 @@ def get_comment_for_reader(viewer: Viewer, comment_id: int) -> Comment:
     restricted work and a logged-out visitor, as for the work itself)."""
     work_id = Comment.objects.filter(pk=comment_id).values_list("work_id", flat=True).first()
     if work_id is None:
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     work = get_work_for_reader(viewer, work_id)
     if not work.posted:
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     comment = (
         Comment.objects.filter(visible_comments_q(viewer, work), pk=comment_id)
         .select_related("pseud__user", "chapter")
         .first()
     )
     if comment is None:
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     comment.work = work
     return comment
 
@@ -159,9 +160,9 @@ def _shape(
         )
         comment.is_placeholder = hidden
         comment.placeholder_text = (
-            "(Previous comment deleted.)"
+            gettext("(Previous comment deleted.)")
             if comment.is_deleted
-            else "(This comment is by a user you muted.)"
+            else gettext("(This comment is by a user you muted.)")
         )
         if not hidden or shown:
             kept.add(comment.pk)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from access.visibility import Access, has_listable_part, work_access
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput
@@ -41,16 +42,17 @@ class AlreadyBookmarked(InvalidInput):
     def __init__(self, bookmark: Bookmark) -> None:
         self.bookmark = bookmark
         noun = "series" if bookmark.series_id is not None else "work"
-        super().__init__(
-            [
-                FieldError(
-                    noun,
-                    "already_bookmarked",
-                    f"You have already bookmarked this {noun}; you can edit your bookmark at "
-                    f"{reverse('feedback:bookmark_edit', args=[bookmark.pk])}.",
-                )
-            ]
+        message = (
+            gettext(
+                "You have already bookmarked this series; you can edit your bookmark at %(url)s."
+            )
+            if noun == "series"
+            else gettext(
+                "You have already bookmarked this work; you can edit your bookmark at %(url)s."
+            )
         )
+        url = reverse("feedback:bookmark_edit", args=[bookmark.pk])
+        super().__init__([FieldError(noun, "already_bookmarked", message % {"url": url})])
 
 
 def bookmark_data_from(bookmark: Bookmark) -> BookmarkData:
@@ -72,7 +74,8 @@ def _bookmark_tags(names: list[str], errors: ErrorList) -> list[Tag]:
         errors.add(
             "tags",
             "too_many_tags",
-            f"A bookmark can have at most {BOOKMARK_TAGS_MAX} tags (it has {len(names)}).",
+            gettext("A bookmark can have at most %(max)d tags (it has %(count)d).")
+            % {"max": BOOKMARK_TAGS_MAX, "count": len(names)},
         )
         return []
     check_tag_names("tags", names, errors)
@@ -100,13 +103,13 @@ def _bookmark_tags(names: list[str], errors: ErrorList) -> list[Tag]:
 def _clean(user: User, data: BookmarkData, errors: ErrorList) -> tuple[Pseud, str, list[Tag]]:
     pseud = data.pseud if data.pseud is not None else ensure_default_pseud(user)
     if pseud.user_id != user.pk:
-        errors.add("pseud", "unknown_pseud", "Bookmark as one of your own pseuds.")
+        errors.add("pseud", "unknown_pseud", gettext("Bookmark as one of your own pseuds."))
     if len(data.notes) > BOOKMARK_NOTES_MAX:
         errors.add(
             "notes",
             "too_long",
-            f"Notes must be at most {BOOKMARK_NOTES_MAX:,} characters long "
-            f"(they are {len(data.notes):,}).",
+            gettext("Notes must be at most %(max)s characters long (they are %(length)s).")
+            % {"max": f"{BOOKMARK_NOTES_MAX:,}", "length": f"{len(data.notes):,}"},
         )
     notes = sanitize_html(data.notes, allow_classes=False) if data.notes.strip() else ""
     tags = _bookmark_tags(data.tags, errors)
@@ -120,7 +123,9 @@ def _check_bookmarkable(user: User, work: Work) -> None:
         raise InvalidInput(
             [
                 FieldError(
-                    "work", "not_bookmarkable", "Only posted works you can read can be bookmarked."
+                    "work",
+                    "not_bookmarkable",
+                    gettext("Only posted works you can read can be bookmarked."),
                 )
             ]
         )
@@ -171,7 +176,7 @@ def _check_series_bookmarkable(user: User, series: Series) -> None:
                 FieldError(
                     "series",
                     "not_bookmarkable",
-                    "Only series with a posted work you can read can be bookmarked.",
+                    gettext("Only series with a posted work you can read can be bookmarked."),
                 )
             ]
         )

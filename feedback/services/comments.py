@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from access.visibility import Access, creator_user_ids, is_creator, work_access
 from lifestream.core.actors import Actor
@@ -33,24 +35,26 @@ if TYPE_CHECKING:
     from access.visibility import Viewer
     from people.models import User
 
-BLOCKED_BY_CREATOR = "Sorry, you can't comment on this work: one of its creators has blocked you."
-BLOCKED_BY_WRITER = "Sorry, you can't reply to this comment: its writer has blocked you."
+BLOCKED_BY_CREATOR = _(
+    "Sorry, you can't comment on this work: one of its creators has blocked you."
+)
+BLOCKED_BY_WRITER = _("Sorry, you can't reply to this comment: its writer has blocked you.")
 # On an anonymous work a block is kept without saying whose it is: that would name a creator.
-BLOCKED_UNNAMED = "Sorry, you can't comment on this work."
-FROZEN = "This thread is frozen: it takes no new replies and its comments can't be edited."
-REGISTERED_ONLY = "Sorry, this work doesn't allow guest comments. Log in to comment."
-NO_ONE = "Sorry, this work doesn't allow comments."
+BLOCKED_UNNAMED = _("Sorry, you can't comment on this work.")
+FROZEN = _("This thread is frozen: it takes no new replies and its comments can't be edited.")
+REGISTERED_ONLY = _("Sorry, this work doesn't allow guest comments. Log in to comment.")
+NO_ONE = _("Sorry, this work doesn't allow comments.")
 
 
 def _check_readable(viewer: Viewer, work: Work) -> None:
     """Comments only reach works the commenter may read, and only posted ones."""
     access = work_access(viewer, work)
     if access is Access.HIDDEN:
-        raise NotFound("No such work.")
+        raise NotFound(gettext("No such work."))
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     if not work.posted:
-        raise Forbidden("Comments open once the work is posted.")
+        raise Forbidden(gettext("Comments open once the work is posted."))
 
 
 def commenting_refusal(
@@ -70,20 +74,22 @@ def commenting_refusal(
         return is_blocked_by_any(viewer, user_ids)
 
     if work.comment_permission == CommentPermission.NO_ONE:
-        return NO_ONE
+        return str(NO_ONE)
     if not viewer.is_authenticated and work.comment_permission != CommentPermission.EVERYONE:
-        return REGISTERED_ONLY
+        return str(REGISTERED_ONLY)
     if viewer.is_authenticated and blocked_by(creator_user_ids(work)):
-        return BLOCKED_UNNAMED if work.anonymous else BLOCKED_BY_CREATOR
+        return str(BLOCKED_UNNAMED if work.anonymous else BLOCKED_BY_CREATOR)
     if parent is not None:
         if parent.is_frozen:
-            return FROZEN
+            return str(FROZEN)
         if parent.is_deleted:
-            return "This comment has been deleted; it takes no replies."
+            return gettext("This comment has been deleted; it takes no replies.")
         if parent.status != CommentStatus.PUBLISHED:
-            return "This comment is awaiting approval; it can be answered once it is approved."
+            return gettext(
+                "This comment is awaiting approval; it can be answered once it is approved."
+            )
         if viewer.is_authenticated and parent.user_id is not None and blocked_by({parent.user_id}):
-            return BLOCKED_UNNAMED if parent.by_anonymous_creator else BLOCKED_BY_WRITER
+            return str(BLOCKED_UNNAMED if parent.by_anonymous_creator else BLOCKED_BY_WRITER)
     return ""
 
 
@@ -93,12 +99,13 @@ def _clean_body(body: str, errors: ErrorList) -> str:
         errors.add(
             "body",
             "too_long",
-            f"Comments can be at most {COMMENT_MAX:,} characters long; this one has {len(body):,}.",
+            gettext("Comments can be at most %(max)s characters long; this one has %(length)s.")
+            % {"max": f"{COMMENT_MAX:,}", "length": f"{len(body):,}"},
         )
         return ""
     cleaned = sanitize_html(body, allow_classes=False)
     if not cleaned.strip() or not _has_content(cleaned):
-        errors.add("body", "required", "Please write something in your comment.")
+        errors.add("body", "required", gettext("Please write something in your comment."))
     return cleaned
 
 
@@ -110,18 +117,20 @@ def _guest_identity(name: str, email: str, errors: ErrorList) -> tuple[str, str]
     name = one_line(name or "")
     email = (email or "").strip()
     if not name:
-        errors.add("guest_name", "required", "Please enter your name.")
+        errors.add("guest_name", "required", gettext("Please enter your name."))
     elif len(name) > GUEST_NAME_MAX:
         errors.add(
-            "guest_name", "too_long", f"Names can be at most {GUEST_NAME_MAX} characters long."
+            "guest_name",
+            "too_long",
+            gettext("Names can be at most %(count)d characters long.") % {"count": GUEST_NAME_MAX},
         )
     if not email:
-        errors.add("guest_email", "required", "Please enter your email address.")
+        errors.add("guest_email", "required", gettext("Please enter your email address."))
     else:
         try:
             validate_email(email)
         except ValidationError:
-            errors.add("guest_email", "invalid", "Please enter a valid email address.")
+            errors.add("guest_email", "invalid", gettext("Please enter a valid email address."))
     return name, email
 
 
@@ -129,7 +138,7 @@ def _commenter_pseud(user: User, pseud: Pseud | None, errors: ErrorList) -> Pseu
     if pseud is None:
         return user.default_pseud
     if pseud.user_id != user.pk:
-        errors.add("pseud", "not_yours", "You can only comment as one of your own pseuds.")
+        errors.add("pseud", "not_yours", gettext("You can only comment as one of your own pseuds."))
         return None
     return pseud
 
@@ -176,12 +185,12 @@ def post_comment(
     _check_readable(viewer, work)
     if parent is not None:
         if parent.work_id != work.pk:
-            raise NotFound("No such comment on this work.")
+            raise NotFound(gettext("No such comment on this work."))
         chapter = parent.chapter
     elif chapter is not None and chapter.work_id != work.pk:
-        raise NotFound("No such chapter in this work.")
+        raise NotFound(gettext("No such chapter in this work."))
     if chapter is not None and not chapter.posted:
-        raise Forbidden("Comments open once the chapter is posted.")
+        raise Forbidden(gettext("Comments open once the chapter is posted."))
     refusal = commenting_refusal(viewer, work, parent)
     if refusal:
         raise Forbidden(refusal)
@@ -239,7 +248,7 @@ def post_comment(
 
 def _check_writer(user: Viewer, comment: Comment) -> None:
     if not user.is_authenticated or comment.user_id != user.pk or comment.is_deleted:
-        raise Forbidden("Only the comment's writer can edit it.")
+        raise Forbidden(gettext("Only the comment's writer can edit it."))
 
 
 @transaction.atomic
@@ -250,9 +259,9 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
     _check_readable(viewer, comment.work)
     _check_writer(viewer, comment)
     if comment.is_frozen:
-        raise Forbidden(FROZEN)
+        raise Forbidden(str(FROZEN))
     if is_blocked_by_any(viewer, creator_user_ids(comment.work)):
-        raise Forbidden(BLOCKED_UNNAMED if comment.work.anonymous else BLOCKED_BY_CREATOR)
+        raise Forbidden(str(BLOCKED_UNNAMED if comment.work.anonymous else BLOCKED_BY_CREATOR))
     errors = ErrorList()
     cleaned = _clean_body(body, errors)
     errors.raise_if_any()
@@ -277,7 +286,9 @@ def delete_comment(viewer: Viewer, comment: Comment) -> Comment | None:
     so the conversation below it keeps its place; without, it goes, and so does a deleted
     placeholder above it that has nothing left to hold. Returns the placeholder, or None."""
     if not can_delete(viewer, comment):
-        raise Forbidden("Only the writer, the work's creators or an admin can delete this.")
+        raise Forbidden(
+            gettext("Only the writer, the work's creators or an admin can delete this.")
+        )
     counted = comment.status == CommentStatus.PUBLISHED
     placeholder: Comment | None = None
     if comment.replies.exists():
@@ -309,9 +320,9 @@ def _prune_placeholders(comment_id: int | None) -> None:
         above.delete()
 
 
-def _check_moderator(user: Viewer, comment: Comment, what: str) -> None:
+def _check_moderator(user: Viewer, comment: Comment, refusal: str) -> None:
     if not is_creator(user, comment.work) and not getattr(user, "is_staff", False):
-        raise Forbidden(f"Only the work's creators can {what}.")
+        raise Forbidden(refusal)
 
 
 @transaction.atomic
@@ -319,7 +330,7 @@ def approve_comment(viewer: Viewer, comment: Comment) -> Comment:
     """Publish a held comment (creators only). It now counts, and the writer of the comment it
     answers hears of the reply."""
     if not is_creator(viewer, comment.work):
-        raise Forbidden("Only the work's creators can approve comments.")
+        raise Forbidden(gettext("Only the work's creators can approve comments."))
     if comment.status == CommentStatus.PUBLISHED:
         return comment
     updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.PENDING).update(
@@ -349,7 +360,7 @@ def _subtree_ids(comment: Comment) -> list[int]:
 
 
 def _set_frozen(viewer: Viewer, comment: Comment, frozen: bool) -> Comment:
-    _check_moderator(viewer, comment, "freeze threads")
+    _check_moderator(viewer, comment, gettext("Only the work's creators can freeze threads."))
     Comment.objects.filter(pk__in=_subtree_ids(comment)).update(is_frozen=frozen)
     comment.is_frozen = frozen
     return comment

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from access.visibility import is_creator
 from lifestream.core.errors import FieldError, InvalidInput
@@ -77,7 +78,11 @@ def mark_for_later(user: User, work: Work) -> None:
     """Put `work` (which `user` may read) on their Marked for Later list."""
     if not work.posted:
         raise InvalidInput(
-            [FieldError("work", "not_posted", "Only posted works can be marked for later.")]
+            [
+                FieldError(
+                    "work", "not_posted", gettext("Only posted works can be marked for later.")
+                )
+            ]
         )
     _upsert(user, work, marked_for_later=True)
 

@@ -7,6 +7,7 @@ chapter or work it announces does."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from access.visibility import (
     Access,
@@ -33,7 +34,7 @@ def _refuse(field: str, code: str, message: str) -> InvalidInput:
 
 def _target(work: Work | None, creator: User | None, series: Series | None = None) -> None:
     if [work, creator, series].count(None) != 2:
-        raise _refuse("target", "one_target", "Subscribe to a work, a user or a series.")
+        raise _refuse("target", "one_target", gettext("Subscribe to a work, a user or a series."))
 
 
 @transaction.atomic
@@ -49,25 +50,27 @@ def subscribe(
     _target(work, creator, series)
     if series is not None:
         if series_access(user, series) is not Access.READ:
-            raise _refuse("series_id", "not_found", "There is no such series.")
+            raise _refuse("series_id", "not_found", gettext("There is no such series."))
         if is_series_creator(user, series):
-            raise _refuse("series_id", "own_series", "You can't subscribe to your own series.")
+            raise _refuse(
+                "series_id", "own_series", gettext("You can't subscribe to your own series.")
+            )
         subscription, _ = Subscription.objects.get_or_create(user=user, series=series)
         return subscription
     if work is not None:
         if not work.posted or work_access(user, work) is not Access.READ:
-            raise _refuse("work_id", "not_found", "There is no such work.")
+            raise _refuse("work_id", "not_found", gettext("There is no such work."))
         if is_creator(user, work):
-            raise _refuse("work_id", "own_work", "You can't subscribe to your own work.")
+            raise _refuse("work_id", "own_work", gettext("You can't subscribe to your own work."))
         subscription, created = Subscription.objects.get_or_create(user=user, work=work)
         if created:
             adjust_stats(work.pk, subscriptions_count=1)
         return subscription
     assert creator is not None
     if not creator.is_active:
-        raise _refuse("user", "not_found", "There is no such user.")
+        raise _refuse("user", "not_found", gettext("There is no such user."))
     if creator.pk == user.pk:
-        raise _refuse("user", "yourself", "You can't subscribe to yourself.")
+        raise _refuse("user", "yourself", gettext("You can't subscribe to yourself."))
     subscription, _ = Subscription.objects.get_or_create(user=user, creator=creator)
     return subscription
 
@@ -107,7 +110,7 @@ def delete_subscription(user: User, subscription_id: int) -> None:
         Subscription.objects.select_for_update().filter(pk=subscription_id, user=user).first()
     )
     if subscription is None:
-        raise _refuse("id", "not_found", "You have no such subscription.")
+        raise _refuse("id", "not_found", gettext("You have no such subscription."))
     _remove(subscription)
 
 

@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext, pgettext
 
 from feedback.queries.kudos import KudosSummary
 from feedback.queries.stats import Numbers, numbers_of
@@ -18,8 +19,10 @@ def _and(items: list[SafeString]) -> SafeString:
     """ "A", "A and B", "A, B and C" (items are already escaped)."""
     if len(items) == 1:
         return items[0]
-    head = format_html_join(", ", "{}", ((item,) for item in items[:-1]))
-    return format_html("{} and {}", head, items[-1])
+    head = format_html_join(
+        pgettext("list separator", ", "), "{}", ((item,) for item in items[:-1])
+    )
+    return format_html(gettext("{head} and {last}"), head=head, last=items[-1])
 
 
 @register.simple_tag
@@ -35,21 +38,23 @@ def kudos_sentence(work: Work, summary: KudosSummary) -> SafeString:
     guests: SafeString | None = None
     if summary.guests:
         guests = format_html(
-            "{} guest{}", f"{summary.guests:,}", "" if summary.guests == 1 else "s"
+            ngettext("{count} guest", "{count} guests", summary.guests),
+            count=f"{summary.guests:,}",
         )
     if summary.more_users:
         more = format_html(
-            '<a href="{}">{} more user{}</a>',
+            '<a href="{}">{}</a>',
             reverse("feedback:work_kudos", args=[work.pk]),
-            f"{summary.more_users:,}",
-            "" if summary.more_users == 1 else "s",
+            ngettext("{count} more user", "{count} more users", summary.more_users).format(
+                count=f"{summary.more_users:,}"
+            ),
         )
         text = _and([*names, more])
         if guests is not None:
-            text = format_html("{} as well as {}", text, guests)
+            text = format_html(gettext("{users} as well as {guests}"), users=text, guests=guests)
     else:
         text = _and([*names, *([guests] if guests is not None else [])])
-    return format_html("{} left kudos on this work!", text)
+    return format_html(gettext("{givers} left kudos on this work!"), givers=text)
 
 
 @register.simple_tag

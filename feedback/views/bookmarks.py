@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from access.getters import get_series_for_reader, get_work_for_reader
 from access.visibility import has_listable_part
@@ -49,25 +51,25 @@ class BookmarkForm(ServiceErrorsForm):
     """What a bookmarker types; the limits and tag rules are the service's (so the API agrees)."""
 
     pseud = forms.ModelChoiceField(
-        queryset=Pseud.objects.none(), label="Bookmarker's Pseud", empty_label=None
+        queryset=Pseud.objects.none(), label=_("Bookmarker's Pseud"), empty_label=None
     )
     notes = forms.CharField(
         required=False,
         strip=False,
-        label="Notes",
+        label=_("Notes"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Plain text or HTML; at most 5,000 characters.",
+        help_text=_("Plain text or HTML; at most 5,000 characters."),
     )
     tags = forms.CharField(
         required=False,
-        label="Your tags",
-        help_text="Separate tags with commas; at most 75.",
+        label=_("Your tags"),
+        help_text=_("Separate tags with commas; at most 75."),
         widget=forms.TextInput(
             attrs={"data-autocomplete": "freeform", "autocomplete": "off", "class": "tag-input"}
         ),
     )
-    private = forms.BooleanField(required=False, label="Private bookmark")
-    rec = forms.BooleanField(required=False, label="Rec")
+    private = forms.BooleanField(required=False, label=_("Private bookmark"))
+    rec = forms.BooleanField(required=False, label=_("Rec"))
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,7 +151,7 @@ def _new_bookmark(
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Bookmark was successfully created.")
+            messages.success(request, gettext("Bookmark was successfully created."))
             return redirect("feedback:bookmark", bookmark.pk)
     context = {"form": form, "work": work, "series": series, "new": True}
     return render(request, "feedback/bookmarks/form.html", context)
@@ -161,7 +163,7 @@ def bookmark_new(request: HttpRequest, work_id: int) -> HttpResponse:
     assert isinstance(user, User)
     work = get_work_for_reader(user, work_id)
     if not work.posted:
-        raise Http404("Drafts can't be bookmarked.")
+        raise Http404(gettext("Drafts can't be bookmarked."))
     existing = Bookmark.objects.filter(user=user, work=work).first()
     return _new_bookmark(request, user, existing, work=work)
 
@@ -170,7 +172,7 @@ def _bookmarkable_series(user: User, series_id: int) -> Series:
     series = get_series_for_reader(user, series_id)
     if not has_listable_part(user, series.pk):
         # Its creators' series of drafts: nothing in it anyone else could see.
-        raise Http404("A series with no posted work you can read can't be bookmarked.")
+        raise Http404(gettext("A series with no posted work you can read can't be bookmarked."))
     return series
 
 
@@ -204,7 +206,7 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Bookmark was successfully updated.")
+            messages.success(request, gettext("Bookmark was successfully updated."))
             return redirect("feedback:bookmark", bookmark.pk)
     return render(
         request,
@@ -219,7 +221,7 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     bookmark = queries.get_bookmark_for_owner(request.user, bookmark_id)
     if request.method == "POST":
         delete_bookmark(bookmark)
-        messages.success(request, "Bookmark was successfully deleted.")
+        messages.success(request, gettext("Bookmark was successfully deleted."))
         return redirect("feedback:user_bookmarks", request.user.get_username())
     return render(request, "feedback/bookmarks/confirm_delete.html", {"bookmark": bookmark})
 
@@ -246,7 +248,7 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
         return bookmark_new(request, work_id)
     work = get_work_for_reader(request.user, work_id)
     if not work.posted:
-        raise Http404("Drafts have no bookmarks.")
+        raise Http404(gettext("Drafts have no bookmarks."))
     bookmarks = queries.bookmarks_of_work(request.user, work)
     return _listing(request, bookmarks, {"work": work})
 
@@ -291,7 +293,7 @@ def tag_bookmarks(request: HttpRequest, tag_name: str) -> HttpResponse:
     if isinstance(tag, HttpResponse):
         return tag
     if tag is None:
-        raise Http404("No such tag.")
+        raise Http404(gettext("No such tag."))
     if tag.merger is not None:
         return redirect("feedback:tag_bookmarks", tag_to_param(tag.merger.name))
     if tag_to_param(tag.name) != tag_name:

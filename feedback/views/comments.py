@@ -12,7 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from access.getters import get_chapter_for_reader, get_work_for_editor, get_work_for_reader
@@ -92,7 +95,7 @@ def comment_section_context(
         "refusal": threads.permissions.refusal(),
         "form": CommentForm(user=user),
         "action": reverse("feedback:work_comments", args=[work.pk]),
-        "submit_label": "Comment",
+        "submit_label": pgettext("verb", "Comment"),
         "is_creator": creator,
         "pending_count": queries.pending_comments(user, work).count() if creator else 0,
     }
@@ -136,7 +139,7 @@ def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
     """Every conversation on a work, and (POST) a new comment on it or one of its chapters."""
     work = get_work_for_reader(request.user, work_id)
     if not work.posted:
-        raise Forbidden("Comments open once the work is posted.")
+        raise Forbidden(gettext("Comments open once the work is posted."))
     if request.method != "POST":
         return _work_page(request, work, CommentForm(user=request.user))
     form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
@@ -160,7 +163,7 @@ def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment 
         if raw["comment_id"]:
             parent = queries.get_comment_for_reader(request.user, require_id(raw["comment_id"]))
             if parent.is_deleted:
-                raise Http404("No such comment.")
+                raise Http404(gettext("No such comment."))
             return get_work_for_reader(request.user, parent.work_id), parent.chapter, parent
         if raw["chapter_id"]:
             chapter = get_chapter_for_reader(request.user, require_id(raw["chapter_id"]))
@@ -171,7 +174,7 @@ def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment 
             None,
         )
     except (ValueError, LoginRequired):
-        raise Http404("No such work.") from None
+        raise Http404(gettext("No such work.")) from None
 
 
 @require_POST
@@ -210,10 +213,12 @@ def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
     if comment.status == "pending":
         messages.success(
             request,
-            "Your comment was received; it will appear once the work's creator approves it.",
+            gettext(
+                "Your comment was received; it will appear once the work's creator approves it."
+            ),
         )
     else:
-        messages.success(request, "Comment created!")
+        messages.success(request, gettext("Comment created!"))
     return redirect(_thread_url(comment))
 
 
@@ -249,7 +254,7 @@ def _comment_page(
     if form is not None:
         context["action"] = request.path
         context["parent"] = None if editing else comment
-        context["submit_label"] = "Update" if editing else "Reply"
+        context["submit_label"] = gettext("Update") if editing else gettext("Reply")
     return render(request, "feedback/comment.html", context, status=status)
 
 
@@ -289,10 +294,10 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = queries.get_comment_for_reader(request.user, comment_id)
     if comment.user_id != request.user.pk or comment.is_deleted:
-        raise Forbidden("Only the comment's writer can edit it.")
+        raise Forbidden(gettext("Only the comment's writer can edit it."))
     if request.method != "POST":
         form = CommentForm(user=request.user, editing=True, initial={"body": comment.body})
-        refusal = services.FROZEN if comment.is_frozen else ""
+        refusal = str(services.FROZEN) if comment.is_frozen else ""
         return _comment_page(request, comment, form=form, editing=True, refusal=refusal)
     form = CommentForm(request.POST, user=request.user, editing=True)
     form.is_valid()
@@ -305,7 +310,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         return _comment_page(
             request, comment, form=form, editing=True, refusal=str(refused), status=403
         )
-    messages.success(request, "Comment updated.")
+    messages.success(request, gettext("Comment updated."))
     return redirect(_thread_url(comment))
 
 
@@ -313,7 +318,9 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = queries.get_comment_for_reader(request.user, comment_id)
     if not services.can_delete(request.user, comment):
-        raise Forbidden("Only the writer, the work's creators or an admin can delete this.")
+        raise Forbidden(
+            gettext("Only the writer, the work's creators or an admin can delete this.")
+        )
     if request.method != "POST":
         return render(
             request,
@@ -321,7 +328,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
             {"work": comment.work, "comment": comment},
         )
     placeholder = services.delete_comment(request.user, comment)
-    messages.success(request, "Comment deleted.")
+    messages.success(request, gettext("Comment deleted."))
     if placeholder is not None:
         return redirect(_thread_url(placeholder))
     if comment.parent_id and Comment.objects.filter(pk=comment.parent_id).exists():
@@ -330,22 +337,22 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 def _moderation(
-    action: Callable[[Any, Comment], Comment], done: str
+    action: Callable[[Any, Comment], Comment], done: str | Promise
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     @login_required
     @require_POST
     def view(request: HttpRequest, comment_id: int) -> HttpResponse:
         comment = queries.get_comment_for_reader(request.user, comment_id)
         action(request.user, comment)
-        messages.success(request, done)
+        messages.success(request, str(done))
         return redirect(_next_or(request, _thread_url(comment)))
 
     return view
 
 
-comment_approve = _moderation(services.approve_comment, "Comment approved.")
-comment_freeze = _moderation(services.freeze_thread, "Comment thread successfully frozen!")
-comment_unfreeze = _moderation(services.unfreeze_thread, "Comment thread successfully unfrozen!")
+comment_approve = _moderation(services.approve_comment, _("Comment approved."))
+comment_freeze = _moderation(services.freeze_thread, _("Comment thread successfully frozen!"))
+comment_unfreeze = _moderation(services.unfreeze_thread, _("Comment thread successfully unfrozen!"))
 
 urlpatterns: list[URLPattern] = [
     path("works/<int:work_id>/comments", work_comments, name="work_comments"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from lifestream.core.ids import require_id
@@ -35,10 +36,14 @@ def creatorship_answer(request: HttpRequest, login_name: str, creatorship_id: in
     owner = owner_only(request, login_name)
     if request.POST.get("action") == "accept":
         invitation = credits.accept_invitation(owner, require_id(creatorship_id))
-        messages.success(request, f"You are now listed as a co-creator of “{invitation.work}”.")
+        messages.success(
+            request,
+            gettext("You are now listed as a co-creator of “%(title)s”.")
+            % {"title": invitation.work},
+        )
     else:
         credits.decline_invitation(owner, require_id(creatorship_id))
-        messages.success(request, "Invitation declined.")
+        messages.success(request, gettext("Invitation declined."))
     return redirect("feedback:creatorships", owner.username)
 
 
@@ -64,7 +69,9 @@ def gifts(request: HttpRequest, login_name: str) -> HttpResponse:
 def gift_refuse(request: HttpRequest, login_name: str, gift_id: int) -> HttpResponse:
     owner = owner_only(request, login_name)
     gift = credits.refuse_gift(owner, require_id(gift_id))
-    messages.success(request, f"You have refused the gift “{gift.work}”.")
+    messages.success(
+        request, gettext("You have refused the gift “%(title)s”.") % {"title": gift.work}
+    )
     return redirect("feedback:gifts", owner.username)
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access.getters import get_work_for_reader
@@ -78,7 +79,7 @@ def _leave(request: HttpRequest, work_id: int) -> HttpResponse:
     except InvalidInput as error:
         message, ok = error.errors[0].message, False
     else:
-        message, ok = "Thank you for leaving kudos!", True
+        message, ok = gettext("Thank you for leaving kudos!"), True
     if is_htmx(request):
         return render(request, "feedback/_kudos_button.html", kudos_context(request, work, message))
     (messages.success if ok else messages.error)(request, message)
@@ -112,7 +113,7 @@ def _kudos_target(request: HttpRequest) -> int | None:
 def kudos_create(request: HttpRequest) -> HttpResponse:
     work_id = _kudos_target(request)
     if work_id is None:
-        raise Http404("Kudos can only be left on works.")
+        raise Http404(gettext("Kudos can only be left on works."))
     return _leave(request, work_id)
 
 
@@ -152,7 +153,7 @@ def hit_count(request: HttpRequest, work_id: int) -> HttpResponse:
     try:
         work = _readable_work(request, work_id)
     except LoginRequired:
-        raise Http404("No such work.") from None
+        raise Http404(gettext("No such work.")) from None
     hit_services.record_hit(actor_of(request), work)
     return HttpResponse(status=204)
 
@@ -163,10 +164,10 @@ def _mark(request: HttpRequest, work_id: int, later: bool) -> HttpResponse:
     try:
         if later:
             reading_services.mark_for_later(user, work)
-            message = "This work was added to your Marked for Later list."
+            message = gettext("This work was added to your Marked for Later list.")
         else:
             reading_services.mark_as_read(user, work)
-            message = "This work was removed from your Marked for Later list."
+            message = gettext("This work was removed from your Marked for Later list.")
     except InvalidInput as error:
         message = error.errors[0].message
     if is_htmx(request):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_reader
@@ -23,7 +24,7 @@ def owner_only(request: HttpRequest, login_name: str) -> User:
     whether someone keeps a history."""
     user = request.user
     if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404("No such page.")
+        raise Http404(gettext("No such page."))
     return user
 
 
@@ -53,8 +54,8 @@ def readings(request: HttpRequest, login_name: str) -> HttpResponse:
 def reading_delete(request: HttpRequest, login_name: str, reading_id: int) -> HttpResponse:
     owner = owner_only(request, login_name)
     if not reading_services.delete_reading(owner, reading_id):
-        raise Http404("No such work in your history.")
-    messages.success(request, "The work was deleted from your history.")
+        raise Http404(gettext("No such work in your history."))
+    messages.success(request, gettext("The work was deleted from your history."))
     return redirect(_back(request, owner))
 
 
@@ -62,10 +63,10 @@ def reading_delete(request: HttpRequest, login_name: str, reading_id: int) -> Ht
 def readings_clear(request: HttpRequest, login_name: str) -> HttpResponse:
     owner = owner_only(request, login_name)
     if request.POST.get("confirm") != "yes":
-        messages.error(request, "Your history was not cleared: please confirm first.")
+        messages.error(request, gettext("Your history was not cleared: please confirm first."))
         return redirect("feedback:readings", owner.username)
     reading_services.clear_history(owner)
-    messages.success(request, "Your history is now cleared.")
+    messages.success(request, gettext("Your history is now cleared."))
     return redirect("feedback:readings", owner.username)
 
 

@@ -6,20 +6,21 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from ..queries.stats import STATS_SORTS, creator_stats
 from .readings import owner_only
 from .subscriptions import user_nav
 
 STATS_COLUMNS = (
-    ("title", "Title"),
-    ("date", "Date"),
-    ("words", "Word Count"),
-    ("hits", "Hits"),
-    ("kudos", "Kudos"),
-    ("comments", "Comments"),
-    ("bookmarks", "Bookmarks"),
-    ("subscriptions", "Subscriptions"),
+    ("title", _("Title")),
+    ("date", _("Date")),
+    ("words", _("Word Count")),
+    ("hits", _("Hits")),
+    ("kudos", _("Kudos")),
+    ("comments", _("Comments")),
+    ("bookmarks", _("Bookmarks")),
+    ("subscriptions", _("Subscriptions")),
 )
 
 

@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from access.getters import get_series_for_reader, get_work_for_reader
@@ -40,7 +42,7 @@ def _own_account(request: HttpRequest, login_name: str) -> User:
     """The logged-in user, when the address is theirs; anyone else's is not found."""
     user = request.user
     if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404("That page belongs to another account.")
+        raise Http404(gettext("That page belongs to another account."))
     return user
 
 
@@ -57,6 +59,15 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(target)
 
 
+# The inbox's filter menu, in the reader's language.
+INBOX_FILTER_LABELS = {
+    "comments": _("Comments"),
+    "kudos": _("Kudos"),
+    "subscriptions": _("Subscriptions"),
+    "gifts": _("Gifts"),
+}
+
+
 # --- inbox ------------------------------------------------------------------------------------
 
 
@@ -68,16 +79,22 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
         chosen = parse_ids(request.POST.getlist("notices"))
         if action == "read_all":
             inbox_services.mark_read(user)
-            messages.success(request, "All notifications marked as read.")
+            messages.success(request, gettext("All notifications marked as read."))
         elif action in INBOX_ACTIONS and not chosen:
-            messages.error(request, "Select at least one notification first.")
+            messages.error(request, gettext("Select at least one notification first."))
         elif action == "read":
             inbox_services.mark_read(user, chosen)
         elif action == "unread":
             inbox_services.mark_unread(user, chosen)
         elif action == "delete":
             count = inbox_services.delete_notices(user, chosen)
-            messages.success(request, f"Deleted {count} notification{'s' if count != 1 else ''}.")
+            messages.success(
+                request,
+                ngettext(
+                    "Deleted %(count)d notification.", "Deleted %(count)d notifications.", count
+                )
+                % {"count": count},
+            )
         return redirect(request.get_full_path())
     kind = request.GET.get("kind", "")
     kind = kind if kind in queries.INBOX_FILTERS else ""
@@ -89,7 +106,7 @@ def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
         "page": page,
         "kind": kind,
         "unread": unread,
-        "kinds": [(key, key.capitalize()) for key in queries.INBOX_FILTERS],
+        "kinds": [(key, INBOX_FILTER_LABELS[key]) for key in queries.INBOX_FILTERS],
     }
     return render(request, "feedback/inbox.html", context)
 
@@ -110,11 +127,11 @@ def _subscribe_target(request: HttpRequest, user: User) -> Target:
         # AO3's form names its target by type and row id.
         row_id = parse_id(request.POST.get("subscription[subscribable_id]", ""))
         if kind not in ("Work", "User", "Series") or row_id is None:
-            raise Http404("Only works, users and series can be subscribed to.")
+            raise Http404(gettext("Only works, users and series can be subscribed to."))
         if kind == "User":
             creator = User.objects.filter(pk=row_id, is_active=True).first()
             if creator is None:
-                raise Http404("No such user.")
+                raise Http404(gettext("No such user."))
             return None, creator, None
         if kind == "Series":
             return None, None, _series_target(user, row_id)
@@ -124,23 +141,23 @@ def _subscribe_target(request: HttpRequest, user: User) -> Target:
     elif raw_work_id:
         parsed = parse_id(raw_work_id)
         if parsed is None:
-            raise Http404("No such work.")
+            raise Http404(gettext("No such work."))
         work_id = parsed
     else:
         return None, people_queries.get_user(request.POST.get("user", "")), None
     try:
         return get_work_for_reader(user, work_id), None, None
     except LoginRequired as error:  # not for a logged-in user
-        raise Http404("No such work.") from error
+        raise Http404(gettext("No such work.")) from error
 
 
 def _series_target(user: User, series_id: int | None) -> Series:
     if series_id is None:
-        raise Http404("No such series.")
+        raise Http404(gettext("No such series."))
     try:
         return get_series_for_reader(user, series_id)
     except LoginRequired as error:  # not for a logged-in user
-        raise Http404("No such series.") from error
+        raise Http404(gettext("No such series.")) from error
 
 
 def _name(work: Work | None, creator: User | None, series: Series | None = None) -> str:
@@ -225,7 +242,9 @@ def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
             messages.error(request, error)
         else:
             name = _name(work, creator, series)
-            messages.success(request, f"You are now subscribed to {name}.")
+            messages.success(
+                request, gettext("You are now subscribed to %(name)s.") % {"name": name}
+            )
         target: Work | User | Series | None = series or work or creator
         return _back(request, target.get_absolute_url() if target is not None else "/")
     kind = request.GET.get("type", "")
@@ -250,13 +269,13 @@ def subscription_delete(
         .first()
     )
     if subscription is None:
-        raise Http404("No such subscription.")
+        raise Http404(gettext("No such subscription."))
     services.delete_subscription(user, subscription.pk)
     work, creator, series = subscription.work, subscription.creator, subscription.series
     if _is_htmx(request):
         return _button(request, work, creator, series)
     name = _name(work, creator, series)
-    messages.success(request, f"You are no longer subscribed to {name}.")
+    messages.success(request, gettext("You are no longer subscribed to %(name)s.") % {"name": name})
     return _back(request, reverse("feedback:subscriptions", args=[user.username]))
 
 
