@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from inscriptis import get_text
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.html_properties import Display
@@ -254,7 +255,10 @@ def _build_into(path: Path, write: Callable[[Path], object], prefix: str) -> Non
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder, prefix=prefix, suffix=".part") as scratch:
         target = Path(scratch) / f"book{path.suffix}"
-        write(target)
+        # One file serves every reader: it is written in AO3's English (its numbers too),
+        # whatever language the request that built it was in.
+        with translation.override("en"):
+            write(target)
         os.replace(target, path)
     others = [old for old in folder.glob(f"*{path.suffix}") if old != path and old.is_file()]
     others.sort(key=_modified, reverse=True)

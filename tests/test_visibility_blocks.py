@@ -60,8 +60,9 @@ def _client(world: dict[str, Any], viewer: str) -> Client:
 
 def _no_csrf(html: str) -> str:
     """The page without its CSRF tokens (in forms, the page's meta tag, and the header htmx
-    sends)."""
+    sends), nor the language picker's way back to the address asked for."""
     html = re.sub(r'name="(csrfmiddlewaretoken|authenticity_token)" value="[^"]+"', "", html)
+    html = re.sub(r'name="next" value="[^"]*"', "", html)
     html = re.sub(r'name="csrf-token" content="[^"]+"', "", html)
     return re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
 
