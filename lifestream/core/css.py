@@ -445,7 +445,7 @@ def _declaration(declaration: ast.Declaration, dropped: list[str]) -> str:
             % {"name": name, "line": line}
         )
         return ""
-    words = {t.lower_value for t in _walk(value) if isinstance(t, ast.IdentToken)}
+    words = {t.lower_value for t in walk_tokens(value) if isinstance(t, ast.IdentToken)}
     if words & FORBIDDEN_VALUES.get(name, frozenset()):
         dropped.append(
             _("“%(declaration)s” is not allowed (line %(line)s).")
@@ -465,13 +465,14 @@ def _declaration(declaration: ast.Declaration, dropped: list[str]) -> str:
     return f"{name}: {text}{important};"
 
 
-def _walk(tokens: list):
+def walk_tokens(tokens: list):
+    """Every token, and every token inside its functions and blocks, in order."""
     for token in tokens:
         yield token
         if isinstance(token, ast.FunctionBlock):
-            yield from _walk(token.arguments)
+            yield from walk_tokens(token.arguments)
         elif isinstance(token, ast.ParenthesesBlock | ast.SquareBracketsBlock):
-            yield from _walk(token.content)
+            yield from walk_tokens(token.content)
 
 
 def _plain_tokens(tokens: list, functions: frozenset[str]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 
 import nh3
 import tinycss2
+
+from .css import walk_tokens
 
 # AO3_COMPAT.md b.5: the elements a work may use.
 WORK_TAGS = frozenset(
@@ -57,15 +60,8 @@ _STRUCTURE_CLASSES = frozenset({"anonymous", "end", "group", "hidden", "mystery"
 
 def _class_names(tokens: list[tinycss2.ast.Node]) -> set[str]:
     """The class names in a selector's tokens (`.` then an identifier), blocks included."""
-    names: set[str] = set()
-    previous: tinycss2.ast.Node | None = None
-    for token in tokens:
-        if token.type == "ident" and previous is not None and previous == ".":
-            names.add(token.value)
-        if token.type in ("() block", "[] block", "function"):
-            names |= _class_names(token.arguments if token.type == "function" else token.content)
-        previous = token
-    return names
+    pairs = itertools.pairwise(walk_tokens(tokens))
+    return {token.value for before, token in pairs if token.type == "ident" and before == "."}
 
 
 @functools.cache
