@@ -114,11 +114,17 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
+def _made_under(token: ApiToken, password_stamp: str) -> bool:
+    """Whether `token` was made under the password `password_stamp` stands for (the user's
+    `get_session_auth_hash()` as it is now)."""
+    return constant_time_compare(token.password_stamp, password_stamp)
+
+
 def live_api_tokens(user: User) -> list[ApiToken]:
     """The user's tokens that still work; those made under an earlier password are deleted."""
     stamp = user.get_session_auth_hash()
     tokens = list(user.api_tokens.all())
-    stale = [t.pk for t in tokens if not constant_time_compare(t.password_stamp, stamp)]
+    stale = [token.pk for token in tokens if not _made_under(token, stamp)]
     if stale:
         ApiToken.objects.filter(pk__in=stale).delete()
     return [token for token in tokens if token.pk not in stale]
@@ -139,7 +145,7 @@ def user_for_api_key(key: str) -> User | None:
     )
     if token is None or not token.user.may_sign_in:
         return None
-    if not constant_time_compare(token.password_stamp, token.user.get_session_auth_hash()):
+    if not _made_under(token, token.user.get_session_auth_hash()):
         # The password changed since: the token went with the old one.
         token.delete()
         return None
