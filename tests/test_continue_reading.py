@@ -152,3 +152,23 @@ def test_the_home_page_costs_the_same_however_much_was_read(saga, reader):
             client.get("/")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_place_is_only_taken_for_a_chapter_the_reader_can_see(saga, reader, author):
+    """The endpoint answers 404 for a draft chapter and for another work's chapter, so it tells
+    nobody that either exists."""
+    from works.services import ChapterData, add_chapter
+
+    draft = add_chapter(saga, ChapterData(body="<p>Not yet.</p>"), post=False)
+    other = make_work(author, title="Elsewhere")
+    client = _login(reader)
+    for chapter in (draft, _chapter(other, 1)):
+        url = f"/works/{saga.pk}/chapters/{chapter.pk}/position"
+        assert client.post(url, {"position": "100"}).status_code == 404
+    creator = _login(author)
+    assert (
+        creator.post(
+            f"/works/{saga.pk}/chapters/{draft.pk}/position", {"position": "1"}
+        ).status_code
+        == 204
+    )

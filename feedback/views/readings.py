@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_reader
+from access.visibility import listable_chapters_q
 from lifestream.core.pagination import paginate
 from people.models import User
 
@@ -73,8 +74,11 @@ def readings_clear(request: HttpRequest, login_name: str) -> HttpResponse:
 @require_POST
 def reading_position(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     """Where the reader is in a chapter, sent by the page as they read (`reading-position.js`);
-    204 whether or not it was kept (a guest's, history off), 404 for a work they can't read."""
+    204 whether or not it was kept (a guest's, history off), 404 for a work they can't read or
+    a chapter of it they can't see (a draft, one not released yet, another work's)."""
     work = get_work_for_reader(request.user, work_id)
+    if not work.chapters.filter(listable_chapters_q(request.user, work), pk=chapter_id).exists():
+        raise Http404(gettext("No such chapter."))
     sent = request.POST.get("position", "")
     if sent.isascii() and sent.isdecimal() and len(sent) <= 4:
         reading_services.record_position(request.user, work, chapter_id, int(sent))
