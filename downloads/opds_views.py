@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from access.getters import findable_tag, get_series_for_reader
 from access.visibility import ANONYMOUS, is_anonymous_series
@@ -149,7 +150,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
         return unauthorized()
     tag = findable_tag(viewer, tag_from_param(tag_name))
     if tag is None:
-        raise Http404("No such tag.")
+        raise Http404(gettext("No such tag."))
     tag = canonical_of(tag)
     path = reverse("downloads:opds_tag", args=[tag_to_param(tag.name)])
     return _works_feed(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from access.visibility import is_creator
 from lifestream.core.actors import Actor
@@ -263,7 +264,7 @@ def _store(
     if target.form == AutosaveForm.WORK_NEW and autosave_id is not None:
         row = _new_work_rows(user).select_for_update().filter(pk=autosave_id).first()
         if row is None:
-            raise NotFound("This autosaved text was discarded.")
+            raise NotFound(gettext("This autosaved text was discarded."))
     elif target.form == AutosaveForm.WORK_NEW:
         row = None
     else:
@@ -310,7 +311,7 @@ def discard_autosave(user: User, autosave_id: int) -> Autosave:
     """Delete one of the user's autosaves; NotFound for anyone else's, or one already gone."""
     row = Autosave.objects.filter(pk=autosave_id, user=user).select_related("work").first()
     if row is None:
-        raise NotFound("This autosaved text was already discarded.")
+        raise NotFound(gettext("This autosaved text was already discarded."))
     row.delete()
     return row
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from lifestream.core.changes import CreatorInvited, WorkChanged, WorkGifted, announce
 from lifestream.core.errors import ErrorList, FieldError, InvalidInput, NotFound
@@ -232,7 +233,7 @@ def _invitation(user: User, creatorship_id: int) -> Creatorship:
         .first()
     )
     if invitation is None:
-        raise NotFound("No such invitation.")
+        raise NotFound(gettext("No such invitation."))
     return invitation
 
 
@@ -264,15 +265,17 @@ def leave_work(user: User, work: Work) -> None:
     creator: the last one can delete the work instead."""
     mine = Creatorship.objects.filter(work=work, pseud__user=user)
     if not mine.exists():
-        raise NotFound("You are not a creator of this work.")
+        raise NotFound(gettext("You are not a creator of this work."))
     if not Creatorship.objects.filter(work=work).exclude(pseud__user=user).exists():
         raise InvalidInput(
             [
                 FieldError(
                     "creators",
                     "last_creator",
-                    "You are this work's only creator, so you can't remove yourself. You can "
-                    "delete the work instead.",
+                    gettext(
+                        "You are this work's only creator, so you can't remove yourself. You can "
+                        "delete the work instead."
+                    ),
                 )
             ]
         )
@@ -289,7 +292,7 @@ def refuse_gift(user: User, gift_id: int) -> Gift:
     "for" line, and can't be given to them again."""
     gift = Gift.objects.select_for_update().filter(pk=gift_id, pseud__user=user).first()
     if gift is None:
-        raise NotFound("No such gift.")
+        raise NotFound(gettext("No such gift."))
     if not gift.rejected:
         gift.rejected = True
         gift.save(update_fields=["rejected"])

@@ -175,7 +175,7 @@ def remove_parent(user: User, link_id: int) -> int:
     """The child's creators take a parent off their work; the work's id."""
     link = RelatedWork.objects.select_related("work").filter(pk=link_id).first()
     if link is None or not is_creator(user, link.work):
-        raise NotFound("No such link.")
+        raise NotFound(_("No such link."))
     work_id = link.work_id
     link.delete()
     announce(WorkChanged(work_id))
@@ -187,7 +187,7 @@ def answer_link(user: User, link_id: int, *, approve: bool) -> RelatedWork:
     """A parent's creator lists the child under their work, or hides it from there."""
     link = RelatedWork.objects.select_related("parent", "work").filter(pk=link_id).first()
     if link is None or link.parent is None or not is_creator(user, link.parent):
-        raise NotFound("No such link.")
+        raise NotFound(_("No such link."))
     link.status = RelatedStatus.APPROVED if approve else RelatedStatus.HIDDEN
     link.save(update_fields=["status"])
     announce(WorkChanged(link.parent.pk))

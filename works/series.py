@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from access.visibility import is_creator, is_series_creator
@@ -89,7 +90,10 @@ def _part_ids(series: Series) -> list[int]:
 
 def _position_error(field: str, count: int) -> FieldError:
     return FieldError(
-        field, "out_of_range", f"The position in the series must be between 1 and {count:,}."
+        field,
+        "out_of_range",
+        _("The position in the series must be between 1 and %(count)s.")
+        % {"count": number_format(count, force_grouping=True)},
     )
 
 
@@ -213,7 +217,9 @@ def move_work_in_series(user: User, series: Series, work: Work, position: int) -
     ids = _part_ids(series)
     part = series.parts.filter(work=work).first()
     if part is None:
-        raise InvalidInput([FieldError("work", "not_in_series", "That work is not in the series.")])
+        raise InvalidInput(
+            [FieldError("work", "not_in_series", _("That work is not in the series."))]
+        )
     if not 1 <= position <= len(ids):
         raise InvalidInput([_position_error("position", len(ids))])
     ids.remove(part.pk)
@@ -231,7 +237,7 @@ def reorder_series(user: User, series: Series, work_ids: list[int]) -> None:
     parts = {part.work_id: part.pk for part in series.parts.all()}
     if len(work_ids) != len(parts) or set(work_ids) != set(parts):
         raise InvalidInput(
-            [FieldError("works", "mismatch", "The new order must list every work once.")]
+            [FieldError("works", "mismatch", _("The new order must list every work once."))]
         )
     _renumber(series, [parts[work_id] for work_id in work_ids])
     series.save(update_fields=["updated_at"])
@@ -247,7 +253,9 @@ def remove_work_from_series(user: User, series: Series, work: Work) -> bool:
     _lock(series)
     deleted, _by_model = series.parts.filter(work=work).delete()
     if not deleted:
-        raise InvalidInput([FieldError("work", "not_in_series", "That work is not in the series.")])
+        raise InvalidInput(
+            [FieldError("work", "not_in_series", _("That work is not in the series."))]
+        )
     announce(WorkChanged(work.pk))
     return _close_up(series)
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lifestream.core.changes import (
     ChapterDeleting,
@@ -708,7 +709,7 @@ def delete_chapter(chapter: Chapter) -> None:
                 FieldError(
                     "chapter",
                     "last_chapter",
-                    "This is the work's only chapter. Delete the whole work instead.",
+                    gettext("This is the work's only chapter. Delete the whole work instead."),
                 )
             ]
         )
@@ -718,8 +719,10 @@ def delete_chapter(chapter: Chapter) -> None:
                 FieldError(
                     "chapter",
                     "last_posted_chapter",
-                    "This is the work's only posted chapter. Post another one first, or delete "
-                    "the whole work.",
+                    gettext(
+                        "This is the work's only posted chapter. Post another one first, or delete "
+                        "the whole work."
+                    ),
                 )
             ]
         )
@@ -738,7 +741,11 @@ def reorder_chapters(work: Work, chapter_ids: list[int]) -> None:
     current = set(work.chapters.values_list("pk", flat=True))
     if len(chapter_ids) != len(current) or set(chapter_ids) != current:
         raise InvalidInput(
-            [FieldError("chapters", "mismatch", "The new order must list every chapter once.")]
+            [
+                FieldError(
+                    "chapters", "mismatch", gettext("The new order must list every chapter once.")
+                )
+            ]
         )
     _renumber(work, chapter_ids)
     # Search text and downloads keep the chapters in order.

@@ -47,7 +47,7 @@ def _user(request: HttpRequest) -> User:
 def _own_account(request: HttpRequest, login_name: str) -> User:
     user = _user(request)
     if user.username.lower() != login_name.lower():
-        raise Http404("That page belongs to another account.")
+        raise Http404(gettext("That page belongs to another account."))
     return user
 
 
