@@ -120,12 +120,12 @@ def dangers(markup: str | bytes, *, ours: bool = True) -> list[str]:
         name = element.name.lower().rsplit(":", 1)[-1]
         in_text = element.find_parent(class_=["userstuff", "summary", "notes"]) is not None
         if name == "script":
-            source = element.get("src", "")
+            source = str(element.get("src") or "")
             if not (ours and source.startswith("/static/") and not element.get_text().strip()):
                 found.append(f"<script src={source!r}>{element.get_text()[:40]}")
         if name in NEVER_ELEMENTS:
             found.append(f"<{name}>")
-        if name == "meta" and element.get("http-equiv", "").lower() == "refresh":
+        if name == "meta" and str(element.get("http-equiv") or "").lower() == "refresh":
             found.append("<meta refresh>")
         if name == "style":
             found += [f"<style> {danger}" for danger in css_dangers(element.get_text())]
@@ -314,6 +314,10 @@ def test_nothing_that_could_run_reaches_a_page(corpus_archive, author, reader):
     assert checked > 5 * len(BATCHES)
 
 
+def _body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def _feed_html(document: bytes) -> Iterator[str]:
     """The HTML inside an Atom document that a feed reader would render."""
     tree = etree.fromstring(document)
@@ -338,12 +342,12 @@ def test_feeds_books_and_the_api_carry_nothing_that_could_run(corpus_archive, au
     api_fields: list[str] = []
     for work in works[:: max(1, len(works) // 6)]:
         page = BeautifulSoup(guest.get(f"/works/{work.pk}").content, "html.parser")
-        links = {a["href"] for a in page.select("li.download a[href]")}
+        links = {str(a["href"]) for a in page.select("li.download a[href]")}
         html_link = next(link for link in links if ".html" in link)
         book = guest.get(html_link)
-        assert dangers(b"".join(book.streaming_content)) == [], html_link
+        assert dangers(_body(book)) == [], html_link
         epub_link = next(link for link in links if ".epub" in link)
-        archive = zipfile.ZipFile(io.BytesIO(b"".join(guest.get(epub_link).streaming_content)))
+        archive = zipfile.ZipFile(io.BytesIO(_body(guest.get(epub_link))))
         for name in archive.namelist():
             if name.endswith((".xhtml", ".html", ".htm")):
                 assert dangers(archive.read(name)) == [], (epub_link, name)
@@ -403,7 +407,12 @@ def test_no_vector_runs_in_a_browser(browser, live_server, author, reader, corpu
         site.log_in(context, reader)
         page = context.new_page()
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def dismiss(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
         # Every work in full with its comments, and every listing: what a reader opens.
         urls = [
             url
