@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "feedback",
     "downloads",
     "imports",
+    "signups",
     "search",
     "api",
 ]
@@ -137,6 +138,8 @@ MIDDLEWARE = [
     # A logged-in user's saved language wins over the cookie and the browser.
     "lifestream.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Members accept changed terms of service before anything else (signups/middleware.py).
+    "signups.middleware.TermsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lifestream.middleware.CoreErrorsMiddleware",
 ]

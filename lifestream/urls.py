@@ -15,6 +15,7 @@ urlpatterns = [
     *account_urlpatterns,
     path("", include("search.urls")),
     path("", include("works.urls")),
+    path("", include("signups.urls")),
     path("", include("people.urls")),
     path("", include("tags.urls")),
     path("", include("feedback.urls")),

@@ -17,13 +17,24 @@ from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.actors import client_address
 from lifestream.core.ratelimit import count_failure, failures_wait, forget_failures
+from signups.models import PendingAccount
 
 from . import reading
 from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User, time_zone_names
 
 # Names that are also paths under /users/ or that would confuse readers.
 RESERVED_LOGINS = frozenset(
-    {"login", "logout", "new", "password", "admin", "anonymous", "orphan_account"}
+    {
+        "login",
+        "logout",
+        "new",
+        "password",
+        "admin",
+        "anonymous",
+        "orphan_account",
+        "confirmation",
+        "confirm",
+    }
 )
 
 
@@ -37,6 +48,10 @@ class LoginForm(AuthenticationForm):
             "%(username)s is one of the sample accounts, whose password is published, so it "
             "can only log in to a demo archive, and this archive is not one. Log in with your "
             "own account, or create one."
+        ),
+        "awaiting_approval": _(
+            "Your account is waiting for an admin's approval. We will email you when it is "
+            "approved; you can log in then."
         ),
         "throttled_account": ngettext_lazy(
             "There have been too many wrong passwords for this account in a short time, so "
@@ -88,6 +103,10 @@ class LoginForm(AuthenticationForm):
                 count_failure(action, who)
             raise
         forget_failures("login_account", counted["login_account"])
+        if PendingAccount.objects.filter(user=self.user_cache, needs_approval=True).exists():
+            raise ValidationError(
+                self.error_messages["awaiting_approval"], code="awaiting_approval"
+            )
         return cleaned
 
 

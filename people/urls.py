@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from signups import views as signup_views
+
 from . import views, views_blocks
 from .forms import LoginForm, PasswordResetForm
 
@@ -56,7 +58,7 @@ urlpatterns = [
 
 # Account routes keep Django's names (login, logout, password_reset, …) so its views find them.
 account_urlpatterns = [
-    path("signup", views.signup, name="signup"),
+    path("signup", signup_views.signup, name="signup"),
     path("users/login", views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("users/logout", views.LogoutView.as_view(), name="logout"),
     path("token_dispenser.json", views.token_dispenser, name="token_dispenser"),

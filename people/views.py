@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -23,29 +22,12 @@ from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
 from search.listing.form import read_request
 from search.listing.query import search
+from signups.queries import pending_of
 from works import queries as work_queries
 
 from . import queries, services
-from .forms import ApiTokenForm, PreferencesForm, PseudForm, SignupForm
+from .forms import ApiTokenForm, PreferencesForm, PseudForm
 from .models import User
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = services.create_user(
-            form.cleaned_data["username"],
-            form.cleaned_data["email"],
-            form.cleaned_data["password1"],
-        )
-        login(request, user)
-        messages.success(
-            request, gettext("Welcome to the archive, %(name)s!") % {"name": user.username}
-        )
-        return redirect(user)
-    return render(request, "registration/signup.html", {"form": form})
 
 
 def block_buttons_context(viewer: object, owner: User) -> dict[str, Any]:
@@ -202,7 +184,13 @@ def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
         services.set_preferences(user, **form.cleaned_data)
         messages.success(request, gettext("Your preferences were saved."))
         return redirect("people:preferences", user.username)
-    context = {"form": form, "owner": user, "nav": user_nav(request, user)}
+    pending = pending_of(user)
+    context = {
+        "form": form,
+        "owner": user,
+        "nav": user_nav(request, user),
+        "unconfirmed": pending is not None and pending.needs_confirmation,
+    }
     return render(request, "people/preferences.html", context)
 
 

@@ -30,6 +30,7 @@ from lifestream.core.text import (
     one_line,
 )
 from people.models import Pseud, User
+from signups.services import check_may_contribute
 from tags.models import Tag, TagKind
 from tags.services import (
     check_tag_names,
@@ -500,6 +501,8 @@ def create_work(
 ) -> Work:
     """A new work with its chapters (errors named `chapters.N.…`, the first chapter 0), posted
     at once or kept as a draft, whole or not at all."""
+    if post:
+        check_may_contribute(user, "work")
     errors = ErrorList()
     schedule = _clean_schedule(errors, data.scheduled_for if post else None, data.published_on)
     clean = _clean_work(user, replace(data, published_on=schedule.published_on), errors)
@@ -594,6 +597,8 @@ def post_draft(work: Work, *, scheduled_for: dt.datetime | None = None) -> Work:
     future `scheduled_for`, schedule it for then instead (a past one is a backdate)."""
     if work.posted:
         return work
+    for creator in User.objects.filter(pseuds__creatorships__work=work).distinct():
+        check_may_contribute(creator, "work")
     errors = ErrorList()
     schedule = _clean_schedule(errors, scheduled_for, None)
     errors.raise_if_any()

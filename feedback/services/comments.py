@@ -25,6 +25,7 @@ from lifestream.core.ratelimit import check_rate
 from lifestream.core.text import html_to_text, one_line, sanitize_html
 from people.models import Pseud
 from people.queries import is_blocked_by_any
+from signups.services import contribution_refusal
 from works.models import Chapter, CommentPermission, Work
 
 from ..models import COMMENT_MAX, GUEST_NAME_MAX, Comment, CommentStatus, NotificationKind
@@ -191,7 +192,7 @@ def post_comment(
         raise NotFound(gettext("No such chapter in this work."))
     if chapter is not None and not chapter.posted:
         raise Forbidden(gettext("Comments open once the chapter is posted."))
-    refusal = commenting_refusal(viewer, work, parent)
+    refusal = commenting_refusal(viewer, work, parent) or contribution_refusal(viewer)
     if refusal:
         raise Forbidden(refusal)
 
