@@ -190,7 +190,10 @@
       var button = event.target.closest("button[data-command]");
       if (!button) { return; }
       buttons.forEach(function (other) { other.tabIndex = other === button ? 0 : -1; });
-      commands[button.getAttribute("data-command")](button);
+      var command = button.getAttribute("data-command");
+      commands[command](button);
+      // The typing goes on where it was (Squire's block changes leave the focus here).
+      if (command !== "link") { editor.focus(); }
       press();
     });
 
