@@ -138,6 +138,18 @@ def work_id_of(page: Page) -> int:
     return int(match.group(1))
 
 
+def fill_html(page: Page, selector: str, markup: str) -> None:
+    """Type a chapter's text as HTML: the rich-text editor's "HTML" switch shows the textarea
+    the form sends, then the text goes in as typed there."""
+    from playwright.sync_api import expect
+
+    box = page.locator(f".rich-text[data-textarea='{selector.removeprefix('#')}']")
+    switch = box.get_by_role("button", name="HTML", exact=True)
+    switch.click()
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    page.fill(selector, markup)
+
+
 # --- A: sign up, post a work, add a chapter, read it back -----------------------------------
 
 # The work's own preface (title, byline, summary, notes), not the afterword with its end notes.
@@ -182,7 +194,7 @@ def test_sign_up_post_a_work_add_a_chapter_and_read_it(site: Site) -> None:
     page.fill("#id_notes", "Author's Beginning Note: set after the game.")
     page.fill("#id_end_notes", "Author's Ending Note: please review!")
     page.fill("#id_chapter_title", "The Reactor")
-    page.fill("#id_chapter_body", "\n".join(f"<p>{para}</p>" for para in CHAPTER_1_PARAS))
+    fill_html(page, "#id_chapter_body", "\n".join(f"<p>{para}</p>" for para in CHAPTER_1_PARAS))
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator(".flash")).to_contain_text("Work was successfully posted.")
     work_id = work_id_of(page)
@@ -192,7 +204,7 @@ def test_sign_up_post_a_work_add_a_chapter_and_read_it(site: Site) -> None:
     expect(page).to_have_url(re.compile(rf"/works/{work_id}/chapters/new$"))
     page.fill("#id_title", "The Bar")
     page.fill("#id_notes", "Chapter Two Beginning Note: a quieter one.")
-    page.fill("#id_body", "\n\n".join(f"<p>{para}</p>" for para in CHAPTER_2_PARAS))
+    fill_html(page, "#id_body", "\n\n".join(f"<p>{para}</p>" for para in CHAPTER_2_PARAS))
     page.fill("#id_end_notes", "Chapter Two End Note: thanks for reading.")
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator(".flash")).to_contain_text("Chapter was successfully posted.")
@@ -290,7 +302,7 @@ def test_failed_post_keeps_the_text(site: Site) -> None:
     assert len(body) > 8000
     page.goto("/works/new")
     page.fill("#id_title", "Flowers in the Slums")
-    page.fill("#id_chapter_body", body)
+    fill_html(page, "#id_chapter_body", body)
     page.get_by_role("button", name="Post", exact=True).click()
 
     errors = page.locator("#error")

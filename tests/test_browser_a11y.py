@@ -96,6 +96,11 @@ def test_adding_a_suggested_tag_keeps_what_was_typed(site: Site) -> None:  # noq
     page.goto(f"/works/{work.pk}/edit")
     page.fill("#id_title", "Mako Dreams, Revised")
     page.fill("#id_relationships", "Cloud Strife & Tifa Lockhart")
+    # A new last line in the rich-text editor, unsaved too.
+    page.locator("#id_chapter_body_rich").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("A line added before saving.")
     edit_url = page.url
 
     page.locator("#import-suggestions button[data-tag='Final Fantasy VII']").click()
@@ -108,6 +113,10 @@ def test_adding_a_suggested_tag_keeps_what_was_typed(site: Site) -> None:  # noq
         "Cloud Strife & Tifa Lockhart, Cloud Strife/Sephiroth"
     )
     expect(page.locator("#import-suggestions-status")).to_contain_text("Save the work")
+    expect(page.locator("#id_chapter_body_rich")).to_contain_text("A line added before saving.")
+    expect(page.locator("#id_chapter_body")).to_have_value(
+        re.compile(r"<p>A line added before saving\.</p>$")
+    )
 
     # Saving keeps all of it, and the suggestions taken are no longer offered.
     page.get_by_role("button", name="Save As Draft").click()
@@ -117,6 +126,7 @@ def test_adding_a_suggested_tag_keeps_what_was_typed(site: Site) -> None:  # noq
     names = set(work.tags.values_list("name", flat=True))
     assert {"Final Fantasy VII", "Cloud Strife/Sephiroth", "Cloud Strife & Tifa Lockhart"} <= names
     assert "Unknown Fandom" not in names
+    assert "A line added before saving." in work.chapters.get().body
     page.goto(f"/works/{work.pk}/edit")
     expect(page.locator("#import-suggestions button[data-tag='Final Fantasy VII']")).to_have_count(
         0

@@ -81,6 +81,15 @@ def test_every_kind_of_page_runs_under_the_policy(site) -> None:
     writer.locator("#id_fandoms").press_sequentially("Poli")
     expect(writer.locator("[role=option]").first).to_contain_text("Policy Fandom")
     assert _violations(writer) == []
+    # The rich-text editor starts, formats and writes into the textarea under the policy too.
+    writer.locator("#id_chapter_body_rich").click()
+    writer.keyboard.type("Under ")
+    writer.get_by_role("button", name="Bold", exact=True).click()
+    writer.keyboard.type("policy")
+    expect(writer.locator("#id_chapter_body")).to_have_value("<p>Under <b>policy</b></p>")
+    writer.get_by_role("button", name="HTML", exact=True).click()
+    expect(writer.locator("#id_chapter_body")).to_be_visible()
+    assert _violations(writer) == []
 
     desk = _watched(site, admin)
     desk.goto("/admin/")

@@ -99,6 +99,15 @@ class ScheduleField(forms.DateTimeField):
         return super().prepare_value(value)
 
 
+def _mark_required(form: forms.Form) -> None:
+    """Fields the services refuse to save without: an asterisk in the template, and
+    aria-required on the inputs that take it (a group of checkboxes says so in its name)."""
+    for name in getattr(form, "marked_required", ()):
+        field = form.fields.get(name)
+        if field is not None and not isinstance(field.widget, forms.CheckboxSelectMultiple):
+            field.widget.attrs["aria-required"] = "true"
+
+
 def _schedule_in_zone(form: forms.Form, user: User) -> None:
     field = form.fields.get("scheduled_for")
     if isinstance(field, ScheduleField):
@@ -106,6 +115,10 @@ def _schedule_in_zone(form: forms.Form, user: User) -> None:
 
 
 class WorkForm(ServiceErrorsForm):
+    # What a work can't be saved without (works.services), marked with AO3's asterisk.
+    marked_required = frozenset(
+        {"rating", "warnings", "fandoms", "title", "pseuds", "chapter_body"}
+    )
     title = forms.CharField(strip=False, required=False)
     pseuds = PseudChoiceField(
         queryset=Pseud.objects.none(),
@@ -195,6 +208,7 @@ class WorkForm(ServiceErrorsForm):
         super().__init__(*args, **kwargs)
         self.user = user
         _schedule_in_zone(self, user)
+        _mark_required(self)
         pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above
         pseuds.queryset = user.pseuds.all()
         skin = cast(forms.TypedChoiceField, self.fields["skin"])  # declared above
@@ -312,6 +326,7 @@ class WorkForm(ServiceErrorsForm):
 
 
 class ChapterForm(ServiceErrorsForm):
+    marked_required = frozenset({"body"})
     title = forms.CharField(label="Chapter title", strip=False, required=False)
     # AO3's per-chapter creators, on a work with several: none ticked credits all of them.
     pseuds = PseudChoiceField(
@@ -349,6 +364,7 @@ class ChapterForm(ServiceErrorsForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        _mark_required(self)
         if user is not None:
             _schedule_in_zone(self, user)
         pseuds = cast(PseudChoiceField, self.fields["pseuds"])  # declared above

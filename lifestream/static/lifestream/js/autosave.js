@@ -39,7 +39,11 @@
       } else if (el.tagName === "SELECT" && el.multiple) {
         Array.prototype.forEach.call(el.options, function (o) { o.selected = list.indexOf(o.value) !== -1; });
       } else {
-        el.value = list.length ? list[0] : "";
+        var value = list.length ? list[0] : "";
+        if (el.value === value) { return; }
+        el.value = value;
+        // Whatever shows this field another way (the rich-text editor) hears of it as of typing.
+        el.dispatchEvent(new Event("input", { bubbles: true }));
       }
     });
   }
