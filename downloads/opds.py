@@ -246,3 +246,106 @@ def opensearch_description() -> bytes:
         {"type": ACQUISITION_TYPE, "template": absolute("/opds/search?q={searchTerms}")},
     )
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+# --- the same feed as a page, for a browser ------------------------------------------------
+
+
+@dataclass
+class PageLink:
+    rel: str
+    href: str
+    type: str
+    title: str
+
+    @property
+    def is_feed(self) -> bool:
+        return self.type.startswith("application/atom+xml")
+
+    @property
+    def is_acquisition(self) -> bool:
+        return self.rel.startswith(ACQUISITION_REL)
+
+
+@dataclass
+class PageEntry:
+    title: str
+    authors: list[tuple[str, str]]
+    content: str
+    language: str
+    tags: list[str]
+    links: list[PageLink]
+
+    @property
+    def acquisitions(self) -> list[PageLink]:
+        return [link for link in self.links if link.is_acquisition]
+
+    @property
+    def others(self) -> list[PageLink]:
+        return [link for link in self.links if not link.is_acquisition]
+
+
+@dataclass
+class FeedPage:
+    """What a feed says, read back from the very document an OPDS app gets."""
+
+    title: str
+    kind: str
+    links: dict[str, PageLink]
+    entries: list[PageEntry]
+    total: int | None
+
+
+def _site_path(href: str) -> str:
+    """The archive's own addresses as paths, so the page works at any address it is opened
+    on; other addresses as they are."""
+    base = settings.SITE_URL
+    if base and href.startswith(base + "/"):
+        return href[len(base) :]
+    return href
+
+
+def _links(element: ET.Element) -> list[PageLink]:
+    return [
+        PageLink(
+            link.get("rel", ""),
+            _site_path(link.get("href", "")),
+            link.get("type", ""),
+            link.get("title", ""),
+        )
+        for link in element.findall(_q(ATOM, "link"))
+    ]
+
+
+def _text(element: ET.Element, namespace: str, name: str) -> str:
+    return element.findtext(_q(namespace, name)) or ""
+
+
+def feed_page(feed: Feed) -> FeedPage:
+    """The feed's title, navigation links, and entries with their links, as a page shows them."""
+    entries = []
+    for entry in feed.root.findall(_q(ATOM, "entry")):
+        authors = [
+            (_text(author, ATOM, "name"), _site_path(_text(author, ATOM, "uri")))
+            for author in entry.findall(_q(ATOM, "author"))
+        ]
+        entries.append(
+            PageEntry(
+                title=_text(entry, ATOM, "title"),
+                authors=authors,
+                content=_text(entry, ATOM, "content"),
+                language=_text(entry, DC, "language"),
+                tags=[
+                    category.get("label", "") for category in entry.findall(_q(ATOM, "category"))
+                ],
+                links=_links(entry),
+            )
+        )
+    total = feed.root.findtext(_q(OPENSEARCH, "totalResults"))
+    return FeedPage(
+        title=_text(feed.root, ATOM, "title"),
+        kind=feed.kind,
+        links={link.rel: link for link in _links(feed.root)},
+        entries=entries,
+        total=int(total) if total is not None else None,
+    )

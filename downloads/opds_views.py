@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -31,6 +32,7 @@ from .opds import (
     NavigationEntry,
     SeriesEntry,
     absolute,
+    feed_page,
     series_feed_path,
     tag_urn,
 )
@@ -41,9 +43,27 @@ PER_PAGE = 25
 FANDOMS_PER_PAGE = 50
 
 
+# What the catalogue answers in, the feed first: an OPDS app that accepts anything (`*/*`), or
+# sends no Accept at all, gets the feed; a browser, which prefers HTML, gets it as a page.
+FEED_TYPES = ("application/atom+xml", "application/xml", "text/xml")
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def wants_page(request: HttpRequest) -> bool:
+    """Whether the request's Accept header prefers HTML to Atom or XML."""
+    if "Accept" not in request.headers:
+        return False
+    return request.get_preferred_type([*FEED_TYPES, *PAGE_TYPES]) in PAGE_TYPES
+
+
 def _respond(request: HttpRequest, feed: Feed) -> HttpResponse:
-    response = HttpResponse(feed.render(), content_type=f"{feed.media_type};charset=utf-8")
-    response["Vary"] = "Cookie, Authorization"
+    """The feed, or the same feed as a page for a browser (`wants_page`)."""
+    if wants_page(request):
+        context = {"feed": feed_page(feed), "search_words": request.GET.get("q", "")[:500]}
+        response = render(request, "downloads/opds_feed.html", context)
+    else:
+        response = HttpResponse(feed.render(), content_type=f"{feed.media_type};charset=utf-8")
+    response["Vary"] = "Accept, Cookie, Authorization"
     return response
 
 

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from feedback.queries.bookmarks import visible_bookmarks
 from tags.models import tag_from_param
 from works.languages import LANGUAGES
 
 from . import browse
-from .listing.form import SORT_OPTIONS, read_request
-from .listing.query import search
+from .listing.form import (
+    BOOKMARK_SORT_OPTIONS,
+    BOOKMARKABLE_TYPES,
+    SORT_OPTIONS,
+    read_bookmark_filters,
+    read_request,
+)
+from .listing.query import find_bookmarks, search
+from .people import find_pseuds, read_people_search
 
 
 def work_search(request: HttpRequest) -> HttpResponse:
@@ -37,6 +47,37 @@ def work_search(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "search/search.html", context)
+
+
+def bookmark_search(request: HttpRequest) -> HttpResponse:
+    """`/bookmarks/search`: AO3's bookmark search form, and the bookmarks it finds (the ones
+    the viewer may list) once something is asked."""
+    filters = read_bookmark_filters(request.GET)
+    context: dict[str, Any] = {
+        "filters": filters,
+        "params": filters.params,
+        "sort_options": BOOKMARK_SORT_OPTIONS,
+        "bookmarkable_types": BOOKMARKABLE_TYPES,
+        "languages": LANGUAGES,
+        "asked": filters.asked,
+    }
+    if filters.asked:
+        results = find_bookmarks(
+            request.user, visible_bookmarks(request.user), filters, request.GET.get("page")
+        )
+        context["page"] = results.page
+    return render(request, "search/bookmark_search.html", context)
+
+
+def people_search(request: HttpRequest) -> HttpResponse:
+    """`/people/search`: pseuds by name, or by the fandom they create works in."""
+    wanted = read_people_search(request.GET)
+    context: dict[str, Any] = {"wanted": wanted, "params": wanted.params, "asked": wanted.asked}
+    if wanted.asked:
+        pseuds = find_pseuds(request.user, wanted)
+        paginator = Paginator(pseuds, settings.WORKS_PER_PAGE, allow_empty_first_page=True)
+        context["page"] = paginator.get_page(request.GET.get("page"))
+    return render(request, "search/people_search.html", context)
 
 
 # --- browsing: AO3's "Fandoms" menu and the tag index ------------------------------------------

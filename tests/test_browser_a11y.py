@@ -5,6 +5,7 @@ the browser and live-server set-up of test_browser.py."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from test_browser import Site, browser, site  # noqa: F401  # the fixtures these tests use
@@ -132,3 +133,83 @@ def test_adding_a_suggested_tag_keeps_what_was_typed(site: Site) -> None:  # noq
         0
     )
     expect(page.locator("#import-suggestions button[data-tag='Tifa Lockhart']")).to_have_count(1)
+
+
+def _widest(page: Any) -> str:
+    """What sticks out past the right edge, to say which element to fix."""
+    return str(
+        page.evaluate(
+            """() => [...document.querySelectorAll("body *")]
+              .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+              .filter((el) => !el.closest("details:not([open]) > :not(summary)"))
+              .slice(0, 6).map((el) => el.tagName + "." + el.className + "#" + el.id + " "
+                + Math.round(el.getBoundingClientRect().right))"""
+        )
+    )
+
+
+def _sideways(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"))
+
+
+@pytest.mark.parametrize("theme", ["light", "sepia", "dark", "contrast"])
+def test_bookmarks_inbox_and_stats_fit_a_phone(site: Site, theme: str) -> None:  # noqa: F811  # the fixture imported above
+    """The bookmark pages, the inbox and the statistics never scroll the page sideways at 360
+    or 390 px; the statistics table scrolls in its own box instead."""
+    from feedback.services.bookmarks import BookmarkData, create_bookmark
+    from feedback.services.comments import post_comment
+    from feedback.services.subscriptions import subscribe
+
+    author = make_user("narrow_author")
+    reader = make_user("narrow_reader_with_a_rather_long_login")
+    long_title = "An Extraordinarily Long Title About The Planet And Its Lifestream Remembering"
+    work = make_work(author, title=long_title, freeforms=["Hurt/Comfort", "Slow Burn"])
+    make_work(author, title="Second", chapters=2)
+    bookmark = create_bookmark(
+        reader,
+        work,
+        BookmarkData(notes="<p>Read this " + "again " * 40 + "</p>", tags=["Favourite"], rec=True),
+    )
+    post_comment(reader, work, "<p>" + "A long comment " * 20 + "</p>")
+    subscribe(reader, creator=author)
+    make_work(author, title="News For The Inbox")
+    pages = {
+        "guest": site.new_page(),
+        "reader": site.new_page(reader),
+        "author": site.new_page(author),
+    }
+    for page in pages.values():
+        page.context.add_cookies(
+            [{"name": "reading", "value": f"theme={theme}", "url": site.base_url}]
+        )
+    addresses = [
+        ("guest", "/bookmarks"),
+        ("guest", f"/users/{reader.username}/bookmarks"),
+        ("guest", f"/bookmarks/{bookmark.pk}"),
+        ("guest", f"/works/{work.pk}/bookmarks"),
+        ("guest", "/bookmarks/search?bookmark_search%5Bbookmark_notes%5D=again"),
+        ("guest", "/people/search?people_search%5Bname%5D=narrow"),
+        ("reader", f"/bookmarks/{bookmark.pk}/edit"),
+        ("reader", f"/users/{reader.username}/inbox"),
+        ("author", f"/users/{author.username}/inbox"),
+        ("author", f"/users/{author.username}/stats"),
+        ("guest", "/opds/new"),
+    ]
+    problems = []
+    for width in (360, 390):
+        for who, address in addresses:
+            page = pages[who]
+            page.set_viewport_size({"width": width, "height": 800})
+            response = page.goto(address)
+            assert response is not None and response.status == 200, address
+            if _sideways(page):
+                problems.append(f"{address} as {who} at {width}px: {_widest(page)}")
+    assert problems == [], "\n".join(problems)
+    # The table is wider than the phone: it scrolls inside its own box, which the keyboard
+    # reaches (tabindex) and a screen reader names (a labelled region).
+    stats = pages["author"]
+    stats.goto(f"/users/{author.username}/stats")
+    box = stats.locator(".table-scroll")
+    assert box.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+    assert not _sideways(stats)

@@ -66,12 +66,18 @@ def test_the_header_menus(viewer):
         "Bookmarks": "/bookmarks",
         "Tags": "/tags",
     }
-    assert _links(_menu(header, "search")) == {"Works": "/works/search", "Tags": "/tags/search"}
+    assert _links(_menu(header, "search")) == {
+        "Works": "/works/search",
+        "Bookmarks": "/bookmarks/search",
+        "Tags": "/tags/search",
+        "People": "/people/search",
+    }
     # Disclosures, not an ARIA menu half-implemented.
     assert 'role="menu' not in header
     assert header.count('<details name="header-menu">') == 3
     # Every link the menus offer is there.
-    for href in [*expected.values(), "/works", "/bookmarks", "/tags", "/works/search"]:
+    searches = ["/works/search", "/bookmarks/search", "/tags/search", "/people/search"]
+    for href in [*expected.values(), "/works", "/bookmarks", "/tags", *searches]:
         assert client.get(href).status_code == 200, href
     assert ("Post New" in header) is (viewer == "user")
 

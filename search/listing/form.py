@@ -118,6 +118,11 @@ def read_request(query: QueryDict) -> SearchRequest:
 # --- bookmarks ------------------------------------------------------------------------------
 
 BOOKMARKER_TAG_PARAM = "tag_ids"  # the bookmarkers' own tags
+# AO3's "Type" choices (`bookmarkable_type`); this archive has no external works.
+BOOKMARKABLE_TYPES = (
+    ("Work", gettext_lazy("Works")),
+    ("Series", gettext_lazy("Series")),
+)
 BOOKMARK_SORT_OPTIONS = (
     ("created_at", gettext_lazy("Date Bookmarked")),
     ("bookmarkable_date", gettext_lazy("Date Updated")),
@@ -141,11 +146,41 @@ class BookmarkFilters:
     include_bookmark_tag_ids: set[int] = field(default_factory=set)
     exclude_bookmark_tag_ids: set[int] = field(default_factory=set)
     sort_column: str = "created_at"
+    # The search page's fields (`/bookmarks/search`), AO3's names; kept as typed.
+    bookmarkable_query: str = ""
+    bookmarkable_type: str = ""
+    language_id: str = ""
+    bookmarkable_date: str = ""
+    bookmarker: str = ""
+    bookmark_notes: str = ""
+    with_notes: bool = False
+    date: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def asked(self) -> bool:
+        """Whether anything narrows the bookmarks (the search page shows results only then)."""
+        return bool(
+            self.rec
+            or self.with_notes
+            or any(value.strip() for key, value in self.params.items() if key != "sort_column")
+            or self.include_work_tag_ids
+            or self.exclude_work_tag_ids
+            or self.include_bookmark_tag_ids
+            or self.exclude_bookmark_tag_ids
+        )
 
     @property
     def params(self) -> dict[str, str]:
-        """The text fields as the sidebar shows them back."""
+        """The text fields as the sidebar and the search form show them back."""
         return {
+            "bookmarkable_query": self.bookmarkable_query,
+            "bookmarkable_type": self.bookmarkable_type,
+            "language_id": self.language_id,
+            "bookmarkable_date": self.bookmarkable_date,
+            "bookmarker": self.bookmarker,
+            "bookmark_notes": self.bookmark_notes,
+            "date": self.date,
             "bookmark_query": self.query,
             "other_tag_names": ", ".join(self.work_tag_names),
             "other_bookmark_tag_names": ", ".join(self.bookmark_tag_names),
@@ -172,8 +207,23 @@ def read_bookmark_filters(query: QueryDict) -> BookmarkFilters:
         include_work |= many("include_bookmark_search", param)
         exclude_work |= many("exclude_bookmark_search", param)
     sort = text("sort_column")
+
+    def short(name: str) -> str:
+        return " ".join(text(name).split())[:QUERY_MAX]
+
+    def ticked(name: str) -> bool:
+        return text(name).lower() in {"1", "t", "true", "on"}
+
     return BookmarkFilters(
-        rec=text("rec").lower() in {"1", "t", "true", "on"},
+        bookmarkable_query=short("bookmarkable_query"),
+        bookmarkable_type=short("bookmarkable_type"),
+        language_id=short("language_id"),
+        bookmarkable_date=short("bookmarkable_date"),
+        bookmarker=short("bookmarker"),
+        bookmark_notes=short("bookmark_notes"),
+        with_notes=ticked("with_notes"),
+        date=short("date"),
+        rec=ticked("rec"),
         query=" ".join(text("bookmark_query").split())[:QUERY_MAX],
         work_tag_names=split_tag_names(text("other_tag_names")),
         bookmark_tag_names=split_tag_names(text("other_bookmark_tag_names")),

@@ -29,6 +29,7 @@ from tags.models import Tag, TagKind
 from tags.queries import family_ids
 from tags.services import split_tag_names
 from works import queries as work_queries
+from works.languages import LANGUAGES
 from works.models import Work
 
 from .. import text
@@ -393,6 +394,98 @@ def _bookmark_has(ids: set[int]) -> Exists:
     return Exists(Bookmark.tags.through.objects.filter(bookmark_id=OuterRef("pk"), tag_id__in=ids))
 
 
+def _moment(seconds: int | None) -> dt.datetime | None:
+    return None if seconds is None else EPOCH + dt.timedelta(seconds=seconds)
+
+
+def _when(value: str) -> tuple[dt.datetime | None, dt.datetime | None] | None:
+    """A date field's range: AO3's relative syntax (`<2 weeks`, `>1 year`) or one day
+    (`2024-05-01`); None when it reads as neither."""
+    relative = _relative_date(value)
+    if relative is not None:
+        return _moment(relative.low), _moment(relative.high)
+    day = _date(value)
+    if day is None:
+        return None
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    return start, start + dt.timedelta(days=1)
+
+
+def _in_range(columns: tuple[str, ...], span: tuple[dt.datetime | None, dt.datetime | None]) -> Q:
+    """Any of `columns` within `span`."""
+    low, high = span
+    either = Q()
+    for column in columns:
+        one = Q()
+        if low is not None:
+            one &= Q(**{f"{column}__gte": low})
+        if high is not None:
+            one &= Q(**{f"{column}__lt": high})
+        either |= one
+    return either
+
+
+def _search_fields(bookmarks: QuerySet[Bookmark], filters: BookmarkFilters) -> QuerySet[Bookmark]:
+    """The search page's fields (`/bookmarks/search`). What cannot be read is told in
+    `filters.errors` and matches nothing, so no result pretends to answer it."""
+    for word in filters.bookmarkable_query.split():
+        # The work's title, summary and tags, or the series' title and summary: never its
+        # creators, who may be anonymous.
+        on_tag = Work.tags.through.objects.filter(
+            work_id=OuterRef("work_id"), tag__name__icontains=word
+        )
+        bookmarks = bookmarks.filter(
+            Q(work__title__icontains=word)
+            | Q(work__summary__icontains=word)
+            | Q(Exists(on_tag))
+            | Q(series__title__icontains=word)
+            | Q(series__summary__icontains=word)
+        )
+    if filters.bookmarkable_type == "Work":
+        bookmarks = bookmarks.filter(work__isnull=False)
+    elif filters.bookmarkable_type == "Series":
+        bookmarks = bookmarks.filter(series__isnull=False)
+    elif filters.bookmarkable_type:
+        filters.errors.append(
+            _("“%(value)s” is not a type of bookmark; choose Works or Series.")
+            % {"value": filters.bookmarkable_type}
+        )
+        return bookmarks.none()
+    if filters.language_id:
+        if filters.language_id not in dict(LANGUAGES):
+            filters.errors.append(
+                _("No language has the code “%(value)s”.") % {"value": filters.language_id}
+            )
+            return bookmarks.none()
+        bookmarks = bookmarks.filter(work__language=filters.language_id)
+    if filters.bookmarker:
+        name = filters.bookmarker
+        bookmarks = bookmarks.filter(Q(pseud__name__iexact=name) | Q(user__username__iexact=name))
+    for word in filters.bookmark_notes.split():
+        bookmarks = bookmarks.filter(notes__icontains=word)
+    if filters.with_notes:
+        bookmarks = bookmarks.exclude(notes="")
+    for value, columns, label in (
+        (filters.date, ("created_at",), _("Date Bookmarked")),
+        # A series bookmark's bookmarkable is updated when its series is.
+        (filters.bookmarkable_date, ("work__revised_at", "series__updated_at"), _("Date Updated")),
+    ):
+        if not value:
+            continue
+        span = _when(value)
+        if span is None:
+            filters.errors.append(
+                _(
+                    "%(field)s: “%(value)s” is not a date we can read; try “<2 weeks”, "
+                    "“>1 year” or 2024-05-01."
+                )
+                % {"field": label, "value": value}
+            )
+            return bookmarks.none()
+        bookmarks = bookmarks.filter(_in_range(columns, span))
+    return bookmarks
+
+
 def apply_bookmark_filters(
     bookmarks: QuerySet[Bookmark], filters: BookmarkFilters
 ) -> QuerySet[Bookmark]:
@@ -403,6 +496,7 @@ def apply_bookmark_filters(
         bookmarks = bookmarks.filter(rec=True)
     for word in filters.query.split():
         bookmarks = bookmarks.filter(notes__icontains=word)
+    bookmarks = _search_fields(bookmarks, filters)
     ticked = filters.include_work_tag_ids | filters.include_bookmark_tag_ids
     ticked |= filters.exclude_work_tag_ids | filters.exclude_bookmark_tag_ids
     families = _families_by_id(ticked)

@@ -1,12 +1,10 @@
-// The header's menus are <details> disclosures and work without this file. It adds what a
-// reader expects of a menu: Escape closes the open one (back on its summary), and a click
-// elsewhere on the page closes it.
+// The header's menus and a work's Download menu are <details> disclosures and work without
+// this file. It adds what a reader expects of a menu: Escape closes the open one (back on its
+// summary), and a click elsewhere on the page closes it.
 (function () {
   "use strict";
-  var header = document.getElementById("header");
-  if (!header) return;
   function openMenus() {
-    return header.querySelectorAll("details[open]");
+    return document.querySelectorAll("#header details[open], details.dropdown[open]");
   }
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
