@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "feedback",
     "downloads",
     "imports",
+    "moderation",
     "search",
     "api",
 ]
@@ -134,6 +135,8 @@ MIDDLEWARE = [
     "lifestream.middleware.AuthenticityTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A suspended account reads but does not write (`moderation.services.suspend_user`).
+    "lifestream.middleware.SuspensionMiddleware",
     # A logged-in user's saved language wins over the cookie and the browser.
     "lifestream.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+
+# Under /admin/, before Django's own admin (lifestream/urls.py) so these resolve first.
+urlpatterns = [
+    path("admin/roles", views.roles, name="roles"),
+    path("admin/moderation", views.desk, name="desk"),
+    path("admin/moderation/log", views.log, name="log"),
+    path("admin/moderation/find", views.find_user, name="find_user"),
+    path("admin/moderation/users/<str:login_name>", views.user_page, name="user"),
+    path("admin/moderation/works/<int:work_id>", views.work_page, name="work"),
+    path(
+        "admin/moderation/comments/<int:comment_id>/delete",
+        views.comment_delete,
+        name="comment_delete",
+    ),
+    path(
+        "admin/moderation/bookmarks/<int:bookmark_id>/delete",
+        views.bookmark_delete,
+        name="bookmark_delete",
+    ),
+]
