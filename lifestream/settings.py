@@ -245,6 +245,10 @@ RATE_LIMITS = {
         # The forms autosave every few seconds while someone types; this is well above that.
         "autosave_new": "30/60",
         "autosave_user": "30/60",
+        # Reports to the moderators.
+        "report_guest": "5/3600",
+        "report_new": "10/3600",
+        "report_user": "30/3600",
         # Wrong passwords: per account (whoever tries), and per address (whichever account).
         "login_account": "10/900",
         "login_address": "50/900",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.forms import ServiceErrorsForm
 
+from .models import ANSWER_MAX, NOTE_MAX, REPORT_TEXT_MAX, ReportReason, ReportState
 from .services import REASON_MAX, SUSPENSION_DAYS_MAX
 
 
@@ -51,3 +52,49 @@ class RolesForm(ReasonForm):
 
 class FindUserForm(forms.Form):
     name = forms.CharField(label=_("User name"), max_length=40, required=False)
+
+
+class ReportForm(ServiceErrorsForm):
+    reason = forms.ChoiceField(
+        label=_("What is wrong"), choices=ReportReason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Tell the moderators more"),
+        max_length=REPORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Tell the moderators what is wrong.")},
+    )
+    email = forms.EmailField(
+        label=_("Your email address (for the answer)"), required=False, max_length=254
+    )
+
+    def __init__(self, *args: object, guest: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's form arguments
+        if guest:
+            self.fields["email"].required = True
+        else:
+            del self.fields["email"]
+
+
+class ReportStateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=ReportState.choices)
+    reason = forms.CharField(label=_("Why (for the audit log)"), required=False, max_length=500)
+
+
+class ReportNoteForm(ServiceErrorsForm):
+    note = forms.CharField(
+        label=_("Note for the other moderators"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportAnswerForm(ServiceErrorsForm):
+    answer = forms.CharField(
+        label=_("Answer to the reporter"),
+        max_length=ANSWER_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Sent as written. Say what was done; say nothing private about the reported user."
+        ),
+    )

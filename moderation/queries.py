@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from people.models import AuditEntry, User
 
+from .models import Report, ReportState
+
 DESK_ROWS = 20
 
 
@@ -37,3 +39,12 @@ def staff() -> QuerySet[User]:
 
 def find_user(name: str) -> User | None:
     return User.objects.filter(username__iexact=name).first()
+
+
+def open_reports() -> QuerySet[Report]:
+    """The queue: new and in-progress reports, oldest first (the longest waiting)."""
+    return (
+        Report.objects.filter(state__in=[ReportState.NEW, ReportState.IN_PROGRESS])
+        .select_related("reporter")
+        .order_by("created_at", "id")[:DESK_ROWS]
+    )

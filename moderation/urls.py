@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reports
 
 app_name = "moderation"
 
 # Under /admin/, before Django's own admin (lifestream/urls.py) so these resolve first.
 urlpatterns = [
+    path("reports/new", views_reports.report_new, name="report_new"),
+    path("admin/moderation/reports", views_reports.queue, name="reports"),
+    path("admin/moderation/reports/<int:report_id>", views_reports.report_show, name="report"),
     path("admin/roles", views.roles, name="roles"),
     path("admin/moderation", views.desk, name="desk"),
     path("admin/moderation/log", views.log, name="log"),

@@ -48,6 +48,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "signups": list(queries.recent_signups()),
         "restricted": list(queries.restricted_users()),
         "entries": list(queries.audit_log()[: queries.DESK_ROWS]),
+        "open_reports": list(queries.open_reports()),
         "find_form": FindUserForm(),
     }
     return render(request, "moderation/desk.html", context)

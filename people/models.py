@@ -387,6 +387,7 @@ class AuditAction(models.TextChoices):
     BAN = "ban", _("Banned a user")
     LIFT = "lift", _("Lifted a suspension or ban")
     ROLES = "roles", _("Changed a user's roles")
+    REPORT = "report", _("Handled a report")
 
 
 class AppendOnlyError(Exception):

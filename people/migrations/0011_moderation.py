@@ -126,6 +126,7 @@ class Migration(migrations.Migration):
                             ("ban", "Banned a user"),
                             ("lift", "Lifted a suspension or ban"),
                             ("roles", "Changed a user's roles"),
+                            ("report", "Handled a report"),
                         ],
                         max_length=20,
                     ),
