@@ -606,3 +606,17 @@ def test_browse_pages_count_only_what_the_viewer_can_list(world, viewer, state, 
     if not LISTED[(state, viewer)]:
         assert fandom not in body
     assert not _names_creator(world, viewer, state, body)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_report_form_only_for_what_the_viewer_can_read(world, viewer, state):
+    """A report can be made only on what the viewer reads: anything else is a 404 that tells
+    nothing of it (a restricted work too, for a guest)."""
+    work_id, chapter_id = _ids(world, state)
+    client = _client(world, viewer)
+    expected = 200 if READ_EXPECTATIONS[(state, viewer)] == "read" else 404
+    for kind, key in (("work", work_id), ("chapter", chapter_id)):
+        response = client.get(f"/reports/new?type={kind}&id={key}")
+        assert response.status_code == expected, kind
+        assert (f"{state.capitalize()} Work" in response.content.decode()) is (expected == 200)
