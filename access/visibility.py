@@ -10,6 +10,9 @@ The rules:
 - a restricted work is seen by logged-in users only; logged-out visitors never find it in a
   listing or a count, and opening it sends them to log in;
 - a deleted work no longer exists;
+- a work hidden by a moderator is as absent as a draft for everyone but its creators and the
+  moderators (who open it by its address, with the reason shown): no listing, count, facet,
+  search, feed, file, series part, bookmark or API answer has it;
 - a user's mutes take the muted users' works, bookmarks and comments out of everything the muter
   lists and counts (a muted user's work is still there when opened by its address);
 - a private bookmark, a reading history, subscriptions, mutes, blocks, notifications and a
@@ -87,7 +90,7 @@ def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
     """The filter for works that appear in listings and counts for `viewer`. Drafts never do,
     not even the viewer's own: they have their own page. `prefix` ("work__") applies the same
     rule to rows that point at a work (bookmarks, readings, subscriptions)."""
-    q = released_q(prefix)
+    q = released_q(prefix) & Q(**{f"{prefix}hidden_at__isnull": True})
     if not viewer.is_authenticated:
         q &= Q(**{f"{prefix}restricted": False})
     muted = muted_user_ids(viewer)
@@ -199,13 +202,15 @@ def bookmark_access(viewer: Viewer, bookmark: Bookmark) -> Access:
     if bookmark.series_id is not None:
         if has_listable_part(viewer, bookmark.series_id):
             return Access.READ
-        released = SeriesPart.objects.filter(released_q("work__"), series_id=bookmark.series_id)
+        released = SeriesPart.objects.filter(
+            released_q("work__"), series_id=bookmark.series_id, work__hidden_at__isnull=True
+        )
         if not viewer.is_authenticated and released.exists():
             return Access.LOGIN_REQUIRED
         return Access.HIDDEN
     work = bookmark.work
     assert work is not None  # a bookmark is of a work or of a series
-    if not is_released(work):
+    if not is_released(work) or work.hidden_at is not None:
         return Access.HIDDEN
     if work.restricted and not viewer.is_authenticated:
         return Access.LOGIN_REQUIRED
@@ -242,8 +247,15 @@ def is_creator(viewer: Viewer, work: Work) -> bool:
     return viewer.pk in creator_user_ids(work)
 
 
+def can_moderate(viewer: Viewer) -> bool:
+    """Moderators and admins (superusers included)."""
+    return bool(viewer.is_authenticated and getattr(viewer, "can_moderate", False))
+
+
 def work_access(viewer: Viewer, work: Work) -> Access:
     """What `viewer` may do with one work they asked for by id."""
+    if work.hidden_at is not None and not (is_creator(viewer, work) or can_moderate(viewer)):
+        return Access.HIDDEN
     if not is_released(work):
         return Access.READ if is_creator(viewer, work) else Access.HIDDEN
     if work.restricted and not viewer.is_authenticated:
@@ -273,7 +285,7 @@ def news_audience(user_ids: set[int], work: Work) -> set[int]:
     not anyone who muted one of its creators (the work is hidden from them)."""
     creators = creator_user_ids(work)
     candidates = set(user_ids) - creators
-    if not candidates or not is_released(work):
+    if not candidates or not is_released(work) or work.hidden_at is not None:
         return set()
     muting = Mute.objects.filter(muter_id__in=candidates, muted_id__in=creators)
     readers = User.objects.filter(pk__in=candidates, is_active=True).exclude(
@@ -295,7 +307,7 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
     own = Q(work_id__in=own_works) | Q(
         kind=NotificationKind.COCREATOR, work_id__in=invited.values("work_id")
     )
-    q = released_q("work__") | own
+    q = (released_q("work__") & Q(work__hidden_at__isnull=True)) | own
     q &= Q(chapter__isnull=True) | released_q("chapter__") | own
     q &= Q(comment__isnull=True) | Q(
         Q(comment__is_deleted=False)
@@ -320,7 +332,8 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
             by_creator("comment__user_id") | by_creator("actor_id")
         )
         q &= (~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)) | unnamed
-    return q
+    # The moderators' messages are about no work.
+    return q | Q(kind=NotificationKind.MODERATION)
 
 
 def usable_skins_q(viewer: Viewer) -> Q:
@@ -376,6 +389,9 @@ def series_access(viewer: Viewer, series: Series) -> Access:
     parts = SeriesPart.objects.filter(series=series)
     if parts.filter(listable_series_parts_q(viewer)).exists():
         return Access.READ
-    if not viewer.is_authenticated and parts.filter(work__posted=True).exists():
+    if (
+        not viewer.is_authenticated
+        and parts.filter(work__posted=True, work__hidden_at__isnull=True).exists()
+    ):
         return Access.LOGIN_REQUIRED
     return Access.HIDDEN

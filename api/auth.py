@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from lifestream.core.errors import AccountSuspended
 from people.models import User
 from people.services import user_for_api_key
 
@@ -55,6 +56,10 @@ class BearerToken(HttpBearer):
         user = user_for_api_key(token)
         if user is None:
             raise TokenError(INVALID_TOKEN, invalid_token=True)
+        if user.is_suspended and request.method not in ("GET", "HEAD", "OPTIONS"):
+            # A suspended account reads through the API as on the site, and writes nothing.
+            until = user.suspended_until
+            raise AccountSuspended(until.isoformat() if until else "")
         return user
 
 

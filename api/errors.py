@@ -154,7 +154,8 @@ def install(api: NinjaAPI) -> None:
 
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
         message = str(exc) or "You may not do that."
-        return respond(request, 403, [error(None, "forbidden", message)])
+        code = getattr(exc, "code", "forbidden")  # `account_suspended` for a suspended account
+        return respond(request, 403, [error(None, code, message)])
 
     def login_required(request: HttpRequest, exc: Exception) -> HttpResponse:
         response = respond(

@@ -348,6 +348,7 @@ class NotificationKind(models.TextChoices):
     COCREATOR = "cocreator", _("Co-creator invitation")
     GIFT = "gift", _("Gift")
     RELATED = "related", _("Related work")
+    MODERATION = "moderation", _("Message from the moderators")
 
 
 class Notification(models.Model):
@@ -377,6 +378,8 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
+    # A moderators' message (a warning, a suspension's reason), in their words.
+    message = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Null while waiting for the next digest; set when emailed or when email isn't wanted.

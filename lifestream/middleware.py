@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -178,3 +179,35 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# What a suspended account may still send: leaving, the interface's language, its inbox.
+SUSPENDED_MAY_POST = frozenset(
+    {"logout", "set_language", "feedback:inbox", "works:reading_settings"}
+)
+
+
+class SuspensionMiddleware:
+    """A suspended account reads but does not write: every form it sends (posting, editing,
+    comments, kudos, bookmarks, imports, pseuds, …) is answered 403 with the reason and the
+    end of the suspension, which every page also shows (`moderation/_suspended_notice.html`).
+    The API's writes are refused by its token check (`api.auth`), as JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or is_api_request(request):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_suspended:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in SUSPENDED_MAY_POST:
+            return None
+        return render(request, "moderation/suspended.html", status=403)

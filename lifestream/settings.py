@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "downloads",
     "imports",
     "signups",
+    "moderation",
     "search",
     "api",
 ]
@@ -135,6 +136,8 @@ MIDDLEWARE = [
     "lifestream.middleware.AuthenticityTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A suspended account reads but does not write (`moderation.services.suspend_user`).
+    "lifestream.middleware.SuspensionMiddleware",
     # A logged-in user's saved language wins over the cookie and the browser.
     "lifestream.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -245,6 +248,10 @@ RATE_LIMITS = {
         # The forms autosave every few seconds while someone types; this is well above that.
         "autosave_new": "30/60",
         "autosave_user": "30/60",
+        # Reports to the moderators.
+        "report_guest": "5/3600",
+        "report_new": "10/3600",
+        "report_user": "30/3600",
         # Wrong passwords: per account (whoever tries), and per address (whichever account).
         "login_account": "10/900",
         "login_address": "50/900",

@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,23 @@ class User(AbstractUser):
         default=False,
         help_text=_("May make tags canonical, synonyms, metatags and parents, and rename them."),
     )
+    # The archive's staff (`moderation/`): moderators act on works, comments, bookmarks and
+    # accounts; admins do that and give the roles. Superusers count as admins.
+    is_moderator = models.BooleanField(
+        _("moderator"),
+        default=False,
+        help_text=_("May hide works, delete comments and bookmarks, warn, suspend and ban."),
+    )
+    is_archive_admin = models.BooleanField(
+        _("admin"),
+        default=False,
+        help_text=_("Everything a moderator may do, and giving or taking the roles."),
+    )
+    # Set only by the moderation services, each step in the audit log. A suspension ends by
+    # itself at `suspended_until`; a ban lasts until lifted.
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    banned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    restriction_reason = models.TextField(blank=True, default="", editable=False)
     view_adult = models.BooleanField(
         _("show me adult content without checking"),
         default=False,
@@ -203,8 +221,30 @@ class User(AbstractUser):
     @property
     def may_sign_in(self) -> bool:
         """Sample accounts' password is public: they sign in only where the archive is a demo
-        (LIFESTREAM_DEMO, which `make run` sets) or in development (DEBUG)."""
+        (LIFESTREAM_DEMO, which `make run` sets) or in development (DEBUG). A banned account
+        never signs in: its sessions end at their next request, its API tokens stop working."""
+        if self.banned_at is not None:
+            return False
         return not self.is_sample or settings.DEMO or settings.DEBUG
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins give the roles and read the audit log; superusers are admins."""
+        return self.is_archive_admin or self.is_superuser
+
+    @property
+    def can_moderate(self) -> bool:
+        """Moderators and admins use the moderation desk."""
+        return self.is_moderator or self.is_admin
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended now: the suspension ends by itself at `suspended_until`."""
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
 
     @property
     def default_pseud(self) -> Pseud:
@@ -335,3 +375,60 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.muter_id} mutes {self.muted_id}"
+
+
+class AuditAction(models.TextChoices):
+    HIDE_WORK = "hide_work", _("Hid a work")
+    UNHIDE_WORK = "unhide_work", _("Unhid a work")
+    DELETE_COMMENT = "delete_comment", _("Deleted a comment")
+    DELETE_BOOKMARK = "delete_bookmark", _("Deleted a bookmark")
+    WARN = "warn", _("Warned a user")
+    SUSPEND = "suspend", _("Suspended a user")
+    BAN = "ban", _("Banned a user")
+    LIFT = "lift", _("Lifted a suspension or ban")
+    ROLES = "roles", _("Changed a user's roles")
+    REPORT = "report", _("Handled a report")
+
+
+class AppendOnlyError(Exception):
+    """The audit log is written once: no entry is ever changed or deleted."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("The audit log is append-only: entries are never changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit log is append-only: entries are never deleted.")
+
+
+class AuditEntry(models.Model):
+    """One moderator's or admin's action, with its reason. Append-only here and in the
+    database, whose triggers (migration people/0011) refuse UPDATE and DELETE. No foreign key:
+    the entry outlives the accounts and objects it names, and a cascade could not touch it."""
+
+    actor_user_id = models.BigIntegerField(null=True)
+    actor_name = models.CharField(max_length=LOGIN_MAX)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    object_label = models.CharField(max_length=200)
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects: ClassVar[models.Manager[AuditEntry]] = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only: entries are never changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's own arguments
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit log is append-only: entries are never deleted.")

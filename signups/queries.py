@@ -15,8 +15,8 @@ def site_settings() -> SiteSettings:
 
 
 def runs_the_archive(user: object) -> bool:
-    """Admins: the archive's superusers."""
-    return isinstance(user, User) and user.is_active and user.is_superuser
+    """Admins (the role, and the archive's superusers)."""
+    return isinstance(user, User) and user.is_active and user.is_admin
 
 
 def usable_invitation(token: str) -> Invitation | None:

@@ -159,7 +159,11 @@ def _invitation_mail(invitation: Invitation, inviter: str) -> tuple:
 
 @transaction.atomic
 def send_invitation(user: User, invitation_id: int, email: str) -> Invitation:
-    """Send one of `user`'s unused invitations to `email`."""
+    """Send one of `user`'s unused invitations to `email` (not while they are suspended)."""
+    if user.is_suspended:
+        raise _refused(
+            "invitation", "suspended", gettext("A suspended account can't send invitations.")
+        )
     invitation = (
         Invitation.objects.select_for_update()
         .filter(pk=invitation_id, issuer=user, redeemed_at__isnull=True)

@@ -107,7 +107,11 @@ _KIND_NOUNS = {
 def _kind_conflict(tag: Tag, kind: str) -> str:
     # Name the other kind only when the tag is public knowledge: a tag seen only on someone's
     # draft must not be revealed by this message.
-    public = tag.canonical or tag.merger_id or tag.works.filter(posted=True).exists()
+    public = (
+        tag.canonical
+        or tag.merger_id
+        or tag.works.filter(posted=True, hidden_at__isnull=True).exists()
+    )
     if public:
         return _("“%(name)s” is already used as %(used)s, so it can't also be %(wanted)s.") % {
             "name": tag.name,

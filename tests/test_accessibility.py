@@ -18,6 +18,7 @@ from feedback.services.kudos import leave_kudos
 from feedback.services.subscriptions import subscribe
 from lifestream.core.actors import Actor
 from lifestream.testing import make_user, make_work
+from moderation.services import warn_user
 from works.series import add_work_to_series
 from works.skins import SkinData, create_skin
 
@@ -48,6 +49,7 @@ def axe_source() -> str:
 def _world() -> dict[str, Any]:
     author = make_user("axe_author")
     reader = make_user("axe_reader")
+    moderator = make_user("axe_moderator", is_archive_admin=True)
     single = make_work(
         author,
         title="The Reactor",
@@ -65,6 +67,7 @@ def _world() -> dict[str, Any]:
     skin = create_skin(author, SkinData(title="Letters", css=".letter { font-style: italic }"))
     leave_kudos(Actor(reader), single)
     comment = post_comment(reader, single, "<p>This made me cry.</p>")
+    warn_user(moderator, reader.pk, "Please keep it civil.")
     post_comment(author, single, "<p>Thank you!</p>", parent=comment)
     bookmark = create_bookmark(
         reader, single, BookmarkData(notes="<p>Read this.</p>", tags=["Favourite"], rec=True)
@@ -76,6 +79,8 @@ def _world() -> dict[str, Any]:
     return {
         "author": author,
         "reader": reader,
+        "moderator": moderator,
+        "comment": comment,
         "single": single,
         "multi": multi,
         "series": series,
@@ -148,6 +153,16 @@ def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("guest", "/opds"),
         ("guest", "/opds/new"),
         ("reader", "/opds/fandoms"),
+        ("moderator", "/admin/moderation"),
+        ("moderator", f"/admin/moderation/users/{reader}"),
+        ("moderator", f"/admin/moderation/works/{single}"),
+        ("moderator", f"/admin/moderation/comments/{world['comment'].pk}/delete"),
+        ("moderator", "/admin/moderation/log"),
+        ("moderator", f"/admin/roles?name={reader}"),
+        # Joining the archive.
+        ("guest", "/tos"),
+        ("guest", "/invite_requests"),
+        ("reader", f"/users/{reader}/invitations"),
     ]
 
 
@@ -173,7 +188,7 @@ def test_every_page_type_passes_axe_and_fits_a_phone(site: test_browser.Site, th
     world = _world()
     cookie = "theme=" + ("auto" if theme == "auto-dark" else theme)
     pages = {}
-    for who in ("guest", "reader", "author"):
+    for who in ("guest", "reader", "author", "moderator"):
         page = site.new_page(None if who == "guest" else world[who])
         page.context.add_cookies([{"name": "reading", "value": cookie, "url": site.base_url}])
         if theme == "auto-dark":

@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from lifestream.core.errors import InvalidInput
 from lifestream.testing import make_work
 from people.models import User
 from signups import queries, services
@@ -378,3 +379,16 @@ def test_admins_issue_invitations_and_the_lists_cost_fixed_queries(
     with django_assert_max_num_queries(8):
         page = client.get("/admin/approvals")
     assert page.content.decode().count('name="pending"') == 30
+
+
+def test_a_suspended_member_sends_no_invitation(author, admin_user):
+    from moderation.services import suspend_user
+
+    _mode(Registration.INVITATION, invitations_per_user=1)
+    services.give_member_invitations(author)
+    invitation = Invitation.objects.get(issuer=author)
+    suspend_user(admin_user, author.pk, 3, "Spam")
+    author.refresh_from_db()
+    with pytest.raises(InvalidInput):
+        services.send_invitation(author, invitation.pk, "friend@example.org")
+    assert Invitation.objects.get(pk=invitation.pk).email == ""

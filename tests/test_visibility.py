@@ -1,8 +1,11 @@
 """The visibility matrix: every viewer × every state of a work × every route that shows works.
 
-Viewers: a logged-out guest, a logged-in stranger, a tag wrangler, the creator, an admin.
+Viewers: a logged-out guest, a logged-in stranger, a tag wrangler, the creator, an admin, a
+moderator, and a suspended user (who reads as any registered user does).
 States: public, restricted (registered users only), draft, deleted, anonymous (public, and by
-"Anonymous": on no page of its creator's, and never shown beside their name to anyone else).
+"Anonymous": on no page of its creator's, and never shown beside their name to anyone else),
+hidden (by a moderator: read by its creators and the moderators alone, by its address; in no
+listing, count, facet, search, feed, file or API list, as a draft).
 Every page, listing, count and API response that can show a work is listed here; a new route
 that shows works belongs in one of the route tables below.
 """
@@ -13,10 +16,11 @@ import pytest
 from django.test import Client
 
 from lifestream.testing import make_admin, make_user, make_work
+from moderation.services import hide_work, suspend_user
 from people.services import create_api_token
 
-VIEWERS = ("guest", "stranger", "wrangler", "creator", "admin")
-STATES = ("public", "restricted", "draft", "deleted", "anonymous")
+VIEWERS = ("guest", "stranger", "wrangler", "creator", "admin", "moderator", "suspended")
+STATES = ("public", "restricted", "draft", "deleted", "anonymous", "hidden")
 CREATOR_LOGIN = "matrix_creator"
 FANDOM = "Matrix Fandom"
 
@@ -27,6 +31,9 @@ def world(db):
     stranger = make_user("matrix_stranger")
     wrangler = make_user("matrix_wrangler", is_tag_wrangler=True)
     admin = make_admin("matrix_admin")
+    moderator = make_user("matrix_moderator", is_moderator=True)
+    suspended = make_user("matrix_suspended")
+    suspend_user(moderator, suspended.pk, 5, "Spam wave.")
     works = {
         "public": make_work(creator, title="Public Work", fandoms=[f"{FANDOM} Public"]),
         "restricted": make_work(
@@ -37,7 +44,9 @@ def world(db):
         "anonymous": make_work(
             creator, title="Anonymous Work", anonymous=True, fandoms=[f"{FANDOM} Anonymous"]
         ),
+        "hidden": make_work(creator, title="Hidden Work", fandoms=[f"{FANDOM} Hidden"]),
     }
+    hide_work(moderator, works["hidden"].pk, "Against the content policy.")
     deleted = works["deleted"]
     deleted_ids = (deleted.pk, deleted.chapters.get().pk)
     deleted.delete()
@@ -47,6 +56,8 @@ def world(db):
         "wrangler": wrangler,
         "creator": creator,
         "admin": admin,
+        "moderator": moderator,
+        "suspended": suspended,
     }
     return {"users": users, "works": works, "creator": creator, "deleted_ids": deleted_ids}
 
@@ -90,10 +101,21 @@ READ_EXPECTATIONS |= {
     ("anonymous", viewer): READ_EXPECTATIONS[("public", viewer)]
     for viewer in ("guest", "stranger", "creator", "admin")
 }
-# A wrangler reads works as any registered user does.
+# A hidden work: its creators and the moderators (admins are moderators) only.
 READ_EXPECTATIONS |= {
-    (state, "wrangler"): READ_EXPECTATIONS[(state, "stranger")] for state in STATES
+    ("hidden", "guest"): "missing",
+    ("hidden", "stranger"): "missing",
+    ("hidden", "creator"): "read",
+    ("hidden", "admin"): "read",
 }
+# A wrangler, and a suspended user, read works as any registered user does; a moderator too,
+# hidden works apart.
+READ_EXPECTATIONS |= {
+    (state, viewer): READ_EXPECTATIONS[(state, "stranger")]
+    for state in STATES
+    for viewer in ("wrangler", "moderator", "suspended")
+}
+READ_EXPECTATIONS[("hidden", "moderator")] = "read"
 
 WORK_PAGES = {
     "work": "/works/{work}?view_adult=true",
@@ -153,10 +175,13 @@ LISTED = (
         ("restricted", "wrangler"): True,
         ("restricted", "creator"): True,
         ("restricted", "admin"): True,
+        ("restricted", "moderator"): True,
+        ("restricted", "suspended"): True,
     }
     | {("draft", viewer): False for viewer in VIEWERS}
     | {("deleted", viewer): False for viewer in VIEWERS}
     | {("anonymous", viewer): True for viewer in VIEWERS}
+    | {("hidden", viewer): False for viewer in VIEWERS}
 )
 # The listings of one creator's works: an anonymous work is on none of them (its creator finds
 # it on their own dashboard alone, under "Posted anonymously").
@@ -270,7 +295,7 @@ def test_preview(world, viewer, state):
         assert "Draft Work" in response.content.decode()
     elif viewer == "creator" and state != "deleted":
         assert response.status_code == 302  # a posted work has nothing to preview
-    elif state in {"public", "restricted", "anonymous"}:
+    elif state != "draft" and READ_EXPECTATIONS[(state, viewer)] != "missing":
         assert response.status_code == 403
     else:
         assert response.status_code == 404
@@ -570,7 +595,7 @@ def test_browse_pages_count_only_what_the_viewer_can_list(world, viewer, state, 
     fandom = f"{FANDOM} {state.capitalize()}"
     in_page = {
         "medium's fandoms": state in {"public", "draft", "anonymous"},
-        "uncategorized fandoms": state in {"restricted", "deleted"},
+        "uncategorized fandoms": state in {"restricted", "deleted", "hidden"},
     }.get(page, True)
     response = _client(world, viewer).get(BROWSE_PAGES[page])
     assert response.status_code == 200
@@ -581,3 +606,17 @@ def test_browse_pages_count_only_what_the_viewer_can_list(world, viewer, state, 
     if not LISTED[(state, viewer)]:
         assert fandom not in body
     assert not _names_creator(world, viewer, state, body)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_report_form_only_for_what_the_viewer_can_read(world, viewer, state):
+    """A report can be made only on what the viewer reads: anything else is a 404 that tells
+    nothing of it (a restricted work too, for a guest)."""
+    work_id, chapter_id = _ids(world, state)
+    client = _client(world, viewer)
+    expected = 200 if READ_EXPECTATIONS[(state, viewer)] == "read" else 404
+    for kind, key in (("work", work_id), ("chapter", chapter_id)):
+        response = client.get(f"/reports/new?type={kind}&id={key}")
+        assert response.status_code == expected, kind
+        assert (f"{state.capitalize()} Work" in response.content.decode()) is (expected == 200)

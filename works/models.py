@@ -112,6 +112,10 @@ class Work(models.Model):
     revised_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Hidden by a moderator (`moderation.services.hide_work`): as absent as a draft for
+    # everyone but its creators and the moderators (`access.visibility`); the creators see why.
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_reason = models.TextField(blank=True, default="", editable=False)
 
     pseuds = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
     tags = models.ManyToManyField(Tag, related_name="works", blank=True)

@@ -64,8 +64,9 @@ def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
 def unwrangled_tags(kind: str, fandom: Tag | None = None) -> QuerySet[Tag]:
     """The unwrangled bin: tags of `kind` that are neither canonical, synonyms nor marked
     unwrangleable, used on at least one posted work (in `fandom`'s family, if given), with
-    how many posted works use each. Tags used only on drafts are not wrangled yet."""
-    works = Work.objects.filter(posted=True)
+    how many posted works use each. Tags used only on drafts (or on works a moderator hid) are
+    not wrangled yet."""
+    works = Work.objects.filter(posted=True, hidden_at__isnull=True)
     if fandom is not None:
         works = works.filter(
             Exists(

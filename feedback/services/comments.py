@@ -275,10 +275,15 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
 
 
 def can_delete(user: Viewer, comment: Comment) -> bool:
-    """The writer, a creator of the work, or an admin."""
+    """The writer, a creator of the work, an admin or a moderator."""
     if not user.is_authenticated or comment.is_deleted:
         return False
-    return comment.user_id == user.pk or user.is_staff or is_creator(user, comment.work)
+    return (
+        comment.user_id == user.pk
+        or user.is_staff
+        or getattr(user, "can_moderate", False)
+        or is_creator(user, comment.work)
+    )
 
 
 @transaction.atomic

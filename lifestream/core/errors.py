@@ -83,6 +83,19 @@ class Forbidden(Exception):
         super().__init__(message)
 
 
+class AccountSuspended(Forbidden):
+    """The acting account is suspended (until `until`): it may read, not write."""
+
+    code = "account_suspended"
+
+    def __init__(self, until: str) -> None:
+        super().__init__(
+            _("Your account is suspended until %(until)s: it can read but not write.")
+            % {"until": until}
+        )
+        self.until = until
+
+
 class LoginRequired(Exception):
     """The object exists but only logged-in users may read it: the site asks the visitor to
     log in, the API answers 401."""

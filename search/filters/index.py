@@ -6,7 +6,8 @@ from the database on first use and kept current by replaying the change log (`Ch
 before every query, so answers are exact even right after a post.
 
 It never decides visibility on its own: it starts from the set of works the viewer may list
-(posted, or scheduled for a moment that has passed; not restricted for guests) and the caller
+(posted, or scheduled for a moment that has passed, and not hidden by a moderator; not
+restricted for guests) and the caller
 fetches the page's works through `access.getters.visible_works`, so a stale index could only
 show fewer works, never more.
 """
@@ -46,6 +47,7 @@ WORK_FIELDS = (
     "revised_at",
     "created_at",
     "scheduled_for",
+    "hidden_at",
 )
 KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -275,9 +277,22 @@ class FilterIndex:
     def _store_columns(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        pk, posted, restricted, words, chapters, expected, language, revised, created, due = zip(
-            *rows, strict=True
-        )
+        (
+            pk,
+            posted,
+            restricted,
+            words,
+            chapters,
+            expected,
+            language,
+            revised,
+            created,
+            due,
+            hidden,
+        ) = zip(*rows, strict=True)
+        # A work hidden by a moderator is out of every listing, as a draft is.
+        posted = tuple(is_posted and not at for is_posted, at in zip(posted, hidden, strict=True))
+        due = tuple(None if at else moment for moment, at in zip(due, hidden, strict=True))
         ids = np.array(pk, dtype=np.int64)
         self._grow(int(ids.max()))
         columns = self.columns
