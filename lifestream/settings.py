@@ -16,6 +16,7 @@
 | LIFESTREAM_TASKS | database (run by `manage.py db_worker`); `immediate` runs tasks in-process |
 | LIFESTREAM_RATE_<ACTION> | count/seconds per action: see RATE_LIMITS below |
 | LIFESTREAM_IMPORT_MAX_BYTES | 10 MB: the largest file or pasted text an import accepts |
+| LIFESTREAM_TWO_FACTOR_ENFORCED | 1: staff, superusers and tag wranglers must turn two-factor on |
 | LIFESTREAM_NEW_ACCOUNT_DAYS | 7 (accounts younger than this get the "new" rate limits) |
 | LIFESTREAM_DOWNLOAD_WAIT_SECONDS | 25: how long a download tool waits for an AZW3/MOBI/PDF |
 | LIFESTREAM_DOWNLOAD_WAITERS | 2: how many of those waits a server process holds at once |
@@ -136,6 +137,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A logged-in user's saved language wins over the cookie and the browser.
     "lifestream.middleware.UserLanguageMiddleware",
+    # Sessions' "last seen"; accounts that must use two-factor sent to set it up.
+    "people.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lifestream.middleware.CoreErrorsMiddleware",
@@ -225,6 +228,10 @@ TASKS = {
         }.get(TASKS_BACKEND, "django_tasks_db.DatabaseBackend")
     }
 }
+
+# Accounts that can act on others' things (people.two_factor.two_factor_required) must turn
+# two-factor authentication on before using the archive. Tests turn this off except their own.
+TWO_FACTOR_ENFORCED = env_bool("LIFESTREAM_TWO_FACTOR_ENFORCED", True)
 
 # --- Rate limits ----------------------------------------------------------------------------
 # "COUNT/SECONDS" per action and kind of actor; LIFESTREAM_RATE_<NAME> overrides one ("0/1"

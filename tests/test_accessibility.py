@@ -125,6 +125,8 @@ def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("author", f"/skins/{world['skin'].pk}"),
         ("guest", "/settings/reading"),
         ("reader", f"/users/{reader}/preferences"),
+        ("reader", f"/users/{reader}/two_factor"),
+        ("reader", f"/users/{reader}/sessions"),
         ("guest", "/users/login"),
         ("guest", "/signup"),
         ("guest", "/works/999999"),
