@@ -128,6 +128,7 @@ def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("reader", f"/users/{reader}/two_factor"),
         ("reader", f"/users/{reader}/sessions"),
         ("reader", f"/users/{reader}/export"),
+        ("author", f"/users/{author}/delete"),
         ("guest", "/users/login"),
         ("guest", "/signup"),
         ("guest", "/works/999999"),
