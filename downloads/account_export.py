@@ -27,7 +27,9 @@ from django.utils.translation import gettext
 
 from access.visibility import (
     Access,
+    is_released,
     listable_chapters_q,
+    released_q,
     series_access,
     visible_comments_q,
     work_access,
@@ -172,13 +174,17 @@ def _works_files(user: User, works: Iterable[Work]) -> Iterable[tuple[str, bytes
     for work in works:
         if work_access(user, work) is not Access.READ:
             continue
-        chapters = list(work.chapters.filter(listable_chapters_q(user, work)).order_by("position"))
+        # A posted work as its readers download it (released chapters); a draft, which only
+        # its creators see, with the chapters they see.
+        released = is_released(work)
+        shown = released_q() if released else listable_chapters_q(user, work)
+        chapters = list(work.chapters.filter(shown).order_by("position"))
         if not chapters:
             continue
         book = make_book(work, chapters)
         stem = f"{work.pk}_{slugify_title(work.title)}"
-        folder = "works" if work.posted else "works/drafts"
-        if work.posted:
+        folder = "works" if released else "works/drafts"
+        if released:
             yield f"{folder}/{stem}.epub", Epub().build(book)
         yield f"{folder}/{stem}.html", Html().build(book)
 
