@@ -242,3 +242,29 @@ def test_the_pages_belong_to_their_account(client, author, reader):
     assert client.get(f"/users/{author.username}/two_factor").status_code == 404
     assert client.get(f"/users/{author.username}/sessions").status_code == 404
     assert Client().get(f"/users/{author.username}/two_factor").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "refusal"),
+    [
+        ("fr", "Authentification à deux facteurs", "Ce code n&#x27;est pas le bon"),
+        ("ja", "二段階認証", "コードが正しくないか"),
+    ],
+)
+def test_the_pages_speak_the_readers_language(client, author, language, heading, refusal):
+    totp, _ = _turn_on(author)
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    client.post(
+        "/users/login",
+        {"username": author.username, "password": PASSWORD},
+        REMOTE_ADDR=ADDRESS,
+        **headers,
+    )
+    page = client.post(
+        "/users/login/two_factor", {"code": "000000"}, REMOTE_ADDR=ADDRESS, **headers
+    ).content.decode()
+    assert heading in page and refusal in page
+    assert _code_step(client, totp.now()).status_code == 302
+    for path in ("two_factor", "sessions", "export", "delete"):
+        page = client.get(f"/users/{author.username}/{path}", **headers).content.decode()
+        assert f'lang="{language}"' in page, path
