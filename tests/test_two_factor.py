@@ -268,3 +268,16 @@ def test_the_pages_speak_the_readers_language(client, author, language, heading,
     for path in ("two_factor", "sessions", "export", "delete"):
         page = client.get(f"/users/{author.username}/{path}", **headers).content.decode()
         assert f'lang="{language}"' in page, path
+
+
+def test_an_admin_turns_it_off_for_someone_locked_out(client, author, admin_user):
+    _turn_on(author)
+    client.force_login(admin_user)
+    setting = TwoFactor.objects.get(user=author)
+    page = client.get(f"/admin/people/twofactor/{setting.pk}/change/").content.decode()
+    assert setting.secret not in page
+    client.post(f"/admin/people/twofactor/{setting.pk}/delete/", {"post": "yes"})
+    assert not two_factor.is_on(author)
+    assert not RecoveryCode.objects.filter(user=author).exists()
+    client.logout()
+    assert _password_step(client, author.username)["Location"] != "/users/login/two_factor"
