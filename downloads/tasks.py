@@ -47,3 +47,16 @@ def queue_build(book: Book, fmt: Format) -> None:
     if cache.add(key, True, timeout=CONVERSION_TIMEOUT):
         places = [(line.series_id, line.number, line.title) for line in book.series]
         build_download.enqueue(book.work_id, fmt.extension, places)
+
+
+@task()
+def build_account_export(export_id: int) -> None:
+    """Make one account's "Download my data" zip (`downloads.account_export`)."""
+    from .account_export import build, mark_failed
+
+    try:
+        build(export_id)
+    except Exception:
+        logger.exception("Could not make data export %s", export_id)
+        mark_failed(export_id)
+        raise

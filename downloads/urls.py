@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import opds_views, views
+from . import export_views, opds_views, views
 
 app_name = "downloads"
 
@@ -10,6 +10,12 @@ urlpatterns = [
         "downloads/series/<int:series_id>/<str:filename>",
         views.series_download,
         name="series_download",
+    ),
+    path("users/<str:login_name>/export", export_views.export_page, name="export"),
+    path(
+        "users/<str:login_name>/export/<int:export_id>/download",
+        export_views.export_download,
+        name="export_download",
     ),
     path("opds", opds_views.root, name="opds"),
     path("opds/new", opds_views.newest, name="opds_new"),

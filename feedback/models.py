@@ -19,6 +19,8 @@ COMMENT_MAX = 10_000
 GUEST_NAME_MAX = 100
 # How a creator's comment on their own anonymous work is signed.
 ANONYMOUS_CREATOR = "Anonymous Creator"
+# The name of a comment whose writer deleted their account (AO3's words).
+ACCOUNT_DELETED = "Account Deleted"
 BOOKMARK_NOTES_MAX = 5_000
 BOOKMARK_TAGS_MAX = 75
 # Hits are spread over this many rows per work, so two readers never wait on one counter row.
@@ -199,13 +201,21 @@ class Comment(models.Model):
             return ANONYMOUS_CREATOR
         if self.pseud is not None:
             return self.pseud.byline
-        return self.guest_name
+        return self.guest_name or ACCOUNT_DELETED
+
+    @property
+    def from_deleted_account(self) -> bool:
+        return self.pseud_id is None and self.user_id is None and not self.guest_name
 
     @property
     def author_label(self) -> str:
         """`author_name` for a page or an email, in its reader's language (the API keeps
         `author_name` as it is)."""
-        return gettext("Anonymous Creator") if self.by_anonymous_creator else self.author_name
+        if self.by_anonymous_creator:
+            return gettext("Anonymous Creator")
+        if self.from_deleted_account:
+            return gettext("Account Deleted")
+        return self.author_name
 
 
 class Bookmark(models.Model):

@@ -1,4 +1,4 @@
-from .views import bookmarks, comments, credits, kudos, subscriptions
+from .views import accounts, bookmarks, comments, credits, kudos, subscriptions
 
 app_name = "feedback"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *bookmarks.urlpatterns,
     *subscriptions.urlpatterns,
     *credits.urlpatterns,
+    *accounts.urlpatterns,
 ]

@@ -16,6 +16,7 @@
 | LIFESTREAM_TASKS | database (run by `manage.py db_worker`); `immediate` runs tasks in-process |
 | LIFESTREAM_RATE_<ACTION> | count/seconds per action: see RATE_LIMITS below |
 | LIFESTREAM_IMPORT_MAX_BYTES | 10 MB: the largest file or pasted text an import accepts |
+| LIFESTREAM_TWO_FACTOR_ENFORCED | 1: admins, moderators, staff, superusers and tag wranglers must turn two-factor on |
 | LIFESTREAM_NEW_ACCOUNT_DAYS | 7 (accounts younger than this get the "new" rate limits) |
 | LIFESTREAM_DOWNLOAD_WAIT_SECONDS | 25: how long a download tool waits for an AZW3/MOBI/PDF |
 | LIFESTREAM_DOWNLOAD_WAITERS | 2: how many of those waits a server process holds at once |
@@ -140,6 +141,8 @@ MIDDLEWARE = [
     "lifestream.middleware.SuspensionMiddleware",
     # A logged-in user's saved language wins over the cookie and the browser.
     "lifestream.middleware.UserLanguageMiddleware",
+    # Sessions' "last seen"; accounts that must use two-factor sent to set it up.
+    "people.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Members accept changed terms of service before anything else (signups/middleware.py).
     "signups.middleware.TermsMiddleware",
@@ -231,6 +234,10 @@ TASKS = {
         }.get(TASKS_BACKEND, "django_tasks_db.DatabaseBackend")
     }
 }
+
+# Accounts that can act on others' things (people.two_factor.two_factor_required) must turn
+# two-factor authentication on before using the archive. Tests turn this off except their own.
+TWO_FACTOR_ENFORCED = env_bool("LIFESTREAM_TWO_FACTOR_ENFORCED", True)
 
 # --- Rate limits ----------------------------------------------------------------------------
 # "COUNT/SECONDS" per action and kind of actor; LIFESTREAM_RATE_<NAME> overrides one ("0/1"

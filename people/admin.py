@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from lifestream.core.admin import ReadOnlyMixin
 
-from .models import ApiToken, Block, Mute, Pseud, User
+from .models import ApiToken, Block, Mute, Pseud, RecoveryCode, TwoFactor, User
 from .services import revoke_api_token
 
 
@@ -77,3 +77,28 @@ class BlockAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class MuteAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "muter", "muted", "created_at")
     raw_id_fields = ("muter", "muted")
+
+
+@admin.register(TwoFactor)
+class TwoFactorAdmin(admin.ModelAdmin):
+    """Who has two-factor on. Deleting a row turns it off for someone who lost both their
+    phone and their recovery codes (their codes go too); the secret is never shown."""
+
+    list_display = ("user", "created_at", "confirmed_at")
+    fields = ("user", "created_at", "confirmed_at")
+    readonly_fields = ("user", "created_at", "confirmed_at")
+    search_fields = ("user__username",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # set up by its owner, with their app
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: TwoFactor) -> None:
+        RecoveryCode.objects.filter(user_id=obj.user_id).delete()
+        obj.delete()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TwoFactor]) -> None:
+        for setting in queryset:
+            self.delete_model(request, setting)

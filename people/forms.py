@@ -19,7 +19,7 @@ from lifestream.core.actors import client_address
 from lifestream.core.ratelimit import count_failure, failures_wait, forget_failures
 from signups.models import PendingAccount
 
-from . import reading
+from . import reading, two_factor
 from .models import LOGIN_MIN, PREFERENCE_FIELDS, PSEUD_MAX, User, time_zone_names
 
 # Names that are also paths under /users/ or that would confuse readers.
@@ -83,10 +83,7 @@ class LoginForm(AuthenticationForm):
                 params={"username": account.username},
             )
         # Counted whether or not the account exists, so the answer says nothing about that.
-        counted = {
-            "login_account": f"login:{username.casefold()}",
-            "login_address": client_address(self.request) if self.request else "unknown",
-        }
+        counted = login_counters(username, self.request)
         for action, who in counted.items():
             wait = failures_wait(action, who)
             if wait:
@@ -102,12 +99,91 @@ class LoginForm(AuthenticationForm):
             for action, who in counted.items():
                 count_failure(action, who)
             raise
+        # With two-factor on, the count goes on until the code is right too (the second step
+        # counts wrong codes on the same counters).
+        if self.user_cache is None or not two_factor.is_on(self.user_cache):
+            forget_failures("login_account", counted["login_account"])
+        return cleaned
+
+
+def login_counters(username: str, request: Any) -> dict[str, str]:
+    """The wrong-password counters a login attempt by `username` counts on (both steps)."""
+    return {
+        "login_account": f"login:{username.casefold()}",
+        "login_address": client_address(request) if request else "unknown",
+    }
+
+
+class TwoFactorLoginForm(forms.Form):
+    """The login's second step: a code from the app, or a recovery code. Wrong codes count
+    as wrong passwords do, on the same counters."""
+
+    code = forms.CharField(
+        label=_("Authentication code"),
+        max_length=32,
+        help_text=_(
+            "The 6-digit code your authenticator app shows, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args: Any, user: User, request: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        code = cleaned.get("code")
+        if not code:
+            return cleaned
+        counted = login_counters(self.user.username, self.request)
+        for action, who in counted.items():
+            wait = failures_wait(action, who)
+            if wait:
+                minutes = max(1, math.ceil(wait / 60))
+                raise ValidationError(
+                    LoginForm.error_messages[f"throttled_{action.removeprefix('login_')}"],
+                    code="throttled",
+                    params={"minutes": minutes},
+                )
+        if not two_factor.check_code(self.user, code):
+            for action, who in counted.items():
+                count_failure(action, who)
+            raise ValidationError(
+                gettext(
+                    "That code is not right, or was used already. Enter the code your "
+                    "authenticator app shows now, or an unused recovery code."
+                ),
+                code="wrong_code",
+            )
         forget_failures("login_account", counted["login_account"])
         if PendingAccount.objects.filter(user=self.user_cache, needs_approval=True).exists():
             raise ValidationError(
                 self.error_messages["awaiting_approval"], code="awaiting_approval"
             )
         return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class TwoFactorOffForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
 
 
 class SignupForm(UserCreationForm):

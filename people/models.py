@@ -432,3 +432,80 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The audit log is append-only: entries are never deleted.")
+
+
+class TwoFactor(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). On only once `confirmed_at` is set, after
+    a first good code; `last_step` is the 30-second step of the last code taken, so a code
+    can't be used twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"two-factor of {self.user_id}"
+
+    @property
+    def is_on(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """One of the ten codes that stand in for the authenticator, each usable once. Only a
+    SHA-256 of the code is kept (they are long and random, as API tokens are)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="one_recovery_code_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}"
+
+
+class AccountSession(models.Model):
+    """A logged-in session of a user, for their sessions page: the device, the address, when
+    it started and when it was last seen (updated at most once a minute)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    # The password the session was opened under (Django's session hash of it): a session made
+    # under an earlier password no longer works and is left off the list.
+    password_stamp = models.CharField(max_length=128, default="")
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"
+
+
+class DataExport(models.Model):
+    """A zip of everything of an account, made by a task, downloadable by its owner only until
+    `expires_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Relative to MEDIA_ROOT; empty until the zip is made.
+    path = models.CharField(max_length=200, blank=True)
+    size = models.BigIntegerField(default=0)
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id}"

@@ -3,7 +3,7 @@ from django.urls import path
 
 from signups import views as signup_views
 
-from . import views, views_blocks
+from . import views, views_blocks, views_security
 from .forms import LoginForm, PasswordResetForm
 
 app_name = "people"
@@ -29,6 +29,18 @@ urlpatterns = [
         "users/<str:login_name>/api_tokens/<int:token_id>/revoke",
         views.api_token_revoke,
         name="api_token_revoke",
+    ),
+    path("users/<str:login_name>/two_factor", views_security.two_factor_page, name="two_factor"),
+    path("users/<str:login_name>/sessions", views_security.sessions_page, name="sessions"),
+    path(
+        "users/<str:login_name>/sessions/<int:session_id>/end",
+        views_security.session_end,
+        name="session_end",
+    ),
+    path(
+        "users/<str:login_name>/sessions/end_others",
+        views_security.sessions_end_others,
+        name="sessions_end_others",
     ),
     path("users/<str:login_name>/blocked/users", views_blocks.blocked_users, name="blocked_users"),
     path(
@@ -60,11 +72,12 @@ urlpatterns = [
 account_urlpatterns = [
     path("signup", signup_views.signup, name="signup"),
     path("users/login", views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("users/login/two_factor", views_security.login_two_factor, name="login_two_factor"),
     path("users/logout", views.LogoutView.as_view(), name="logout"),
     path("token_dispenser.json", views.token_dispenser, name="token_dispenser"),
     path(
         "account/password/change",
-        auth_views.PasswordChangeView.as_view(),
+        views_security.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

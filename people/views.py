@@ -25,7 +25,7 @@ from search.listing.query import search
 from signups.queries import pending_of
 from works import queries as work_queries
 
-from . import queries, services
+from . import queries, services, two_factor, views_security
 from .forms import ApiTokenForm, PreferencesForm, PseudForm
 from .models import User
 
@@ -233,6 +233,23 @@ class LoginView(auth_views.LoginView):
         if self.request.method == "POST":
             kwargs["data"] = posted_form(self.request, ao3_names.LOGIN)
         return kwargs
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if not two_factor.is_on(user):
+            return super().form_valid(form)
+        if any(name in self.request.POST or name in self.request.GET for name in ao3_names.LOGIN):
+            # An AO3 client posts AO3's fields and can't ask for a code: a plain refusal.
+            form.add_error(
+                None,
+                gettext(
+                    "This account uses two-factor authentication, which this app can't ask "
+                    "for. Log in on the archive's own login page in a web browser instead."
+                ),
+            )
+            return self.form_invalid(form)
+        views_security.start_second_step(self.request, user, self.get_success_url())
+        return redirect("login_two_factor")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -56,3 +56,10 @@ def _default_language_after_each_test():
 def _tasks_run_in_process(settings):
     # Tasks run where they are queued; tests of the queued path switch to the database backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_not_enforced(settings):
+    # The suite's admins and wranglers act without setting up an authenticator app; the
+    # tests of two-factor (test_two_factor.py) turn the enforcement back on.
+    settings.TWO_FACTOR_ENFORCED = False

@@ -144,6 +144,10 @@ def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("author", f"/skins/{world['skin'].pk}"),
         ("guest", "/settings/reading"),
         ("reader", f"/users/{reader}/preferences"),
+        ("reader", f"/users/{reader}/two_factor"),
+        ("reader", f"/users/{reader}/sessions"),
+        ("reader", f"/users/{reader}/export"),
+        ("author", f"/users/{author}/delete"),
         ("guest", "/users/login"),
         ("guest", "/signup"),
         # Errors: not found, and refused (someone else's bookmark to edit).
