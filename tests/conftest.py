@@ -56,3 +56,17 @@ def _default_language_after_each_test():
 def _tasks_run_in_process(settings):
     # Tasks run where they are queued; tests of the queued path switch to the database backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _spam_checks_off(request, settings):
+    # The spam check asks forms for a signed time and guests for a proof of work, which the
+    # tests of other things don't send; tests of the spam check ask for `spam_checks`.
+    settings.SPAM_CHECKS = "spam_checks" in request.fixturenames
+
+
+@pytest.fixture
+def spam_checks(settings):
+    """The spam check on, with its defaults."""
+    settings.SPAM_CHECKS = True
+    return settings
