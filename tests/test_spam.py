@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from typing import Any
 
 import altcha
 import pytest
@@ -461,7 +462,7 @@ def test_api_new_accounts_pass_the_content_checks(checks, work, reader):
 
 def test_api_review_of_held_comments(checks, work, author):
     token = create_api_token(author, "test")[1]
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     guest_post(work, "Held one.", altcha="")
     first = latest()
     guest_post(work, "Held two.", altcha="")
@@ -512,7 +513,7 @@ def test_a_spam_wave_is_held_while_good_comments_post(checks, work, author):
             continue
         kind = kinds[n % len(kinds)]
         text = spam_text(rng, links=4 if kind == "links" else 1)
-        fields: dict[str, str] = {}
+        fields: dict[str, Any] = {}
         if kind == "honeypot":
             fields["homepage"] = "https://win-now.example/"
         elif kind == "instant":
