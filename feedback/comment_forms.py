@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -69,8 +70,8 @@ class CommentForm(ServiceErrorsForm):
         else:
             del self.fields["pseud"]
         self.shown_at = form_token()
-        # Guests prove a little work (ALTCHA) in the browser.
-        self.asks_proof = not authenticated and not editing
+        # Guests prove a little work (ALTCHA) in the browser, while the spam check is on.
+        self.asks_proof = settings.SPAM_CHECKS and not authenticated and not editing
 
     def screening(self, *, from_form: bool = True) -> Screening:
         """What the form sent for the spam check: the honeypot, the signed time it was shown
