@@ -202,11 +202,15 @@ def test_many_links_hold(checks, work, reader):
 
 def test_the_same_text_many_times_holds(checks, work, reader, stranger):
     other = make_work(make_user("another_author"), title="Elsewhere")
-    guest_post(work, "Great story!!")
-    guest_post(other, "great   STORY")
+    guest_post(work, "Great story!! Read more of it on my page please")
+    guest_post(other, "great   STORY read more of it on my page, please")
     assert Comment.objects.filter(status=CommentStatus.PUBLISHED).count() == 2
-    user_post(stranger, other, "Great story")
+    user_post(stranger, other, "Great story. Read more of it on my page please")
     assert latest().spam_reasons.split() == ["repeated"]
+    # A few words of thanks are everyone's.
+    for _ in range(4):
+        guest_post(work, "Thank you!")
+        assert latest().status == CommentStatus.PUBLISHED
 
 
 def test_trusted_accounts_and_creators_are_not_checked(checks, work, author, reader):

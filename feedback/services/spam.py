@@ -10,7 +10,8 @@ with a stable code stored on a held comment (`Comment.spam_reasons`):
 - ``no_proof``: a guest sent no solved proof-of-work challenge (ALTCHA; a browser solves it
   while the guest types; with JavaScript off there is none, and the comment waits for review);
 - ``links``: more than `SPAM_MAX_LINKS` links;
-- ``repeated``: the same text posted more than `SPAM_MAX_REPEATS` times in a day, anywhere;
+- ``repeated``: the same text posted more than `SPAM_MAX_REPEATS` times in a day, anywhere
+  (a text of a few words and no link, "Thank you!", may be said by everyone);
 - ``classifier``: the naive Bayes classifier, trained on the creators' and moderators'
   "spam" / "not spam" decisions, puts it at `SPAM_THRESHOLD_PERCENT` or more.
 
@@ -52,6 +53,9 @@ POW_ALGORITHM = "SHA-256"
 # The classifier's vocabulary is cut to the commonest words, so the stored model stays small.
 VOCABULARY_MAX = 50_000
 REPEAT_WINDOW = dt.timedelta(days=1)
+# Short words of thanks ("Thank you!", "More please!") are the same from many readers: only
+# longer texts, or any with a link, count as repeated.
+REPEAT_MIN_WORDS = 6
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LINK = re.compile(r"""(?:https?://|www\.)[^\s<>"']+""", re.IGNORECASE)
@@ -136,6 +140,11 @@ def digest(body: str) -> str:
 def links_in(body: str) -> list[str]:
     found = _HREF.findall(body) + _LINK.findall(plain_text(body))
     return list(dict.fromkeys(found))
+
+
+def counts_as_repeatable(body: str) -> bool:
+    """Whether the same text sent again counts against it: a link, or enough words."""
+    return bool(links_in(body)) or len(_WORD.findall(plain_text(body))) >= REPEAT_MIN_WORDS
 
 
 def tokens(body: str) -> set[str]:
@@ -299,11 +308,12 @@ def screen(
         reasons.append("no_proof")
     if len(links_in(body)) > settings.SPAM_MAX_LINKS:
         reasons.append("links")
-    repeats = Comment.objects.filter(
-        body_digest=body_digest, created_at__gte=timezone.now() - REPEAT_WINDOW
-    )[: settings.SPAM_MAX_REPEATS + 1].count()
-    if repeats >= settings.SPAM_MAX_REPEATS:
-        reasons.append("repeated")
+    if counts_as_repeatable(body):
+        repeats = Comment.objects.filter(
+            body_digest=body_digest, created_at__gte=timezone.now() - REPEAT_WINDOW
+        )[: settings.SPAM_MAX_REPEATS + 1].count()
+        if repeats >= settings.SPAM_MAX_REPEATS:
+            reasons.append("repeated")
     model = classifier if classifier is not None else stored_classifier()
     if model.ready:
         verdict.score = model.spam_probability(body)
