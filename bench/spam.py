@@ -23,10 +23,14 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import django
 
 from bench.filters import write_section
+
+if TYPE_CHECKING:
+    from feedback.services.spam import Classifier
 
 BEGIN, END = "<!-- spam:begin -->", "<!-- spam:end -->"
 
@@ -223,7 +227,7 @@ class Tally:
         )
 
 
-def run(stream: list[Example], classifier: object | None) -> tuple[Tally, dict[str, Tally]]:
+def run(stream: list[Example], classifier: Classifier | None) -> tuple[Tally, dict[str, Tally]]:
     """Send the stream through the content signals, as `feedback.services.spam.screen` does
     (its repetition check counts earlier comments with the same digest; here, in memory)."""
     from django.conf import settings
@@ -231,15 +235,16 @@ def run(stream: list[Example], classifier: object | None) -> tuple[Tally, dict[s
     from feedback.services import spam
 
     seen: Counter[str] = Counter()
-    total, by_kind = Tally(), {}
+    total = Tally()
+    by_kind: dict[str, Tally] = {}
     for example in stream:
         digest = spam.digest(example.text)
         held = len(spam.links_in(example.text)) > settings.SPAM_MAX_LINKS
         if spam.counts_as_repeatable(example.text):
             held |= seen[digest] >= settings.SPAM_MAX_REPEATS
             seen[digest] += 1
-        if classifier is not None and classifier.ready:  # type: ignore[attr-defined]
-            probability = classifier.spam_probability(example.text)  # type: ignore[attr-defined]
+        if classifier is not None and classifier.ready:
+            probability = classifier.spam_probability(example.text)
             held |= probability * 100 >= settings.SPAM_THRESHOLD_PERCENT
         total.add(example, held)
         by_kind.setdefault(example.kind, Tally()).add(example, held)
