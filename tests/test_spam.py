@@ -246,6 +246,25 @@ def test_replies_pass_the_check_too(checks, work, reader):
     assert (reply.parent_id, reply.status) == (top.pk, CommentStatus.HELD)
 
 
+def test_a_comment_edited_into_spam_is_held_again(checks, work, reader):
+    user_post(reader, work, "What a lovely chapter.")
+    comment = latest()
+    assert comment.status == CommentStatus.PUBLISHED and count(work) == 1
+    user_client(reader).post(
+        f"/comments/{comment.pk}/edit",
+        {"body": "Deals! https://a.example https://b.example https://c.example"},
+    )
+    comment.refresh_from_db()
+    assert (comment.status, comment.spam_reasons) == (CommentStatus.HELD, "links")
+    assert count(work) == 0
+    # An ordinary edit stays posted.
+    user_post(reader, work, "Second thoughts.")
+    second = latest()
+    user_client(reader).post(f"/comments/{second.pk}/edit", {"body": "Third thoughts."})
+    second.refresh_from_db()
+    assert second.status == CommentStatus.PUBLISHED
+
+
 # --- The classifier ------------------------------------------------------------------------
 
 

@@ -127,8 +127,9 @@ def shape_held(viewer: Viewer, comments: list[Comment]) -> list[Comment]:
         comment.shown_replies = []
         comment.is_placeholder = False
         comment.continue_thread = False
-        comment.can_reply = comment.can_edit = comment.can_freeze = False
-        comment.can_delete = comment.can_approve = comment.can_mark_spam = True
+        # Deciding is what these lists are for; the rest waits until a comment is posted.
+        comment.can_reply = comment.can_edit = comment.can_freeze = comment.can_delete = False
+        comment.can_approve = comment.can_mark_spam = True
         comment.mark_anonymous_creator(set())
     return comments
 

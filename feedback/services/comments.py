@@ -305,7 +305,25 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
         check_rate("comment", counted, field="body", noun="comments")
     comment.body = cleaned
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    comment.body_digest = spam.digest(cleaned)
+    fields = ["body", "edited_at", "body_digest"]
+    if (
+        counted is not None
+        and comment.status == CommentStatus.PUBLISHED
+        and not is_creator(viewer, comment.work)
+        and not can_moderate(viewer)
+        and spam.needs_check(viewer)
+    ):
+        # A new account's comment edited into spam (links, or what reads like spam) goes back
+        # to be reviewed; the form's own signals were checked when it was posted.
+        verdict = spam.screen(viewer, cleaned, comment.body_digest, spam.Screening())
+        if verdict.held:
+            comment.status = CommentStatus.HELD
+            comment.spam_reasons = " ".join(verdict.reasons)
+            comment.spam_score = verdict.score
+            fields += ["status", "spam_reasons", "spam_score"]
+            adjust_stats(comment.work_id, comments_count=-1)
+    comment.save(update_fields=fields)
     return comment
 
 
