@@ -17,8 +17,7 @@ The rules:
 - a comment awaiting moderation is seen by its writer and the work's creators only;
 - a comment held as possible spam is seen by its writer (when registered) in the thread, and
   by the work's creators and moderators only in their lists of held comments
-  (`held_comments_q`); one marked as spam by no one outside those lists' moderators; neither
-  is counted anywhere;
+  (`held_comments_q`); one marked as spam by no one at all; neither is counted anywhere;
 - an anonymous work is by "Anonymous" for everyone but its creators: no page, listing, count,
   feed, file or API answer ties it to them (`shows_creators`, `attributed_credits`); it is
   left off their pages and out of searches by creator, and a mute of its creator does not hide
