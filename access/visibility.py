@@ -18,6 +18,9 @@ The rules:
 - a private bookmark, a reading history, subscriptions, mutes, blocks, notifications and a
   guest commenter's email are their owner's alone (the email: no one's, outside the admin);
 - a comment awaiting moderation is seen by its writer and the work's creators only;
+- a comment held as possible spam is seen by its writer (when registered) in the thread, and
+  by the work's creators and moderators only in their lists of held comments
+  (`held_comments_q`); one marked as spam by no one at all; neither is counted anywhere;
 - an anonymous work is by "Anonymous" for everyone but its creators: no page, listing, count,
   feed, file or API answer ties it to them (`shows_creators`, `attributed_credits`); it is
   left off their pages and out of searches by creator, and a mute of its creator does not hide
@@ -39,6 +42,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from feedback.models import Bookmark, CommentStatus, NotificationKind
+from feedback.moderators import can_moderate  # moderators, admins and staff
 from people.models import Mute, Pseud, User
 from works.models import Chapter, Creatorship, Series, SeriesCreatorship, SeriesPart, Skin, Work
 
@@ -221,13 +225,33 @@ def visible_comments_q(viewer: Viewer, work: Work) -> Q:
     """Comments on `work` (which the caller has already let `viewer` read) that `viewer` sees:
     published ones, and those awaiting moderation for the work's creators and their writer.
     Deleted comments stay in the result as placeholders; comments by users `viewer` muted are
-    filtered by the caller, which keeps them as placeholders when they have replies."""
+    filtered by the caller, which keeps them as placeholders when they have replies.
+    Comments held as possible spam are in threads for their writer alone."""
     q = Q(work=work, status=CommentStatus.PUBLISHED)
     if is_creator(viewer, work):
-        return Q(work=work)
+        q |= Q(work=work, status=CommentStatus.PENDING)
     if viewer.is_authenticated:
-        q |= Q(work=work, user_id=viewer.pk)
+        q |= Q(
+            work=work,
+            user_id=viewer.pk,
+            status__in=[CommentStatus.PENDING, CommentStatus.HELD],
+        )
     return q
+
+
+def held_comments_q(viewer: Viewer, work: Work | None = None) -> Q:
+    """Comments held as possible spam that `viewer` reviews: on `work` (every work with
+    none), for a moderator; on their own works, for a creator; none for anyone else. Only on
+    works that are posted (a held comment on a work since made a draft waits)."""
+    q = Q(status=CommentStatus.HELD, is_deleted=False) & released_q("work__")
+    if work is not None:
+        q &= Q(work=work)
+    if can_moderate(viewer):
+        return q
+    if not viewer.is_authenticated:
+        return Q(pk__in=[])
+    own = Creatorship.objects.filter(pseud__user_id=viewer.pk).values("work_id")
+    return q & Q(work_id__in=own)
 
 
 def creator_user_ids(work: Work) -> set[int]:
@@ -245,11 +269,6 @@ def is_creator(viewer: Viewer, work: Work) -> bool:
     if not viewer.is_authenticated or work.pk is None:
         return False
     return viewer.pk in creator_user_ids(work)
-
-
-def can_moderate(viewer: Viewer) -> bool:
-    """Moderators and admins (superusers included)."""
-    return bool(viewer.is_authenticated and getattr(viewer, "can_moderate", False))
 
 
 def work_access(viewer: Viewer, work: Work) -> Access:
@@ -311,6 +330,7 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
     q &= Q(chapter__isnull=True) | released_q("chapter__") | own
     q &= Q(comment__isnull=True) | Q(
         Q(comment__is_deleted=False)
+        & ~Q(comment__status=CommentStatus.SPAM)
         & (Q(comment__status=CommentStatus.PUBLISHED) | Q(comment__user_id=viewer.pk) | own)
     )
     muted: frozenset[int] | QuerySet[Mute, int]

@@ -8,13 +8,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from access.getters import get_work_for_reader
 from feedback.models import COMMENT_MAX, GUEST_NAME_MAX, Comment
 from feedback.queries import comments as queries
 from feedback.services import comments as services
+from feedback.services.spam import Screening
 from lifestream.core.actors import actor_of
 from lifestream.core.errors import FieldError, InvalidInput
 
@@ -46,7 +47,10 @@ class CommentOut(Schema):
     author: CreatorOut | None = Field(description="The pseud a registered user wrote as.")
     guest_name: str | None = Field(description="The name a guest gave (never their email).")
     body: str
-    status: str = Field(description="published, or pending (awaiting the creator's approval).")
+    status: str = Field(
+        description="published; pending (awaiting the creator's approval); held (held as "
+        "possible spam, for the creators or a moderator to review)."
+    )
     placeholder: bool
     anonymous_creator: bool = Field(
         False,
@@ -111,6 +115,12 @@ class NewComment(Input):
     pseud_id: int | None = Field(None, description="Write as this pseud; your default if left out.")
     guest_name: Text = Field("", max_length=GUEST_NAME_MAX * 2, description="Guests only.")
     guest_email: Text = Field("", max_length=254, description="Guests only; never shown to anyone.")
+    altcha: Text = Field(
+        "",
+        max_length=10_000,
+        description="Guests only: a solved proof-of-work challenge (ALTCHA, from "
+        "`GET /comments/challenge`). Without one, a guest's comment is held for review.",
+    )
 
 
 class CommentChanges(Input):
@@ -164,7 +174,9 @@ def _reread(request: HttpRequest, comment: Comment) -> CommentOut:
 def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -> Status:
     """Comment on a work, on one of its chapters (`chapter_id`) or in reply to a comment
     (`parent_id`). Without a token, as a guest with `guest_name` and `guest_email`, where the
-    work takes guest comments. On a moderated work the comment waits for approval."""
+    work takes guest comments. On a moderated work the comment waits for approval. A guest's
+    or a new account's comment passes the spam check; suspected spam is answered with status
+    `held`: it waits for the creators or a moderator."""
     viewer = viewer_of(request)
     work = get_work_for_reader(viewer, work_id)
     chapter = parent = pseud = None
@@ -199,6 +211,7 @@ def post_comment(request: HttpRequest, work_id: ObjectId, payload: NewComment) -
         pseud=pseud,
         guest_name=payload.guest_name,
         guest_email=payload.guest_email,
+        screening=Screening(proof=payload.altcha),
     )
     # Built from the new comment itself: a guest's held comment is theirs to see once, here,
     # though no later request of theirs can show it.
@@ -225,17 +238,33 @@ def delete_comment(request: HttpRequest, comment_id: ObjectId) -> Status:
 
 def _moderate(request: HttpRequest, comment_id: int, action: Any) -> CommentOut:
     user = user_of(request)
-    comment = queries.get_comment_for_reader(user, comment_id)
+    comment = queries.get_comment_for_review(user, comment_id)
     if comment.is_deleted:
         raise PermissionDenied("This comment has been deleted.")
     action(user, comment)
-    return _reread(request, comment)
+    try:
+        return _reread(request, comment)
+    except Http404:
+        # A moderator's approval on a moderated work: it now awaits the creators.
+        return CommentOut.of(comment)
 
 
 @router.post("/comments/{comment_id}/approve", response={200: CommentOut, **WRITE_ERRORS}, **WRITE)
 def approve_comment(request: HttpRequest, comment_id: ObjectId) -> CommentOut:
     """Publish a comment held for moderation (the work's creators)."""
     return _moderate(request, comment_id, services.approve_comment)
+
+
+@router.post("/comments/{comment_id}/spam", response={204: None, **WRITE_ERRORS}, **WRITE)
+def mark_spam(request: HttpRequest, comment_id: ObjectId) -> Status:
+    """Mark a comment as spam (the work's creators or a moderator): it is shown to no one
+    from then on, and the spam check learns from it."""
+    user = user_of(request)
+    comment = queries.get_comment_for_review(user, comment_id)
+    if comment.is_deleted:
+        raise PermissionDenied("This comment has been deleted.")
+    services.mark_spam(user, comment)
+    return Status(204, None)
 
 
 @router.post("/comments/{comment_id}/freeze", response={200: CommentOut, **WRITE_ERRORS}, **WRITE)

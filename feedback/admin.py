@@ -6,12 +6,28 @@ from django.contrib import admin
 
 from lifestream.core.admin import ReadOnlyMixin
 
-from .models import Bookmark, Comment, Kudos, Notification, Reading, Subscription
+from .models import (
+    Bookmark,
+    Comment,
+    Kudos,
+    Notification,
+    Reading,
+    SpamExample,
+    Subscription,
+)
 
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("id", "work", "author_name", "status", "is_deleted", "created_at")
+    list_display = (
+        "id",
+        "work",
+        "author_name",
+        "status",
+        "spam_reasons",
+        "is_deleted",
+        "created_at",
+    )
     list_filter = ("status", "is_deleted", "is_frozen")
     raw_id_fields = ("work", "chapter", "parent", "thread", "user", "pseud")
     search_fields = ("body", "guest_name")
@@ -47,3 +63,13 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("id", "user", "kind", "work", "created_at", "read_at", "emailed_at")
     list_filter = ("kind",)
     raw_id_fields = ("user", "work", "chapter", "comment", "actor")
+
+
+@admin.register(SpamExample)
+class SpamExampleAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The decisions the spam classifier learns from (made on the site's held lists)."""
+
+    list_display = ("id", "label", "text", "decided_by", "created_at")
+    list_filter = ("label",)
+    raw_id_fields = ("comment", "decided_by")
+    search_fields = ("text",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -12,6 +13,13 @@ from lifestream.core.forms import ServiceErrorsForm
 from people.models import Pseud
 
 from .models import GUEST_NAME_MAX
+from .services.spam import Screening, form_token
+
+# The honeypot: a field hidden from people (and from screen readers), which bots fill in.
+HONEYPOT = "homepage"
+# The signed time the form was shown at, and the widget's proof of work.
+SHOWN_AT = "shown_at"
+PROOF = "altcha"
 
 
 class CommentForm(ServiceErrorsForm):
@@ -61,3 +69,16 @@ class CommentForm(ServiceErrorsForm):
                 field.initial = next((p.pk for p in pseuds if p.is_default), pseuds[0].pk)
         else:
             del self.fields["pseud"]
+        self.shown_at = form_token()
+        # Guests prove a little work (ALTCHA) in the browser, while the spam check is on.
+        self.asks_proof = settings.SPAM_CHECKS and not authenticated and not editing
+
+    def screening(self, *, from_form: bool = True) -> Screening:
+        """What the form sent for the spam check: the honeypot, the signed time it was shown
+        (not asked of script clients, `from_form=False`) and the proof of work."""
+        data = self.data
+        return Screening(
+            honeypot=str(data.get(HONEYPOT, "")),
+            token=str(data.get(SHOWN_AT, "")) if from_form else None,
+            proof=str(data.get(PROOF, "")),
+        )

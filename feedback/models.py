@@ -101,6 +101,22 @@ class Kudos(models.Model):
 class CommentStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     PENDING = "pending", _("Awaiting approval")
+    # Suspected spam, waiting for the work's creator or a moderator (feedback.spam).
+    HELD = "held", _("Held for review")
+    # Marked as spam by a creator or a moderator: shown to no one.
+    SPAM = "spam", _("Spam")
+
+
+class SpamSignal(models.TextChoices):
+    """Why the spam check held a comment (`Comment.spam_reasons`), in words for reviewers."""
+
+    HONEYPOT = "honeypot", _("a field hidden from people was filled in")
+    TOO_FAST = "too_fast", _("sent within seconds of the form being shown")
+    NO_TOKEN = "no_token", _("sent without the form's signed time, or with a stale one")
+    NO_PROOF = "no_proof", _("a guest's browser solved no proof-of-work challenge")
+    LINKS = "links", _("many links")
+    REPEATED = "repeated", _("the same text posted many times today")
+    CLASSIFIER = "classifier", _("it reads like comments marked as spam before")
 
 
 class Comment(models.Model):
@@ -140,6 +156,12 @@ class Comment(models.Model):
     is_frozen = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # The spam check's findings (feedback.spam): a hash of the normalised text, for the
+    # repetition check; why a comment was held (signal codes, space-separated); the
+    # classifier's probability of spam when it was asked.
+    body_digest = models.CharField(max_length=64, blank=True)
+    spam_reasons = models.CharField(max_length=200, blank=True)
+    spam_score = models.FloatField(null=True, blank=True)
 
     # How a page shows the comment, set per request by feedback.queries.comments (and the
     # moderation page) for the templates and the API; never stored. Bare annotations, so Django
@@ -153,6 +175,7 @@ class Comment(models.Model):
     can_delete: bool
     can_freeze: bool
     can_approve: bool
+    can_mark_spam: bool
     # On a page of a whole work's conversations: the chapter the comment is on, numbered.
     on_chapter: Chapter | None
 
@@ -161,6 +184,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["work", "parent", "status", "id"], name="comment_threads"),
             models.Index(fields=["thread", "id"], name="comment_thread_members"),
+            models.Index(fields=["body_digest", "created_at"], name="comment_repeats"),
+            models.Index(fields=["status", "created_at"], name="comment_held"),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +193,12 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("feedback:comment", args=[self.pk])
+
+    @property
+    def held_because(self) -> list[str]:
+        """Why the spam check held this comment, in the reader's language."""
+        labels = dict(SpamSignal.choices)
+        return [str(labels[code]) for code in self.spam_reasons.split() if code in labels]
 
     @property
     def is_guest(self) -> bool:
@@ -216,6 +247,45 @@ class Comment(models.Model):
         if self.from_deleted_account:
             return gettext("Account Deleted")
         return self.author_name
+
+
+class SpamLabel(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    HAM = "ham", _("Not spam")
+
+
+class SpamExample(models.Model):
+    """A moderator's or creator's decision on a comment ("spam" or "not spam"), kept with the
+    text it was about: what the spam classifier learns from. The text stays when the comment
+    goes."""
+
+    text = models.TextField()
+    label = models.CharField(max_length=4, choices=SpamLabel.choices)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} example {self.pk}"
+
+
+class SpamModel(models.Model):
+    """The trained spam classifier (word counts per label), one row, rebuilt from every
+    `SpamExample` by `manage.py train_spam` or the retraining task."""
+
+    data = models.JSONField(default=dict)
+    examples = models.PositiveIntegerField(default=0)
+    trained_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"spam model of {self.examples} examples"
 
 
 class Bookmark(models.Model):

@@ -13,6 +13,7 @@ from people.models import User
 from . import digest as digests
 from .models import Notification
 from .notify import RETRY_DELAY, queue_digest, schedule_digests
+from .services import spam
 
 
 @task()
@@ -74,3 +75,9 @@ def _retry_later(user_id: int, due_at: dt.datetime) -> None:
         queue_digest(user_id, timezone.now() + RETRY_DELAY, replacing=due_at)
     else:
         User.objects.filter(pk=user_id, digest_due_at=due_at).update(digest_due_at=None)
+
+
+@task()
+def train_spam_classifier() -> None:
+    """Retrain the spam classifier from every decision kept (queued after enough new ones)."""
+    spam.train()

@@ -16,10 +16,12 @@
 | LIFESTREAM_TASKS | database (run by `manage.py db_worker`); `immediate` runs tasks in-process |
 | LIFESTREAM_RATE_<ACTION> | count/seconds per action: see RATE_LIMITS below |
 | LIFESTREAM_IMPORT_MAX_BYTES | 10 MB: the largest file or pasted text an import accepts |
-| LIFESTREAM_TWO_FACTOR_ENFORCED | 1: admins, moderators, staff, superusers and tag wranglers must turn two-factor on |
+| LIFESTREAM_TWO_FACTOR_ENFORCED | 1: admins, moderators, staff, wranglers must turn two-factor on |
 | LIFESTREAM_NEW_ACCOUNT_DAYS | 7 (accounts younger than this get the "new" rate limits) |
 | LIFESTREAM_DOWNLOAD_WAIT_SECONDS | 25: how long a download tool waits for an AZW3/MOBI/PDF |
 | LIFESTREAM_DOWNLOAD_WAITERS | 2: how many of those waits a server process holds at once |
+| LIFESTREAM_SPAM_CHECKS | on: guests' and new accounts' comments are checked for spam |
+| LIFESTREAM_SPAM_<NAME> | the spam check's numbers: see the Spam section below |
 """
 
 from __future__ import annotations
@@ -264,6 +266,29 @@ RATE_LIMITS = {
         "login_address": "50/900",
     }.items()
 }
+
+# --- Spam -----------------------------------------------------------------------------------
+# Guests' comments, and those of accounts younger than SPAM_NEW_ACCOUNT_DAYS or with fewer than
+# SPAM_TRUSTED_AFTER published comments, pass the spam check (feedback/spam.py); suspected spam
+# is held for the work's creators or a moderator.
+SPAM_CHECKS = env_bool("LIFESTREAM_SPAM_CHECKS", True)
+SPAM_NEW_ACCOUNT_DAYS = env_int("LIFESTREAM_SPAM_NEW_ACCOUNT_DAYS", 7)
+SPAM_TRUSTED_AFTER = env_int("LIFESTREAM_SPAM_TRUSTED_AFTER", 3)
+# A form sent sooner than this after it was shown is held; one older than the maximum too.
+SPAM_MIN_SECONDS = env_int("LIFESTREAM_SPAM_MIN_SECONDS", 3)
+SPAM_MAX_FORM_AGE = env_int("LIFESTREAM_SPAM_MAX_FORM_AGE", 2 * 24 * 3600)
+# More links than this in one comment; the same text more than this often in a day.
+SPAM_MAX_LINKS = env_int("LIFESTREAM_SPAM_MAX_LINKS", 2)
+SPAM_MAX_REPEATS = env_int("LIFESTREAM_SPAM_MAX_REPEATS", 2)
+# The classifier holds a comment whose probability of spam is at least this many percent,
+# once it has learnt from SPAM_MIN_EXAMPLES decisions of each kind.
+SPAM_THRESHOLD_PERCENT = env_int("LIFESTREAM_SPAM_THRESHOLD_PERCENT", 90)
+SPAM_MIN_EXAMPLES = env_int("LIFESTREAM_SPAM_MIN_EXAMPLES", 5)
+# The classifier is retrained by a task after this many new decisions.
+SPAM_RETRAIN_AFTER = env_int("LIFESTREAM_SPAM_RETRAIN_AFTER", 20)
+# The guests' proof of work (ALTCHA): how hard, and how long a challenge lasts.
+SPAM_POW_COST = env_int("LIFESTREAM_SPAM_POW_COST", 5000)
+SPAM_POW_SECONDS = env_int("LIFESTREAM_SPAM_POW_SECONDS", 3600)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"

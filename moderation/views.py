@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from feedback.models import Bookmark, Comment
+from feedback.queries.comments import held_comments
 from lifestream.core.errors import InvalidInput
 from lifestream.core.pagination import paginate
 from people.models import User
+from signups.queries import awaiting_approval, runs_the_archive
 from works.models import Work
 
 from . import queries, services
@@ -49,6 +51,10 @@ def desk(request: HttpRequest) -> HttpResponse:
         "restricted": list(queries.restricted_users()),
         "entries": list(queries.audit_log()[: queries.DESK_ROWS]),
         "open_reports": list(queries.open_reports()),
+        "held_count": held_comments(request.user).count(),
+        "awaiting_approval": (
+            awaiting_approval().count() if runs_the_archive(request.user) else None
+        ),
         "find_form": FindUserForm(),
     }
     return render(request, "moderation/desk.html", context)

@@ -103,6 +103,10 @@ class LoginForm(AuthenticationForm):
         # counts wrong codes on the same counters).
         if self.user_cache is None or not two_factor.is_on(self.user_cache):
             forget_failures("login_account", counted["login_account"])
+        if PendingAccount.objects.filter(user=self.user_cache, needs_approval=True).exists():
+            raise ValidationError(
+                self.error_messages["awaiting_approval"], code="awaiting_approval"
+            )
         return cleaned
 
 
@@ -158,10 +162,6 @@ class TwoFactorLoginForm(forms.Form):
                 code="wrong_code",
             )
         forget_failures("login_account", counted["login_account"])
-        if PendingAccount.objects.filter(user=self.user_cache, needs_approval=True).exists():
-            raise ValidationError(
-                self.error_messages["awaiting_approval"], code="awaiting_approval"
-            )
         return cleaned
 
 

@@ -63,3 +63,17 @@ def _two_factor_not_enforced(settings):
     # The suite's admins and wranglers act without setting up an authenticator app; the
     # tests of two-factor (test_two_factor.py) turn the enforcement back on.
     settings.TWO_FACTOR_ENFORCED = False
+
+
+@pytest.fixture(autouse=True)
+def _spam_checks_off(request, settings):
+    # The spam check asks forms for a signed time and guests for a proof of work, which the
+    # tests of other things don't send; tests of the spam check ask for `spam_checks`.
+    settings.SPAM_CHECKS = "spam_checks" in request.fixturenames
+
+
+@pytest.fixture
+def spam_checks(settings):
+    """The spam check on, with its defaults."""
+    settings.SPAM_CHECKS = True
+    return settings

@@ -700,6 +700,7 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/comments/{{comment_id}}/approve",
         f"{API}/comments/{{comment_id}}/freeze",
         f"{API}/comments/{{comment_id}}/unfreeze",
+        f"{API}/comments/{{comment_id}}/spam",
         # Bookmarks.
         f"{API}/bookmarks",
         f"{API}/bookmarks/{{bookmark_id}}",

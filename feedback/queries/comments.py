@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
 from access.getters import get_work_for_reader
 from access.visibility import (
     creator_user_ids,
+    held_comments_q,
     is_creator,
     listable_chapters_q,
     muted_user_ids,
@@ -29,6 +30,7 @@ from people.models import Block
 from works.models import Chapter, Work
 
 from ..models import Comment, CommentStatus
+from ..moderators import can_moderate
 from ..services.comments import commenting_refusal
 
 if TYPE_CHECKING:
@@ -86,6 +88,52 @@ def pending_comments(viewer: Viewer, work: Work) -> QuerySet[Comment]:
     )
 
 
+def held_comments(viewer: Viewer, work: Work | None = None) -> QuerySet[Comment]:
+    """Comments held as possible spam that `viewer` reviews (`held_comments_q`), on `work` or
+    on every work, oldest first, with what their blurbs show."""
+    return (
+        Comment.objects.filter(held_comments_q(viewer, work))
+        .select_related("pseud__user", "chapter", "work")
+        .order_by("created_at", "id")
+    )
+
+
+def waiting_counts(viewer: Viewer, work: Work) -> tuple[int, int]:
+    """How many comments on `work` await its creator's approval, and how many are held as
+    possible spam, in one query (for its creators; none for anyone else)."""
+    if not is_creator(viewer, work):
+        return 0, 0
+    counts = Comment.objects.filter(
+        work=work, is_deleted=False, status__in=[CommentStatus.PENDING, CommentStatus.HELD]
+    ).aggregate(
+        pending=Count("pk", filter=Q(status=CommentStatus.PENDING)),
+        held=Count("pk", filter=Q(status=CommentStatus.HELD)),
+    )
+    return counts["pending"], counts["held"]
+
+
+def get_comment_for_review(viewer: Viewer, comment_id: int) -> Comment:
+    """A comment `viewer` may approve or mark as spam: one held that they review, else one
+    they can read (404 otherwise, as `get_comment_for_reader`)."""
+    held = held_comments(viewer).filter(pk=comment_id).first()
+    if held is not None:
+        return held
+    return get_comment_for_reader(viewer, comment_id)
+
+
+def shape_held(viewer: Viewer, comments: list[Comment]) -> list[Comment]:
+    """Held comments as the list pages show them: each alone, with its review buttons."""
+    for comment in comments:
+        comment.shown_replies = []
+        comment.is_placeholder = False
+        comment.continue_thread = False
+        # Deciding is what these lists are for; the rest waits until a comment is posted.
+        comment.can_reply = comment.can_edit = comment.can_freeze = comment.can_delete = False
+        comment.can_approve = comment.can_mark_spam = True
+        comment.mark_anonymous_creator(set())
+    return comments
+
+
 @dataclass
 class Permissions:
     """What the viewer may do on a work's comments, worked out once per page."""
@@ -123,6 +171,12 @@ class Permissions:
         comment.can_delete = live and (own or self.creator or staff)
         comment.can_freeze = live and (self.creator or staff)
         comment.can_approve = live and self.creator and comment.status == CommentStatus.PENDING
+        comment.can_mark_spam = (
+            live
+            and not own
+            and (self.creator or can_moderate(viewer))
+            and comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+        )
 
 
 def _shape(

@@ -28,9 +28,18 @@ from people.queries import is_blocked_by_any
 from signups.services import contribution_refusal
 from works.models import Chapter, CommentPermission, Work
 
-from ..models import COMMENT_MAX, GUEST_NAME_MAX, Comment, CommentStatus, NotificationKind
+from ..models import (
+    COMMENT_MAX,
+    GUEST_NAME_MAX,
+    Comment,
+    CommentStatus,
+    NotificationKind,
+    SpamLabel,
+)
+from ..moderators import can_moderate
 from ..notify import notify
 from ..stats import adjust_stats
+from . import spam
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -177,11 +186,17 @@ def post_comment(
     pseud: Pseud | None = None,
     guest_name: str = "",
     guest_email: str = "",
+    screening: spam.Screening | None = None,
 ) -> Comment:
     """Post a comment on `work` (on `chapter`, or as a reply to `parent`).
 
     On a moderated work a comment by anyone but a creator is held until a creator approves it;
-    the creators hear of it at once either way. A reply keeps its parent's chapter and thread."""
+    the creators hear of it at once either way. A reply keeps its parent's chapter and thread.
+
+    A guest's or a new account's comment sent by a person (an `Actor`: the pages and the API)
+    passes the spam check (`feedback.services.spam`) with what its form sent (`screening`);
+    suspected spam is held (`CommentStatus.HELD`) for the creators or a moderator, uncounted
+    and untold until one of them approves it."""
     viewer, counted = _person(actor)
     _check_readable(viewer, work)
     if parent is not None:
@@ -210,7 +225,22 @@ def post_comment(
         check_rate("comment", counted, field="body", noun="comments")
 
     creator = is_creator(viewer, work)
-    held = work.moderated_comments and not creator
+    body_digest = spam.digest(cleaned)
+    verdict = spam.Verdict()
+    if (
+        counted is not None
+        and not creator
+        and not can_moderate(viewer)
+        and spam.needs_check(viewer)
+    ):
+        verdict = spam.screen(viewer, cleaned, body_digest, screening)
+    if verdict.held:
+        status = CommentStatus.HELD
+    elif work.moderated_comments and not creator:
+        status = CommentStatus.PENDING
+    else:
+        status = CommentStatus.PUBLISHED
+    held = status != CommentStatus.PUBLISHED
     comment = Comment.objects.create(
         work=work,
         thread_id=(parent.thread_id or parent.pk) if parent is not None else None,
@@ -222,7 +252,10 @@ def post_comment(
         guest_name=name,
         guest_email=email,
         body=cleaned,
-        status=CommentStatus.PENDING if held else CommentStatus.PUBLISHED,
+        status=status,
+        body_digest=body_digest,
+        spam_reasons=" ".join(verdict.reasons),
+        spam_score=verdict.score,
     )
     if parent is None:
         # A new conversation: its own thread.
@@ -230,6 +263,9 @@ def post_comment(
         comment.save(update_fields=["thread"])
     if not held:
         adjust_stats(work.pk, comments_count=1)
+    if status == CommentStatus.HELD:
+        # Suspected spam reaches no inbox; the creators find it among their held comments.
+        return comment
 
     creators = creator_user_ids(work)
     # A creator whose own comment was answered hears of it once, as a reply.
@@ -270,7 +306,25 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
         check_rate("comment", counted, field="body", noun="comments")
     comment.body = cleaned
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    comment.body_digest = spam.digest(cleaned)
+    fields = ["body", "edited_at", "body_digest"]
+    if (
+        counted is not None
+        and comment.status == CommentStatus.PUBLISHED
+        and not is_creator(viewer, comment.work)
+        and not can_moderate(viewer)
+        and spam.needs_check(viewer)
+    ):
+        # A new account's comment edited into spam (links, or what reads like spam) goes back
+        # to be reviewed; the form's own signals were checked when it was posted.
+        verdict = spam.screen(viewer, cleaned, comment.body_digest, spam.Screening())
+        if verdict.held:
+            comment.status = CommentStatus.HELD
+            comment.spam_reasons = " ".join(verdict.reasons)
+            comment.spam_score = verdict.score
+            fields += ["status", "spam_reasons", "spam_score"]
+            adjust_stats(comment.work_id, comments_count=-1)
+    comment.save(update_fields=fields)
     return comment
 
 
@@ -331,21 +385,85 @@ def _check_moderator(user: Viewer, comment: Comment, refusal: str) -> None:
         raise Forbidden(refusal)
 
 
-@transaction.atomic
-def approve_comment(viewer: Viewer, comment: Comment) -> Comment:
-    """Publish a held comment (creators only). It now counts, and the writer of the comment it
-    answers hears of the reply."""
-    if not is_creator(viewer, comment.work):
-        raise Forbidden(gettext("Only the work's creators can approve comments."))
-    if comment.status == CommentStatus.PUBLISHED:
-        return comment
-    updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.PENDING).update(
+def can_review(user: Viewer, comment: Comment) -> bool:
+    """Who decides on a comment held as possible spam: the work's creators and moderators."""
+    return is_creator(user, comment.work) or can_moderate(user)
+
+
+def _publish(viewer: Viewer, comment: Comment, held_as: str) -> bool:
+    """Publish `comment` if it is still `held_as`; it then counts, and the writer of the
+    comment it answers hears of the reply. Whether it was published now."""
+    updated = Comment.objects.filter(pk=comment.pk, status=held_as).update(
         status=CommentStatus.PUBLISHED
     )
     comment.status = CommentStatus.PUBLISHED
     if updated and not comment.is_deleted:
         adjust_stats(comment.work_id, comments_count=1)
         _notify_reply(comment, viewer)
+    return bool(updated)
+
+
+@transaction.atomic
+def approve_comment(viewer: Viewer, comment: Comment) -> Comment:
+    """Publish a held comment. One awaiting a moderated work's approval: by its creators only.
+    One held as possible spam: by its creators or a moderator, which teaches the spam
+    classifier "not spam"; on a moderated work a moderator's approval leaves it awaiting the
+    creators'."""
+    if comment.status == CommentStatus.HELD:
+        return _approve_held(viewer, comment)
+    if not is_creator(viewer, comment.work):
+        raise Forbidden(gettext("Only the work's creators can approve comments."))
+    if comment.status == CommentStatus.PUBLISHED:
+        return comment
+    _publish(viewer, comment, CommentStatus.PENDING)
+    return comment
+
+
+def _approve_held(viewer: Viewer, comment: Comment) -> Comment:
+    if not can_review(viewer, comment):
+        raise Forbidden(gettext("Only the work's creators or a moderator can review this comment."))
+    work = comment.work
+    if work.moderated_comments and not is_creator(viewer, work):
+        updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.HELD).update(
+            status=CommentStatus.PENDING
+        )
+        comment.status = CommentStatus.PENDING
+        published = False
+    else:
+        updated = published = _publish(viewer, comment, CommentStatus.HELD)
+    if not updated:
+        return comment
+    spam.learn(comment, SpamLabel.HAM, viewer)
+    creators = creator_user_ids(work)
+    if published and comment.parent is not None:
+        creators -= {comment.parent.user_id}
+    notify(
+        creators - ({viewer.pk} if viewer.is_authenticated else set()),
+        NotificationKind.COMMENT,
+        work=work,
+        chapter=comment.chapter,
+        comment=comment,
+        actor=comment.user,
+    )
+    return comment
+
+
+@transaction.atomic
+def mark_spam(viewer: Viewer, comment: Comment) -> Comment:
+    """Mark a comment as spam (its work's creators or a moderator): it is shown to no one
+    and no longer counted, and the spam classifier learns from it."""
+    if not can_review(viewer, comment) or comment.is_deleted:
+        raise Forbidden(gettext("Only the work's creators or a moderator can mark this as spam."))
+    if comment.status == CommentStatus.SPAM:
+        return comment
+    was = comment.status
+    updated = Comment.objects.filter(pk=comment.pk, status=was).update(status=CommentStatus.SPAM)
+    comment.status = CommentStatus.SPAM
+    if not updated:
+        return comment
+    if was == CommentStatus.PUBLISHED:
+        adjust_stats(comment.work_id, comments_count=-1)
+    spam.learn(comment, SpamLabel.SPAM, viewer)
     return comment
 
 

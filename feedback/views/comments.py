@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -16,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from access.getters import get_chapter_for_reader, get_work_for_editor, get_work_for_reader
@@ -28,9 +30,11 @@ from lifestream.core.ids import require_id
 from works.models import Chapter, Work
 
 from ..comment_forms import CommentForm
-from ..models import Comment
+from ..models import Comment, CommentStatus
+from ..moderators import can_moderate
 from ..queries import comments as queries
 from ..services import comments as services
+from ..services import spam
 
 
 def _thread_url(comment: Comment) -> str:
@@ -85,6 +89,7 @@ def comment_section_context(
         user, work, chapter, page_number=request.GET.get("page"), chapters=chapters
     )
     creator = is_creator(user, work)
+    pending_count, held_count = queries.waiting_counts(user, work)
     return {
         "chapter": chapter,
         "form_chapter": posting_on or chapter,
@@ -97,7 +102,8 @@ def comment_section_context(
         "action": reverse("feedback:work_comments", args=[work.pk]),
         "submit_label": pgettext("verb", "Comment"),
         "is_creator": creator,
-        "pending_count": queries.pending_comments(user, work).count() if creator else 0,
+        "pending_count": pending_count,
+        "held_count": held_count,
     }
 
 
@@ -118,6 +124,8 @@ def _post(
     work: Work,
     chapter: Chapter | None,
     parent: Comment | None = None,
+    *,
+    from_form: bool = True,
 ) -> Comment:
     """The comment the form describes, posted by the request's visitor (the service decides;
     the form only reads the fields)."""
@@ -132,6 +140,7 @@ def _post(
         pseud=data.get("pseud"),
         guest_name=data.get("guest_name") or "",
         guest_email=data.get("guest_email") or "",
+        screening=form.screening(from_form=from_form),
     )
 
 
@@ -150,7 +159,7 @@ def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
         return _work_page(request, work, form, status=422)
     except Forbidden as refused:
         return _work_page(request, work, form, refusal=str(refused), status=403)
-    return _after_post(request, comment)
+    return _after_post(request, comment, form)
 
 
 def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment | None]:
@@ -191,7 +200,8 @@ def comments_script(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=404)
     form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
     try:
-        comment = _post(request, form, work, chapter, parent)
+        # AO3's script clients send the fields they know, not the page's signed time.
+        comment = _post(request, form, work, chapter, parent, from_form=False)
     except RateLimited as error:
         return script_rate_limited(error)
     except InvalidInput as error:
@@ -209,8 +219,21 @@ def comments_script(request: HttpRequest) -> HttpResponse:
     return saved
 
 
-def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
-    if comment.status == "pending":
+def _after_post(request: HttpRequest, comment: Comment, form: CommentForm) -> HttpResponse:
+    if comment.status == CommentStatus.HELD:
+        # Not posted yet, and a guest could never find it again: say so here, with the text.
+        return render(
+            request,
+            "feedback/comment_held.html",
+            {
+                "work": comment.work,
+                "comment": comment,
+                "text": form.data.get("body", ""),
+                "no_proof": "no_proof" in comment.spam_reasons.split(),
+            },
+            status=202,
+        )
+    if comment.status == CommentStatus.PENDING:
         messages.success(
             request,
             gettext(
@@ -232,6 +255,40 @@ def unreviewed_comments(request: HttpRequest, work_id: int) -> HttpResponse:
         comment.shown_replies = []
         comment.is_placeholder = False
     return render(request, "feedback/unreviewed.html", {"work": work, "comments": pending})
+
+
+def held_comments(request: HttpRequest, work_id: int) -> HttpResponse:
+    """A work's comments held as possible spam, for its creators (and moderators) to approve
+    or mark as spam."""
+    work = get_work_for_reader(request.user, work_id)
+    if not (is_creator(request.user, work) or can_moderate(request.user)):
+        raise Forbidden(gettext("Only the work's creators or a moderator can review this comment."))
+    held = queries.shape_held(request.user, list(queries.held_comments(request.user, work)))
+    return render(
+        request, "feedback/held.html", {"work": work, "comments": held, "archive_wide": False}
+    )
+
+
+@login_required
+def archive_held_comments(request: HttpRequest) -> HttpResponse:
+    """Every comment held as possible spam across the archive, for moderators."""
+    if not can_moderate(request.user):
+        raise Forbidden(gettext("Only moderators can see the comments held across the archive."))
+    page = Paginator(queries.held_comments(request.user), HELD_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    held = queries.shape_held(request.user, list(page.object_list))
+    return render(
+        request,
+        "feedback/held.html",
+        {"work": None, "comments": held, "page": page, "archive_wide": True},
+    )
+
+
+@never_cache
+def comment_challenge(request: HttpRequest) -> JsonResponse:
+    """A proof-of-work challenge (ALTCHA) for a guest's comment form."""
+    return JsonResponse(spam.pow_challenge())
 
 
 def _comment_page(
@@ -281,13 +338,14 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
             pseud=data.get("pseud"),
             guest_name=data.get("guest_name") or "",
             guest_email=data.get("guest_email") or "",
+            screening=form.screening(),
         )
     except InvalidInput as error:
         form.add_service_errors(error)
         return _comment_page(request, comment, form=form, status=422)
     except Forbidden as refused:
         return _comment_page(request, comment, form=form, refusal=str(refused), status=403)
-    return _after_post(request, reply)
+    return _after_post(request, reply, form)
 
 
 @login_required
@@ -337,20 +395,31 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 def _moderation(
-    action: Callable[[Any, Comment], Comment], done: str | Promise
+    action: Callable[[Any, Comment], Comment], done: str | Promise, *, review: bool = False
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     @login_required
     @require_POST
     def view(request: HttpRequest, comment_id: int) -> HttpResponse:
-        comment = queries.get_comment_for_reader(request.user, comment_id)
+        if review:
+            comment = queries.get_comment_for_review(request.user, comment_id)
+        else:
+            comment = queries.get_comment_for_reader(request.user, comment_id)
         action(request.user, comment)
         messages.success(request, str(done))
-        return redirect(_next_or(request, _thread_url(comment)))
+        fallback = (
+            reverse("feedback:work_comments", args=[comment.work_id])
+            if comment.status == CommentStatus.SPAM
+            else _thread_url(comment)
+        )
+        return redirect(_next_or(request, fallback))
 
     return view
 
 
-comment_approve = _moderation(services.approve_comment, _("Comment approved."))
+HELD_PER_PAGE = 50
+
+comment_approve = _moderation(services.approve_comment, _("Comment approved."), review=True)
+comment_spam = _moderation(services.mark_spam, _("Comment marked as spam."), review=True)
 comment_freeze = _moderation(services.freeze_thread, _("Comment thread successfully frozen!"))
 comment_unfreeze = _moderation(services.unfreeze_thread, _("Comment thread successfully unfrozen!"))
 
@@ -361,12 +430,16 @@ urlpatterns: list[URLPattern] = [
         unreviewed_comments,
         name="unreviewed_comments",
     ),
+    path("works/<int:work_id>/comments/held", held_comments, name="held_comments"),
+    path("comments/held", archive_held_comments, name="archive_held_comments"),
+    path("comments/challenge", comment_challenge, name="comment_challenge"),
     path("comments.js", comments_script, name="comments_script"),
     path("comments/<int:comment_id>", comment_show, name="comment"),
     path("comments/<int:comment_id>/reply", comment_reply, name="comment_reply"),
     path("comments/<int:comment_id>/edit", comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete", comment_delete, name="comment_delete"),
     path("comments/<int:comment_id>/approve", comment_approve, name="comment_approve"),
+    path("comments/<int:comment_id>/spam", comment_spam, name="comment_spam"),
     path("comments/<int:comment_id>/freeze", comment_freeze, name="comment_freeze"),
     path("comments/<int:comment_id>/unfreeze", comment_unfreeze, name="comment_unfreeze"),
 ]
