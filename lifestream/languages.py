@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from people import services as people_services
@@ -46,3 +47,32 @@ def set_language(request: HttpRequest) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+def interface_messages(request: HttpRequest) -> dict[str, object]:
+    """The sentences the page's scripts say (autocomplete, autosave, import suggestions), in
+    the page's language: base.html writes them as JSON data (not a script, so the CSP is
+    untouched) and the scripts read them. `%(name)s` marks what a script fills in."""
+    return {
+        "interface_messages": {
+            "no_suggestions": _("No suggestions."),
+            "one_suggestion": _("1 suggestion. Use the arrow keys to choose it."),
+            "suggestions": ngettext(
+                "%(count)s suggestion. Use the up and down arrow keys to choose one.",
+                "%(count)s suggestions. Use the up and down arrow keys to choose one.",
+                2,
+            ),
+            "local_copy": _(
+                "This browser kept a copy of your text from %(when)s that differs from this page."
+            ),
+            "saved_at": _("Saved at %(time)s"),
+            "not_saved_status": _(
+                "Not saved (the server answered %(status)s). Your text is kept in this browser."
+            ),
+            "not_saved_offline": _(
+                "Not saved: the server can't be reached. Your text is kept in this browser."
+            ),
+            "added": _("Added"),
+            "tag_added": _("Added %(tag)s to the form. Save the work to keep it."),
+        }
+    }

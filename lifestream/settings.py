@@ -171,6 +171,7 @@ TEMPLATES = [
                 "people.context_processors.reading",
                 "works.context_processors.site_skin",
                 "lifestream.navigation.header",
+                "lifestream.languages.interface_messages",
             ],
             "builtins": [
                 "django.contrib.humanize.templatetags.humanize",

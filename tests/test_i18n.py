@@ -459,3 +459,21 @@ def test_the_apis_codes_stay_and_its_messages_follow_accept_language(author):
     assert answers["en"] == ("required", "Please enter a title for the series.")
     assert answers["fr"] == ("required", "Veuillez saisir un titre pour la série.")
     assert answers["ja"] == ("required", "シリーズのタイトルを入力してください。")
+
+
+def test_the_scripts_sentences_come_in_the_pages_language(author):
+    """The autocomplete, autosave and import scripts read their sentences from the page (JSON
+    data, not a script), translated like the rest of it."""
+    client = logged_in(author)
+    for language, expected in (("en", "No suggestions."), ("fr", "Aucune suggestion.")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        User.objects.filter(pk=author.pk).update(language="")
+        text = page(client, "/works/new")
+        match = re.search(
+            r'<script id="interface-messages" type="application/json">(.*?)</script>', text
+        )
+        assert match, "no interface messages on the page"
+        messages = json.loads(match.group(1))
+        assert messages["no_suggestions"] == expected
+        assert "%(status)s" in messages["not_saved_status"]
+        assert 'src="/static/lifestream/js/messages.js"' in text

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lifestream.core.errors import InvalidInput
 from lifestream.core.forms import ServiceErrorsForm
@@ -27,15 +28,15 @@ from .skins_queries import skin_choices
 
 
 def _names(kind: str) -> list[tuple[str, str]]:
-    return [(name, name) for _, tag_kind, name, _ in FIXED_TAGS if tag_kind == kind]
+    return [(name, name) for _id, tag_kind, name, _kind in FIXED_TAGS if tag_kind == kind]
 
 
 def _textarea(rows: int, **attrs: Any) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
-BODY_FORMAT_CHOICES = [("html", "Rich text (HTML)"), ("text", "Plain text")]
-TAG_HELP = "Separate tags with commas."
+BODY_FORMAT_CHOICES = [("html", _("Rich text (HTML)")), ("text", _("Plain text"))]
+TAG_HELP = _("Separate tags with commas.")
 
 
 class PseudChoiceField(forms.ModelMultipleChoiceField):
@@ -74,7 +75,7 @@ class ScheduleField(forms.DateTimeField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Schedule for")
+        kwargs.setdefault("label", _("Schedule for"))
         kwargs.setdefault(
             "error_messages", {"invalid": "Enter the date and time as YYYY-MM-DD HH:MM."}
         )
@@ -122,15 +123,15 @@ class WorkForm(ServiceErrorsForm):
     title = forms.CharField(strip=False, required=False)
     pseuds = PseudChoiceField(
         queryset=Pseud.objects.none(),
-        label="Creator/Pseud(s)",
+        label=_("Creator/Pseud(s)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     rating = forms.ChoiceField(
-        choices=[("", "Choose a rating"), *_names(TagKind.RATING)], required=False
+        choices=[("", _("Choose a rating")), *_names(TagKind.RATING)], required=False
     )
     warnings = forms.MultipleChoiceField(
-        label="Archive Warnings",
+        label=_("Archive Warnings"),
         choices=_names(TagKind.WARNING),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -138,27 +139,33 @@ class WorkForm(ServiceErrorsForm):
     categories = forms.MultipleChoiceField(
         choices=_names(TagKind.CATEGORY), required=False, widget=forms.CheckboxSelectMultiple
     )
-    fandoms = TagField(TagKind.FANDOM, label="Fandoms")
-    relationships = TagField(TagKind.RELATIONSHIP, label="Relationships")
-    characters = TagField(TagKind.CHARACTER, label="Characters")
-    freeforms = TagField(TagKind.FREEFORM, label="Additional Tags")
+    fandoms = TagField(TagKind.FANDOM, label=_("Fandoms"))
+    relationships = TagField(TagKind.RELATIONSHIP, label=_("Relationships"))
+    characters = TagField(TagKind.CHARACTER, label=_("Characters"))
+    freeforms = TagField(TagKind.FREEFORM, label=_("Additional Tags"))
     summary = forms.CharField(strip=False, required=False, widget=_textarea(5))
     notes = forms.CharField(
-        label="Beginning notes", strip=False, required=False, widget=_textarea(5)
+        label=_("Beginning notes"), strip=False, required=False, widget=_textarea(5)
     )
-    end_notes = forms.CharField(label="End notes", strip=False, required=False, widget=_textarea(5))
+    end_notes = forms.CharField(
+        label=_("End notes"), strip=False, required=False, widget=_textarea(5)
+    )
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial="en")
-    restricted = forms.BooleanField(label="Only show your work to registered users", required=False)
+    restricted = forms.BooleanField(
+        label=_("Only show your work to registered users"), required=False
+    )
     anonymous = forms.BooleanField(
-        label="Post anonymously",
+        label=_("Post anonymously"),
         required=False,
         help_text=(
-            'Everyone but you and your co-creators sees "Anonymous" as the creator; the work '
-            "is left off your pages and out of searches by creator."
+            _(
+                'Everyone but you and your co-creators sees "Anonymous" as the creator; the work '
+                "is left off your pages and out of searches by creator."
+            )
         ),
     )
     comment_permission = forms.ChoiceField(
-        label="Who can comment on this work",
+        label=_("Who can comment on this work"),
         choices=CommentPermission.choices,
         initial=CommentPermission.EVERYONE,
         # Left out (an older form, a script), a work keeps taking comments from everyone.
@@ -166,42 +173,44 @@ class WorkForm(ServiceErrorsForm):
         widget=forms.RadioSelect,
     )
     moderated_comments = forms.BooleanField(
-        label="Enable comment moderation",
+        label=_("Enable comment moderation"),
         required=False,
-        help_text="New comments are held until you approve them.",
+        help_text=_("New comments are held until you approve them."),
     )
     expected_chapters = forms.IntegerField(
-        label="Expected number of chapters",
+        label=_("Expected number of chapters"),
         required=False,
-        help_text="Leave blank if you don't know yet.",
+        help_text=_("Leave blank if you don't know yet."),
         widget=forms.NumberInput(attrs={"min": 1, "class": "number"}),
     )
-    complete = forms.BooleanField(label="This work is complete", required=False)
+    complete = forms.BooleanField(label=_("This work is complete"), required=False)
     co_creators = forms.CharField(
-        label="Add co-creators",
+        label=_("Add co-creators"),
         required=False,
-        help_text="Pseuds, as “pseud” or “pseud (login)”, separated by commas. Each is invited "
-        "and credited once they accept.",
+        help_text=_(
+            "Pseuds, as “pseud” or “pseud (login)”, separated by commas. Each is invited "
+            "and credited once they accept."
+        ),
     )
     gifts = forms.CharField(
-        label="Gift this work to",
+        label=_("Gift this work to"),
         required=False,
-        help_text="Pseuds on the archive or anyone's name, separated by commas.",
+        help_text=_("Pseuds on the archive or anyone's name, separated by commas."),
     )
     published_on = forms.DateField(
-        label="Publication date",
+        label=_("Publication date"),
         required=False,
-        help_text="Leave blank for today. Set an earlier date to backdate the work.",
+        help_text=_("Leave blank for today. Set an earlier date to backdate the work."),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
     scheduled_for = ScheduleField()
     skin = forms.TypedChoiceField(
-        label="Select Work Skin",
+        label=_("Select Work Skin"),
         required=False,
         coerce=int,
         empty_value=None,
-        help_text="A stylesheet of yours or a public one, for this work's look (Work Skins).",
+        help_text=_("A stylesheet of yours or a public one, for this work's look (Work Skins)."),
     )
 
     def __init__(self, *args: Any, user: User, with_chapter: bool, **kwargs: Any) -> None:
@@ -225,24 +234,24 @@ class WorkForm(ServiceErrorsForm):
                 if name.startswith("chapter_") or name == "body_format":
                     del self.fields[name]
 
-    chapter_title = forms.CharField(label="Chapter title", strip=False, required=False)
+    chapter_title = forms.CharField(label=_("Chapter title"), strip=False, required=False)
     chapter_summary = forms.CharField(
-        label="Chapter summary", strip=False, required=False, widget=_textarea(3)
+        label=_("Chapter summary"), strip=False, required=False, widget=_textarea(3)
     )
     chapter_notes = forms.CharField(
-        label="Chapter beginning notes", strip=False, required=False, widget=_textarea(3)
+        label=_("Chapter beginning notes"), strip=False, required=False, widget=_textarea(3)
     )
     chapter_end_notes = forms.CharField(
-        label="Chapter end notes", strip=False, required=False, widget=_textarea(3)
+        label=_("Chapter end notes"), strip=False, required=False, widget=_textarea(3)
     )
     chapter_body_format = forms.ChoiceField(
-        label="Text format",
+        label=_("Text format"),
         choices=BODY_FORMAT_CHOICES,
         initial="html",
         widget=forms.RadioSelect,
     )
     chapter_body = forms.CharField(
-        label="Work text", strip=False, required=False, widget=_textarea(20, **{"class": "body"})
+        label=_("Work text"), strip=False, required=False, widget=_textarea(20, **{"class": "body"})
     )
 
     def work_data(self) -> WorkData:
@@ -327,32 +336,40 @@ class WorkForm(ServiceErrorsForm):
 
 class ChapterForm(ServiceErrorsForm):
     marked_required = frozenset({"body"})
-    title = forms.CharField(label="Chapter title", strip=False, required=False)
+    title = forms.CharField(label=_("Chapter title"), strip=False, required=False)
     # AO3's per-chapter creators, on a work with several: none ticked credits all of them.
     pseuds = PseudChoiceField(
         queryset=Pseud.objects.none(),
-        label="Chapter creators",
+        label=_("Chapter creators"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked to credit every creator of the work.",
+        help_text=_("Leave all unticked to credit every creator of the work."),
     )
 
     published_on = forms.DateField(
-        label="Chapter publication date",
+        label=_("Chapter publication date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
     summary = forms.CharField(strip=False, required=False, widget=_textarea(3))
     notes = forms.CharField(
-        label="Beginning notes", strip=False, required=False, widget=_textarea(4)
+        label=_("Beginning notes"), strip=False, required=False, widget=_textarea(4)
     )
-    end_notes = forms.CharField(label="End notes", strip=False, required=False, widget=_textarea(4))
+    end_notes = forms.CharField(
+        label=_("End notes"), strip=False, required=False, widget=_textarea(4)
+    )
     body_format = forms.ChoiceField(
-        label="Text format", choices=BODY_FORMAT_CHOICES, initial="html", widget=forms.RadioSelect
+        label=_("Text format"),
+        choices=BODY_FORMAT_CHOICES,
+        initial="html",
+        widget=forms.RadioSelect,
     )
     body = forms.CharField(
-        label="Chapter text", strip=False, required=False, widget=_textarea(20, **{"class": "body"})
+        label=_("Chapter text"),
+        strip=False,
+        required=False,
+        widget=_textarea(20, **{"class": "body"}),
     )
     scheduled_for = ScheduleField()
 
@@ -393,17 +410,19 @@ class ParentForm(ServiceErrorsForm):
     or number, or another site's work by address, title and author."""
 
     reference = forms.CharField(
-        label="Inspired by",
+        label=_("Inspired by"),
         required=False,
         max_length=2000,
-        help_text="The address of a work (or its number on this archive).",
+        help_text=_("The address of a work (or its number on this archive)."),
     )
-    title = forms.CharField(label="Its title (if it is elsewhere)", required=False, max_length=255)
+    title = forms.CharField(
+        label=_("Its title (if it is elsewhere)"), required=False, max_length=255
+    )
     author = forms.CharField(
-        label="Its author (if it is elsewhere)", required=False, max_length=255
+        label=_("Its author (if it is elsewhere)"), required=False, max_length=255
     )
     kind = forms.ChoiceField(
-        label="This work is",
+        label=_("This work is"),
         choices=[
             ("inspiration", "inspired by it"),
             ("remix", "a remix of it"),
@@ -413,7 +432,7 @@ class ParentForm(ServiceErrorsForm):
         required=False,
     )
     language = forms.ChoiceField(
-        label="Translated into",
+        label=_("Translated into"),
         choices=[("", "the work's language"), *LANGUAGE_CHOICES],
         required=False,
     )

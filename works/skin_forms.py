@@ -29,7 +29,7 @@ class SkinForm(ServiceErrorsForm):
         widget=forms.RadioSelect,
     )
     css = forms.CharField(
-        label="CSS",
+        label=_("CSS"),
         strip=False,
         required=False,
         widget=forms.Textarea(attrs={"rows": 15, "spellcheck": "false", "class": "css"}),

@@ -93,9 +93,10 @@
       });
       list.hidden = results.length === 0;
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
-      status.textContent = results.length === 0 ? "No suggestions." :
-        results.length === 1 ? "1 suggestion. Use the arrow keys to choose it." :
-        results.length + " suggestions. Use the up and down arrow keys to choose one.";
+      var say = window.LifestreamMessages.say;
+      status.textContent = results.length === 0 ? say("no_suggestions") :
+        results.length === 1 ? say("one_suggestion") :
+        say("suggestions", { count: results.length });
     }
 
     input.addEventListener("input", function () {

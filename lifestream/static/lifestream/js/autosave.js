@@ -79,8 +79,9 @@
         !(offered && same(local.fields, offered))) {
       var offer = box.querySelector(".autosave-local");
       offer.querySelector(".autosave-local-message").textContent =
-        "This browser kept a copy of your text from " + new Date(local.at).toLocaleDateString() +
-        " " + clock(new Date(local.at)) + " that differs from this page.";
+        window.LifestreamMessages.say("local_copy", {
+          when: new Date(local.at).toLocaleDateString() + " " + clock(new Date(local.at))
+        });
       offer.hidden = false;
       offer.querySelector(".autosave-local-restore").addEventListener("click", function () {
         fill(form, local.fields);
@@ -136,12 +137,12 @@
               history.replaceState(history.state, "", body.url);
             }
           }
-          say("Saved at " + clock(new Date(body.saved_at)));
+          say(window.LifestreamMessages.say("saved_at", { time: clock(new Date(body.saved_at)) }));
           return;
         }
         var error = (body.errors && body.errors[0]) || {};
         var message = error.message || (body.errors && body.errors.auth_error && body.errors.auth_error[0]) ||
-          "Not saved (the server answered " + response.status + "). Your text is kept in this browser.";
+          window.LifestreamMessages.say("not_saved_status", { status: response.status });
         if (response.status === 429) {
           waitUntil = Date.now() + (parseInt(response.headers.get("Retry-After"), 10) || 60) * 1000;
         } else if (response.status === 404 && error.code === "discarded") {
@@ -153,7 +154,7 @@
         }
         say(message);
       }).catch(function () {
-        say("Not saved: the server can't be reached. Your text is kept in this browser.");
+        say(window.LifestreamMessages.say("not_saved_offline"));
       }).then(function () { busy = false; });
     }
 

@@ -29,8 +29,8 @@
       var item = button.closest("li");
       if (item) item.classList.add("added");
       button.disabled = true;
-      button.textContent = "Added";
-      if (status) status.textContent = "Added " + tag + " to the form. Save the work to keep it.";
+      button.textContent = window.LifestreamMessages.say("added");
+      if (status) status.textContent = window.LifestreamMessages.say("tag_added", { tag: tag });
     });
   });
 })();
