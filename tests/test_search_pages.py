@@ -236,3 +236,9 @@ def test_every_search_form_links_the_others(db, address):
     links = re.findall(r'<a href="([^"]+)"', nav.group(0))
     assert links == list(SEARCHES)
     assert f'<a href="{address}" aria-current="page"' in nav.group(0)
+
+
+def test_a_listing_told_a_field_it_cannot_read_says_so(shelf):
+    html = Client().get("/bookmarks", {"bookmark_search[date]": "whenever"}).content.decode()
+    assert "Date Bookmarked: “whenever” is not a date we can read" in html
+    assert _titles(html) == []
