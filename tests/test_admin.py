@@ -11,13 +11,14 @@ from django.test import RequestFactory
 from feedback.models import Bookmark, Comment, Kudos, WorkStats
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from lifestream.testing import make_work
-from people.models import ApiToken, Pseud, User
+from people.models import ApiToken, Pseud, TwoFactor, User
 from people.services import add_pseud, create_api_token
 from tags.models import Tag
 
-# Changed here on purpose: roles of accounts (and Django's own groups of permissions), and
-# revoking API tokens; every other model of the archive is read-only.
-WRITABLE = {User, Group, ApiToken}
+# Changed here on purpose: roles of accounts (and Django's own groups of permissions), revoking
+# API tokens, and turning two-factor off for someone locked out; every other model of the
+# archive is read-only.
+WRITABLE = {User, Group, ApiToken, TwoFactor}
 
 
 @pytest.fixture
