@@ -30,7 +30,7 @@ SPAM_TEXT = "Words marked as spam"
 
 
 @pytest.fixture
-def world(spam_checks):
+def world(db, spam_checks):
     creator = make_user("h_creator")
     writer = make_user("h_writer")
     users = {
