@@ -179,6 +179,12 @@ def test_sign_up_post_a_work_add_a_chapter_and_read_it(site: Site) -> None:
     page.check("#id_terms")
     page.get_by_role("button", name="Create Account").click()
     expect(page.locator("#header")).to_contain_text(f"Hi, {login}!")
+    # Confirm the address with the link the archive mailed (posting waits for it).
+    from django.core import mail
+
+    (link,) = re.findall(r"https?://\S+/users/confirm/\S+", str(mail.outbox[-1].body))
+    page.goto("/" + link.split("/", 3)[3])
+    expect(page.locator(".flash")).to_contain_text("your email address is confirmed")
 
     # Post a work.
     page.get_by_role("link", name="Post New").click()

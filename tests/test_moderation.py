@@ -309,10 +309,11 @@ def test_the_desk(moderator, reader, author, django_assert_max_num_queries):
         services.warn_user(moderator, reader.pk, f"Warning {number}.")
     services.suspend_user(moderator, author.pk, 2, "Spam.")
     client = _client(moderator)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         page = client.get("/admin/moderation").content.decode()
     assert "Recent sign-ups" in page and "tifa_reader" in page
     assert "Warning 4." in page
+    assert "0 comments wait for review." in page and 'href="/comments/held"' in page
     assert _client(None).get("/admin/moderation").status_code == 404
     assert _client(reader).get("/admin/moderation").status_code == 404
     found = client.get("/admin/moderation/find?name=TIFA_reader")
