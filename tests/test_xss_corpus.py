@@ -121,7 +121,10 @@ def dangers(markup: str | bytes, *, ours: bool = True) -> list[str]:
         in_text = element.find_parent(class_=["userstuff", "summary", "notes"]) is not None
         if name == "script":
             source = str(element.get("src") or "")
-            if not (ours and source.startswith("/static/") and not element.get_text().strip()):
+            # The page's own data (json_script: not run, and escaped so text can't leave it).
+            data = str(element.get("type") or "").lower() == "application/json"
+            own_file = source.startswith("/static/") and not element.get_text().strip()
+            if not (ours and (own_file or (data and not source))):
                 found.append(f"<script src={source!r}>{element.get_text()[:40]}")
         if name in NEVER_ELEMENTS:
             found.append(f"<{name}>")
@@ -157,6 +160,7 @@ def test_the_detector_sees_what_could_run():
     assert dangers('<p><img src=x onerror="alert(1)"></p>')
     assert dangers('<a href=" jav&#x09;ascript:alert(1)">x</a>')
     assert dangers('<div class="userstuff"><b hx-get="/works">x</b></div>')
+    assert dangers('<script type="application/json">{}</script>', ours=False)
     assert css_dangers("p { width: ex\\70 ression(alert(1)) }")
     assert not dangers('<p><a href="https://example.org/a?b#c">a</a> <img src="/static/i.png"></p>')
 
