@@ -153,14 +153,15 @@ def ensure_fixed_tags() -> None:
         Tag.objects.update_or_create(
             pk=tag_id, defaults={"kind": kind, "name": name, "canonical": True}
         )
-    ensure_media_categories()
     if missing and connection.vendor == "postgresql":
-        # Keep the id sequence past the fixed ids so new tags never collide with them.
+        # Keep the id sequence past the fixed ids before any other tag is made (a flush that
+        # reset it would otherwise hand the media categories the fixed ids).
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('tags_tag', 'id'),"
                 " GREATEST((SELECT MAX(id) FROM tags_tag), 2246))"
             )
+    ensure_media_categories()
 
 
 def ensure_media_categories() -> None:
