@@ -14,11 +14,6 @@ def site_settings() -> SiteSettings:
     return settings
 
 
-def runs_the_archive(user: object) -> bool:
-    """Admins (the role, and the archive's superusers)."""
-    return isinstance(user, User) and user.is_active and user.is_admin
-
-
 def usable_invitation(token: str) -> Invitation | None:
     if not token or len(token) > 40:
         return None

@@ -16,11 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from feedback.views.readings import owner_only
 from lifestream.core.errors import InvalidInput, NotFound
 from lifestream.core.pagination import paginate
+from moderation.views import admins_only
 from people.forms import SignupForm
 from people.models import User
-from people.queries import get_user
 
 from . import queries, services
 from .forms import (
@@ -154,9 +155,7 @@ def invite_request_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_invitations(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = get_user(login_name)
-    if request.user.pk != owner.pk:
-        raise Http404(gettext("No such page."))
+    owner = owner_only(request, login_name)
     services.give_member_invitations(owner)
     form = SendInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -226,15 +225,8 @@ def accept_terms(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _admin(request: HttpRequest) -> User:
-    if not queries.runs_the_archive(request.user):
-        raise Http404(gettext("No such page."))
-    assert isinstance(request.user, User)
-    return request.user
-
-
+@admins_only
 def admin_settings(request: HttpRequest) -> HttpResponse:
-    _admin(request)
     site = queries.site_settings()
     initial = {
         name: getattr(site, name)
@@ -258,8 +250,8 @@ def admin_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "signups/admin_settings.html", {"form": form, "site": site})
 
 
+@admins_only
 def admin_invitations(request: HttpRequest) -> HttpResponse:
-    _admin(request)
     form = IssueForm(request.POST or None)
     issued: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -294,8 +286,8 @@ def admin_invitations(request: HttpRequest) -> HttpResponse:
     )
 
 
+@admins_only
 def admin_approvals(request: HttpRequest) -> HttpResponse:
-    _admin(request)
     if request.method == "POST":
         pending_id = request.POST.get("pending", "")
         if not pending_id.isdecimal():
