@@ -683,12 +683,12 @@ def swap_recipients(
     assignments: Sequence[Assignment],
     giver_a: int,
     giver_b: int,
-    potential: PotentialMatches | None = None,
+    potential: PotentialMatches,
 ) -> tuple[Assignment, ...]:
     """The assignments with the recipients of `giver_a` and `giver_b` exchanged (so the two
-    recipients exchange givers too); with potential matches, the two new assignments say
-    whether they fit. Raises ValueError for a giver with no assignment, or when the swap would
-    have someone write for themselves."""
+    recipients exchange givers too); the two new assignments say whether they fit. Raises
+    ValueError for a giver with no assignment, or when the swap would have someone write for
+    themselves."""
     by_giver = {a.giver: a for a in assignments}
     if giver_a not in by_giver or giver_b not in by_giver:
         raise ValueError("both givers must have an assignment")
@@ -697,8 +697,6 @@ def swap_recipients(
         raise ValueError("the swap would have a participant write for themselves")
 
     def rebuilt(giver: int, recipient: int) -> Assignment:
-        if potential is None:
-            return Assignment(giver, recipient, fits=True)
         g, r = potential.index(giver), potential.index(recipient)
         fits = bool(potential.fits[g, r])
         return Assignment(giver, recipient, fits, float(potential.score[g, r]) if fits else 0.0)
