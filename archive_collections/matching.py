@@ -388,17 +388,18 @@ def potential_matches(
                     columns.setdefault(tag, len(columns))
         if not columns and rule.match == 0:
             continue  # nothing to count and nothing to check
-        request_any = np.array([isinstance(t, _Any) for t in wanted], dtype=bool)
-        offer_any = np.array([isinstance(t, _Any) for t in given], dtype=bool)
+        # How many covered tags each request needs on this kind: all of them, or `match` if
+        # fewer; none for "any" or a request naming no tag (their rows cover nothing).
         sizes = np.array([0 if isinstance(t, _Any) else len(t) for t in wanted])
+        needs = sizes if rule.match in (0, ALL) else np.minimum(sizes, rule.match)
+        offer_any = np.array([isinstance(t, _Any) for t in given], dtype=bool)
         kinds.append(
             (
                 rule,
                 _tag_matrix(wanted, columns),
                 _tag_matrix(given, columns).T.tocsc(),
-                request_any,
+                needs.astype(np.float32),
                 offer_any,
-                sizes,
             )
         )
 
@@ -408,7 +409,10 @@ def potential_matches(
     needed = np.array([_requests_needed(rules, s) for s in signups], dtype=np.int32)
     givers_with_offers = np.unique(offer_owner)
     offer_starts = np.searchsorted(offer_owner, givers_with_offers)
+    offer_counts = np.diff(np.append(offer_starts, len(offers)))
+    uniform = int(offer_counts[0]) if len(offers) and (offer_counts == offer_counts[0]).all() else 0
     request_counts = np.bincount(request_owner, minlength=n) if requests else np.zeros(n, int)
+    uniform_requests = int(request_counts[0]) if (request_counts == request_counts[0]).all() else 0
     request_starts = np.concatenate(([0], np.cumsum(request_counts)))
 
     if len(offers) and len(requests):
@@ -420,25 +424,32 @@ def potential_matches(
             # value = 1 + weighted covered tags where the pair matches, 0 where it doesn't
             ok = np.ones((high - low, len(offers)), dtype=bool)
             value = np.ones((high - low, len(offers)), dtype=np.float32)
-            for rule, wanted_m, given_t, request_any, offer_any, sizes in kinds:
+            for rule, wanted_m, given_t, needs, offer_any in kinds:
+                # "any" rows and columns hold no tags, so they cover nothing and add nothing
                 covered = (wanted_m[low:high] @ given_t).toarray()
-                free = request_any[low:high, None] | offer_any[None, :]
                 if rule.match != 0:
-                    block_sizes = sizes[low:high, None]
-                    satisfied = (block_sizes == 0) | (covered >= block_sizes)
-                    if rule.match != ALL:
-                        satisfied |= covered >= rule.match
-                    ok &= satisfied | free
-                covered[free] = 0
-                value += rule.weight * covered
-            value[~ok] = 0
+                    ok &= (covered >= needs[low:high, None]) | offer_any[None, :]
+                if rule.weight != 1:
+                    covered *= rule.weight
+                value += covered
+            value *= ok
             # best offer of each giver for each request, then per recipient of the block
-            per_giver = np.maximum.reduceat(value, offer_starts, axis=1)
+            if uniform:  # every giver made the same number of offers, in order
+                per_giver = value[:, ::uniform]
+                for nth in range(1, uniform):
+                    per_giver = np.maximum(per_giver, value[:, nth::uniform])
+            else:
+                per_giver = np.maximum.reduceat(value.T, offer_starts, axis=0).T
             owners = request_owner[low:high] - first
             block_recipients = np.unique(owners)
             starts = np.searchsorted(owners, block_recipients)
-            best = np.maximum.reduceat(per_giver, starts, axis=0)
-            count = np.add.reduceat((per_giver > 0).astype(np.int32), starts, axis=0)
+            if uniform_requests:
+                grouped = per_giver.reshape(-1, uniform_requests, per_giver.shape[1])
+                best = grouped.max(axis=1)
+                count = (grouped > 0).sum(axis=1, dtype=np.int32)
+            else:
+                best = np.maximum.reduceat(per_giver, starts, axis=0)
+                count = np.add.reduceat((per_giver > 0).astype(np.int32), starts, axis=0)
             recipients = block_recipients + first
             cells = np.ix_(givers_with_offers, recipients)
             matched[cells] = count.T
