@@ -312,8 +312,8 @@ def match_pair(
 class PotentialMatches:
     """Every giver × recipient pair of an exchange. Row and column `i` are
     `participants[i]`; `fits[g, r]` says whether giver `g`'s offers fit recipient `r`'s
-    requests, `score[g, r]` and `requests_matched[g, r]` as in `PairMatch` (0 where a pair
-    doesn't fit). The diagonal never fits."""
+    requests, `requests_matched[g, r]` and `score[g, r]` are as in `PairMatch` (the score 0
+    where a pair doesn't fit). The diagonal never fits."""
 
     participants: tuple[int, ...]
     fits: np.ndarray

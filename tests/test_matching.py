@@ -282,6 +282,9 @@ def test_check_assignments_names_each_mistake():
         ("receives_none", 2, None),
     }
 
+    twice = check_assignments(people, [(1, 2), (2, 1), (3, 1), (4, 3), (None, 4)])
+    assert {(p.code, p.participant) for p in twice} == {("receives_twice", 1), ("receives_none", 4)}
+
 
 def test_check_assignments_warns_of_a_giver_who_does_not_fit():
     signups = [
@@ -430,9 +433,9 @@ def test_all_pairs_at_once_agree_with_each_pair_alone(exchange):
         for r, recipient in enumerate(signups):
             pair = match_pair(rules, giver, recipient, tree)
             assert potential.fits[g, r] == pair.fits
-            if pair.fits:
-                assert potential.score[g, r] == pytest.approx(pair.score, abs=1e-4)
-                assert potential.requests_matched[g, r] == pair.requests_matched
+            assert potential.requests_matched[g, r] == pair.requests_matched
+            expected = pair.score if pair.fits else 0
+            assert potential.score[g, r] == pytest.approx(expected, abs=1e-4)
 
 
 @FAST
