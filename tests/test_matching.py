@@ -67,6 +67,9 @@ def test_greedy_strands_a_recipient_the_optimum_matches():
         signup(w, [fandom(9)], [fandom(2, 3)]),
     ]
     potential = potential_matches(FANDOM_ONLY, signups)
+    assert potential.givers_for(a) == [(x, 2.0), (y, 1.0)]  # X shares the character too
+    assert potential.givers_for(c) == [(w, 1.0)]
+    assert FANDOM_ONLY.required_kinds == ("fandom",)
     greedy = assign_greedily(potential)
     optimal = assign(potential)
 
