@@ -507,17 +507,22 @@ class Assignments:
 
 
 def _result(
-    potential: PotentialMatches, pairs: Iterable[tuple[int, int]], fill_unmatched: bool
+    potential: PotentialMatches,
+    pairs: Iterable[tuple[int, int]],
+    fill_unmatched: bool,
+    fits: np.ndarray | None = None,
+    kept: Collection[int] = (),
 ) -> Assignments:
     people = potential.participants
+    fits = potential.fits if fits is None else fits
     assignments = []
     given, received = set(), set()
     for g, r in pairs:
-        fits = bool(potential.fits[g, r])
-        if not fits and not fill_unmatched:
+        fit = bool(fits[g, r])
+        if not fit and not fill_unmatched and g not in kept:
             continue
         assignments.append(
-            Assignment(people[g], people[r], fits, float(potential.score[g, r]) if fits else 0.0)
+            Assignment(people[g], people[r], fit, float(potential.score[g, r]) if fit else 0.0)
         )
         given.add(g)
         received.add(r)
@@ -531,36 +536,59 @@ def _result(
     )
 
 
-def _break_mutual(potential: PotentialMatches, recipient_of: np.ndarray) -> None:
+def _break_mutual(
+    fits: np.ndarray,
+    score: np.ndarray,
+    allowed: np.ndarray,
+    movable: np.ndarray,
+    recipient_of: np.ndarray,
+) -> None:
     """Where two participants write for each other, swap one's recipient with another giver's
     when both new pairs fit as well as the old ones did and no new mutual pair appears (as
-    AO3's generator tries to), choosing the swap that costs the least quality. In place."""
-    fits, score = potential.fits, potential.score
+    AO3's generator tries to), choosing the swap that costs the least quality. Only `movable`
+    givers change recipients, and only to `allowed` pairs. In place."""
     n = len(recipient_of)
+    c = np.arange(n)
     for a in range(n):
         b = recipient_of[a]
         if b < 0 or recipient_of[b] != a or a > b:
             continue
-        # giver c writing for d becomes a -> d and c -> b
-        d = recipient_of
-        c = np.arange(n)
-        usable = (d >= 0) & (c != a) & (c != b) & (d != a) & (d != b)
-        usable &= recipient_of[np.maximum(d, 0)] != a  # d doesn't write for a
-        before_fit = fits[a, b].astype(int) + fits[c, np.maximum(d, 0)].astype(int)
-        after_fit = fits[a, np.maximum(d, 0)].astype(int) + fits[c, b].astype(int)
+        if not movable[a]:
+            a, b = b, a  # break the pair from the other side
+            if not movable[a]:
+                continue
+        # giver c writing for d becomes a -> d and c -> b; d != b keeps a from writing for
+        # its own giver, and b writes for a, so c -> b is never mutual.
+        d = np.maximum(recipient_of, 0)
+        usable = (recipient_of >= 0) & movable & (c != a) & (c != b) & (d != a) & (d != b)
+        usable &= allowed[a, d] & allowed[c, b]
+        before_fit = fits[a, b].astype(int) + fits[c, d].astype(int)
+        after_fit = fits[a, d].astype(int) + fits[c, b].astype(int)
         usable &= after_fit >= before_fit
-        usable &= recipient_of[b] != c  # c -> b must not be mutual with b -> c
         if not usable.any():
             continue
-        after = score[a, np.maximum(d, 0)] + score[c, b]
-        before = score[a, b] + score[c, np.maximum(d, 0)]
-        loss = np.where(usable, before - after, np.inf)
+        loss = np.where(usable, score[a, b] + score[c, d] - score[a, d] - score[c, b], np.inf)
         best = int(np.argmin(loss))
         recipient_of[a], recipient_of[best] = recipient_of[best], b
 
 
+def _pair_indexes(
+    potential: PotentialMatches, pairs: Iterable[tuple[int, int]], what: str
+) -> list[tuple[int, int]]:
+    try:
+        found = [(potential.index(g), potential.index(r)) for g, r in pairs]
+    except KeyError as error:
+        raise ValueError(f"{what}: participant {error.args[0]} has not signed up") from None
+    return found
+
+
 def assign(
-    potential: PotentialMatches, *, fill_unmatched: bool = False, avoid_mutual: bool = True
+    potential: PotentialMatches,
+    *,
+    fill_unmatched: bool = False,
+    avoid_mutual: bool = True,
+    keep: Iterable[tuple[int, int]] = (),
+    forbid: Iterable[tuple[int, int]] = (),
 ) -> Assignments:
     """Who writes for whom: every participant gives at most one gift and receives at most one,
     nobody writes for themselves, the number of recipients with a fitting giver is the largest
@@ -569,22 +597,55 @@ def assign(
     Recipients no giver can fit are reported (`stranded`, `unmatched`). With `fill_unmatched`
     everyone gives and receives exactly one (for two or more participants): the unmatched get
     the left-over givers, flagged `fits=False`. With `avoid_mutual`, pairs writing for each
-    other are broken up where that keeps everyone's fit (at some cost in score)."""
+    other are broken up where that keeps everyone's fit (at some cost in score).
+
+    A moderator re-running the matching can `keep` pairs (giver, recipient) they settled by
+    hand, which stay as they are, fitting or not, and `forbid` pairs that must never be made.
+    Raises ValueError for a kept pair that writes for themselves or gives or receives twice,
+    a participant not signed up, or, with `fill_unmatched`, when the forbidden pairs leave no
+    way to give everyone a giver."""
     n = len(potential.participants)
+    kept = _pair_indexes(potential, keep, "keep")
+    banned = _pair_indexes(potential, forbid, "forbid")
+    kept_givers = {g for g, _ in kept}
+    kept_recipients = {r for _, r in kept}
+    if len(kept_givers) < len(kept) or len(kept_recipients) < len(kept):
+        raise ValueError("keep: a participant gives or receives twice")
+    if any(g == r for g, r in kept):
+        raise ValueError("keep: a participant would write for themselves")
     if n < 2:
         return _result(potential, (), fill_unmatched)
-    fits, score = potential.fits, potential.score
-    # One more fitting pair must outweigh any total of scores: n pairs of at most `top` each.
-    top = float(score.max()) if n else 0.0
-    bonus = top * n + 1.0
-    weight = np.where(fits, bonus + score, 0.0)
-    np.fill_diagonal(weight, -np.inf)
-    givers, recipients = linear_sum_assignment(weight, maximize=True)
+    allowed = ~np.eye(n, dtype=bool)
+    for g, r in banned:
+        allowed[g, r] = False
+    fits = potential.fits & allowed
+    score = potential.score
     recipient_of = np.full(n, -1, dtype=np.int64)
-    recipient_of[givers] = recipients
+    for g, r in kept:
+        recipient_of[g] = r
+    rows = np.array([g for g in range(n) if g not in kept_givers], dtype=np.int64)
+    columns = np.array([r for r in range(n) if r not in kept_recipients], dtype=np.int64)
+    if len(rows):
+        sub_fits = fits[np.ix_(rows, columns)]
+        sub_score = score[np.ix_(rows, columns)]
+        # One more fitting pair must outweigh any total of scores: n pairs of at most `top`.
+        top = float(sub_score.max())
+        weight = np.where(sub_fits, top * n + 1.0 + sub_score, 0.0)
+        # Without filling, a pair that doesn't fit is dropped anyway, so a pair that may not
+        # be made only has to weigh less than one that may; with filling it must be avoided.
+        weight[~allowed[np.ix_(rows, columns)]] = -np.inf if fill_unmatched else -1.0
+        try:
+            givers, recipients = linear_sum_assignment(weight, maximize=True)
+        except ValueError:
+            raise ValueError(
+                "forbid: no assignment gives everyone a giver without a forbidden pair"
+            ) from None
+        recipient_of[rows[givers]] = columns[recipients]
     if avoid_mutual:
-        _break_mutual(potential, recipient_of)
-    return _result(potential, enumerate(recipient_of.tolist()), fill_unmatched)
+        movable = np.ones(n, dtype=bool)
+        movable[list(kept_givers)] = False
+        _break_mutual(fits, score, allowed, movable, recipient_of)
+    return _result(potential, enumerate(recipient_of.tolist()), fill_unmatched, fits, kept_givers)
 
 
 def assign_greedily(potential: PotentialMatches, *, fill_unmatched: bool = False) -> Assignments:

@@ -481,3 +481,72 @@ def test_the_matched_count_is_the_best_any_derangement_reaches(exchange):
     )
     assert assign(potential).fitting == best
     assert assign(potential, avoid_mutual=False).fitting == best
+
+
+def test_a_rerun_keeps_the_pairs_a_moderator_settled_and_never_makes_forbidden_ones():
+    # Everyone fits everyone but themselves.
+    signups = [signup(p, [fandom(1)], [fandom(1)]) for p in range(1, 6)]
+    potential = potential_matches(FANDOM_ONLY, signups)
+    result = assign(potential, keep=[(1, 2), (2, 1)], forbid=[(3, 4), (5, 3)])
+    # 3 can write only for 5 (not themselves, not 4), so 5 for 4 (not 3) and 4 for 3; the
+    # kept pairs stay, though they write for each other.
+    assert {(a.giver, a.recipient) for a in result.assignments} == {
+        (1, 2),
+        (2, 1),
+        (3, 5),
+        (5, 4),
+        (4, 3),
+    }
+    assert result.fitting == 5
+
+
+def test_a_kept_pair_that_does_not_fit_stays_flagged():
+    signups = [
+        signup(1, [fandom(1)], [fandom(2)]),
+        signup(2, [fandom(2)], [fandom(1)]),
+        signup(3, [fandom(1)], [fandom(9)]),
+    ]
+    potential = potential_matches(FANDOM_ONLY, signups)
+    result = assign(potential, keep=[(3, 1)])
+    kept = [a for a in result.assignments if a.giver == 3]
+    assert kept == [Assignment(3, 1, fits=False)]
+    assert (1, 2) in fitting(result)
+
+
+def test_forbidden_pairs_that_leave_no_way_round_are_refused_only_when_filling():
+    signups = [signup(p, [fandom(1)], [fandom(1)]) for p in (1, 2)]
+    potential = potential_matches(FANDOM_ONLY, signups)
+    with pytest.raises(ValueError, match="forbid"):
+        assign(potential, fill_unmatched=True, forbid=[(1, 2)])
+    partial = assign(potential, forbid=[(1, 2)])
+    assert [(a.giver, a.recipient) for a in partial.assignments] == [(2, 1)]
+    assert partial.unmatched == (2,)
+
+
+@pytest.mark.parametrize(
+    ("keep", "message"),
+    [([(1, 1)], "themselves"), ([(1, 2), (1, 3)], "twice"), ([(1, 9)], "not signed up")],
+)
+def test_kept_pairs_must_make_sense(keep, message):
+    signups = [signup(p, [fandom(1)], [fandom(1)]) for p in (1, 2, 3)]
+    potential = potential_matches(FANDOM_ONLY, signups)
+    with pytest.raises(ValueError, match=message):
+        assign(potential, keep=keep)
+
+
+@FAST
+@given(exchanges(), st.data())
+def test_kept_pairs_stay_and_forbidden_pairs_never_appear(exchange, data):
+    rules, signups, tree = exchange
+    potential = potential_matches(rules, signups, tree)
+    people = [s.participant for s in signups]
+    pairs = [(g, r) for g in people for r in people if g != r]
+    forbid = data.draw(st.lists(st.sampled_from(pairs), max_size=len(pairs) // 2, unique=True))
+    allowed = [p for p in pairs if p not in forbid]
+    keep = data.draw(st.lists(st.sampled_from(allowed), max_size=1)) if allowed else []
+    result = assign(potential, keep=keep, forbid=forbid)
+    made = [(a.giver, a.recipient) for a in result.assignments]
+    assert set(keep) <= set(made)
+    assert not set(made) & set(forbid)
+    assert len({g for g, _ in made}) == len(made) == len({r for _, r in made})
+    assert all(a.fits for a in result.assignments if (a.giver, a.recipient) not in keep)
