@@ -31,6 +31,7 @@ from lifestream.core.text import format_to_html, one_line
 from people.models import LOGIN_MAX, PSEUD_DESCRIPTION_MAX, PSEUD_MAX, Pseud, User
 from people.services import create_user
 from tags.models import Tag, TagKind, tags_named
+from tags.services import ensure_fixed_tags
 from works import services as work_services
 from works.models import (
     CHAPTER_TITLE_MAX,
@@ -184,6 +185,8 @@ class Importer:
         return self.report
 
     def _check_archive(self) -> None:
+        # Works need AO3's ratings and warnings (seeded by a migration; put back if gone).
+        ensure_fixed_tags()
         archive = self.archive
         for table in archive.missing:
             self.report.notes.append(f"table {table} is missing: nothing of it was imported")
@@ -509,7 +512,9 @@ class Importer:
             if answer:
                 thread.replies.append(
                     ImportedComment(
-                        body=format_to_html(answer, "html"),
+                        body=format_to_html(
+                            answer, "html" if _BLOCK_MARKUP.search(answer) else "text"
+                        ),
                         created_at=moment + dt.timedelta(seconds=1),
                         pseud=owner_pseud,
                     )
@@ -524,7 +529,8 @@ class Importer:
         LegacyRecord.objects.create(
             kind=LegacyKind.STORY, legacy_id=str(story.sid), target_id=work.pk
         )
-        announce(WorkChanged(work.pk))
+        # create_work announced the work; its consumers read it once this transaction commits,
+        # co-creators and comments included.
 
     # --- series --------------------------------------------------------------------------
 

@@ -175,7 +175,7 @@ class DumpServer:
             for line in done.stderr.decode("utf-8", "replace").splitlines()
             if line.startswith("ERROR")
         ]
-        if done.returncode != 0 and not self.tables():
+        if not self.tables():
             raise DumpRefused(
                 "MariaDB could not read this file as a MySQL dump: "
                 + (self.load_errors[0] if self.load_errors else "no table in it")
