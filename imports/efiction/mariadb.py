@@ -97,6 +97,11 @@ class DumpServer:
             "--sql-mode=",
             "--innodb-buffer-pool-size=256M",
             "--max-allowed-packet=1G",
+            # The rows are streamed while the import writes each story: the server must wait
+            # for a slow reader instead of dropping it after a minute (MariaDB's default),
+            # which would end the stream early.
+            "--net-write-timeout=31536000",
+            "--net-read-timeout=31536000",
         ]
         if os.geteuid() == 0:
             # MariaDB refuses to run as root unless told to.
@@ -212,16 +217,25 @@ class DumpServer:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        assert process.stdout is not None
+        assert process.stdout is not None and process.stderr is not None
+        finished = False
         try:
             for line in process.stdout:
                 values = json.loads(line)
                 row = dict.fromkeys(columns)
                 row.update(zip(chosen, values, strict=True))
                 yield row
+            finished = True
         finally:
             process.stdout.close()
-            process.wait()
+            if not finished:
+                process.kill()
+            error = process.stderr.read().decode("utf-8", "replace").strip()
+            process.stderr.close()
+            code = process.wait()
+        if code != 0:
+            # Never a silently shortened table: a stream that broke off is an error.
+            raise DumpRefused(f"reading {table} from MariaDB failed: {error or code}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
