@@ -61,9 +61,10 @@ node_modules/.installed: package.json package-lock.json
 		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the accessibility tests will be skipped"; fi
 
-# Debian packages the full test suite uses (a browser, W3C epubcheck, Calibre); installs the
-# missing ones as root, or says which are missing. Without them those tests are skipped.
-SYSTEM_PACKAGES := chromium:chromium epubcheck:epubcheck ebook-convert:calibre
+# Debian packages the full test suite uses (a browser, W3C epubcheck, Calibre, and MariaDB,
+# which `import_efiction` starts privately to read eFiction dumps); installs the missing ones
+# as root, or says which are missing. Without them those tests are skipped.
+SYSTEM_PACKAGES := chromium:chromium epubcheck:epubcheck ebook-convert:calibre mariadbd:mariadb-server
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
 		command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \

@@ -41,3 +41,36 @@ class ImportSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} for work {self.work_id} ({self.status})"
+
+
+class LegacyKind(models.TextChoices):
+    """What an id of an archive brought over (`manage.py import_efiction`) named there."""
+
+    ARCHIVE = "archive", _("Archive")
+    AUTHOR = "author", _("Author")
+    STORY = "story", _("Story")
+    CATEGORY = "category", _("Category")
+    SERIES = "series", _("Series")
+    FAVOURITE = "favourite", _("Favourite")
+
+
+class LegacyRecord(models.Model):
+    """One thing of an imported archive and what it became here: an author's user, a story's
+    work, a category's fandom tag, a series. The import skips what has a record (a second run
+    changes nothing, an interrupted one goes on), and the old addresses (`viewstory.php?sid=N`
+    and the like) redirect through it."""
+
+    kind = models.CharField(max_length=12, choices=LegacyKind.choices)
+    legacy_id = models.CharField(max_length=80)
+    target_id = models.PositiveBigIntegerField()
+    # Authors: when the email inviting them to claim their account went out.
+    claim_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "legacy_id"], name="one_record_per_legacy_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.legacy_id} → {self.target_id}"

@@ -166,6 +166,26 @@ def test_chapter_short_link(world, viewer, state):
         assert response.status_code == 404
 
 
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_imported_archive_old_story_address(world, viewer, state):
+    """An imported eFiction archive's `viewstory.php?sid=N` redirects only to what the viewer
+    may read (README, "Moving an eFiction archive")."""
+    from imports.models import LegacyKind, LegacyRecord
+
+    work_id, chapter_id = _ids(world, state)
+    LegacyRecord.objects.create(kind=LegacyKind.STORY, legacy_id="7", target_id=work_id)
+    response = _client(world, viewer).get("/viewstory.php", {"sid": 7, "chapter": 1})
+    expected = READ_EXPECTATIONS[(state, viewer)]
+    if expected == "read":
+        assert response.status_code == 301
+        assert response["Location"].startswith(f"/works/{work_id}")
+    elif expected == "login":
+        assert response["Location"].startswith("/users/login?next=")
+    else:
+        assert response.status_code == 404
+
 # Listings never show drafts (not even to their creator: drafts have their own page).
 LISTED = (
     {("public", viewer): True for viewer in VIEWERS}

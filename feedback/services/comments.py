@@ -8,6 +8,8 @@ guest name) raises `InvalidInput` naming the field.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -510,3 +512,63 @@ def forget_chapter_comments(change: ChapterDeleting) -> None:
     ).count()
     if counted:
         adjust_stats(change.work_id, comments_count=-counted)
+
+
+@dataclass
+class ImportedComment:
+    """A comment of an archive brought over (`manage.py import_efiction`): who wrote it (a
+    pseud, or a guest's name), when, on which chapter, and the replies it had."""
+
+    body: str
+    created_at: dt.datetime
+    chapter: Chapter | None = None
+    pseud: Pseud | None = None
+    guest_name: str = ""
+    replies: list[ImportedComment] = field(default_factory=list)
+
+
+def import_comments(work: Work, threads: list[ImportedComment]) -> int:
+    """Write an imported archive's conversations on `work` as they were, in the caller's
+    transaction: bodies sanitised as any comment's, dates kept, replies threaded. It is history,
+    not new activity: no notification, no spam check, no rate limit, no moderation hold. A body
+    that sanitises to nothing is left out. Returns how many comments were written."""
+    written = 0
+    level: list[tuple[ImportedComment, Comment | None]] = [(thread, None) for thread in threads]
+    depth = 0
+    while level:
+        made: list[tuple[ImportedComment, Comment]] = []
+        for imported, parent in level:
+            body = sanitize_html((imported.body or "")[:COMMENT_MAX], allow_classes=False)
+            if not body.strip() or not _has_content(body):
+                continue
+            pseud = imported.pseud
+            comment = Comment(
+                work=work,
+                chapter=parent.chapter if parent is not None else imported.chapter,
+                parent=parent,
+                thread_id=(parent.thread_id if parent is not None else None),
+                depth=depth,
+                user_id=pseud.user_id if pseud is not None else None,
+                pseud=pseud,
+                guest_name=""
+                if pseud is not None
+                else one_line(imported.guest_name)[:GUEST_NAME_MAX],
+                body=body,
+                status=CommentStatus.PUBLISHED,
+                body_digest=spam.digest(body),
+            )
+            made.append((imported, comment))
+        if not made:
+            break
+        Comment.objects.bulk_create([comment for _, comment in made])
+        for imported, comment in made:
+            comment.created_at = imported.created_at
+            if comment.parent_id is None:
+                comment.thread_id = comment.pk
+        Comment.objects.bulk_update([c for _, c in made], ["created_at", "thread"])
+        written += len(made)
+        level = [(reply, comment) for imported, comment in made for reply in imported.replies]
+        depth += 1
+    if written:
+        adjust_stats(work.pk, comments_count=written)
+    return written
