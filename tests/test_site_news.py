@@ -442,3 +442,29 @@ def test_a_suspended_member_may_still_dismiss_the_banner(admin, moderator, reade
     suspend_user(moderator, reader.pk, 3, "Spam.")
     response = _client(reader).post("/admin_banners/dismiss", {"version": banner.version})
     assert response.status_code == 302
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def test_the_api_lists_and_shows_news_to_anyone(admin, reader, django_assert_num_queries):
+    for number in range(3):
+        _post(admin, title=f"API news {number}", tags=["Updates"])
+    first = AdminPost.objects.get(title="API news 0")
+    post_comment(reader, first, "<p>Nice</p>")
+    with django_assert_num_queries(3):  # the count, the page, its tags
+        listed = _client().get("/api/v1/news").json()
+    assert listed["count"] == 3
+    assert [item["title"] for item in listed["results"]] == [
+        "API news 2",
+        "API news 1",
+        "API news 0",
+    ]
+    assert listed["results"][2]["comments_count"] == 1
+    assert listed["results"][0]["tags"] == ["Updates"]
+    one = _client().get(f"/api/v1/news/{first.pk}").json()
+    assert one["title"] == "API news 0" and one["url"] == f"/admin_posts/{first.pk}"
+    assert _client().get("/api/v1/news?tag=nothing").json()["count"] == 0
+    missing = _client().get("/api/v1/news/999999")
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/json")
