@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from lifestream.core.errors import LoginRequired
+from news.models import AdminPost
 from tags.models import Tag, tags_named
 from works.models import Chapter, Creatorship, Gift, Series, SeriesCreatorship, SeriesPart, Work
 
@@ -202,3 +203,11 @@ def findable_tag(
     `viewer` may know it exists; else None."""
     chosen = Tag.objects.filter(pk=tag_id) if tag_id is not None else tags_named(name or "")
     return findable_tags(viewer, chosen).select_related("merger").first()
+
+
+def get_admin_post(viewer: Viewer, post_id: int) -> AdminPost:
+    """A piece of site news: public to every viewer; 404 when there is no such post."""
+    post = AdminPost.objects.select_related("author").filter(pk=post_id).first()
+    if post is None:
+        raise Http404(gettext("No such news post."))
+    return post

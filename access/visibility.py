@@ -17,6 +17,9 @@ The rules:
   lists and counts (a muted user's work is still there when opened by its address);
 - a private bookmark, a reading history, subscriptions, mutes, blocks, notifications and a
   guest commenter's email are their owner's alone (the email: no one's, outside the admin);
+- site news (the admins' posts and the banner) is everyone's to read, guests' included; its
+  comments follow the rules of comments below (held, spam, deleted, muted), with the archive's
+  moderators in the place of a work's creators;
 - a comment awaiting moderation is seen by its writer and the work's creators only;
 - a comment held as possible spam is seen by its writer (when registered) in the thread, and
   by the work's creators and moderators only in their lists of held comments
@@ -43,6 +46,7 @@ from django.utils import timezone
 
 from feedback.models import Bookmark, CommentStatus, NotificationKind
 from feedback.moderators import can_moderate  # moderators, admins and staff
+from news.models import AdminPost
 from people.models import Mute, Pseud, User
 from works.models import Chapter, Creatorship, Series, SeriesCreatorship, SeriesPart, Skin, Work
 
@@ -221,29 +225,30 @@ def bookmark_access(viewer: Viewer, bookmark: Bookmark) -> Access:
     return Access.READ
 
 
-def visible_comments_q(viewer: Viewer, work: Work) -> Q:
-    """Comments on `work` (which the caller has already let `viewer` read) that `viewer` sees:
-    published ones, and those awaiting moderation for the work's creators and their writer.
-    Deleted comments stay in the result as placeholders; comments by users `viewer` muted are
-    filtered by the caller, which keeps them as placeholders when they have replies.
-    Comments held as possible spam are in threads for their writer alone."""
-    q = Q(work=work, status=CommentStatus.PUBLISHED)
-    if is_creator(viewer, work):
-        q |= Q(work=work, status=CommentStatus.PENDING)
+def visible_comments_q(viewer: Viewer, target: Work | AdminPost) -> Q:
+    """Comments on `target`, a work (which the caller has already let `viewer` read) or a
+    piece of news, that `viewer` sees: published ones, and those awaiting moderation for the
+    work's creators and their writer. Deleted comments stay in the result as placeholders;
+    comments by users `viewer` muted are filtered by the caller, which keeps them as
+    placeholders when they have replies. Comments held as possible spam are in threads for
+    their writer alone."""
+    on = Q(admin_post=target) if isinstance(target, AdminPost) else Q(work=target)
+    q = on & Q(status=CommentStatus.PUBLISHED)
+    if isinstance(target, Work) and is_creator(viewer, target):
+        q |= on & Q(status=CommentStatus.PENDING)
     if viewer.is_authenticated:
-        q |= Q(
-            work=work,
-            user_id=viewer.pk,
-            status__in=[CommentStatus.PENDING, CommentStatus.HELD],
-        )
+        q |= on & Q(user_id=viewer.pk, status__in=[CommentStatus.PENDING, CommentStatus.HELD])
     return q
 
 
 def held_comments_q(viewer: Viewer, work: Work | None = None) -> Q:
     """Comments held as possible spam that `viewer` reviews: on `work` (every work with
     none), for a moderator; on their own works, for a creator; none for anyone else. Only on
-    works that are posted (a held comment on a work since made a draft waits)."""
-    q = Q(status=CommentStatus.HELD, is_deleted=False) & released_q("work__")
+    works that are posted (a held comment on a work since made a draft waits). Held comments
+    on site news are the moderators' (in the list of every work's)."""
+    q = Q(status=CommentStatus.HELD, is_deleted=False) & (
+        released_q("work__") | Q(work__isnull=True, admin_post__isnull=False)
+    )
     if work is not None:
         q &= Q(work=work)
     if can_moderate(viewer):
@@ -326,7 +331,9 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
     own = Q(work_id__in=own_works) | Q(
         kind=NotificationKind.COCREATOR, work_id__in=invited.values("work_id")
     )
-    q = (released_q("work__") & Q(work__hidden_at__isnull=True)) | own
+    # A reply on site news is about no work.
+    news = Q(work__isnull=True, comment__admin_post__isnull=False)
+    q = (released_q("work__") & Q(work__hidden_at__isnull=True)) | own | news
     q &= Q(chapter__isnull=True) | released_q("chapter__") | own
     q &= Q(comment__isnull=True) | Q(
         Q(comment__is_deleted=False)

@@ -12,6 +12,7 @@ from . import (
     errors,
     imports,
     kudos,
+    news,
     people,
     related,
     series,
@@ -44,3 +45,4 @@ api.add_router("", imports.router)
 api.add_router("", series.router)
 api.add_router("", credits.router)
 api.add_router("", related.router)
+api.add_router("", news.router)

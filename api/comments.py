@@ -70,6 +70,8 @@ class CommentOut(Schema):
     def of(cls, comment: Comment) -> CommentOut:
         hidden = bool(getattr(comment, "is_placeholder", False))
         pseud = comment.pseud
+        # The API reads a work's conversations: every comment in them is on that work.
+        assert comment.work_id is not None
         return cls(
             id=comment.pk,
             url=comment.get_absolute_url(),

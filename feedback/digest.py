@@ -75,7 +75,14 @@ def collect(user: User, now: dt.datetime) -> Digest:
     pending = Notification.objects.filter(user=user, emailed_at__isnull=True)
     showable = list(
         pending.filter(visible_notices_q(user), kind__in=wanted)
-        .select_related("work", "chapter", "comment__pseud__user", "comment__work", "actor")
+        .select_related(
+            "work",
+            "chapter",
+            "comment__pseud__user",
+            "comment__work",
+            "comment__admin_post",
+            "actor",
+        )
         .order_by("created_at", "id")
     )
     kudos_at = kudos_ready_at(user.pk)
@@ -118,7 +125,12 @@ def _comment_context(notice: Notification) -> dict[str, object]:
         "text": html_to_text(body).strip(),
         "html": mark_safe(body),  # sanitised on the line above
         "url": _absolute(f"/comments/{comment.pk}"),
-        "work_url": _absolute(reverse("works:work", args=[notice.work_id])),
+        "work_url": _absolute(
+            comment.admin_post.get_absolute_url()
+            if comment.admin_post is not None
+            else reverse("works:work", args=[notice.work_id])
+        ),
+        "title": comment.target.title,
     }
 
 

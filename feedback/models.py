@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from news.models import AdminPost
 from people.models import Pseud
 from tags.models import Tag
 from works.models import Chapter, Creatorship, Series, Work
@@ -120,15 +121,21 @@ class SpamSignal(models.TextChoices):
 
 
 class Comment(models.Model):
-    """A comment on a work (or one of its chapters), or a reply to another comment.
+    """A comment on a work (or one of its chapters) or on a piece of site news (`admin_post`:
+    exactly one of the two), or a reply to another comment.
 
     `thread` is the top-level comment of the conversation (itself for a top-level comment), so a
     page of threads loads all its replies in one query. A registered commenter writes as one of
     their pseuds; a guest gives a name and an email that is never shown to anyone."""
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="comments")
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
     chapter = models.ForeignKey(
         Chapter, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    admin_post = models.ForeignKey(
+        AdminPost, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
     )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
@@ -186,13 +193,38 @@ class Comment(models.Model):
             models.Index(fields=["thread", "id"], name="comment_thread_members"),
             models.Index(fields=["body_digest", "created_at"], name="comment_repeats"),
             models.Index(fields=["status", "created_at"], name="comment_held"),
+            models.Index(
+                fields=["admin_post", "parent", "status", "id"], name="news_comment_threads"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work__isnull=False, admin_post__isnull=True)
+                | Q(work__isnull=True, admin_post__isnull=False),
+                name="comment_has_one_target",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.admin_post_id is not None:
+            return f"comment {self.pk} on news {self.admin_post_id}"
         return f"comment {self.pk} on {self.work_id}"
 
     def get_absolute_url(self) -> str:
         return reverse("feedback:comment", args=[self.pk])
+
+    @property
+    def on_news(self) -> bool:
+        return self.admin_post_id is not None
+
+    @property
+    def target(self) -> Work | AdminPost:
+        """What the comment is on: its work, or its piece of news."""
+        if self.admin_post_id is not None:
+            assert self.admin_post is not None
+            return self.admin_post
+        assert self.work is not None
+        return self.work
 
     @property
     def held_because(self) -> list[str]:
@@ -214,9 +246,10 @@ class Comment(models.Model):
         if marked is None:
             marked = bool(
                 self.user_id is not None
+                and self.work is not None
                 and self.work.anonymous
                 and Creatorship.objects.filter(
-                    work_id=self.work_id, pseud__user_id=self.user_id
+                    work_id=self.work.pk, pseud__user_id=self.user_id
                 ).exists()
             )
             self._by_anonymous_creator = marked

@@ -183,7 +183,7 @@ class SecurityHeadersMiddleware:
 
 # What a suspended account may still send: leaving, the interface's language, its inbox.
 SUSPENDED_MAY_POST = frozenset(
-    {"logout", "set_language", "feedback:inbox", "works:reading_settings"}
+    {"logout", "set_language", "feedback:inbox", "works:reading_settings", "news:banner_dismiss"}
 )
 
 

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "people",
     "tags",
     "works",
+    "news",
     "feedback",
     "downloads",
     "imports",
@@ -171,6 +172,7 @@ TEMPLATES = [
                 "people.context_processors.reading",
                 "works.context_processors.site_skin",
                 "lifestream.navigation.header",
+                "news.context_processors.site_banner",
                 "lifestream.languages.interface_messages",
             ],
             "builtins": [

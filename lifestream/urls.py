@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     # The moderation desk and the roles page live under /admin/, ahead of Django's admin.
     path("", include("moderation.urls")),
+    path("", include("news.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     # The API's root without its slash is the API's too (JSON, not a redirect to an HTML 404).

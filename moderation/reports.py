@@ -77,7 +77,7 @@ def _find(viewer: object, kind: str, key: str) -> Target:
         comment = get_comment_for_reader(viewer, pk)  # type: ignore[arg-type]  # a Viewer
         if comment.is_deleted:
             raise ValueError(key)
-        label = _("A comment on %(title)s") % {"title": comment.work.title}
+        label = _("A comment on %(title)s") % {"title": comment.target.title}
         return Target(kind, comment.pk, label, comment.work_id)
     if kind == ReportTarget.BOOKMARK:
         bookmark = get_bookmark_for_viewer(viewer, pk)  # type: ignore[arg-type]  # a Viewer

@@ -121,10 +121,10 @@ def delete_comment(actor: User, comment_id: int, reason: str) -> None:
     """Delete a comment as its writer could (a placeholder stays where it has replies)."""
     check_moderator(actor)
     reason = _reason(reason)
-    comment = Comment.objects.select_related("work").filter(pk=comment_id).first()
+    comment = Comment.objects.select_related("work", "admin_post").filter(pk=comment_id).first()
     if comment is None or comment.is_deleted:
         raise NotFound(_("No such comment."))
-    label = _("Comment on %(title)s") % {"title": comment.work.title}
+    label = _("Comment on %(title)s") % {"title": comment.target.title}
     audit(actor, AuditAction.DELETE_COMMENT, "comment", comment.pk, label, reason)
     remove_comment(actor, comment)
 

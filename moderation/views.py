@@ -141,7 +141,11 @@ def _delete_page(
 
 @moderators_only
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = Comment.objects.select_related("work").filter(pk=comment_id, is_deleted=False).first()
+    comment = (
+        Comment.objects.select_related("work", "admin_post")
+        .filter(pk=comment_id, is_deleted=False)
+        .first()
+    )
     if comment is None:
         raise Http404(_("No such comment."))
     return _delete_page(request, "comment", comment, services.delete_comment)

@@ -388,6 +388,10 @@ class AuditAction(models.TextChoices):
     LIFT = "lift", _("Lifted a suspension or ban")
     ROLES = "roles", _("Changed a user's roles")
     REPORT = "report", _("Handled a report")
+    POST_NEWS = "post_news", _("Posted news")
+    EDIT_NEWS = "edit_news", _("Edited news")
+    DELETE_NEWS = "delete_news", _("Deleted news")
+    BANNER = "banner", _("Changed the site banner")
 
 
 class AppendOnlyError(Exception):

@@ -45,6 +45,17 @@ def _fixed_tags(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_banner_kept_from_another_test():
+    # Every test's database starts with no banner; the per-process copy (news.banner) is told
+    # so, and is forgotten afterwards, so no page's query count depends on an earlier test.
+    from news import banner
+
+    banner.settle(None)
+    yield
+    banner.settle(None)
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     # A request in another language leaves it active in the thread (as a server's next request
     # would reset it); code a later test runs outside a request speaks the archive's default.

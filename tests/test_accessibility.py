@@ -19,6 +19,7 @@ from feedback.services.subscriptions import subscribe
 from lifestream.core.actors import Actor
 from lifestream.testing import make_user, make_work
 from moderation.services import warn_user
+from news.services import PostData, create_post, set_banner
 from works.series import add_work_to_series
 from works.skins import SkinData, create_skin
 
@@ -86,7 +87,14 @@ def _world() -> dict[str, Any]:
     make_work(author, title="A New One")  # the subscription's news, in the reader's inbox
     first = multi.chapters.order_by("position").first()
     assert first is not None
+    news = create_post(
+        moderator, PostData("Archive Update", "<p>New features.</p>", tags=["Updates"])
+    )
+    post_comment(reader, news, "<p>Thanks for the news!</p>")
+    # The site banner, shown on every page below.
+    set_banner(moderator, "<p>Maintenance on <strong>Sunday</strong>.</p>", "alert", True)
     return {
+        "news": news,
         "author": author,
         "reader": reader,
         "moderator": moderator,
@@ -173,6 +181,11 @@ def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("moderator", f"/admin/moderation/comments/{world['comment'].pk}/delete"),
         ("moderator", "/admin/moderation/log"),
         ("moderator", f"/admin/roles?name={reader}"),
+        # Site news and the banner's page.
+        ("guest", "/admin_posts"),
+        ("reader", f"/admin_posts/{world['news'].pk}"),
+        ("moderator", f"/admin_posts/{world['news'].pk}/edit"),
+        ("moderator", "/admin/banner"),
         # Joining the archive.
         ("guest", "/tos"),
         ("guest", "/invite_requests"),

@@ -337,7 +337,13 @@ def test_the_audit_log_page_is_paged_in_few_queries(
 # --- a suspended user is refused everywhere it matters ----------------------------------------
 
 # What a suspended account may still post.
-ALLOWED = {"logout", "set_language", "feedback:inbox", "works:reading_settings"}
+ALLOWED = {
+    "logout",
+    "set_language",
+    "feedback:inbox",
+    "works:reading_settings",
+    "news:banner_dismiss",
+}
 
 
 def _site_routes() -> list[tuple[str, str]]:

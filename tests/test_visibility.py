@@ -640,3 +640,58 @@ def test_report_form_only_for_what_the_viewer_can_read(world, viewer, state):
         response = client.get(f"/reports/new?type={kind}&id={key}")
         assert response.status_code == expected, kind
         assert (f"{state.capitalize()} Work" in response.content.decode()) is (expected == 200)
+
+
+# Site news is everyone's to read; its comments follow the comment rules (a held comment is in
+# the thread for its writer alone), and the admins' pages are theirs alone (a 404 otherwise).
+NEWS_PAGES = {
+    "news index": "/admin_posts",
+    "news post": "/admin_posts/{post}",
+    "news feed": "/admin_posts/feed.atom",
+    "news comment": "/comments/{comment}",
+    "home headlines": "/",
+}
+NEWS_ADMIN_PAGES = (
+    "/admin_posts/new",
+    "/admin_posts/{post}/edit",
+    "/admin_posts/{post}/delete",
+    "/admin/banner",
+)
+
+
+@pytest.fixture
+def news_world(world):
+    from feedback.models import CommentStatus
+    from feedback.services.comments import post_comment
+    from news.services import PostData, create_post
+
+    admin = world["users"]["admin"]
+    post = create_post(admin, PostData("Matrix News", "<p>Matrix news text</p>"))
+    comment = post_comment(world["users"]["stranger"], post, "<p>Public news comment</p>")
+    held = post_comment(world["users"]["wrangler"], post, "<p>Held news comment</p>")
+    held.status = CommentStatus.HELD
+    held.save(update_fields=["status"])
+    return {"post": post, "comment": comment, "held": held}
+
+
+@pytest.mark.parametrize("page", NEWS_PAGES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_news_pages_are_public_and_hold_back_held_comments(world, news_world, viewer, page):
+    path = NEWS_PAGES[page].format(post=news_world["post"].pk, comment=news_world["comment"].pk)
+    response = _client(world, viewer).get(path)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Matrix News" in body
+    if page == "news post":
+        assert "Public news comment" in body
+        assert ("Held news comment" in body) is (viewer == "wrangler")
+    held = _client(world, viewer).get(f"/comments/{news_world['held'].pk}")
+    assert held.status_code == (200 if viewer == "wrangler" else 404)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_news_admin_pages_are_the_admins_alone(world, news_world, viewer):
+    for template in NEWS_ADMIN_PAGES:
+        path = template.format(post=news_world["post"].pk)
+        status = _client(world, viewer).get(path).status_code
+        assert status == (200 if viewer == "admin" else 404), path

@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
-from access.getters import get_work_for_reader
+from access.getters import get_admin_post, get_work_for_reader
 from access.visibility import (
     creator_user_ids,
     held_comments_q,
@@ -26,12 +26,13 @@ from access.visibility import (
     muted_user_ids,
     visible_comments_q,
 )
+from news.models import AdminPost
 from people.models import Block
 from works.models import Chapter, Work
 
 from ..models import Comment, CommentStatus
 from ..moderators import can_moderate
-from ..services.comments import commenting_refusal
+from ..services.comments import Target, commenting_refusal, manages_news
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -42,29 +43,38 @@ NESTING_SHOWN = 8
 
 
 def get_comment_for_reader(viewer: Viewer, comment_id: int) -> Comment:
-    """The comment if `viewer` may read its work and see it; 404 otherwise (LoginRequired for a
-    restricted work and a logged-out visitor, as for the work itself)."""
-    work_id = Comment.objects.filter(pk=comment_id).values_list("work_id", flat=True).first()
-    if work_id is None:
+    """The comment if `viewer` may read its work (or news post) and see it; 404 otherwise
+    (LoginRequired for a restricted work and a logged-out visitor, as for the work itself)."""
+    found = Comment.objects.filter(pk=comment_id).values_list("work_id", "admin_post_id").first()
+    if found is None:
         raise Http404(gettext("No such comment."))
-    work = get_work_for_reader(viewer, work_id)
-    if not work.posted:
-        raise Http404(gettext("No such comment."))
+    work_id, post_id = found
+    target: Target
+    if post_id is not None:
+        target = get_admin_post(viewer, post_id)
+    else:
+        target = get_work_for_reader(viewer, work_id)
+        if not target.posted:
+            raise Http404(gettext("No such comment."))
     comment = (
-        Comment.objects.filter(visible_comments_q(viewer, work), pk=comment_id)
+        Comment.objects.filter(visible_comments_q(viewer, target), pk=comment_id)
         .select_related("pseud__user", "chapter")
         .first()
     )
     if comment is None:
         raise Http404(gettext("No such comment."))
-    comment.work = work
+    if isinstance(target, AdminPost):
+        comment.admin_post = target
+    else:
+        comment.work = target
     return comment
 
 
 def top_level_comments(
-    viewer: Viewer, work: Work, chapter: Chapter | None = None
+    viewer: Viewer, work: Target, chapter: Chapter | None = None
 ) -> QuerySet[Comment]:
-    """The conversations on `work` (or one chapter) that `viewer` sees, oldest first."""
+    """The conversations on `work` (or one chapter), or on a news post, that `viewer` sees,
+    oldest first."""
     q = visible_comments_q(viewer, work) & Q(parent__isnull=True)
     if chapter is not None:
         q &= Q(chapter=chapter)
@@ -93,7 +103,7 @@ def held_comments(viewer: Viewer, work: Work | None = None) -> QuerySet[Comment]
     on every work, oldest first, with what their blurbs show."""
     return (
         Comment.objects.filter(held_comments_q(viewer, work))
-        .select_related("pseud__user", "chapter", "work")
+        .select_related("pseud__user", "chapter", "work", "admin_post")
         .order_by("created_at", "id")
     )
 
@@ -136,17 +146,26 @@ def shape_held(viewer: Viewer, comments: list[Comment]) -> list[Comment]:
 
 @dataclass
 class Permissions:
-    """What the viewer may do on a work's comments, worked out once per page."""
+    """What the viewer may do on a work's (or a news post's) comments, worked out once per
+    page. On news, its admins stand where a work's creators do (`creator`)."""
 
     viewer: Viewer
-    work: Work
+    work: Target
     creator: bool
     blockers: set[int] = field(default_factory=set)
     unnamed: set[int] = field(default_factory=set)  # an anonymous work's creators
 
     @classmethod
-    def of(cls, viewer: Viewer, work: Work, writer_ids: set[int]) -> Permissions:
+    def of(cls, viewer: Viewer, work: Target, writer_ids: set[int]) -> Permissions:
         blockers: set[int] = set()
+        if isinstance(work, AdminPost):
+            if viewer.is_authenticated and writer_ids:
+                blockers = set(
+                    Block.objects.filter(
+                        blocked_id=viewer.pk, blocker_id__in=writer_ids
+                    ).values_list("blocker_id", flat=True)
+                )
+            return cls(viewer, work, manages_news(viewer), blockers)
         creators = creator_user_ids(work)
         if viewer.is_authenticated:
             blockers = set(
@@ -170,7 +189,12 @@ class Permissions:
         comment.can_edit = live and own and not comment.is_frozen and not self.refusal()
         comment.can_delete = live and (own or self.creator or staff)
         comment.can_freeze = live and (self.creator or staff)
-        comment.can_approve = live and self.creator and comment.status == CommentStatus.PENDING
+        comment.can_approve = (
+            live
+            and self.creator
+            and isinstance(self.work, Work)
+            and comment.status == CommentStatus.PENDING
+        )
         comment.can_mark_spam = (
             live
             and not own
@@ -242,7 +266,9 @@ def _walk(comments: list[Comment]) -> list[Comment]:
     return found
 
 
-def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> tuple[list[Comment], Permissions]:
+def _load(
+    viewer: Viewer, work: Target, q: Q, roots: list[int]
+) -> tuple[list[Comment], Permissions]:
     members = list(
         Comment.objects.filter(visible_comments_q(viewer, work) & q)
         .select_related("pseud__user")
@@ -250,7 +276,7 @@ def _load(viewer: Viewer, work: Work, q: Q, roots: list[int]) -> tuple[list[Comm
     )
     # Who is signed "Anonymous Creator" is marked by `Permissions.annotate`, below; the shape
     # only needs to know whom a mute must not hide.
-    unnamed = creator_user_ids(work) if work.anonymous else set()
+    unnamed = creator_user_ids(work) if isinstance(work, Work) and work.anonymous else set()
     threads = _shape(viewer, members, roots, unnamed)
     everyone = _walk(threads)
     permissions = Permissions.of(
@@ -270,7 +296,7 @@ class ThreadPage:
 
 def thread_page(
     viewer: Viewer,
-    work: Work,
+    work: Target,
     chapter: Chapter | None = None,
     *,
     page_number: int | str | None = None,
@@ -290,7 +316,7 @@ def thread_page(
     if not roots:
         return ThreadPage(page, [], Permissions.of(viewer, work, set()))
     threads, permissions = _load(viewer, work, Q(thread_id__in=roots), roots)
-    if chapter is None:
+    if chapter is None and isinstance(work, Work):
         _mark_chapters(viewer, work, threads, chapters)
     return ThreadPage(page, threads, permissions)
 
@@ -318,12 +344,12 @@ def comment_in_context(viewer: Viewer, comment: Comment) -> list[Comment]:
     """`comment` with the visible replies below it, as a one-item thread list for the
     permalink page."""
     thread_id = comment.thread_id or comment.pk
-    threads, _ = _load(viewer, comment.work, Q(thread_id=thread_id), [comment.pk])
+    threads, _ = _load(viewer, comment.target, Q(thread_id=thread_id), [comment.pk])
     if threads:
         return threads
     # The viewer sees this comment but not how it hangs (a muted parent with no other
     # replies, for instance): show it alone.
-    Permissions.of(viewer, comment.work, {comment.user_id or 0}).annotate(comment)
+    Permissions.of(viewer, comment.target, {comment.user_id or 0}).annotate(comment)
     comment.shown_replies = []
     comment.is_placeholder = False
     comment.continue_thread = False

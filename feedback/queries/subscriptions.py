@@ -35,7 +35,13 @@ def inbox(user: User, kind: str = "", unread: bool = False) -> QuerySet[Notifica
     if unread:
         notices = notices.filter(read_at__isnull=True)
     return notices.select_related(
-        "work", "chapter", "comment__pseud__user", "comment__work", "actor", "series"
+        "work",
+        "chapter",
+        "comment__pseud__user",
+        "comment__work",
+        "comment__admin_post",
+        "actor",
+        "series",
     ).order_by("-created_at", "-id")
 
 

@@ -1,5 +1,9 @@
 """Writing comments: posting, replying, editing, deleting, moderating and freezing threads.
 
+A comment is on a work (or a chapter of it) or on a piece of site news (`news.AdminPost`);
+the rules are the same, with the archive's admins and moderators in the place of a work's
+creators on news, and nothing to count or to tell a creator.
+
 Every rule about who may comment lives here, so the pages and the API refuse the same things
 with the same messages. Refusals (comments closed, a block, a frozen thread, not yours) raise
 `Forbidden` with a sentence for people; bad input (an empty or too long comment, a missing
@@ -25,6 +29,7 @@ from lifestream.core.changes import ChapterDeleting
 from lifestream.core.errors import ErrorList, Forbidden, LoginRequired, NotFound
 from lifestream.core.ratelimit import check_rate
 from lifestream.core.text import html_to_text, one_line, sanitize_html
+from news.models import AdminPost
 from people.models import Pseud
 from people.queries import is_blocked_by_any
 from signups.services import contribution_refusal
@@ -56,10 +61,38 @@ BLOCKED_UNNAMED = _("Sorry, you can't comment on this work.")
 FROZEN = _("This thread is frozen: it takes no new replies and its comments can't be edited.")
 REGISTERED_ONLY = _("Sorry, this work doesn't allow guest comments. Log in to comment.")
 NO_ONE = _("Sorry, this work doesn't allow comments.")
+NEWS_REGISTERED_ONLY = _("Sorry, this news post doesn't allow guest comments. Log in to comment.")
+NEWS_NO_ONE = _("Sorry, this news post doesn't allow comments.")
+
+Target = Work | AdminPost
 
 
-def _check_readable(viewer: Viewer, work: Work) -> None:
-    """Comments only reach works the commenter may read, and only posted ones."""
+def _creators(target: Target) -> set[int]:
+    """Who is told of a new comment and approves held ones: a work's creators; no one for
+    news (its comments are the moderators' to review)."""
+    return creator_user_ids(target) if isinstance(target, Work) else set()
+
+
+def _is_creator(viewer: Viewer, target: Target) -> bool:
+    return isinstance(target, Work) and is_creator(viewer, target)
+
+
+def _count(comment: Comment, delta: int) -> None:
+    """A work's comment count follows its published comments; news has no stored count."""
+    if comment.work_id is not None:
+        adjust_stats(comment.work_id, comments_count=delta)
+
+
+def manages_news(user: Viewer) -> bool:
+    """Who runs site news's conversations as a creator runs a work's: the archive's admins."""
+    return bool(getattr(user, "is_admin", False))
+
+
+def _check_readable(viewer: Viewer, work: Target) -> None:
+    """Comments only reach works the commenter may read, and only posted ones (news is
+    everyone's to read)."""
+    if isinstance(work, AdminPost):
+        return
     access = work_access(viewer, work)
     if access is Access.HIDDEN:
         raise NotFound(gettext("No such work."))
@@ -71,7 +104,7 @@ def _check_readable(viewer: Viewer, work: Work) -> None:
 
 def commenting_refusal(
     viewer: Viewer,
-    work: Work,
+    work: Target,
     parent: Comment | None = None,
     *,
     blockers: set[int] | None = None,
@@ -85,11 +118,12 @@ def commenting_refusal(
             return bool(blockers & user_ids)
         return is_blocked_by_any(viewer, user_ids)
 
+    news = isinstance(work, AdminPost)
     if work.comment_permission == CommentPermission.NO_ONE:
-        return str(NO_ONE)
+        return str(NEWS_NO_ONE if news else NO_ONE)
     if not viewer.is_authenticated and work.comment_permission != CommentPermission.EVERYONE:
-        return str(REGISTERED_ONLY)
-    if viewer.is_authenticated and blocked_by(creator_user_ids(work)):
+        return str(NEWS_REGISTERED_ONLY if news else REGISTERED_ONLY)
+    if isinstance(work, Work) and viewer.is_authenticated and blocked_by(creator_user_ids(work)):
         return str(BLOCKED_UNNAMED if work.anonymous else BLOCKED_BY_CREATOR)
     if parent is not None:
         if parent.is_frozen:
@@ -180,7 +214,7 @@ def _person(actor: Actor | Viewer) -> tuple[Viewer, Actor | None]:
 @transaction.atomic
 def post_comment(
     actor: Actor | Viewer,
-    work: Work,
+    work: Target,
     body: str,
     *,
     chapter: Chapter | None = None,
@@ -190,7 +224,8 @@ def post_comment(
     guest_email: str = "",
     screening: spam.Screening | None = None,
 ) -> Comment:
-    """Post a comment on `work` (on `chapter`, or as a reply to `parent`).
+    """Post a comment on `work` (on `chapter`, or as a reply to `parent`), or on a piece of
+    site news when `work` is one (no chapter; held comments wait for a moderator).
 
     On a moderated work a comment by anyone but a creator is held until a creator approves it;
     the creators hear of it at once either way. A reply keeps its parent's chapter and thread.
@@ -201,11 +236,13 @@ def post_comment(
     and untold until one of them approves it."""
     viewer, counted = _person(actor)
     _check_readable(viewer, work)
+    news = isinstance(work, AdminPost)
     if parent is not None:
-        if parent.work_id != work.pk:
+        on = parent.admin_post_id if news else parent.work_id
+        if on != work.pk or (parent.admin_post_id is not None) != news:
             raise NotFound(gettext("No such comment on this work."))
         chapter = parent.chapter
-    elif chapter is not None and chapter.work_id != work.pk:
+    elif chapter is not None and (news or chapter.work_id != work.pk):
         raise NotFound(gettext("No such chapter in this work."))
     if chapter is not None and not chapter.posted:
         raise Forbidden(gettext("Comments open once the chapter is posted."))
@@ -226,7 +263,7 @@ def post_comment(
     if counted is not None:
         check_rate("comment", counted, field="body", noun="comments")
 
-    creator = is_creator(viewer, work)
+    creator = _is_creator(viewer, work)
     body_digest = spam.digest(cleaned)
     verdict = spam.Verdict()
     if (
@@ -238,13 +275,14 @@ def post_comment(
         verdict = spam.screen(viewer, cleaned, body_digest, screening)
     if verdict.held:
         status = CommentStatus.HELD
-    elif work.moderated_comments and not creator:
+    elif isinstance(work, Work) and work.moderated_comments and not creator:
         status = CommentStatus.PENDING
     else:
         status = CommentStatus.PUBLISHED
     held = status != CommentStatus.PUBLISHED
     comment = Comment.objects.create(
-        work=work,
+        work=work if isinstance(work, Work) else None,
+        admin_post=work if isinstance(work, AdminPost) else None,
         thread_id=(parent.thread_id or parent.pk) if parent is not None else None,
         chapter=chapter,
         parent=parent,
@@ -264,18 +302,18 @@ def post_comment(
         comment.thread_id = comment.pk
         comment.save(update_fields=["thread"])
     if not held:
-        adjust_stats(work.pk, comments_count=1)
+        _count(comment, 1)
     if status == CommentStatus.HELD:
         # Suspected spam reaches no inbox; the creators find it among their held comments.
         return comment
 
-    creators = creator_user_ids(work)
+    creators = _creators(work)
     # A creator whose own comment was answered hears of it once, as a reply.
     told_of_reply = {parent.user_id} if parent is not None and not held else set()
     notify(
         creators - told_of_reply,
         NotificationKind.COMMENT,
-        work=work,
+        work=comment.work,
         chapter=chapter,
         comment=comment,
         actor=user,
@@ -295,11 +333,11 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
     """Change a comment's text, by its writer (guests can't: nothing shows they wrote it).
     The comment then says when it was last edited."""
     viewer, counted = _person(actor)
-    _check_readable(viewer, comment.work)
+    _check_readable(viewer, comment.target)
     _check_writer(viewer, comment)
     if comment.is_frozen:
         raise Forbidden(str(FROZEN))
-    if is_blocked_by_any(viewer, creator_user_ids(comment.work)):
+    if comment.work is not None and is_blocked_by_any(viewer, creator_user_ids(comment.work)):
         raise Forbidden(str(BLOCKED_UNNAMED if comment.work.anonymous else BLOCKED_BY_CREATOR))
     errors = ErrorList()
     cleaned = _clean_body(body, errors)
@@ -313,7 +351,7 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
     if (
         counted is not None
         and comment.status == CommentStatus.PUBLISHED
-        and not is_creator(viewer, comment.work)
+        and not _is_creator(viewer, comment.target)
         and not can_moderate(viewer)
         and spam.needs_check(viewer)
     ):
@@ -325,7 +363,7 @@ def edit_comment(actor: Actor | Viewer, comment: Comment, body: str) -> Comment:
             comment.spam_reasons = " ".join(verdict.reasons)
             comment.spam_score = verdict.score
             fields += ["status", "spam_reasons", "spam_score"]
-            adjust_stats(comment.work_id, comments_count=-1)
+            _count(comment, -1)
     comment.save(update_fields=fields)
     return comment
 
@@ -338,7 +376,7 @@ def can_delete(user: Viewer, comment: Comment) -> bool:
         comment.user_id == user.pk
         or user.is_staff
         or getattr(user, "can_moderate", False)
-        or is_creator(user, comment.work)
+        or _is_creator(user, comment.target)
     )
 
 
@@ -369,7 +407,7 @@ def delete_comment(viewer: Viewer, comment: Comment) -> Comment | None:
         comment.delete()
         _prune_placeholders(parent_id)
     if counted:
-        adjust_stats(comment.work_id, comments_count=-1)
+        _count(comment, -1)
     return placeholder
 
 
@@ -383,13 +421,15 @@ def _prune_placeholders(comment_id: int | None) -> None:
 
 
 def _check_moderator(user: Viewer, comment: Comment, refusal: str) -> None:
-    if not is_creator(user, comment.work) and not getattr(user, "is_staff", False):
+    if comment.on_news and manages_news(user):
+        return
+    if not _is_creator(user, comment.target) and not getattr(user, "is_staff", False):
         raise Forbidden(refusal)
 
 
 def can_review(user: Viewer, comment: Comment) -> bool:
     """Who decides on a comment held as possible spam: the work's creators and moderators."""
-    return is_creator(user, comment.work) or can_moderate(user)
+    return _is_creator(user, comment.target) or can_moderate(user)
 
 
 def _publish(viewer: Viewer, comment: Comment, held_as: str) -> bool:
@@ -400,7 +440,7 @@ def _publish(viewer: Viewer, comment: Comment, held_as: str) -> bool:
     )
     comment.status = CommentStatus.PUBLISHED
     if updated and not comment.is_deleted:
-        adjust_stats(comment.work_id, comments_count=1)
+        _count(comment, 1)
         _notify_reply(comment, viewer)
     return bool(updated)
 
@@ -413,7 +453,7 @@ def approve_comment(viewer: Viewer, comment: Comment) -> Comment:
     creators'."""
     if comment.status == CommentStatus.HELD:
         return _approve_held(viewer, comment)
-    if not is_creator(viewer, comment.work):
+    if not _is_creator(viewer, comment.target):
         raise Forbidden(gettext("Only the work's creators can approve comments."))
     if comment.status == CommentStatus.PUBLISHED:
         return comment
@@ -424,8 +464,8 @@ def approve_comment(viewer: Viewer, comment: Comment) -> Comment:
 def _approve_held(viewer: Viewer, comment: Comment) -> Comment:
     if not can_review(viewer, comment):
         raise Forbidden(gettext("Only the work's creators or a moderator can review this comment."))
-    work = comment.work
-    if work.moderated_comments and not is_creator(viewer, work):
+    work = comment.target
+    if isinstance(work, Work) and work.moderated_comments and not is_creator(viewer, work):
         updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.HELD).update(
             status=CommentStatus.PENDING
         )
@@ -436,13 +476,13 @@ def _approve_held(viewer: Viewer, comment: Comment) -> Comment:
     if not updated:
         return comment
     spam.learn(comment, SpamLabel.HAM, viewer)
-    creators = creator_user_ids(work)
+    creators = _creators(work)
     if published and comment.parent is not None:
         creators -= {comment.parent.user_id}
     notify(
         creators - ({viewer.pk} if viewer.is_authenticated else set()),
         NotificationKind.COMMENT,
-        work=work,
+        work=comment.work,
         chapter=comment.chapter,
         comment=comment,
         actor=comment.user,
@@ -464,7 +504,7 @@ def mark_spam(viewer: Viewer, comment: Comment) -> Comment:
     if not updated:
         return comment
     if was == CommentStatus.PUBLISHED:
-        adjust_stats(comment.work_id, comments_count=-1)
+        _count(comment, -1)
     spam.learn(comment, SpamLabel.SPAM, viewer)
     return comment
 

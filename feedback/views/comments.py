@@ -118,10 +118,10 @@ def _chapter_of(request: HttpRequest, work: Work) -> Chapter | None:
     return work.chapters.filter(pk=chapter_id).first()
 
 
-def _post(
+def post_from_form(
     request: HttpRequest,
     form: CommentForm,
-    work: Work,
+    work: services.Target,
     chapter: Chapter | None,
     parent: Comment | None = None,
     *,
@@ -153,16 +153,18 @@ def work_comments(request: HttpRequest, work_id: int) -> HttpResponse:
         return _work_page(request, work, CommentForm(user=request.user))
     form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
     try:
-        comment = _post(request, form, work, _chapter_of(request, work))
+        comment = post_from_form(request, form, work, _chapter_of(request, work))
     except InvalidInput as error:
         form.add_service_errors(error)
         return _work_page(request, work, form, status=422)
     except Forbidden as refused:
         return _work_page(request, work, form, refusal=str(refused), status=403)
-    return _after_post(request, comment, form)
+    return after_post(request, comment, form)
 
 
-def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment | None]:
+def _script_target(
+    request: HttpRequest,
+) -> tuple[services.Target, Chapter | None, Comment | None]:
     """The work, chapter or comment that AO3's script form names (`work_id`, `chapter_id` or
     `comment_id`), as the viewer may read it."""
     raw = {key: request.POST.get(key, "") for key in ("comment_id", "chapter_id", "work_id")}
@@ -173,7 +175,8 @@ def _script_target(request: HttpRequest) -> tuple[Work, Chapter | None, Comment 
             parent = queries.get_comment_for_reader(request.user, require_id(raw["comment_id"]))
             if parent.is_deleted:
                 raise Http404(gettext("No such comment."))
-            return get_work_for_reader(request.user, parent.work_id), parent.chapter, parent
+            # The getter loaded what it is on as the viewer may read it.
+            return parent.target, parent.chapter, parent
         if raw["chapter_id"]:
             chapter = get_chapter_for_reader(request.user, require_id(raw["chapter_id"]))
             return chapter.work, chapter, None
@@ -201,7 +204,7 @@ def comments_script(request: HttpRequest) -> HttpResponse:
     form = CommentForm(with_ao3_names(request.POST, ao3_names.COMMENT), user=request.user)
     try:
         # AO3's script clients send the fields they know, not the page's signed time.
-        comment = _post(request, form, work, chapter, parent, from_form=False)
+        comment = post_from_form(request, form, work, chapter, parent, from_form=False)
     except RateLimited as error:
         return script_rate_limited(error)
     except InvalidInput as error:
@@ -219,7 +222,7 @@ def comments_script(request: HttpRequest) -> HttpResponse:
     return saved
 
 
-def _after_post(request: HttpRequest, comment: Comment, form: CommentForm) -> HttpResponse:
+def after_post(request: HttpRequest, comment: Comment, form: CommentForm) -> HttpResponse:
     if comment.status == CommentStatus.HELD:
         # Not posted yet, and a guest could never find it again: say so here, with the text.
         return render(
@@ -227,6 +230,7 @@ def _after_post(request: HttpRequest, comment: Comment, form: CommentForm) -> Ht
             "feedback/comment_held.html",
             {
                 "work": comment.work,
+                "post": comment.admin_post,
                 "comment": comment,
                 "text": form.data.get("body", ""),
                 "no_proof": "no_proof" in comment.spam_reasons.split(),
@@ -302,6 +306,7 @@ def _comment_page(
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "work": comment.work,
+        "post": comment.admin_post,
         "comment": comment,
         "threads": queries.comment_in_context(request.user, comment),
         "form": form,
@@ -323,7 +328,7 @@ def comment_show(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = queries.get_comment_for_reader(request.user, comment_id)
-    refusal = services.commenting_refusal(request.user, comment.work, comment)
+    refusal = services.commenting_refusal(request.user, comment.target, comment)
     if request.method != "POST":
         return _comment_page(request, comment, form=CommentForm(user=request.user), refusal=refusal)
     form = CommentForm(request.POST, user=request.user)
@@ -332,7 +337,7 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         reply = services.post_comment(
             actor_of(request),
-            comment.work,
+            comment.target,
             data.get("body") or "",
             parent=comment,
             pseud=data.get("pseud"),
@@ -345,7 +350,7 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
         return _comment_page(request, comment, form=form, status=422)
     except Forbidden as refused:
         return _comment_page(request, comment, form=form, refusal=str(refused), status=403)
-    return _after_post(request, reply, form)
+    return after_post(request, reply, form)
 
 
 @login_required
@@ -383,7 +388,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         return render(
             request,
             "feedback/comment_confirm_delete.html",
-            {"work": comment.work, "comment": comment},
+            {"work": comment.work, "post": comment.admin_post, "comment": comment},
         )
     placeholder = services.delete_comment(request.user, comment)
     messages.success(request, gettext("Comment deleted."))
@@ -391,7 +396,14 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         return redirect(_thread_url(placeholder))
     if comment.parent_id and Comment.objects.filter(pk=comment.parent_id).exists():
         return redirect(f"/comments/{comment.parent_id}#comment_{comment.parent_id}")
-    return redirect("feedback:work_comments", comment.work_id)
+    return redirect(_comments_of(comment))
+
+
+def _comments_of(comment: Comment) -> str:
+    """The page of every conversation on what `comment` is on."""
+    if comment.admin_post is not None:
+        return f"{comment.admin_post.get_absolute_url()}#comments"
+    return reverse("feedback:work_comments", args=[comment.work_id])
 
 
 def _moderation(
@@ -407,9 +419,7 @@ def _moderation(
         action(request.user, comment)
         messages.success(request, str(done))
         fallback = (
-            reverse("feedback:work_comments", args=[comment.work_id])
-            if comment.status == CommentStatus.SPAM
-            else _thread_url(comment)
+            _comments_of(comment) if comment.status == CommentStatus.SPAM else _thread_url(comment)
         )
         return redirect(_next_or(request, fallback))
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from access.getters import visible_works
 from feedback.queries.readings import to_continue
+from news.queries import headlines
 from people.models import User
 from search.listing.form import read_request
 from search.listing.query import search
@@ -18,7 +19,7 @@ HOME_WORKS = 10
 
 def home(request: HttpRequest) -> HttpResponse:
     works = queries.listing(visible_works(request.user), request.user)[:HOME_WORKS]
-    context: dict = {"works": works}
+    context: dict = {"works": works, "news_headlines": headlines()}
     if isinstance(request.user, User) and request.user.history_enabled:
         context["continue_reading"] = to_continue(request.user)
     return render(request, "home.html", context)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from lifestream import sample_text
 from lifestream.sample_credits import add_sample_anonymous_work, add_sample_credits
 from lifestream.sample_feedback import add_sample_feedback
+from lifestream.sample_news import add_sample_news
 from lifestream.sample_related import add_sample_translation
 from lifestream.sample_series import add_sample_series
 from lifestream.sample_skins import add_sample_skins
@@ -129,6 +130,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     add_sample_translation(users)
     add_sample_anonymous_work()
     add_sample_skins(users)
+    add_sample_news(users)
     return summary
 
 
