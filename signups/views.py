@@ -24,6 +24,7 @@ from people.forms import SignupForm
 from people.models import User
 
 from . import queries, services
+from .first_steps import TERMS_DUE
 from .forms import (
     AcceptTermsForm,
     IssueForm,
@@ -33,8 +34,6 @@ from .forms import (
     StatusForm,
 )
 from .models import Registration
-
-TERMS_DUE = "terms_due"
 
 
 def signup(request: HttpRequest, token: str = "") -> HttpResponse:
