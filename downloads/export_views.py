@@ -12,22 +12,15 @@ from django.views.decorators.cache import never_cache
 
 from feedback.views.subscriptions import user_nav
 from lifestream.core.errors import InvalidInput
-from people.models import User
+from people.owners import own_account
 
 from . import account_export
-
-
-def _own_account(request: HttpRequest, login_name: str) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404(gettext("That page belongs to another account."))
-    return user
 
 
 @login_required
 @never_cache
 def export_page(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     if request.method == "POST":
         try:
             account_export.request_export(user)
@@ -57,7 +50,7 @@ def export_page(request: HttpRequest, login_name: str) -> HttpResponse:
 @login_required
 @never_cache
 def export_download(request: HttpRequest, login_name: str, export_id: int) -> FileResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     path = account_export.downloadable(user, export_id)
     if path is None:
         raise Http404(gettext("No such download, or it has expired."))

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from api.fallbacks import is_api_request
+from lifestream import first_steps
 from lifestream.core.errors import Forbidden, LoginRequired, NotFound
+from people.models import User
 
 LOGIN_REQUIRED_MESSAGE = "This work is only available to registered users of the Archive."
 
@@ -181,17 +182,11 @@ class SecurityHeadersMiddleware:
         return response
 
 
-# What a suspended account may still send: leaving, the interface's language, its inbox.
-SUSPENDED_MAY_POST = frozenset(
-    {"logout", "set_language", "feedback:inbox", "works:reading_settings", "news:banner_dismiss"}
-)
-
-
-class SuspensionMiddleware:
-    """A suspended account reads but does not write: every form it sends (posting, editing,
-    comments, kudos, bookmarks, imports, pseuds, …) is answered 403 with the reason and the
-    end of the suspension, which every page also shows (`moderation/_suspended_notice.html`).
-    The API's writes are refused by its token check (`api.auth`), as JSON."""
+class FirstStepsMiddleware:
+    """Sends a logged-in user to what they must do first (`lifestream.first_steps`): set up
+    two-factor authentication, accept changed terms, or, while suspended, read without
+    writing. The steps are asked in order once the page is known, so each may open pages by
+    view name; the first that is due answers."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -202,12 +197,12 @@ class SuspensionMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
     ) -> HttpResponse | None:
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or is_api_request(request):
-            return None
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_suspended:
+        if not isinstance(user, User) or first_steps.always_open(request):
             return None
-        match = request.resolver_match
-        if match is not None and match.view_name in SUSPENDED_MAY_POST:
-            return None
-        return render(request, "moderation/suspended.html", status=403)
+        for step in first_steps.STEPS:
+            if not step.opens(request):
+                answer = step.due(request, user)
+                if answer is not None:
+                    return answer
+        return None

@@ -140,15 +140,14 @@ MIDDLEWARE = [
     "lifestream.middleware.AuthenticityTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A suspended account reads but does not write (`moderation.services.suspend_user`).
-    "lifestream.middleware.SuspensionMiddleware",
     # A logged-in user's saved language wins over the cookie and the browser.
     "lifestream.middleware.UserLanguageMiddleware",
-    # Sessions' "last seen"; accounts that must use two-factor sent to set it up.
-    "people.middleware.AccountSecurityMiddleware",
+    # Sessions' "last seen".
+    "people.middleware.SessionSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Members accept changed terms of service before anything else (signups/middleware.py).
-    "signups.middleware.TermsMiddleware",
+    # What a logged-in user must do first (lifestream/first_steps.py): set up two-factor when
+    # their role needs it, accept changed terms; a suspended account reads but does not write.
+    "lifestream.middleware.FirstStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lifestream.middleware.CoreErrorsMiddleware",
 ]

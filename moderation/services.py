@@ -3,7 +3,7 @@ suspend, ban and lift; and the admins' roles. Each takes the acting user, needs 
 and writes one entry to the append-only audit log in the same transaction as the change.
 
 What a hidden work, a suspension or a ban does everywhere else is decided once:
-`access.visibility` (hidden works), `lifestream.middleware.SuspensionMiddleware` and the API's
+`access.visibility` (hidden works), `moderation.first_steps` and the API's
 token check (suspensions), `User.may_sign_in` (bans)."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Account security on every request: a session's "last seen" (at most once a minute), and
-accounts that must use two-factor authentication sent to set it up before anything else."""
+"""Sessions on every request: each login and logout recorded, and a session's "last seen" (at
+most once a minute). Accounts that must use two-factor authentication are sent to set it up by
+the archive's first steps (`people.first_steps`)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
 
 from lifestream.core.actors import client_address
 
-from . import sessions, two_factor
+from . import sessions
 from .models import User
 
 SEEN_KEY = "_account_seen"
@@ -50,7 +48,7 @@ def _forget_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs
         sessions.forget(key)
 
 
-class AccountSecurityMiddleware:
+class SessionSeenMiddleware:
     """After AuthenticationMiddleware. The API (token-authenticated) is left alone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -60,14 +58,6 @@ class AccountSecurityMiddleware:
         user = getattr(request, "user", None)
         if isinstance(user, User) and not request.path.startswith("/api/"):
             self._seen(request, user)
-            # One query, only for the few accounts that must have two-factor on.
-            if (
-                settings.TWO_FACTOR_ENFORCED
-                and two_factor.two_factor_required(user)
-                and not self._allowed_without_two_factor(request)
-                and not two_factor.is_on(user)
-            ):
-                return redirect("people:two_factor", user.username)
         return self.get_response(request)
 
     @staticmethod
@@ -78,14 +68,3 @@ class AccountSecurityMiddleware:
         if key and now - int(last) >= sessions.SEEN_EVERY.total_seconds():
             sessions.seen(user, key, _user_agent(request), _address(request))
             request.session[SEEN_KEY] = now
-
-    @staticmethod
-    def _allowed_without_two_factor(request: HttpRequest) -> bool:
-        user = request.user
-        assert isinstance(user, User)
-        allowed = {
-            reverse("people:two_factor", args=[user.username]),
-            reverse("logout"),
-            reverse("set_language"),
-        }
-        return request.path in allowed or request.path.startswith(f"/{settings.STATIC_URL}")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -28,6 +28,7 @@ from works import queries as work_queries
 from . import queries, services, two_factor, views_security
 from .forms import ApiTokenForm, PreferencesForm, PseudForm
 from .models import User
+from .owners import own_account
 
 
 def block_buttons_context(viewer: object, owner: User) -> dict[str, Any]:
@@ -106,16 +107,9 @@ def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
     )
 
 
-def _own_account(request: HttpRequest, login_name: str) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404(gettext("That page belongs to another account."))
-    return user
-
-
 @login_required
 def drafts(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     page = paginate(request, work_queries.drafts_of(user))
     return render(
         request, "people/drafts.html", {"owner": user, "nav": user_nav(request, user), "page": page}
@@ -142,7 +136,7 @@ def _pseud_form_errors(form: PseudForm, error: InvalidInput) -> None:
 
 @login_required
 def pseud_new(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     form = PseudForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +153,7 @@ def pseud_new(request: HttpRequest, login_name: str) -> HttpResponse:
 
 @login_required
 def pseud_edit(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     pseud = queries.get_pseud(user, pseud_name)
     initial = {"name": pseud.name, "description": pseud.description}
     form = PseudForm(request.POST or None, initial=initial)
@@ -178,7 +172,7 @@ def pseud_edit(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
 
 @login_required
 def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.set_preferences(user, **form.cleaned_data)
@@ -196,7 +190,7 @@ def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
 
 @login_required
 def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -218,7 +212,7 @@ def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, login_name: str, token_id: int) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     if services.revoke_api_token(user, token_id):
         messages.success(request, gettext("The token was revoked; it no longer works."))
     return redirect("people:api_tokens", user.username)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from lifestream.core.errors import InvalidInput
 from . import sessions, two_factor
 from .forms import TwoFactorCodeForm, TwoFactorLoginForm, TwoFactorOffForm
 from .models import User
+from .owners import own_account
 
 PENDING_KEY = "_two_factor_pending"
 # The second step must follow the first within this many seconds.
@@ -40,13 +41,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if isinstance(user, User):
             sessions.rekeyed(user, old_key, self.request.session.session_key)
         return response
-
-
-def _own_account(request: HttpRequest, login_name: str) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404(gettext("That page belongs to another account."))
-    return user
 
 
 def start_second_step(request: HttpRequest, user: User, next_url: str) -> None:
@@ -108,7 +102,7 @@ def _setup_context(user: User, setting: Any) -> dict[str, Any]:
 def two_factor_page(request: HttpRequest, login_name: str) -> HttpResponse:
     """Off: a button to set it up. Being set up: the QR code and a code to confirm. On: new
     recovery codes, or turning it off."""
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     setting = two_factor.setting_of(user)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     context: dict[str, Any] = {
@@ -171,7 +165,7 @@ def two_factor_page(request: HttpRequest, login_name: str) -> HttpResponse:
 
 @login_required
 def sessions_page(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     return render(
         request,
         "people/sessions.html",
@@ -187,7 +181,7 @@ def sessions_page(request: HttpRequest, login_name: str) -> HttpResponse:
 @login_required
 @require_POST
 def session_end(request: HttpRequest, login_name: str, session_id: int) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     if sessions.end_session(user, session_id):
         messages.success(request, gettext("That session was logged out."))
     return redirect("people:sessions", user.username)
@@ -196,7 +190,7 @@ def session_end(request: HttpRequest, login_name: str, session_id: int) -> HttpR
 @login_required
 @require_POST
 def sessions_end_others(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     count = sessions.end_other_sessions(user, request.session.session_key)
     messages.success(
         request,

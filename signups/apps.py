@@ -9,6 +9,6 @@ class SignupsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from .middleware import on_login
+        from .first_steps import on_login
 
         user_logged_in.connect(on_login, dispatch_uid="signups.terms")

@@ -16,14 +16,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from feedback.views.readings import owner_only
 from lifestream.core.errors import InvalidInput, NotFound
 from lifestream.core.pagination import paginate
 from moderation.views import admins_only
 from people.forms import SignupForm
 from people.models import User
+from people.owners import own_account
 
 from . import queries, services
+from .first_steps import TERMS_DUE
 from .forms import (
     AcceptTermsForm,
     IssueForm,
@@ -33,8 +34,6 @@ from .forms import (
     StatusForm,
 )
 from .models import Registration
-
-TERMS_DUE = "terms_due"
 
 
 def signup(request: HttpRequest, token: str = "") -> HttpResponse:
@@ -155,7 +154,7 @@ def invite_request_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_invitations(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     services.give_member_invitations(owner)
     form = SendInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -184,3 +184,28 @@ def test_admin_gives_the_wrangler_role(client, admin_user, author):
     assert client.get("/admin/people/user/").status_code == 200
     page = client.get(f"/admin/people/user/{author.pk}/change/").content.decode()
     assert "is_tag_wrangler" in page
+
+
+OWN_PAGES = [
+    "preferences",
+    "works/drafts",
+    "readings",
+    "inbox",
+    "invitations",
+    "export",
+    "sessions",
+    "blocked/users",
+    "stats",
+]
+
+
+def test_an_accounts_own_pages_are_one_check(author, reader):
+    # The same answer for another account and for a guest, whatever app the page belongs
+    # to; the owner reaches each, whatever the case of the name in the address.
+    owner, other = Client(), Client()
+    owner.force_login(author)
+    other.force_login(reader)
+    for page in OWN_PAGES:
+        assert owner.get(f"/users/{author.username.upper()}/{page}").status_code == 200, page
+        assert other.get(f"/users/{author.username}/{page}").status_code == 404, page
+        assert Client().get(f"/users/{author.username}/{page}").status_code in (302, 404), page

@@ -337,12 +337,17 @@ def test_the_audit_log_page_is_paged_in_few_queries(
 # --- a suspended user is refused everywhere it matters ----------------------------------------
 
 # What a suspended account may still post.
+# Beside the inbox and the reading settings, the pages of the other first steps stay open: a
+# suspended member whose terms changed accepts them (and then reads), a suspended moderator
+# sets up two-factor.
 ALLOWED = {
     "logout",
     "set_language",
     "feedback:inbox",
     "works:reading_settings",
     "news:banner_dismiss",
+    "signups:accept_terms",
+    "people:two_factor",
 }
 
 

@@ -287,3 +287,19 @@ def test_an_admin_turns_it_off_for_someone_locked_out(client, author, admin_user
     assert not RecoveryCode.objects.filter(user=author).exists()
     client.logout()
     assert _password_step(client, author.username)["Location"] != "/users/login/two_factor"
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        ({"is_moderator": True}, "works, comments, bookmarks, accounts and reports"),
+        ({"is_archive_admin": True}, "works, comments, bookmarks, accounts and reports"),
+        ({"is_tag_wrangler": True}, "wrangle the archive's tags"),
+    ],
+)
+def test_the_notice_says_what_the_role_can_act_on(client, db, extra, says, settings):
+    settings.TWO_FACTOR_ENFORCED = True
+    user = make_user("role_holder", **extra)
+    client.force_login(user)
+    page = client.get(f"/users/{user.username}/two_factor").content.decode().replace("&#x27;", "'")
+    assert says in page

@@ -695,3 +695,301 @@ def test_news_admin_pages_are_the_admins_alone(world, news_world, viewer):
         path = template.format(post=news_world["post"].pk)
         status = _client(world, viewer).get(path).status_code
         assert status == (200 if viewer == "admin" else 404), path
+# -- The route inventory -----------------------------------------------------------------------
+# Every named route of the site (the API and Django's admin apart, which have their tables
+# above and their own), with who reaches it: "work" (follows the state of a work, series,
+# tag, comment or bookmark, in the tables above and the other test_visibility_* files),
+# "public", "login" (any logged-in account), "owner" (the account named in the address alone),
+# "creator" (a work's creators), "wrangler", "moderator", "admin". A new route is refused by
+# test_every_route_is_in_the_inventory until it is listed here and checked.
+PUBLIC = "public"
+ROUTE_INVENTORY: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "home",
+            "set_language",
+            "signup",
+            "login",
+            "login_two_factor",
+            "logout",
+            "token_dispenser",
+            "password_reset",
+            "password_reset_done",
+            "password_reset_confirm",
+            "password_reset_complete",
+            "search:works",
+            "search:bookmarks",
+            "search:people",
+            "search:media",
+            "search:medium_fandoms",
+            "search:fandoms",
+            "search:tags",
+            "works:index",
+            "works:reading_settings",
+            "works:skins",
+            "feedback:comments_script",
+            "feedback:kudos_script",
+            "feedback:comment_challenge",
+            "downloads:opds",
+            "downloads:opds_new",
+            "downloads:opds_fandoms",
+            "downloads:opds_series_index",
+            "downloads:opds_search",
+            "downloads:opds_opensearch",
+            "feedback:bookmarks",
+            "feedback:kudos",
+            "moderation:report_new",
+            "tags:search",
+            "tags:autocomplete",
+            "signups:signup_invited",
+            "signups:confirm",
+            "signups:invite_requests",
+            "signups:invite_request_status",
+            "signups:terms",
+            "signups:content_policy",
+            "news:index",
+            "news:post",
+            "news:feed",
+            "news:banner_dismiss",
+            "imports:claim",
+        ],
+        PUBLIC,
+    ),
+    **dict.fromkeys(
+        [
+            "works:work",
+            "works:navigate",
+            "works:chapter",
+            "works:chapter_redirect",
+            "works:series",
+            "works:user_series",
+            "works:pseud_series",
+            "works:skin",
+            "people:user",
+            "people:works",
+            "people:pseuds",
+            "people:pseud",
+            "people:pseud_works",
+            "tags:feed",
+            "tags:feed_by_name",
+            "tags:works",
+            "tags:show",
+            "feedback:work_comments",
+            "feedback:comment",
+            "feedback:comment_reply",
+            "feedback:work_kudos",
+            "feedback:hit_count",
+            "feedback:bookmark",
+            "feedback:work_bookmarks",
+            "feedback:bookmark_new",
+            "feedback:series_bookmarks",
+            "feedback:series_bookmark_new",
+            "feedback:user_bookmarks",
+            "feedback:pseud_bookmarks",
+            "feedback:tag_bookmarks",
+            "feedback:user_feed",
+            "feedback:mark_for_later",
+            "feedback:mark_as_read",
+            "feedback:reading_position",
+            "downloads:download",
+            "downloads:series_download",
+            "downloads:opds_tag",
+            "downloads:opds_series",
+            "downloads:opds_user",
+            "imports:legacy_story",
+            "imports:legacy_user",
+            "imports:legacy_browse",
+            "imports:legacy_series",
+        ],
+        "work",
+    ),
+    **dict.fromkeys(
+        [
+            "password_change",
+            "password_change_done",
+            "my_drafts",
+            "works:new",
+            "works:autosave",
+            "works:autosave_discard",
+            "works:skin_new",
+            "works:skin_edit",
+            "works:skin_delete",
+            "works:related_answer",
+            "works:related_remove",
+            "feedback:comment_edit",
+            "feedback:comment_delete",
+            "feedback:bookmark_edit",
+            "feedback:bookmark_delete",
+            "imports:new",
+            "signups:accept_terms",
+            "signups:resend_confirmation",
+        ],
+        "login",
+    ),
+    **dict.fromkeys(
+        [
+            "works:user_skins",
+            "works:user_orphan",
+            "works:pseud_orphan",
+            "works:related_works",
+            "signups:user_invitations",
+            "people:drafts",
+            "people:pseud_new",
+            "people:pseud_edit",
+            "people:preferences",
+            "people:api_tokens",
+            "people:api_token_revoke",
+            "people:two_factor",
+            "people:sessions",
+            "people:session_end",
+            "people:sessions_end_others",
+            "people:blocked_users",
+            "people:confirm_block",
+            "people:confirm_unblock",
+            "people:unblock",
+            "people:muted_users",
+            "people:confirm_mute",
+            "people:confirm_unmute",
+            "people:unmute",
+            "feedback:readings",
+            "feedback:readings_clear",
+            "feedback:reading_delete",
+            "feedback:stats",
+            "feedback:inbox",
+            "feedback:subscriptions",
+            "feedback:subscription_delete",
+            "feedback:creatorships",
+            "feedback:creatorship_answer",
+            "feedback:gifts",
+            "feedback:gift_refuse",
+            "feedback:delete_account",
+            "downloads:export",
+            "downloads:export_download",
+        ],
+        "owner",
+    ),
+    **dict.fromkeys(
+        [
+            "works:preview",
+            "works:edit",
+            "works:post",
+            "works:leave",
+            "works:delete",
+            "works:orphan",
+            "works:chapter_new",
+            "works:chapters_manage",
+            "works:chapter_edit",
+            "works:chapter_delete",
+            "works:series_edit",
+            "works:series_delete",
+            "feedback:unreviewed_comments",
+            "feedback:held_comments",
+            "feedback:comment_approve",
+            "feedback:comment_spam",
+            "feedback:comment_freeze",
+            "feedback:comment_unfreeze",
+            "imports:accept",
+            "imports:dismiss",
+        ],
+        "creator",
+    ),
+    **dict.fromkeys(["tags:unwrangled", "tags:edit"], "wrangler"),
+    **dict.fromkeys(
+        [
+            "feedback:archive_held_comments",
+            "moderation:reports",
+            "moderation:report",
+            "moderation:desk",
+            "moderation:log",
+            "moderation:find_user",
+            "moderation:user",
+            "moderation:work",
+            "moderation:comment_delete",
+            "moderation:bookmark_delete",
+        ],
+        "moderator",
+    ),
+    **dict.fromkeys(
+        [
+            "moderation:roles",
+            "signups:admin_settings",
+            "signups:admin_invitations",
+            "signups:admin_approvals",
+            "news:new",
+            "news:edit",
+            "news:delete",
+            "news:banner",
+        ],
+        "admin",
+    ),
+}
+
+
+def _named_routes() -> set[str]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                space = pattern.namespace or namespace
+                if space != "admin" and not str(pattern.pattern).startswith("api/"):
+                    walk(pattern.url_patterns, space)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_route_is_in_the_inventory():
+    routes = _named_routes()
+    assert sorted(routes - ROUTE_INVENTORY.keys()) == [], "routes missing from the inventory"
+    assert sorted(ROUTE_INVENTORY.keys() - routes) == [], "inventory names no route"
+
+
+# The sign-up routes, each with an address to ask and who reaches it. A wrong token is the
+# same refusal for everyone; a signed-in account is sent home from the sign-up form.
+SIGNUP_ROUTES = {
+    "signups:invite_requests": "/invite_requests",
+    "signups:invite_request_status": "/invite_requests/status",
+    "signups:terms": "/tos",
+    "signups:content_policy": "/content",
+    "signups:accept_terms": "/tos/accept",
+    "signups:user_invitations": f"/users/{CREATOR_LOGIN}/invitations",
+    "signups:admin_settings": "/admin/settings",
+    "signups:admin_invitations": "/admin/invitations",
+    "signups:admin_approvals": "/admin/approvals",
+    "signups:signup_invited": "/signup/no-such-token",
+    "signups:confirm": "/users/confirm/no-such-token",
+    "signups:resend_confirmation": "/users/confirmation",
+}
+# What a GET answers when the route is open to the viewer, where that is not a page.
+OPEN_ANSWERS = {
+    "signups:signup_invited": {"guest": 403, "*": 302},  # the used-or-unknown invitation
+    "signups:confirm": {"*": 400},  # the unknown confirmation link
+    "signups:resend_confirmation": {"*": 405},  # a button, posted
+}
+
+
+@pytest.mark.parametrize("route", SIGNUP_ROUTES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_signup_routes(world, viewer, route):
+    kind = ROUTE_INVENTORY[route]
+    response = _client(world, viewer).get(SIGNUP_ROUTES[route])
+    reaches = {
+        PUBLIC: True,
+        "login": viewer != "guest",
+        "owner": viewer == "creator",
+        "admin": viewer == "admin",
+    }[kind]
+    if reaches:
+        answers = OPEN_ANSWERS.get(route, {})
+        assert response.status_code == answers.get(viewer, answers.get("*", 200))
+    elif viewer == "guest" and kind in {"login", "owner"}:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/users/login?next=")
+    else:
+        # Nothing tells another account that the page exists.
+        assert response.status_code == 404

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from lifestream.core.errors import InvalidInput
+from people.owners import own_account
 
 from ..services import accounts
-from .readings import owner_only
 from .subscriptions import user_nav
 
 CHOICE_LABELS = {
@@ -63,7 +63,7 @@ class DeleteAccountForm(forms.Form):
 @login_required
 @never_cache
 def delete_account(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = owner_only(request, login_name)
+    user = own_account(request, login_name)
     works = accounts.own_works(user)
     form = DeleteAccountForm(request.POST or None, works=works)
     if request.method == "POST" and form.is_valid():

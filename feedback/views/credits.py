@@ -14,17 +14,17 @@ from django.views.decorators.http import require_POST
 from lifestream.core.ids import require_id
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
+from people.owners import own_account
 from works import credits
 from works import queries as work_queries
 
-from .readings import owner_only
 from .subscriptions import user_nav
 
 
 @login_required
 def creatorships(request: HttpRequest, login_name: str) -> HttpResponse:
     """AO3's "Co-Creator Requests": the invitations waiting for an answer."""
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     page = paginate(request, work_queries.invitations_of(owner))
     context = {"owner": owner, "nav": user_nav(request, owner), "page": page}
     return render(request, "feedback/creatorships.html", context)
@@ -33,7 +33,7 @@ def creatorships(request: HttpRequest, login_name: str) -> HttpResponse:
 @login_required
 @require_POST
 def creatorship_answer(request: HttpRequest, login_name: str, creatorship_id: int) -> HttpResponse:
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     if request.POST.get("action") == "accept":
         invitation = credits.accept_invitation(owner, require_id(creatorship_id))
         messages.success(
@@ -67,7 +67,7 @@ def gifts(request: HttpRequest, login_name: str) -> HttpResponse:
 @login_required
 @require_POST
 def gift_refuse(request: HttpRequest, login_name: str, gift_id: int) -> HttpResponse:
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     gift = credits.refuse_gift(owner, require_id(gift_id))
     messages.success(
         request, gettext("You have refused the gift “%(title)s”.") % {"title": gift.work}

@@ -14,23 +14,15 @@ from access.getters import get_work_for_reader
 from access.visibility import listable_chapters_q
 from lifestream.core.pagination import paginate
 from people.models import User
+from people.owners import own_account
 
 from ..queries import readings as reading_queries
 from ..services import readings as reading_services
 from .subscriptions import user_nav
 
 
-def owner_only(request: HttpRequest, login_name: str) -> User:
-    """The logged-in user if the page is theirs; a 404 for everyone else, so nobody learns
-    whether someone keeps a history."""
-    user = request.user
-    if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404(gettext("No such page."))
-    return user
-
-
 def readings(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     show = (
         reading_queries.TO_READ
         if request.GET.get("show") == reading_queries.TO_READ
@@ -53,7 +45,7 @@ def readings(request: HttpRequest, login_name: str) -> HttpResponse:
 
 @require_POST
 def reading_delete(request: HttpRequest, login_name: str, reading_id: int) -> HttpResponse:
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     if not reading_services.delete_reading(owner, reading_id):
         raise Http404(gettext("No such work in your history."))
     messages.success(request, gettext("The work was deleted from your history."))
@@ -62,7 +54,7 @@ def reading_delete(request: HttpRequest, login_name: str, reading_id: int) -> Ht
 
 @require_POST
 def readings_clear(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     if request.POST.get("confirm") != "yes":
         messages.error(request, gettext("Your history was not cleared: please confirm first."))
         return redirect("feedback:readings", owner.username)

@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from people.owners import own_account
+
 from ..queries.stats import STATS_SORTS, creator_stats
-from .readings import owner_only
 from .subscriptions import user_nav
 
 STATS_COLUMNS = (
@@ -25,7 +26,7 @@ STATS_COLUMNS = (
 
 
 def stats(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = owner_only(request, login_name)
+    owner = own_account(request, login_name)
     sort = request.GET.get("sort_column", "hits")
     if sort not in STATS_SORTS:
         sort = "hits"

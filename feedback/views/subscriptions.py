@@ -24,6 +24,7 @@ from lifestream.core.ids import parse_id, parse_ids
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
 from people.models import User
+from people.owners import own_account
 from tags.views import FEED_ITEMS, TagFeed
 from works import queries as work_queries
 from works.models import Series, Work
@@ -36,14 +37,6 @@ from ..services import subscriptions as services
 NOTICES_PER_PAGE = 20
 SUBSCRIPTIONS_PER_PAGE = 50
 INBOX_ACTIONS = ("read", "unread", "delete", "read_all")
-
-
-def _own_account(request: HttpRequest, login_name: str) -> User:
-    """The logged-in user, when the address is theirs; anyone else's is not found."""
-    user = request.user
-    if not isinstance(user, User) or user.username.lower() != login_name.lower():
-        raise Http404(gettext("That page belongs to another account."))
-    return user
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -73,7 +66,7 @@ INBOX_FILTER_LABELS = {
 
 @login_required
 def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     if request.method == "POST":
         action = request.POST.get("action", "")
         chosen = parse_ids(request.POST.getlist("notices"))
@@ -228,7 +221,7 @@ def _button(
 @login_required
 def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
     """GET: the user's subscriptions; POST: subscribe to a work or a user (AO3's address)."""
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     if request.method == "POST":
         work, creator, series = _subscribe_target(request, user)
         error = ""
@@ -262,7 +255,7 @@ def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
 def subscription_delete(
     request: HttpRequest, login_name: str, subscription_id: int
 ) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     subscription = (
         Subscription.objects.filter(pk=subscription_id, user=user)
         .select_related("work", "creator", "series")

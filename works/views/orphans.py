@@ -6,13 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from access.getters import get_work_for_editor
 from people.models import Pseud, User
+from people.owners import own_account
 from people.queries import get_pseud
 
 from ..models import Work
@@ -41,13 +42,6 @@ class OrphanForm(forms.Form):
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # login_required guarantees it
-    return user
-
-
-def _own_account(request: HttpRequest, login_name: str) -> User:
-    user = _user(request)
-    if user.username.lower() != login_name.lower():
-        raise Http404(gettext("That page belongs to another account."))
     return user
 
 
@@ -88,7 +82,7 @@ def work_orphan(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 def pseud_orphan(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     pseud: Pseud = get_pseud(user, pseud_name)
     posted, drafts = works_to_orphan(user, pseud)
     return _confirm(
@@ -98,6 +92,6 @@ def pseud_orphan(request: HttpRequest, login_name: str, pseud_name: str) -> Http
 
 @login_required
 def user_orphan(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = _own_account(request, login_name)
+    user = own_account(request, login_name)
     posted, drafts = works_to_orphan(user)
     return _confirm(request, user, gettext("all your works"), posted, drafts)

@@ -1,0 +1,30 @@
+"""A suspended account reads but does not write (`moderation.services.suspend_user`), one of
+the archive's first steps (`lifestream.first_steps`): every form it sends (posting, editing,
+comments, kudos, public bookmarks, imports, pseuds, …) is answered 403 with the reason and the
+end of the suspension, which every page also shows (`moderation/_suspended_notice.html`). The
+API's writes are refused by its token check (`api.auth`), as JSON."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lifestream.core.first_steps import FirstStep
+from people.models import User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def suspended_writing(request: HttpRequest, user: User) -> HttpResponse | None:
+    if request.method in SAFE_METHODS or not user.is_suspended:
+        return None
+    return render(request, "moderation/suspended.html", status=403)
+
+
+STOP_WRITING_WHILE_SUSPENDED = FirstStep(
+    name="suspension",
+    due=suspended_writing,
+    # What a suspended account may still send, beside the always-open pages: its inbox, its
+    # reading settings.
+    opens_views=frozenset({"feedback:inbox", "works:reading_settings", "news:banner_dismiss"}),
+)
