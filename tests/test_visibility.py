@@ -174,7 +174,7 @@ def test_imported_archive_old_story_address(world, viewer, state):
     may read (README, "Moving an eFiction archive")."""
     from imports.models import LegacyKind, LegacyRecord
 
-    work_id, chapter_id = _ids(world, state)
+    work_id, _chapter_id = _ids(world, state)
     LegacyRecord.objects.create(kind=LegacyKind.STORY, legacy_id="7", target_id=work_id)
     response = _client(world, viewer).get("/viewstory.php", {"sid": 7, "chapter": 1})
     expected = READ_EXPECTATIONS[(state, viewer)]
