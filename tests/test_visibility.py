@@ -166,7 +166,6 @@ def test_chapter_short_link(world, viewer, state):
         assert response.status_code == 404
 
 
-
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_imported_archive_old_story_address(world, viewer, state):
@@ -185,6 +184,7 @@ def test_imported_archive_old_story_address(world, viewer, state):
         assert response["Location"].startswith("/users/login?next=")
     else:
         assert response.status_code == 404
+
 
 # Listings never show drafts (not even to their creator: drafts have their own page).
 LISTED = (
@@ -695,6 +695,8 @@ def test_news_admin_pages_are_the_admins_alone(world, news_world, viewer):
         path = template.format(post=news_world["post"].pk)
         status = _client(world, viewer).get(path).status_code
         assert status == (200 if viewer == "admin" else 404), path
+
+
 # -- The route inventory -----------------------------------------------------------------------
 # Every named route of the site (the API and Django's admin apart, which have their tables
 # above and their own), with who reaches it: "work" (follows the state of a work, series,
