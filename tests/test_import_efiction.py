@@ -127,7 +127,8 @@ def test_whole_archive_is_accounted_for_and_a_second_run_changes_nothing(archive
     assert Work.objects.filter(tags__name="Explicit").exists()
     # A review's author's response is a reply by the story's creator, in the same thread.
     reply = Comment.objects.filter(depth=1).select_related("parent", "pseud").first()
-    assert reply is not None and reply.thread_id == reply.parent.thread_id == reply.parent_id
+    assert reply is not None and reply.parent is not None and reply.work is not None
+    assert reply.thread_id == reply.parent.thread_id == reply.parent_id
     assert reply.body == "<p>Thank you so much!</p>"
     assert reply.pseud in reply.work.creator_pseuds
     assert reply.parent.created_at.year == 2012
@@ -145,7 +146,7 @@ def test_whole_archive_is_accounted_for_and_a_second_run_changes_nothing(archive
 def test_interrupted_run_goes_on_where_it_stopped(archive, monkeypatch):
     dump, stories, expected = archive
     real_story = efiction_importer.Importer._story
-    seen = []
+    seen: list[object] = []
 
     def stop_at_the_fiftieth(self, story, coauthors):
         if len(seen) == 50:
@@ -249,7 +250,7 @@ def test_claim_email_lets_an_author_set_a_password_and_take_over(archive, settin
     # Every author with a real address, once; the one with a broken address none.
     assert len(claims) == User.objects.exclude(email="").count() == User.objects.count() - 1
     message = next(m for m in claims if m.to == ["writer2@example.org"])
-    url = re.search(r"https?://\S+(/account/claim/\S+)", message.body)
+    url = re.search(r"https?://\S+(/account/claim/\S+)", str(message.body))
     assert url is not None
     path = url.group(1)
     client = Client()
