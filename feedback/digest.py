@@ -20,7 +20,7 @@ from people.models import User
 from works.models import Work
 
 from .models import Notification, NotificationKind
-from .notify import EMAIL_PREFERENCE, kudos_ready_at
+from .notify import EMAIL_PREFERENCE, NOTICE_RELATIONS, kudos_ready_at
 
 SUBSCRIPTION_KINDS = {NotificationKind.NEW_CHAPTER, NotificationKind.NEW_WORK}
 COMMENT_KINDS = {NotificationKind.COMMENT, NotificationKind.REPLY}
@@ -75,14 +75,7 @@ def collect(user: User, now: dt.datetime) -> Digest:
     pending = Notification.objects.filter(user=user, emailed_at__isnull=True)
     showable = list(
         pending.filter(visible_notices_q(user), kind__in=wanted)
-        .select_related(
-            "work",
-            "chapter",
-            "comment__pseud__user",
-            "comment__work",
-            "comment__admin_post",
-            "actor",
-        )
+        .select_related(*NOTICE_RELATIONS)
         .order_by("created_at", "id")
     )
     kudos_at = kudos_ready_at(user.pk)

@@ -35,6 +35,15 @@ EMAIL_PREFERENCE = {
     # A work inspired by yours is news about your work, as a comment is.
     NotificationKind.RELATED: "email_comments",
 }
+# What a notice's line shows (the inbox's and the digest email's), read with the notice.
+NOTICE_RELATIONS = (
+    "work",
+    "chapter",
+    "comment__pseud__user",
+    "comment__work",
+    "comment__admin_post",
+    "actor",
+)
 DIGEST_INTERVALS = {
     "hourly": dt.timedelta(hours=1),
     "daily": dt.timedelta(days=1),

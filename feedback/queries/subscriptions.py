@@ -12,6 +12,7 @@ from people.models import User
 from works.models import Series, Work
 
 from ..models import Notification, NotificationKind, Subscription
+from ..notify import NOTICE_RELATIONS
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -34,15 +35,7 @@ def inbox(user: User, kind: str = "", unread: bool = False) -> QuerySet[Notifica
         notices = notices.filter(kind__in=INBOX_FILTERS[kind])
     if unread:
         notices = notices.filter(read_at__isnull=True)
-    return notices.select_related(
-        "work",
-        "chapter",
-        "comment__pseud__user",
-        "comment__work",
-        "comment__admin_post",
-        "actor",
-        "series",
-    ).order_by("-created_at", "-id")
+    return notices.select_related(*NOTICE_RELATIONS, "series").order_by("-created_at", "-id")
 
 
 def unread_count(user: User) -> int:
