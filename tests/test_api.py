@@ -726,6 +726,9 @@ def test_openapi_describes_the_api(anonymous_api):
         # Series.
         f"{API}/series",
         f"{API}/series/{{series_id}}",
+        # Site news.
+        f"{API}/news",
+        f"{API}/news/{{news_id}}",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]
