@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from feedback.models import HitCount, Kudos, Reading
 from lifestream.testing import make_admin, make_user, make_work
@@ -32,8 +33,7 @@ ACCESS = {
 }
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("matrix_creator")
     users = {
         "guest": None,
@@ -51,6 +51,10 @@ def world(db):
     works["deleted"].delete()
     ids = {state: work.pk for state, work in works.items()} | {"deleted": deleted_id}
     return {"users": users, "ids": ids, "creator": creator}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world: dict, viewer: str) -> Client:
