@@ -107,6 +107,7 @@ def two_factor_page(request: HttpRequest, login_name: str) -> HttpResponse:
         "owner": user,
         "nav": user_nav(request, user),
         "required": two_factor.two_factor_required(user),
+        "why_required": two_factor.why_required(user),
         "code_form": TwoFactorCodeForm(),
         "off_form": TwoFactorOffForm(),
     }
