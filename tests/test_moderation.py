@@ -135,6 +135,38 @@ def test_hide_and_unhide_a_work(moderator, author, reader):
     assert actions == [("hide_work", "Reactor Blues"), ("unhide_work", "Reactor Blues")]
 
 
+def test_the_api_gives_a_hidden_work_to_its_creators_with_the_reason(moderator, author, reader):
+    work = make_work(author, title="Reactor Blues")
+    shown = make_work(author, title="Still Shown")
+    services.hide_work(moderator, work.pk, "Copied from elsewhere.")
+
+    def get(user: User | None, path: str):
+        headers = {}
+        if user is not None:
+            headers["Authorization"] = f"Bearer {create_api_token(user, 'api')[1]}"
+        return Client().get(f"/api/v1{path}", headers=headers)
+
+    for viewer in (author, moderator):
+        answer = get(viewer, f"/works/{work.pk}").json()
+        assert answer["hidden"] is True, viewer
+        assert answer["hidden_reason"] == "Copied from elsewhere.", viewer
+    # A work nobody hid has neither field, for its creator as for anyone.
+    for viewer in (author, reader, None):
+        answer = get(viewer, f"/works/{shown.pk}").json()
+        assert "hidden" not in answer and "hidden_reason" not in answer
+    listed = get(reader, "/works").json()["results"]
+    assert [w["title"] for w in listed] == ["Still Shown"]
+    assert all("hidden" not in w for w in listed)
+    # Readers are never given it: the same 404 as for a work that never was.
+    assert get(reader, f"/works/{work.pk}").status_code == 404
+    assert get(None, f"/works/{work.pk}").status_code == 404
+    fields = api.get_openapi_schema(path_prefix="/api/v1")["components"]["schemas"]["WorkOut"]
+    assert {"hidden", "hidden_reason"} <= fields["properties"].keys()
+    assert not {"hidden", "hidden_reason"} & set(fields.get("required", []))
+    services.unhide_work(moderator, work.pk, "Permission shown.")
+    assert "hidden" not in get(reader, f"/works/{work.pk}").json()
+
+
 def test_only_moderators_hide(author, reader):
     work = make_work(author)
     with pytest.raises(Forbidden):
