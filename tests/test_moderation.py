@@ -477,6 +477,8 @@ def test_a_suspended_user_still_bookmarks_privately(suspended, author):
     work = make_work(author, title="Shelf Work")
     other = make_work(author, title="Other Work")
     client = _client(suspended)
+    form = client.get(f"/works/{work.pk}/bookmarks/new").content.decode()
+    assert 'name="private" id="id_private" checked' in form  # ticked for them
     notes = "<p>Keep for the train.</p>"
     # A public bookmark is refused with the form and what was typed, and nothing is counted.
     refused = client.post(f"/works/{work.pk}/bookmarks/new", {"notes": notes, "tags": "Later"})
