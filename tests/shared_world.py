@@ -10,6 +10,7 @@ after it, and the next test finds the rows exactly as `build()` left them.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,11 +27,12 @@ BUILD_SETTINGS = {
 }
 
 
-def module_world(build: Callable[[], Any]) -> tuple[Any, Any]:
+def module_world(build: Callable[[], Any], name: str = "world") -> tuple[Any, Any]:
     """The (`world`, rows) fixture pair for a module: assign both at module level,
-    `world, _world_rows = module_world(build_world)`, and ask for `world` in tests."""
+    `world, _world_rows = module_world(build_world)`, and ask for `world` in tests (or for
+    `name`, with `name, _name_rows = module_world(build, "name")`)."""
 
-    @pytest.fixture(scope="module", name="_world_rows")
+    @pytest.fixture(scope="module", name=f"_{name}_rows")
     def rows(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
         from news import banner
         from tags.services import ensure_fixed_tags
@@ -54,8 +56,15 @@ def module_world(build: Callable[[], Any]) -> tuple[Any, Any]:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
 
-    @pytest.fixture(name="world")
-    def world(db: None, _world_rows: Any) -> Any:
-        return _world_rows
+    def world(**fixtures: Any) -> Any:
+        return fixtures[f"_{name}_rows"]
 
-    return world, rows
+    # Named in the signature (not asked for while the test runs), so that the module's rows are
+    # written before the test's own savepoint is opened by `db`.
+    world.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(argument, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for argument in ("db", f"_{name}_rows")
+        ]
+    )
+    return pytest.fixture(name=name)(world), rows
