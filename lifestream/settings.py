@@ -126,6 +126,8 @@ if (PACKAGE_DIR.parent / "bench" / "__init__.py").exists():
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # Outermost, so a request's time and queries are counted whole (lifestream/metrics.py).
+    "lifestream.metrics.MetricsMiddleware",
     # First, so that no error answer under /api/v1 leaves as an HTML page.
     "api.fallbacks.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -238,6 +240,15 @@ TASKS = {
         }.get(TASKS_BACKEND, "django_tasks_db.DatabaseBackend")
     }
 }
+
+# --- Health and metrics (lifestream/health.py, lifestream/metrics.py) -----------------------
+# `/health` answers 503 past these bounds (seconds): the replica's replay lag, the filter
+# index's delay behind the change log, the oldest task waiting for the worker.
+REPLICA_MAX_LAG = env_int("LIFESTREAM_REPLICA_MAX_LAG", 30)
+INDEX_MAX_LAG = env_int("LIFESTREAM_INDEX_MAX_LAG", 60)
+TASKS_MAX_WAIT = env_int("LIFESTREAM_TASKS_MAX_WAIT", 900)
+# `/metrics` (Prometheus) answers these addresses only; everyone else gets a 404.
+METRICS_ALLOW = env_list("LIFESTREAM_METRICS_ALLOW", ["127.0.0.1", "::1"])
 
 # Accounts that can act on others' things (people.two_factor.two_factor_required) must turn
 # two-factor authentication on before using the archive. Tests turn this off except their own.
@@ -388,6 +399,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # A load balancer or Prometheus asks the app servers directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("LIFESTREAM_HSTS_SECONDS", 31536000)

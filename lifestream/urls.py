@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from api.fallbacks import not_found as api_not_found
 from lifestream.languages import set_language
+from lifestream.metrics import health_view, metrics_view
 from people.urls import account_urlpatterns
 from works.views.listing import home
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("", home, name="home"),
     # The footer's language picker (AO3 has no address for it).
     path("language", set_language, name="set_language"),
+    # For load balancers and monitoring (lifestream/health.py, lifestream/metrics.py).
+    path("health", health_view, name="health"),
+    path("metrics", metrics_view, name="metrics"),
     *account_urlpatterns,
     path("", include("search.urls")),
     path("", include("works.urls")),

@@ -714,14 +714,16 @@ def test_news_admin_pages_are_the_admins_alone(world, news_world, viewer):
 # above and their own), with who reaches it: "work" (follows the state of a work, series,
 # tag, comment or bookmark, in the tables above and the other test_visibility_* files),
 # "public", "login" (any logged-in account), "owner" (the account named in the address alone),
-# "creator" (a work's creators), "wrangler", "moderator", "admin". A new route is refused by
-# test_every_route_is_in_the_inventory until it is listed here and checked.
+# "creator" (a work's creators), "wrangler", "moderator", "admin", "operator" (by address). A
+# new route is refused by test_every_route_is_in_the_inventory until it is listed here and
+# checked.
 PUBLIC = "public"
 ROUTE_INVENTORY: dict[str, str] = {
     **dict.fromkeys(
         [
             "home",
             "set_language",
+            "health",  # counts and delays only (tests/test_health.py)
             "signup",
             "login",
             "login_two_factor",
@@ -908,6 +910,8 @@ ROUTE_INVENTORY: dict[str, str] = {
         "creator",
     ),
     **dict.fromkeys(["tags:unwrangled", "tags:edit"], "wrangler"),
+    # Prometheus's scrape: the addresses LIFESTREAM_METRICS_ALLOW names (tests/test_health.py).
+    "metrics": "operator",
     **dict.fromkeys(
         [
             "feedback:archive_held_comments",
