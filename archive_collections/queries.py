@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from access.getters import visible_works
-from access.visibility import listed_collection_items_q
+from access.visibility import listed_collection_items_q, muted_user_ids
 from feedback.models import Bookmark
 from search.filters.index import Filters, get_index
 from works.models import Creatorship, Work
@@ -47,8 +47,6 @@ def participants(collection: Collection) -> dict[str, list[CollectionParticipant
 def listed_work_count(viewer: Viewer, collection: Collection) -> int:
     """How many works the collection lists for `viewer`, from the filter index (exact)."""
     filters = Filters(collection_id=collection.pk)
-    from access.visibility import muted_user_ids
-
     filters.muted_user_ids = muted_user_ids(viewer)
     index = get_index()
     with index.lock:
@@ -56,11 +54,16 @@ def listed_work_count(viewer: Viewer, collection: Collection) -> int:
         return len(index.matching(bool(viewer.is_authenticated), filters))
 
 
+def _in(collection: Collection) -> Q:
+    """Items of the collection or of its subcollections (a parent lists theirs too)."""
+    return Q(collection=collection) | Q(collection__parent=collection)
+
+
 def collection_bookmarks(viewer: Viewer, collection: Collection) -> QuerySet[Bookmark]:
     """The bookmarks the collection lists for `viewer` (approved items of bookmarks they may
     list), newest first."""
     items = CollectionItem.objects.filter(
-        listed_collection_items_q(viewer), collection=collection, bookmark__isnull=False
+        listed_collection_items_q(viewer), _in(collection), bookmark__isnull=False
     )
     return Bookmark.objects.filter(pk__in=items.values("bookmark_id")).order_by(
         "-created_at", "-id"
@@ -71,7 +74,7 @@ def collection_works(viewer: Viewer, collection: Collection) -> QuerySet[Work]:
     """The works the collection lists for `viewer`, newest first (feeds; pages use the
     listing stack)."""
     items = CollectionItem.objects.filter(
-        listed_collection_items_q(viewer), collection=collection, work__isnull=False
+        listed_collection_items_q(viewer), _in(collection), work__isnull=False
     )
     return visible_works(viewer).filter(pk__in=items.values("work_id"))
 

@@ -176,10 +176,17 @@ def participants(request: HttpRequest, name: str) -> HttpResponse:
                 else:
                     raise InvalidInput([])
         except InvalidInput as error:
-            form.add_service_errors(error)
+            if form.is_bound:
+                form.add_service_errors(error)
+            else:
+                for field_error in error.errors:
+                    messages.error(request, field_error.message)
             status = 422
         except NotFound as missing:
-            form.add_error("login", str(missing))
+            if form.is_bound:
+                form.add_error("login", str(missing))
+            else:
+                messages.error(request, str(missing))
             status = 422
         else:
             return redirect("collections:participants", collection.name)

@@ -380,7 +380,8 @@ def test_an_empty_archive_lists_nothing(anonymous_api):
         "next": None,
         "previous": None,
         "results": [],
-        "facets": {kind: [] for kind in FILTER_KINDS},
+        # The tag kinds' facets, then the collections'.
+        "facets": {**{kind: [] for kind in FILTER_KINDS}, "collection": []},
     }
 
 
@@ -729,6 +730,12 @@ def test_openapi_describes_the_api(anonymous_api):
         # Site news.
         f"{API}/news",
         f"{API}/news/{{news_id}}",
+        # Collections.
+        f"{API}/collections",
+        f"{API}/collections/{{name}}",
+        f"{API}/collections/{{name}}/works",
+        f"{API}/collections/{{name}}/reveal",
+        f"{API}/works/{{work_id}}/collections",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

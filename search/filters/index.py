@@ -56,6 +56,8 @@ WORK_FIELDS = (
     "in_unrevealed_collection",
 )
 KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
+# The facets' key for collections (the others are tag kinds).
+COLLECTION_FACET = "collection"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Rows loaded per round trip while building.
 BATCH = 50_000
@@ -125,6 +127,9 @@ class Filters:
     only_ids: np.ndarray | None = None  # e.g. the works a text query matched
     muted_user_ids: frozenset[int] = frozenset()  # the viewer's mutes: their works are left out
     collection_id: int | None = None  # the works a collection lists
+    # The sidebar's collection facet: works every one of these lists, none of those.
+    include_collections: list[int] = field(default_factory=list)
+    exclude_collections: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -592,6 +597,10 @@ class FilterIndex:
             base = base & self.by_pseud.get(filters.pseud_id, BitMap())
         if filters.collection_id is not None:
             base = base & self.by_collection.get(filters.collection_id, BitMap())
+        for collection_id in filters.include_collections:
+            base = base & self.by_collection.get(collection_id, BitMap())
+        for collection_id in filters.exclude_collections:
+            base = base - self.by_collection.get(collection_id, BitMap())
         for muted in filters.muted_user_ids:
             base = base - self.by_user.get(muted, BitMap())
         for family in filters.include:
@@ -714,7 +723,22 @@ class FilterIndex:
             of_kind = np.nonzero((self.tag_kind[:width] == kind_index) & (counts[:width] > 0))[0]
             best = of_kind[np.lexsort((of_kind, -counts[of_kind]))][:per_kind]
             result[kind] = [(int(t), int(counts[t])) for t in best]
+        result[COLLECTION_FACET] = self._collection_facets(ids, per_kind)
         return result
+
+    def _collection_facets(self, ids: np.ndarray, limit: int) -> list[tuple[int, int]]:
+        """The collections listing most of `ids`, with exact counts, best first."""
+        if not self.by_collection or not len(ids):
+            return []
+        chosen = BitMap(ids.astype(np.uint32))
+        counts = [
+            (collection_id, chosen.intersection_cardinality(bitmap))
+            for collection_id, bitmap in self.by_collection.items()
+            if bitmap
+        ]
+        counts = [(cid, count) for cid, count in counts if count]
+        counts.sort(key=lambda row: (-row[1], row[0]))
+        return counts[:limit]
 
     def _cache_key(self, authenticated: bool, filters: Filters) -> tuple | None:
         # A text query's matches, or one reader's mutes, make a listing nobody else asks for:
@@ -728,6 +752,8 @@ class FilterIndex:
             filters.user_id,
             filters.pseud_id,
             filters.collection_id,
+            tuple(sorted(filters.include_collections)),
+            tuple(sorted(filters.exclude_collections)),
             filters.language,
             filters.complete,
             filters.crossover,

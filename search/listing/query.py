@@ -284,6 +284,8 @@ def search(
     filters = build_filters(viewer, request, parsed)
     filters.user_id, filters.pseud_id = user_id, pseud_id
     filters.collection_id = collection_id
+    filters.include_collections = request.include_collections[:20]
+    filters.exclude_collections = request.exclude_collections[:20]
     if tag is not None:
         filters.include.append(family_ids(tag))
     if parsed is not None and parsed.text is not None:
