@@ -87,7 +87,9 @@ def items_for_moderators(collection: Collection) -> QuerySet[CollectionItem]:
     """Every item of the collection, whatever its state: the moderators' page."""
     return (
         CollectionItem.objects.filter(collection=collection)
-        .select_related("work", "bookmark__work", "bookmark__series", "bookmark__user")
+        .select_related(
+            "collection", "work", "bookmark__work", "bookmark__series", "bookmark__user"
+        )
         .order_by("collection_approval", "-added_at", "-id")
     )
 

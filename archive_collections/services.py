@@ -27,6 +27,7 @@ from lifestream.core.text import one_line, sanitize_html
 from people.models import Pseud, User
 from signups.services import check_may_contribute
 from works.models import Work
+from works.series import anonymity_conflict
 
 from .models import (
     MANAGING_ROLES,
@@ -371,7 +372,30 @@ def check_post_to_collections(
 ) -> list[Collection]:
     """The posting form's "Post to Collections" read and checked (errors on `collections`)."""
     current = [c.pk for c in work_collections_from_creator(work)] if work is not None else []
-    return check_collection_names(user, split_names(text), errors, current=current)
+    chosen = check_collection_names(user, split_names(text), errors, current=current)
+    if work is not None:
+        for collection in chosen:
+            if collection.pk not in current:
+                _check_series_anonymity(work, collection, errors)
+    return chosen
+
+
+def _check_series_anonymity(work: Work, collection: Collection, errors: ErrorList) -> None:
+    """An anonymous collection makes its works anonymous: not a work in a series of credited
+    works, whose bylines would tell who wrote it (a series is all anonymous or not at all)."""
+    if not collection.anonymous or work.anonymous:
+        return
+    mixed = anonymity_conflict(work, True)
+    if mixed is not None:
+        errors.add(
+            "collections",
+            "series_anonymity",
+            _(
+                "“%(name)s” is anonymous, and this work is in the series “%(title)s” with "
+                "credited works that would tell who wrote it."
+            )
+            % {"name": collection.name, "title": mixed.title},
+        )
 
 
 def _new_item(
@@ -433,6 +457,9 @@ def add_work(user: User, collection: Collection, work: Work) -> CollectionItem:
     with transaction.atomic():
         item = CollectionItem.objects.filter(collection=collection, work=work).first()
         if item is None:
+            errors = ErrorList()
+            _check_series_anonymity(work, collection, errors)
+            errors.raise_if_any()
             item = _new_item(collection, by_owner_side=creator, by_collection_side=moderator)
             item.work = work
             item.save()
