@@ -16,6 +16,7 @@ urlpatterns = [
     path("collections/<str:name>/works", views.works, name="works"),
     path("collections/<str:name>/works.atom", views.CollectionFeed(), name="feed"),
     path("collections/<str:name>/bookmarks", views.bookmarks, name="bookmarks"),
+    path("works/<int:work_id>/collections", views.work_collections, name="work_collections"),
     path("users/<str:login_name>/collections", views.user_collections, name="user_collections"),
     path("users/<str:login_name>/collection_items", views.user_items, name="user_items"),
     path(

@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.getters import get_work_for_reader, listed_collections
 from access.visibility import ANONYMOUS, public_byline_pseuds, public_byline_text
 from feedback.moderators import can_moderate
 from feedback.views.bookmarks import _listing as bookmark_listing
@@ -335,6 +336,17 @@ class CollectionFeed(Feed):
 
     def item_updateddate(self, work: Work):
         return work.revised_at
+
+
+def work_collections(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The collections that list a work (AO3's `/works/ID/collections`), for those who may
+    read it: a Mystery Work is 404 here."""
+    work = get_work_for_reader(request.user, work_id)
+    return render(
+        request,
+        "collections/work_collections.html",
+        {"work": work, "collections": listed_collections(work)},
+    )
 
 
 def user_collections(request: HttpRequest, login_name: str) -> HttpResponse:

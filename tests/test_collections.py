@@ -130,6 +130,7 @@ def test_post_to_collections_from_the_work_form_and_approve_on_the_items_page(au
     assert house_item.approved
     page = _client().get(f"/works/{work.pk}").content.decode()
     assert '<dd class="collections"><a href="/collections/Open_House">Open House</a></dd>' in page
+    assert "Open House" in _client().get(f"/works/{work.pk}/collections").content.decode()
     # The edit form shows what the creator chose.
     assert (
         'value="Front_Desk, Open_House"' in creator.get(f"/works/{work.pk}/edit").content.decode()
@@ -222,6 +223,8 @@ def test_collection_pages_cost_the_same_for_more_works(author, reader, django_as
     assert '<dd class="members">6</dd>' in body
     feed = guest.get("/collections/Shelf/works.atom").content.decode()
     assert feed.count("<entry>") == 6
+    catalogue = guest.get("/opds/collections/Shelf").content.decode()
+    assert catalogue.count("<entry>") == 6
 
 
 def test_participants_join_apply_leave_and_owners_manage(author, reader, stranger):

@@ -106,6 +106,7 @@ LISTINGS = [
     "/users/giftee/gifts",
     "/users/passerby/bookmarks",
     "/opds/new",
+    "/opds/collections/Winter_Exchange",
     "/api/v1/works",
 ]
 
@@ -135,6 +136,7 @@ def test_unrevealed_work_is_a_mystery_to_all_but_its_creator_and_moderators(worl
             f"/api/v1/works/{secret.pk}",
             f"/works/{secret.pk}/bookmarks",
             f"/works/{secret.pk}/navigate",
+            f"/works/{secret.pk}/collections",
         ):
             assert client.get(url).status_code in (302, 404), (name, url)
         count = client.get("/collections/Winter_Exchange").content.decode()

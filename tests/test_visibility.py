@@ -763,10 +763,12 @@ ROUTE_INVENTORY: dict[str, str] = {
             "collections:feed",
             "collections:participants",
             "collections:user_collections",
+            "downloads:opds_collection",
         ],
         PUBLIC,
     ),
     **dict.fromkeys(["collections:new"], "login"),
+    **dict.fromkeys(["collections:work_collections"], "work"),
     **dict.fromkeys(["collections:user_items", "collections:user_item_action"], "owner"),
     **dict.fromkeys(["collections:edit", "collections:delete", "collections:items"], "collection"),
     **dict.fromkeys(
