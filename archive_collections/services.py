@@ -212,9 +212,13 @@ def update_collection(user: User, collection: Collection, data: CollectionData) 
     errors = ErrorList()
     fields = _clean(data, errors, collection)
     errors.raise_if_any()
+    old_parent = collection.parent_id
     for key, value in fields.items():
         setattr(collection, key, value)
     collection.save()
+    if collection.parent_id != old_parent:
+        # A parent lists its subcollections' works: the filter index reads them again.
+        refresh_works(collection.items.filter(work__isnull=False).values_list("work_id", flat=True))
     return collection
 
 

@@ -104,6 +104,7 @@ LISTINGS = [
     f"/users/{CREATOR}",
     f"/users/{CREATOR}/works",
     "/users/giftee/gifts",
+    "/users/giftee",
     "/users/passerby/bookmarks",
     "/opds/new",
     "/opds/collections/Winter_Exchange",
