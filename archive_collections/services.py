@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,8 +20,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from access.visibility import is_creator
-from feedback.models import Bookmark
+from feedback.models import Bookmark, Notification
 from feedback.moderators import can_moderate
+from feedback.notify import schedule_digests
 from lifestream.core.changes import WorkChanged, announce
 from lifestream.core.errors import ErrorList, Forbidden, NotFound
 from lifestream.core.text import one_line, sanitize_html
@@ -579,6 +581,11 @@ def reveal_collection(user: User | None, collection: Collection) -> int:
         collection.unrevealed = collection.anonymous = False
         collection.save(update_fields=["unrevealed", "anonymous", "updated_at"])
     refresh_works(work_ids)
+    # The notices held back until now (a gift's recipient's): their digests go out.
+    waiting = Notification.objects.filter(work_id__in=work_ids, emailed_at__isnull=True)
+    recipients = sorted(set(waiting.values_list("user_id", flat=True)))
+    if recipients:
+        transaction.on_commit(partial(schedule_digests, recipients), robust=True)
     return len(work_ids)
 
 

@@ -355,3 +355,27 @@ def test_an_anonymous_collection_refuses_a_work_of_a_credited_series(author):
     )
     assert "credited works that would tell who wrote it" in page.content.decode()
     assert not CollectionItem.objects.exists()
+
+
+def test_a_gift_in_an_unrevealed_collection_is_emailed_once_at_the_reveal(
+    author, reader, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    owner = make_user("exchange_owner")
+    exchange = _collection(owner, "Yule_Swap", unrevealed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        work = make_work(author, title="Snowbound Gift", gifts=[reader.username])
+        services.add_work(author, exchange, work)
+        # Another notice for the recipient sends a digest: the gift is not in it, and waits.
+        other = make_work(author, title="Plain Gift", gifts=[reader.username])
+    bodies = "\n".join(str(message.body) for message in mail.outbox)
+    assert "Snowbound Gift" not in bodies
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reveal_collection(owner, exchange)
+    assert len(mail.outbox) == 1 and "Snowbound Gift" in str(mail.outbox[0].body)
+    assert other.title not in str(mail.outbox[0].body)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reveal_collection(owner, exchange)
+    assert len(mail.outbox) == 1  # told once
