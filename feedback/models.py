@@ -462,6 +462,11 @@ class NotificationKind(models.TextChoices):
     GIFT = "gift", _("Gift")
     RELATED = "related", _("Related work")
     MODERATION = "moderation", _("Message from the moderators")
+    DATA_EXPORT = "export", _("Your data is ready")
+
+
+# Notices about the account itself, about no work: in the inbox only (never in a digest).
+ACCOUNT_NOTICES = (NotificationKind.MODERATION, NotificationKind.DATA_EXPORT)
 
 
 class Notification(models.Model):

@@ -21,7 +21,7 @@ from people.models import User
 from works.models import Chapter, Series, Work
 from works.orphans import ORPHAN_LOGIN
 
-from .models import Comment, Notification, NotificationKind
+from .models import ACCOUNT_NOTICES, Comment, Notification, NotificationKind
 
 # Which preference lets a notice of each kind reach the mailbox.
 EMAIL_PREFERENCE = {
@@ -105,6 +105,17 @@ def notify(
     if wanting_email:
         transaction.on_commit(lambda: _schedule_after_commit(wanting_email))
     return notices
+
+
+def notify_account(user: User, kind: NotificationKind, *, message: str = "") -> Notification:
+    """A notice about `user`'s account itself (one of `ACCOUNT_NOTICES`: a moderators'
+    message, their data export being ready) for their inbox alone. It never waits for a
+    digest: what must reach the mailbox is emailed by its own service, whatever the
+    digest preferences."""
+    assert kind in ACCOUNT_NOTICES, kind
+    return Notification.objects.create(
+        user=user, kind=kind, message=message, emailed_at=timezone.now()
+    )
 
 
 def _schedule_after_commit(user_ids: list[int]) -> None:

@@ -139,7 +139,8 @@ def _new_bookmark(
     if existing is not None:
         return _already_bookmarked(request, existing)
     default_pseud = ensure_default_pseud(user)
-    initial = _initial(BookmarkData(pseud=default_pseud))
+    # A suspended account may only bookmark privately: the box comes ticked.
+    initial = _initial(BookmarkData(pseud=default_pseud, private=user.is_suspended))
     posted = with_ao3_names(request.POST, ao3_names.BOOKMARK) if request.method == "POST" else None
     if posted is not None and not posted.get("pseud"):
         # A script that names no pseud bookmarks as the default one, as the form would.
