@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext
 
+from archive_collections.models import Collection, CollectionItem, approved_q
 from lifestream.core.errors import LoginRequired
 from news.models import AdminPost
 from tags.models import Tag, tags_named
@@ -22,6 +23,7 @@ from .visibility import (
     Access,
     download_access,
     is_creator,
+    is_mystery,
     is_released,
     is_series_creator,
     listable_series_parts_q,
@@ -97,16 +99,35 @@ def _get_work(work_id: int) -> Work:
     return work
 
 
+class MysteryWork(Http404):
+    """A work in an unrevealed collection, asked for by someone who may not see it yet
+    (`access.visibility.is_mystery`): a 404 to every caller but the work page, which shows
+    the "Mystery Work" page instead."""
+
+    def __init__(self, work: Work) -> None:
+        super().__init__(gettext("No such work."))
+        self.work = work
+
+
 def get_work_for_reader(viewer: Viewer, work_id: int) -> Work:
     """The work if `viewer` may read it. Drafts of others are 404, restricted works for
-    logged-out visitors raise LoginRequired."""
+    logged-out visitors raise LoginRequired, an unrevealed work `MysteryWork` (a 404)."""
     work = _get_work(work_id)
     access = work_access(viewer, work)
     if access is Access.HIDDEN:
+        if is_mystery(viewer, work):
+            raise MysteryWork(work)
         raise Http404(gettext("No such work."))
     if access is Access.LOGIN_REQUIRED:
         raise LoginRequired
     return work
+
+
+def listed_collections(work: Work) -> list[Collection]:
+    """The collections that list `work` (both sides approved), for its `dd.collections`; the
+    caller has let the viewer read the work (an unrevealed one: its creators, moderators)."""
+    items = CollectionItem.objects.filter(approved_q(), work=work).values("collection_id")
+    return list(Collection.objects.filter(pk__in=items).order_by("title", "id"))
 
 
 def get_work_for_download(viewer: Viewer, work_id: int) -> tuple[Work, list[Chapter]]:

@@ -28,6 +28,19 @@ The rules:
   feed, file or API answer ties it to them (`shows_creators`, `attributed_credits`); it is
   left off their pages and out of searches by creator, and a mute of its creator does not hide
   it (that would tell who wrote it); its series, all anonymous too, are as nameless;
+- a work in an unrevealed collection (`Work.in_unrevealed_collection`, kept by the collections'
+  services from the items its creators consented to) is, until the collection is revealed, a
+  "Mystery Work" for everyone but its creators, the archive's moderators and the collection's
+  owners and moderators (`sees_unrevealed`): as absent as a hidden work from every listing,
+  count, facet, search, feed, OPDS catalogue, file, bookmark listing, series part, gifts page,
+  notice and API answer, and its own address shows only that it is part of the collection
+  (`is_mystery`, `mystery_collections`), never its title, summary, creators, tags or recipients;
+- a work in an anonymous collection not yet revealed is an anonymous work (above):
+  `Work.anonymous` is what its creators chose or that, and is cleared again at the reveal;
+- a collection lists an item (its works and bookmarks pages, its counts, the collection facet,
+  a work page's `dd.collections`) only once both sides approved it (`approved_q`): an item
+  awaiting the collection's moderators or the work's creator leaves the work itself as it was,
+  and is seen only on the items pages of those who decide;
 - a series shows only the parts `viewer` may list (a draft or restricted part leaves no gap
   that tells), and is itself found only through such a part: a series of drafts is its
   creators' alone, a series of restricted works asks guests to log in; a bookmark of a series
@@ -44,6 +57,13 @@ from django.contrib.auth.models import AnonymousUser as AnonymousUserType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from archive_collections.models import (
+    MANAGING_ROLES,
+    Collection,
+    CollectionItem,
+    CollectionParticipant,
+    approved_q,
+)
 from feedback.models import ACCOUNT_NOTICES, Bookmark, CommentStatus, NotificationKind
 from feedback.moderators import can_moderate  # moderators, admins and staff
 from news.models import AdminPost
@@ -98,7 +118,9 @@ def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
     """The filter for works that appear in listings and counts for `viewer`. Drafts never do,
     not even the viewer's own: they have their own page. `prefix` ("work__") applies the same
     rule to rows that point at a work (bookmarks, readings, subscriptions)."""
-    q = released_q(prefix) & Q(**{f"{prefix}hidden_at__isnull": True})
+    q = released_q(prefix) & Q(
+        **{f"{prefix}hidden_at__isnull": True, f"{prefix}in_unrevealed_collection": False}
+    )
     if not viewer.is_authenticated:
         q &= Q(**{f"{prefix}restricted": False})
     muted = muted_user_ids(viewer)
@@ -218,7 +240,7 @@ def bookmark_access(viewer: Viewer, bookmark: Bookmark) -> Access:
         return Access.HIDDEN
     work = bookmark.work
     assert work is not None  # a bookmark is of a work or of a series
-    if not is_released(work) or work.hidden_at is not None:
+    if not is_released(work) or work.hidden_at is not None or work.in_unrevealed_collection:
         return Access.HIDDEN
     if work.restricted and not viewer.is_authenticated:
         return Access.LOGIN_REQUIRED
@@ -276,9 +298,57 @@ def is_creator(viewer: Viewer, work: Work) -> bool:
     return viewer.pk in creator_user_ids(work)
 
 
+def manages_collection_of(viewer: Viewer, work: Work) -> bool:
+    """Whether `viewer` owns or moderates an unrevealed collection `work` is in."""
+    if not viewer.is_authenticated or work.pk is None:
+        return False
+    managed = CollectionParticipant.objects.filter(user_id=viewer.pk, role__in=MANAGING_ROLES)
+    return CollectionItem.objects.filter(
+        work=work, unrevealed=True, collection_id__in=managed.values("collection_id")
+    ).exists()
+
+
+def sees_unrevealed(viewer: Viewer, work: Work) -> bool:
+    """Whether `viewer` sees `work` as it is while its collection is unrevealed: its creators,
+    the archive's moderators and the owners and moderators of that collection."""
+    return is_creator(viewer, work) or can_moderate(viewer) or manages_collection_of(viewer, work)
+
+
+def is_mystery(viewer: Viewer, work: Work) -> bool:
+    """Whether `work`'s address shows `viewer` a "Mystery Work" page: it is out, not hidden by
+    a moderator, in an unrevealed collection, and `viewer` is not one who sees it as it is."""
+    return (
+        work.in_unrevealed_collection
+        and is_released(work)
+        and work.hidden_at is None
+        and not sees_unrevealed(viewer, work)
+    )
+
+
+def mystery_collections(work: Work) -> list[Collection]:
+    """The unrevealed collections a Mystery Work is "Part of" (all that its page tells)."""
+    return list(
+        Collection.objects.filter(
+            pk__in=CollectionItem.objects.filter(work=work, unrevealed=True).values("collection_id")
+        ).order_by("title", "id")
+    )
+
+
+def listed_collection_items_q(viewer: Viewer) -> Q:
+    """For a CollectionItem queryset: the items a collection lists and counts for `viewer`,
+    approved by both sides, of works (or bookmarks) `viewer` may list."""
+    works = Q(work__isnull=False) & listable_works_q(viewer, prefix="work__")
+    bookmarks = Q(bookmark__isnull=False) & Q(
+        bookmark_id__in=Bookmark.objects.filter(listable_bookmarks_q(viewer)).values("pk")
+    )
+    return approved_q() & (works | bookmarks)
+
+
 def work_access(viewer: Viewer, work: Work) -> Access:
     """What `viewer` may do with one work they asked for by id."""
     if work.hidden_at is not None and not (is_creator(viewer, work) or can_moderate(viewer)):
+        return Access.HIDDEN
+    if work.in_unrevealed_collection and not sees_unrevealed(viewer, work):
         return Access.HIDDEN
     if not is_released(work):
         return Access.READ if is_creator(viewer, work) else Access.HIDDEN
@@ -309,7 +379,12 @@ def news_audience(user_ids: set[int], work: Work) -> set[int]:
     not anyone who muted one of its creators (the work is hidden from them)."""
     creators = creator_user_ids(work)
     candidates = set(user_ids) - creators
-    if not candidates or not is_released(work) or work.hidden_at is not None:
+    if (
+        not candidates
+        or not is_released(work)
+        or work.hidden_at is not None
+        or work.in_unrevealed_collection
+    ):
         return set()
     muting = Mute.objects.filter(muter_id__in=candidates, muted_id__in=creators)
     readers = User.objects.filter(pk__in=candidates, is_active=True).exclude(
@@ -333,7 +408,10 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
     )
     # A reply on site news is about no work.
     news = Q(work__isnull=True, comment__admin_post__isnull=False)
-    q = (released_q("work__") & Q(work__hidden_at__isnull=True)) | own | news
+    # A notice about a work in an unrevealed collection (a gift to the viewer) waits for the
+    # reveal: it would tell the recipient of the work before the reveal does.
+    listed = Q(work__hidden_at__isnull=True, work__in_unrevealed_collection=False)
+    q = (released_q("work__") & listed) | own | news
     q &= Q(chapter__isnull=True) | released_q("chapter__") | own
     q &= Q(comment__isnull=True) | Q(
         Q(comment__is_deleted=False)

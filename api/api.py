@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from . import (
     blocks,
     bookmarks,
+    collections,
     comments,
     credits,
     errors,
@@ -46,3 +47,4 @@ api.add_router("", series.router)
 api.add_router("", credits.router)
 api.add_router("", related.router)
 api.add_router("", news.router)
+api.add_router("", collections.router)

@@ -151,11 +151,19 @@ def list_works(request: HttpRequest, page: PageNumber = 1) -> WorkPage:
     Takes the site's search and filter parameters (AO3's names): `work_search[query]`,
     `work_search[fandom_names]`, `work_search[complete]=T`, `work_search[sort_column]`,
     `include_work_search[freeform_ids][]=ID`, `exclude_work_search[rating_ids][]=ID`, …"""
+    return work_page(request, page)
+
+
+def work_page(request: HttpRequest, page: int, *, collection_id: int | None = None) -> WorkPage:
+    """A page of the works the viewer may list (in one collection's listing, if given), with
+    the site's search and filter parameters read from the query string."""
     viewer = viewer_of(request)
     search_request = read_request(request.GET)
     search_request.page = page
     # Past the last page the answer is an empty page with the true count, not an error.
-    results = search(viewer, search_request, clamp_page=False, blurbs=False)
+    results = search(
+        viewer, search_request, clamp_page=False, blurbs=False, collection_id=collection_id
+    )
     works = list(results.page.object_list)
     count = results.page.paginator.count
     pages = max(1, results.page.paginator.num_pages)

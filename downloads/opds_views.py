@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from access.getters import findable_tag, get_series_for_reader
 from access.visibility import ANONYMOUS, is_anonymous_series
+from archive_collections.models import Collection
 from lifestream.core.errors import LoginRequired
 from people.queries import get_user
 from search.browse import work_counts
@@ -76,6 +77,7 @@ def _works_feed(
     base: str = "",
     tag: Tag | None = None,
     user_id: int | None = None,
+    collection_id: int | None = None,
     feed_id: str = "",
 ) -> HttpResponse:
     viewer = reader(request)
@@ -83,7 +85,15 @@ def _works_feed(
         return unauthorized()
     wanted = read_request(query if query is not None else request.GET)
     # With the blurbs' series, so each entry links the series it is in as its reader sees it.
-    results = search(viewer, wanted, tag=tag, user_id=user_id, per_page=PER_PAGE, with_facets=False)
+    results = search(
+        viewer,
+        wanted,
+        tag=tag,
+        user_id=user_id,
+        collection_id=collection_id,
+        per_page=PER_PAGE,
+        with_facets=False,
+    )
     page = results.page
     feed = Feed(
         id=feed_id or absolute(path), title=title, self_href=base or path, kind="acquisition"
@@ -175,6 +185,18 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     path = reverse("downloads:opds_tag", args=[tag_to_param(tag.name)])
     return _works_feed(
         request, title=f"{tag.name} works", path=path, tag=tag, feed_id=tag_urn(tag.pk)
+    )
+
+
+def collection_works(request: HttpRequest, name: str) -> HttpResponse:
+    """The works a collection lists (approved by both sides, never a Mystery Work), as the
+    reader may list them."""
+    collection = Collection.objects.filter(name__iexact=name).first()
+    if collection is None:
+        raise Http404(gettext("No such collection."))
+    path = reverse("downloads:opds_collection", args=[collection.name])
+    return _works_feed(
+        request, title=f"{collection.title} works", path=path, collection_id=collection.pk
     )
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     # A tag name may hold slashes: a percent-encoded `/` arrives decoded.
     path("opds/tags/<path:tag_name>", opds_views.tag_works, name="opds_tag"),
     path("opds/series", opds_views.series_index, name="opds_series_index"),
+    path("opds/collections/<str:name>", opds_views.collection_works, name="opds_collection"),
     path("opds/series/<int:series_id>", opds_views.series_works, name="opds_series"),
     path("opds/users/<str:login_name>", opds_views.user_works, name="opds_user"),
     path("opds/search", opds_views.search_works, name="opds_search"),

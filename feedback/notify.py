@@ -148,8 +148,11 @@ def next_digest_at(
 ) -> dt.datetime | None:
     """When `user`'s next digest is due, or None when nothing waits for one. Without
     `keep_interval` (a task backend that can't defer) only the daily kudos rule holds."""
+    # A notice about a work in an unrevealed collection waits for the reveal (which schedules
+    # the digest again): it calls for no digest until then.
     pending = set(
         Notification.objects.filter(user=user, emailed_at__isnull=True)
+        .exclude(work__in_unrevealed_collection=True)
         .values_list("kind", flat=True)
         .distinct()
     )

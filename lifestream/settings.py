@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "works",
     "news",
     "feedback",
+    "archive_collections",
     "downloads",
     "imports",
     "signups",

@@ -373,6 +373,9 @@ def test_listing_pages_newest_first(author, anonymous_api, settings):
 
 
 def test_an_empty_archive_lists_nothing(anonymous_api):
+    # The tag kinds' facets, then the collections'.
+    facets: dict[str, list] = {kind: [] for kind in FILTER_KINDS}
+    facets["collection"] = []
     assert anonymous_api.get("/works").json() == {
         "count": 0,
         "page": 1,
@@ -380,7 +383,7 @@ def test_an_empty_archive_lists_nothing(anonymous_api):
         "next": None,
         "previous": None,
         "results": [],
-        "facets": {kind: [] for kind in FILTER_KINDS},
+        "facets": facets,
     }
 
 
@@ -729,6 +732,12 @@ def test_openapi_describes_the_api(anonymous_api):
         # Site news.
         f"{API}/news",
         f"{API}/news/{{news_id}}",
+        # Collections.
+        f"{API}/collections",
+        f"{API}/collections/{{name}}",
+        f"{API}/collections/{{name}}/works",
+        f"{API}/collections/{{name}}/reveal",
+        f"{API}/works/{{work_id}}/collections",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

@@ -321,13 +321,13 @@ def _work_with_everything(author, size: int):
 
 
 # The work (its numbers joined), its hit shards, tags, creators and chapters; the related works
-# both ways, then their bylines; the series places; the gifts; the chapters' own bylines; then
-# the kudos and the comment counts.
-GUEST_WORK_PAGE_QUERIES = 12
+# both ways, then their bylines; the series places; the gifts; the collections that list it
+# (`dd.collections`); the chapters' own bylines; then the kudos and the comment counts.
+GUEST_WORK_PAGE_QUERIES = 13
 # As a guest, plus the session and the user, their mutes, bookmark, Mark for Later and
 # subscription, the reading history's visit, for the comment form the blocks and pseuds, and
 # the header's unread count.
-READER_WORK_PAGE_QUERIES = 22
+READER_WORK_PAGE_QUERIES = 23
 
 
 @pytest.mark.parametrize("size", [1, 4])

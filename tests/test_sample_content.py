@@ -113,6 +113,13 @@ def test_fills_an_empty_archive(db, settings):
     assert {b.series_id for b in Bookmark.objects.filter(series__isnull=False)} == {
         series.pk for series in Series.objects.all()
     }
+    # A fest with a few works and a bookmark, and its moderated subcollection with one work
+    # approved and one waiting.
+    fest = Client().get("/collections/Small_Hours_Fest/works").content.decode()
+    assert "5 Works in" in fest  # its own four and its subcollection's approved one
+    assert "1 Bookmark" in Client().get("/collections/Small_Hours_Fest/bookmarks").content.decode()
+    drabbles = Client().get("/collections/Small_Hours_Drabbles/works").content.decode()
+    assert "1 Work in" in drabbles
     # A work posted anonymously (a secret gift), by "Anonymous" on its page.
     anonymous = Work.objects.get(anonymous=True)
     page = Client().get(f"/works/{anonymous.pk}").content.decode()

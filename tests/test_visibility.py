@@ -714,7 +714,9 @@ def test_news_admin_pages_are_the_admins_alone(world, news_world, viewer):
 # above and their own), with who reaches it: "work" (follows the state of a work, series,
 # tag, comment or bookmark, in the tables above and the other test_visibility_* files),
 # "public", "login" (any logged-in account), "owner" (the account named in the address alone),
-# "creator" (a work's creators), "wrangler", "moderator", "admin", "operator" (by address). A
+# "creator" (a work's creators), "wrangler", "moderator", "admin", "operator" (by address),
+# "collection" (a collection's owners and moderators, and the unrevealed, anonymous and pending
+# states of its works: tests/test_collections_visibility.py and tests/test_collections.py). A
 # new route is refused by test_every_route_is_in_the_inventory until it is listed here and
 # checked.
 PUBLIC = "public"
@@ -768,9 +770,21 @@ ROUTE_INVENTORY: dict[str, str] = {
             "news:feed",
             "news:banner_dismiss",
             "imports:claim",
+            "collections:index",
+            "collections:show",
+            "collections:works",
+            "collections:bookmarks",
+            "collections:feed",
+            "collections:participants",
+            "collections:user_collections",
+            "downloads:opds_collection",
         ],
         PUBLIC,
     ),
+    **dict.fromkeys(["collections:new"], "login"),
+    **dict.fromkeys(["collections:work_collections"], "work"),
+    **dict.fromkeys(["collections:user_items", "collections:user_item_action"], "owner"),
+    **dict.fromkeys(["collections:edit", "collections:delete", "collections:items"], "collection"),
     **dict.fromkeys(
         [
             "works:work",

@@ -192,6 +192,14 @@ class WorkForm(ServiceErrorsForm):
             "and credited once they accept."
         ),
     )
+    collections = forms.CharField(
+        label=_("Post to Collections"),
+        required=False,
+        help_text=_(
+            "Collection names (their addresses), separated by commas. A moderated collection "
+            "lists the work once its moderators approve it."
+        ),
+    )
     gifts = forms.CharField(
         label=_("Gift this work to"),
         required=False,

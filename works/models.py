@@ -84,8 +84,15 @@ class Work(models.Model):
         default=False,
     )
     posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
-    # Shown as by "Anonymous" to everyone but its creators (`access.visibility.shows_creators`).
+    # Shown as by "Anonymous" to everyone but its creators (`access.visibility.shows_creators`):
+    # what the creators chose (`anonymous_by_choice`), or because the work is in an anonymous
+    # collection not yet revealed. Kept by the services from the two below.
     anonymous = models.BooleanField("post anonymously", default=False)
+    anonymous_by_choice = models.BooleanField("post anonymously", default=False)
+    # Kept by `archive_collections.services` from the work's collection items: in an anonymous
+    # collection, in an unrevealed one (a "Mystery Work", `access.visibility`), not yet revealed.
+    in_anonymous_collection = models.BooleanField(default=False, editable=False)
+    in_unrevealed_collection = models.BooleanField(default=False, editable=False)
     skin = models.ForeignKey(
         Skin, on_delete=models.SET_NULL, null=True, blank=True, related_name="works"
     )

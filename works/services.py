@@ -130,7 +130,7 @@ def work_data_from(work: Work) -> WorkData:
         freeforms=[t.name for t in work.tags_of(TagKind.FREEFORM)],
         language=work.language,
         restricted=work.restricted,
-        anonymous=work.anonymous,
+        anonymous=work.anonymous_by_choice,
         skin_id=work.skin_id,
         comment_permission=work.comment_permission,
         moderated_comments=work.moderated_comments,
@@ -246,8 +246,9 @@ def _clean_work(
         errors.add("pseuds", "required", "Choose at least one of your pseuds as the creator.")
     if others:
         errors.add("pseuds", "not_yours", "You can only post under your own pseuds.")
-    if work is not None and work.pk is not None and data.anonymous != work.anonymous:
-        mixed = anonymity_conflict(work, data.anonymous)
+    becomes_anonymous = data.anonymous or (work is not None and work.in_anonymous_collection)
+    if work is not None and work.pk is not None and becomes_anonymous != work.anonymous:
+        mixed = anonymity_conflict(work, becomes_anonymous)
         if mixed is not None:
             errors.add("anonymous", "series_anonymity", anonymity_message(mixed))
 
@@ -400,7 +401,9 @@ def _apply_work(work: Work, clean: _CleanWork) -> None:
     work.end_notes = clean.end_notes
     work.language = clean.language
     work.restricted = clean.restricted
-    work.anonymous = clean.anonymous
+    work.anonymous_by_choice = clean.anonymous
+    # An anonymous collection not yet revealed keeps the work anonymous whatever the choice.
+    work.anonymous = clean.anonymous or work.in_anonymous_collection
     work.skin_id = clean.skin_id
     work.comment_permission = clean.comment_permission
     work.moderated_comments = clean.moderated_comments

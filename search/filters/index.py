@@ -5,9 +5,13 @@ of each work's numbers (words, chapters, dates, language, …) indexed by work i
 from the database on first use and kept current by replaying the change log (`ChangeLog`)
 before every query, so answers are exact even right after a post.
 
+Each collection is one more facet: a bitmap of the works it lists (items approved by both
+sides; a subcollection's works are its parent's too), kept current by the same change log
+(the collections' services announce every work whose items changed).
+
 It never decides visibility on its own: it starts from the set of works the viewer may list
-(posted, or scheduled for a moment that has passed, and not hidden by a moderator; not
-restricted for guests) and the caller
+(posted, or scheduled for a moment that has passed, and not hidden by a moderator nor in an
+unrevealed collection; not restricted for guests) and the caller
 fetches the page's works through `access.getters.visible_works`, so a stale index could only
 show fewer works, never more.
 """
@@ -29,6 +33,7 @@ from django.utils import timezone
 from pyroaring import BitMap
 
 from access.visibility import ANONYMOUS, attributed_credits
+from archive_collections.models import Collection, CollectionItem, approved_q
 from feedback.models import HitCount, WorkStats
 from lifestream.models import ChangeLog
 from tags.models import Tag, TagKind
@@ -48,8 +53,11 @@ WORK_FIELDS = (
     "created_at",
     "scheduled_for",
     "hidden_at",
+    "in_unrevealed_collection",
 )
 KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
+# The facets' key for collections (the others are tag kinds).
+COLLECTION_FACET = "collection"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Rows loaded per round trip while building.
 BATCH = 50_000
@@ -118,6 +126,10 @@ class Filters:
     numbers: dict[str, NumberRange] = field(default_factory=dict)  # column name → range
     only_ids: np.ndarray | None = None  # e.g. the works a text query matched
     muted_user_ids: frozenset[int] = frozenset()  # the viewer's mutes: their works are left out
+    collection_id: int | None = None  # the works a collection lists
+    # The sidebar's collection facet: works every one of these lists, none of those.
+    include_collections: list[int] = field(default_factory=list)
+    exclude_collections: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -184,6 +196,8 @@ class FilterIndex:
         self.by_tag: dict[int, BitMap] = defaultdict(BitMap)
         self.by_user: dict[int, BitMap] = defaultdict(BitMap)
         self.by_pseud: dict[int, BitMap] = defaultdict(BitMap)
+        self.by_collection: dict[int, BitMap] = defaultdict(BitMap)
+        self.work_collections: dict[int, set[int]] = defaultdict(set)
         # Each work's tags, users and pseuds as built (flat arrays with offsets by work id) …
         empty = (np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.base_tags, self.base_users, self.base_pseuds = empty, empty, empty
@@ -249,6 +263,7 @@ class FilterIndex:
                 credit_rows[:, 0], credit_rows[:, 2], size, self.by_pseud
             )
             self._count_kinds_from_base()
+            self._load_collections(None)
             self._rank_titles()
             # What was just built lives as long as the process: keep the garbage collector
             # from walking it again and again (its full passes were the slowest requests).
@@ -289,10 +304,13 @@ class FilterIndex:
             created,
             due,
             hidden,
+            unrevealed,
         ) = zip(*rows, strict=True)
-        # A work hidden by a moderator is out of every listing, as a draft is.
-        posted = tuple(is_posted and not at for is_posted, at in zip(posted, hidden, strict=True))
-        due = tuple(None if at else moment for moment, at in zip(due, hidden, strict=True))
+        # A work hidden by a moderator, or in an unrevealed collection, is out of every
+        # listing, as a draft is.
+        out = tuple(bool(at) or mystery for at, mystery in zip(hidden, unrevealed, strict=True))
+        posted = tuple(is_posted and not gone for is_posted, gone in zip(posted, out, strict=True))
+        due = tuple(None if gone else moment for moment, gone in zip(due, out, strict=True))
         ids = np.array(pk, dtype=np.int64)
         self._grow(int(ids.max()))
         columns = self.columns
@@ -395,6 +413,8 @@ class FilterIndex:
             self.by_user[user_id].discard(work_id)
         for pseud_id in pseuds:
             self.by_pseud[pseud_id].discard(work_id)
+        for collection_id in self.work_collections.pop(work_id, ()):
+            self.by_collection[collection_id].discard(work_id)
         for bitmap in (self.posted, self.restricted, self.complete):
             bitmap.discard(work_id)
         self.scheduled.pop(work_id, None)
@@ -410,6 +430,7 @@ class FilterIndex:
         self._store_columns(rows)
         if not found:
             return
+        self._load_collections(found)
         self._store_stats(
             WorkStats.objects.filter(work_id__in=found), HitCount.objects.filter(work_id__in=found)
         )
@@ -443,6 +464,30 @@ class FilterIndex:
             self.columns["fandoms"][work_id] = int((kinds == fandom_kind).sum())
             self.columns["relationships"][work_id] = int((kinds == relationship_kind).sum())
         self._rank_new(found)
+
+    def _load_collections(self, ids: list[int] | None) -> None:
+        """The collections listing these works (every work's, with None): approved items,
+        and each subcollection's works for its parent too."""
+        items = CollectionItem.objects.filter(approved_q(), work__isnull=False)
+        if ids is not None:
+            items = items.filter(work_id__in=ids)
+        parents = dict(
+            Collection.objects.filter(parent__isnull=False).values_list("pk", "parent_id")
+        )
+        for collection_id, work_id in items.values_list("collection_id", "work_id"):
+            assert work_id is not None
+            for listed in (collection_id, parents.get(collection_id)):
+                if listed is not None:
+                    self.by_collection[listed].add(work_id)
+                    self.work_collections[work_id].add(listed)
+
+    def collection_counts(self, ids: np.ndarray, collection_ids: Iterable[int]) -> dict[int, int]:
+        """How many of `ids` (listable works) each of these collections lists: exact."""
+        with self.lock:
+            chosen = BitMap(ids.astype(np.uint32)) if len(ids) else BitMap()
+            return {
+                cid: len(self.by_collection.get(cid, BitMap()) & chosen) for cid in collection_ids
+            }
 
     def _rank_titles(self) -> None:
         """Sort keys for title and author order: each work's rank among all works."""
@@ -550,6 +595,12 @@ class FilterIndex:
             base = base & self.by_user.get(filters.user_id, BitMap())
         if filters.pseud_id is not None:
             base = base & self.by_pseud.get(filters.pseud_id, BitMap())
+        if filters.collection_id is not None:
+            base = base & self.by_collection.get(filters.collection_id, BitMap())
+        for collection_id in filters.include_collections:
+            base = base & self.by_collection.get(collection_id, BitMap())
+        for collection_id in filters.exclude_collections:
+            base = base - self.by_collection.get(collection_id, BitMap())
         for muted in filters.muted_user_ids:
             base = base - self.by_user.get(muted, BitMap())
         for family in filters.include:
@@ -672,7 +723,22 @@ class FilterIndex:
             of_kind = np.nonzero((self.tag_kind[:width] == kind_index) & (counts[:width] > 0))[0]
             best = of_kind[np.lexsort((of_kind, -counts[of_kind]))][:per_kind]
             result[kind] = [(int(t), int(counts[t])) for t in best]
+        result[COLLECTION_FACET] = self._collection_facets(ids, per_kind)
         return result
+
+    def _collection_facets(self, ids: np.ndarray, limit: int) -> list[tuple[int, int]]:
+        """The collections listing most of `ids`, with exact counts, best first."""
+        if not self.by_collection or not len(ids):
+            return []
+        chosen = BitMap(ids.astype(np.uint32))
+        counts = [
+            (collection_id, chosen.intersection_cardinality(bitmap))
+            for collection_id, bitmap in self.by_collection.items()
+            if bitmap
+        ]
+        counts = [(cid, count) for cid, count in counts if count]
+        counts.sort(key=lambda row: (-row[1], row[0]))
+        return counts[:limit]
 
     def _cache_key(self, authenticated: bool, filters: Filters) -> tuple | None:
         # A text query's matches, or one reader's mutes, make a listing nobody else asks for:
@@ -685,6 +751,9 @@ class FilterIndex:
             tuple(sorted(filters.exclude)),
             filters.user_id,
             filters.pseud_id,
+            filters.collection_id,
+            tuple(sorted(filters.include_collections)),
+            tuple(sorted(filters.exclude_collections)),
             filters.language,
             filters.complete,
             filters.crossover,

@@ -35,6 +35,8 @@ TAG_GROUPS = (
 MAX_PAGE = 10_000_000
 # AO3's parameter names for each kind's ids.
 KIND_PARAMS = {kind: param for kind, _, _, param in TAG_GROUPS}
+# The collections facet: one more group in the sidebar, after the tags'.
+COLLECTION_GROUP = ("collection", gettext_lazy("Collections"), "collection", "collection_ids")
 SORT_OPTIONS = (
     ("_score", gettext_lazy("Best Match")),
     ("authors_to_sort_on", gettext_lazy("Creator")),
@@ -63,6 +65,8 @@ class SearchRequest:
     params: dict[str, Any] = field(default_factory=dict)  # work_search[...] values
     include: dict[str, list[int]] = field(default_factory=dict)  # kind → tag ids
     exclude: dict[str, list[int]] = field(default_factory=dict)
+    include_collections: list[int] = field(default_factory=list)  # the collection facet's ids
+    exclude_collections: list[int] = field(default_factory=list)
     page: int = 1
     errors: list[str] = field(default_factory=list)
 
@@ -107,6 +111,8 @@ def read_request(query: QueryDict) -> SearchRequest:
             ids = _scoped_ids(query, scope, param)
             if ids:
                 target[kind] = ids
+    request.include_collections = _scoped_ids(query, "include_work_search", COLLECTION_GROUP[3])
+    request.exclude_collections = _scoped_ids(query, "exclude_work_search", COLLECTION_GROUP[3])
     page_text = query.get("page", "1").strip()
     page = (
         MAX_PAGE if page_text.isdecimal() and len(page_text) > 15 else read_number(page_text) or 1

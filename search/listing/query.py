@@ -263,6 +263,7 @@ def search(
     user_id: int | None = None,
     pseud_id: int | None = None,
     tag: Tag | None = None,
+    collection_id: int | None = None,
     per_page: int | None = None,
     with_facets: bool = True,
     clamp_page: bool = True,
@@ -282,6 +283,9 @@ def search(
     parsed = parse(raw_query) if raw_query else None
     filters = build_filters(viewer, request, parsed)
     filters.user_id, filters.pseud_id = user_id, pseud_id
+    filters.collection_id = collection_id
+    filters.include_collections = request.include_collections[:20]
+    filters.exclude_collections = request.exclude_collections[:20]
     if tag is not None:
         filters.include.append(family_ids(tag))
     if parsed is not None and parsed.text is not None:

@@ -11,12 +11,21 @@ from django.db.models import Count, QuerySet
 
 from access.getters import findable_tags
 from access.visibility import listable_bookmarks_q
+from archive_collections.models import Collection
 from feedback.models import Bookmark
 from tags.models import Tag
 from works.languages import LANGUAGES
 from works.models import Work
 
-from .form import BOOKMARK_SORT_OPTIONS, SORT_OPTIONS, TAG_GROUPS, BookmarkFilters, SearchRequest
+from ..filters.index import COLLECTION_FACET
+from .form import (
+    BOOKMARK_SORT_OPTIONS,
+    COLLECTION_GROUP,
+    SORT_OPTIONS,
+    TAG_GROUPS,
+    BookmarkFilters,
+    SearchRequest,
+)
 
 if TYPE_CHECKING:
     from access.visibility import Viewer
@@ -49,10 +58,11 @@ def facet_list(
 
 
 def sidebar_groups(facets: dict[str, list[Facet]]) -> list[dict[str, Any]]:
-    """The sidebar's tag groups in AO3's order, each with its facets (`_facet_group.html`)."""
+    """The sidebar's tag groups in AO3's order, then the collections, each with its facets
+    (`_facet_group.html`)."""
     return [
         {"kind": kind, "label": label, "stem": stem, "param": param, "facets": facets.get(kind, [])}
-        for kind, label, stem, param in TAG_GROUPS
+        for kind, label, stem, param in (*TAG_GROUPS, COLLECTION_GROUP)
     ]
 
 
@@ -120,7 +130,8 @@ class ResultList:
 def facets_for(
     viewer: Viewer, facets: dict[str, list[tuple[int, int]]], request: SearchRequest
 ) -> dict[str, list[Facet]]:
-    tags = Tag.objects.in_bulk([tag_id for pairs in facets.values() for tag_id, _ in pairs])
+    tag_facets = [pairs for kind, pairs in facets.items() if kind != COLLECTION_FACET]
+    tags = Tag.objects.in_bulk([tag_id for pairs in tag_facets for tag_id, _ in pairs])
     # Tags the URL ticked are named only if the viewer may know them: an id typed for a tag
     # that is only on someone's draft stays nameless.
     chosen = [
@@ -141,7 +152,27 @@ def facets_for(
                 ranked.append((tags[tag_id], 0))
                 seen.add(tag_id)
         result[kind] = facet_list(ranked, included, excluded, included | excluded)
+    result[COLLECTION_FACET] = _collection_facets(facets.get(COLLECTION_FACET, []), request)
     return result
+
+
+def _collection_facets(pairs: list[tuple[int, int]], request: SearchRequest) -> list[Facet]:
+    """The collection group: each collection (in a facet's `tag` place: its name, its id) with
+    how many results it lists; the ones ticked stay. Collections are public, so an id typed
+    names one only if it exists."""
+    included, excluded = set(request.include_collections), set(request.exclude_collections)
+    wanted = {cid for cid, _ in pairs} | included | excluded
+    if not wanted:
+        return []
+    found = Collection.objects.in_bulk(list(wanted))
+    counts = dict(pairs)
+    ranked = [(found[cid], count) for cid, count in pairs if cid in found]
+    ranked += [
+        (found[cid], counts.get(cid, 0))
+        for cid in sorted((included | excluded) - set(counts))
+        if cid in found
+    ]
+    return facet_list(ranked, included, excluded, included | excluded)  # type: ignore[arg-type]
 
 
 # --- bookmarks ------------------------------------------------------------------------------

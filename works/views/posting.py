@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_editor
+from archive_collections import services as collection_services
 from imports.queries import pending_suggestions
-from lifestream.core.errors import InvalidInput
+from lifestream.core.errors import ErrorList, InvalidInput
 from people.models import User
 from people.services import ensure_default_pseud
 
@@ -63,9 +64,18 @@ def work_new(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "post")
         try:
             with transaction.atomic():
-                work = services.create_work(
-                    user, form.work_data(), form.chapter_data(), post=action == "post"
+                collections = ErrorList()
+                chosen = collection_services.check_post_to_collections(
+                    user, form.cleaned_data.get("collections") or "", None, collections
                 )
+                try:
+                    work = services.create_work(
+                        user, form.work_data(), form.chapter_data(), post=action == "post"
+                    )
+                except InvalidInput as error:
+                    raise InvalidInput(error.errors + collections.errors) from error
+                collections.raise_if_any()
+                collection_services.set_work_collections(user, work, chosen)
                 _join_series(user, work, series_form)
                 _add_parent(request, work, parent_form)
         except InvalidInput as error:
@@ -134,6 +144,9 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     initial = WorkForm.initial_from(
         dataclasses.replace(services.work_data_from(work), gifts=queries.gift_recipients(work))
     )
+    initial["collections"] = ", ".join(
+        c.name for c in collection_services.work_collections_from_creator(work)
+    )
     # A one-shot's text is edited with the work, as on AO3; chapters of longer works one by one.
     chapters = list(work.chapters.all()[:2])
     one_shot = chapters[0] if len(chapters) == 1 else None
@@ -158,9 +171,18 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         action = request.POST.get("action", "update")
         try:
             with transaction.atomic():
-                services.update_work(
-                    user, work, form.work_data(), form.chapter_data() if one_shot else None
+                collections = ErrorList()
+                chosen = collection_services.check_post_to_collections(
+                    user, form.cleaned_data.get("collections") or "", work, collections
                 )
+                try:
+                    services.update_work(
+                        user, work, form.work_data(), form.chapter_data() if one_shot else None
+                    )
+                except InvalidInput as error:
+                    raise InvalidInput(error.errors + collections.errors) from error
+                collections.raise_if_any()
+                collection_services.set_work_collections(user, work, chosen)
                 _join_series(user, work, series_form)
                 _add_parent(request, work, parent_form)
                 if action == "post":

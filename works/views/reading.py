@@ -12,8 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from access.getters import get_chapter_for_reader, get_work_for_editor, get_work_for_reader
-from access.visibility import is_creator
+from access.getters import (
+    MysteryWork,
+    get_chapter_for_reader,
+    get_work_for_editor,
+    get_work_for_reader,
+    listed_collections,
+)
+from access.visibility import is_creator, mystery_collections
 from feedback.queries.bookmarks import own_bookmark_id
 from feedback.services.readings import record_visit
 from feedback.views.comments import comment_section_context
@@ -120,6 +126,7 @@ def _render_work(
         if not context["style_disabled"]:
             context["work_skin_css"] = queries.skin_css(work)
     context["gifts"] = queries.gifts_of([work])[work.pk]
+    context["collections"] = listed_collections(work)
     # A creator who asked search engines not to list their works (AO3's preference). An
     # anonymous work is never listed, so that the tag can't tell whose preference it is.
     context["noindex"] = work.anonymous or any(
@@ -139,13 +146,26 @@ def _render_work(
     return render(request, template, context)
 
 
+def _mystery(request: HttpRequest, work: Work) -> HttpResponse:
+    """What a work in an unrevealed collection shows those who may not see it yet: that it
+    exists and where, nothing more (`access.visibility.is_mystery`)."""
+    context = {"work_id": work.pk, "collections": mystery_collections(work)}
+    return render(request, "works/mystery.html", context)
+
+
 def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = get_work_for_reader(request.user, work_id)
+    try:
+        work = get_work_for_reader(request.user, work_id)
+    except MysteryWork as mystery:
+        return _mystery(request, mystery.work)
     return _render_work(request, work, None)
 
 
 def chapter_show(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    chapter = get_chapter_for_reader(request.user, chapter_id)
+    try:
+        chapter = get_chapter_for_reader(request.user, chapter_id)
+    except MysteryWork as mystery:
+        return _mystery(request, mystery.work)
     if chapter.work_id != work_id:
         return redirect(chapter)
     return _render_work(request, chapter.work, chapter)

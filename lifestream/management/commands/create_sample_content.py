@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifestream import sample_text
+from lifestream.sample_collections import add_sample_collections
 from lifestream.sample_credits import add_sample_anonymous_work, add_sample_credits
 from lifestream.sample_feedback import add_sample_feedback
 from lifestream.sample_news import add_sample_news
@@ -131,6 +132,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     add_sample_anonymous_work()
     add_sample_skins(users)
     add_sample_news(users)
+    add_sample_collections(users)
     return summary
 
 
