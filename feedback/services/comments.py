@@ -581,7 +581,8 @@ def _keep_dates_and_threads(comments: list[Comment]) -> None:
         for comment in comments
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {created} = %s, {thread} = %s WHERE id = %s", rows)
+        sql = f"UPDATE {table} SET {created} = %s, {thread} = %s WHERE id = %s"  # noqa: S608  # quoted names from the model
+        cursor.executemany(sql, rows)
 
 
 def import_comments(work: Work, threads: list[ImportedComment]) -> int:

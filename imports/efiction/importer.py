@@ -8,8 +8,8 @@ all of it and a run cut short goes on where it stopped; no half-imported story i
 from __future__ import annotations
 
 import contextlib
-import itertools
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
