@@ -574,8 +574,8 @@ def _keep_dates_and_threads(comments: list[Comment]) -> None:
     the rows."""
     ops = connection.ops
     table = ops.quote_name(Comment._meta.db_table)
-    created = ops.quote_name(Comment._meta.get_field("created_at").column)
-    thread = ops.quote_name(Comment._meta.get_field("thread").column)
+    created = ops.quote_name(str(Comment._meta.get_field("created_at").column))
+    thread = ops.quote_name(str(Comment._meta.get_field("thread").column))
     rows = [
         (ops.adapt_datetimefield_value(comment.created_at), comment.thread_id, comment.pk)
         for comment in comments
