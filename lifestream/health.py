@@ -23,8 +23,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
+
+from lifestream.core import replica
 
 Check = dict[str, Any]
 
@@ -47,19 +49,9 @@ def _database() -> Check:
 
 
 def _replica() -> Check:
-    if "replica" not in settings.DATABASES:
+    if not replica.has_replica():
         return {"ok": True, "configured": False}
-    replica = connections["replica"]
-    with replica.cursor() as cursor:
-        if replica.vendor == "postgresql":
-            cursor.execute(
-                "SELECT COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)"
-            )
-            (lag,) = cursor.fetchone()
-            lag = float(lag or 0)
-        else:
-            cursor.execute("SELECT 1")
-            lag = 0.0
+    lag = replica.replica_lag()
     bound = settings.REPLICA_MAX_LAG
     return {"ok": lag <= bound, "configured": True, "lag_seconds": round(lag, 2), "bound": bound}
 

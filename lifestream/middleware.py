@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, MiddlewareNotUsed, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -14,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from api.fallbacks import is_api_request
 from lifestream import first_steps
 from lifestream.core.errors import Forbidden, LoginRequired, NotFound
+from lifestream.core.replica import has_replica, request_scope
 from people.models import User
 
 LOGIN_REQUIRED_MESSAGE = "This work is only available to registered users of the Archive."
@@ -206,3 +209,36 @@ class FirstStepsMiddleware:
                 if answer is not None:
                     return answer
         return None
+
+
+PIN_COOKIE = "lifestream_primary"
+
+
+class ReplicaPinMiddleware:
+    """With a read replica (lifestream/core/replica.py): a visitor who wrote reads from the
+    primary for the next `LIFESTREAM_REPLICA_PIN_SECONDS`, so the page after a post, a kudos
+    or a comment shows it; the cookie holds the moment the pin ends. Unused without a replica."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        if not has_replica():
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            pinned = float(request.COOKIES.get(PIN_COOKIE, "0")) > time.time()
+        except ValueError:
+            pinned = False
+        with request_scope(pinned or request.method not in {"GET", "HEAD", "OPTIONS"}) as wrote:
+            response = self.get_response(request)
+            if wrote.get():
+                seconds = settings.REPLICA_PIN_SECONDS
+                response.set_cookie(
+                    PIN_COOKIE,
+                    str(int(time.time() + seconds)),
+                    max_age=seconds,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+        return response

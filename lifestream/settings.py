@@ -129,6 +129,8 @@ if (PACKAGE_DIR.parent / "bench" / "__init__.py").exists():
 MIDDLEWARE = [
     # Outermost, so a request's time and queries are counted whole (lifestream/metrics.py).
     "lifestream.metrics.MetricsMiddleware",
+    # With a read replica: who wrote a moment ago reads from the primary.
+    "lifestream.middleware.ReplicaPinMiddleware",
     # First, so that no error answer under /api/v1 leaves as an HTML page.
     "api.fallbacks.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -212,6 +214,21 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+# A read replica (lifestream/core/replica.py): reads go there, writes and a writer's next
+# reads to the primary. In tests it mirrors the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    _replica = dj_database_url.parse(_replica_url, conn_max_age=60)
+    if _replica["ENGINE"] == "django.db.backends.sqlite3":
+        _replica["OPTIONS"] = dict(SQLITE_OPTIONS)
+    else:
+        _replica["CONN_HEALTH_CHECKS"] = True
+        # A replica that is down costs a request two seconds once, then is left alone.
+        _replica["OPTIONS"] = {"connect_timeout": 2}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["lifestream.core.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("LIFESTREAM_REPLICA_PIN_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from pyroaring import BitMap
 from access.visibility import ANONYMOUS, attributed_credits
 from archive_collections.models import Collection, CollectionItem, approved_q
 from feedback.models import HitCount, WorkStats
+from lifestream.core.replica import primary
 from lifestream.models import ChangeLog
 from tags.models import Tag, TagKind
 from works.languages import LANGUAGES
@@ -226,8 +227,9 @@ class FilterIndex:
         return f"{connection.vendor}:{settings.get('NAME')}"
 
     def rebuild(self) -> None:
-        """Load everything from the database, in batches, with vectorised bookkeeping."""
-        with self.lock:
+        """Load everything from the database, in batches, with vectorised bookkeeping. From the
+        primary, with a read replica: the change log and the rows it names from one place."""
+        with self.lock, primary():
             self._reset()
             self._built_for = self._database_key()
             last = ChangeLog.objects.order_by("-pk").values_list("pk", "created_at").first()
@@ -520,8 +522,9 @@ class FilterIndex:
             self.columns["author_rank"][pk] = position * 1024 - 512
 
     def ensure_current(self) -> None:
-        """Replay what changed since the last query (one cheap query when nothing did)."""
-        with self.lock:
+        """Replay what changed since the last query (one cheap query when nothing did), read
+        from the primary as `rebuild` is."""
+        with self.lock, primary():
             if self._built_for != self._database_key():
                 self.rebuild()
                 return

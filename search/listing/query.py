@@ -24,6 +24,7 @@ from access.getters import visible_works
 from access.visibility import muted_user_ids
 from feedback.models import Bookmark
 from feedback.queries import bookmarks as bookmark_queries
+from lifestream.core.replica import has_replica, primary
 from tags import queries as tag_queries
 from tags.models import Tag, TagKind
 from tags.queries import family_ids
@@ -342,6 +343,16 @@ def search(
             visible_works(viewer).filter(pk__in=page_ids), viewer if blurbs else None
         )
     }
+    missing = [work_id for work_id in page_ids if work_id not in loaded]
+    if missing and has_replica():
+        # The index reads the primary; a replica a moment behind may not have a new work yet.
+        with primary():
+            loaded |= {
+                work.pk: work
+                for work in work_queries.listing(
+                    visible_works(viewer).filter(pk__in=missing), viewer if blurbs else None
+                )
+            }
     works = [loaded[i] for i in page_ids if i in loaded]
     # The index already counted and sliced; the paginator only does the page arithmetic.
     paginator: Paginator[Work] = Paginator(
