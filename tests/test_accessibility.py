@@ -12,6 +12,7 @@ import pytest
 import test_browser
 from django.db import connection
 
+from archive_collections.services import CollectionData, add_work, create_collection
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from feedback.services.comments import post_comment
 from feedback.services.kudos import leave_kudos
@@ -91,6 +92,17 @@ def _world() -> dict[str, Any]:
         moderator, PostData("Archive Update", "<p>New features.</p>", tags=["Updates"])
     )
     post_comment(reader, news, "<p>Thanks for the news!</p>")
+    fest = create_collection(
+        author,
+        CollectionData(
+            name="midgar_fest",
+            title="Midgar Fest",
+            intro="<p>Stories of the plate.</p>",
+            rules="<p>Be kind.</p>",
+            moderated=True,
+        ),
+    )
+    add_work(author, fest, single)
     # The site banner, shown on every page below.
     set_banner(moderator, "<p>Maintenance on <strong>Sunday</strong>.</p>", "alert", True)
     return {
@@ -186,6 +198,12 @@ def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("reader", f"/admin_posts/{world['news'].pk}"),
         ("moderator", f"/admin_posts/{world['news'].pk}/edit"),
         ("moderator", "/admin/banner"),
+        # Collections: the list, a profile, its works, and the moderators' items page.
+        ("guest", "/collections"),
+        ("guest", "/collections/midgar_fest"),
+        ("guest", "/collections/midgar_fest/works"),
+        ("author", "/collections/midgar_fest/items"),
+        ("author", "/collections/new"),
         # Joining the archive.
         ("guest", "/tos"),
         ("guest", "/invite_requests"),
