@@ -437,8 +437,12 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
             by_creator("comment__user_id") | by_creator("actor_id")
         )
         q &= (~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)) | unnamed
-    # The moderators' messages are about no work.
-    return q | Q(kind=NotificationKind.MODERATION)
+    # The moderators' messages are about no work, nor is a challenge's assignment.
+    return (
+        q
+        | Q(kind=NotificationKind.MODERATION)
+        | Q(kind=NotificationKind.CHALLENGE, work__isnull=True)
+    )
 
 
 def usable_skins_q(viewer: Viewer) -> Q:

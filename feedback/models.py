@@ -462,6 +462,8 @@ class NotificationKind(models.TextChoices):
     GIFT = "gift", _("Gift")
     RELATED = "related", _("Related work")
     MODERATION = "moderation", _("Message from the moderators")
+    # A gift exchange's or prompt meme's news (an assignment, a fill of one's prompt).
+    CHALLENGE = "challenge", _("Challenge")
 
 
 class Notification(models.Model):
