@@ -353,3 +353,96 @@ def test_a_prompt_meme(db, clock):
     )
     assert prompt.fills.count() == 2
     assert _visible_notices(prompter, NotificationKind.CHALLENGE).count() == 2
+
+
+def test_the_api_runs_an_exchange_and_a_meme(db):
+    from test_api import Api, errors, new_work, token_for
+
+    from archive_collections import services as collection_services
+    from archive_collections.services import CollectionData
+    from challenges.services import ChallengeData, KindSettings
+
+    mod = make_user("apimod")
+    exchange = collection_services.create_collection(
+        mod, CollectionData(name="Api_Swap", title="Api Swap")
+    )
+    services.save_challenge(
+        mod,
+        exchange,
+        ChallengeData(
+            kinds={"fandom": KindSettings(request_min=1, request_max=1, offer_min=1, offer_max=1)}
+        ),
+    )
+    mod_api = Api(token_for(mod))
+    people = [make_user(f"api{i}") for i in range(3)]
+    apis = [Api(token_for(p)) for p in people]
+    bad = apis[0].send(
+        "post", "/collections/Api_Swap/signup", {"requests": [{"tags": {}}], "offers": []}
+    )
+    assert bad.status_code == 422
+    assert ("requests.0.fandom", "too_few_tags") in errors(bad) and (
+        "offers",
+        "too_few_offers",
+    ) in errors(bad)
+    for api in apis:
+        made = api.send(
+            "post",
+            "/collections/Api_Swap/signup",
+            {
+                "requests": [{"tags": {"fandom": ["Dune"]}}],
+                "offers": [{"tags": {"fandom": "Dune"}}],
+            },
+        )
+        assert made.status_code == 201, made.json()
+    changed = apis[0].send(
+        "patch",
+        "/collections/Api_Swap/signup",
+        {"requests": [{"tags": {"fandom": ["Dune"]}, "description": "Sandworms"}]},
+    )
+    assert (
+        changed.status_code == 200 and changed.json()["requests"][0]["description"] == "Sandworms"
+    )
+    assert apis[0].get("/collections/Api_Swap/signup").json()["offers"][0]["tags"] == {
+        "fandom": ["Dune"]
+    }
+    assert apis[0].send("post", "/collections/Api_Swap/matching").status_code == 403
+    proposed = mod_api.send("post", "/collections/Api_Swap/matching").json()
+    assert len(proposed) == 3 and all(a["fits"] for a in proposed)
+    assert apis[0].get("/collections/Api_Swap/assignments").json() == []  # not sent yet
+    assert mod_api.send("post", "/collections/Api_Swap/assignments/send").json() == {"sent": 3}
+    own = apis[0].get("/collections/Api_Swap/assignments").json()
+    assert len(own) == 1 and own[0]["giver"] is None
+    work = apis[0].send("post", "/works", new_work(title="Api gift")).json()
+    filled = apis[0].send("post", f"/works/{work['id']}/fills", {"assignment_id": own[0]["id"]})
+    assert filled.status_code == 201
+    assert Assignment.objects.get(pk=own[0]["id"]).status == AssignmentStatus.COMPLETED
+    assert apis[1].send("post", f"/works/{work['id']}/fills", {}).status_code == 403  # not theirs
+    assert errors(apis[0].send("post", f"/works/{work['id']}/fills", {})) == [
+        ("assignment_id", "one_of")
+    ]
+
+    meme = collection_services.create_collection(
+        mod, CollectionData(name="Api_Meme", title="Api Meme")
+    )
+    services.save_challenge(mod, meme, ChallengeData(kind="prompt_meme"))
+    posted = apis[0].send(
+        "post",
+        "/collections/Api_Meme/prompts",
+        {"title": "Dragons", "tags": ["Dragons"], "anonymous": True},
+    )
+    assert posted.status_code == 201
+    prompt_id = posted.json()["id"]
+    assert (
+        apis[1].send("post", f"/collections/Api_Meme/prompts/{prompt_id}/claim").status_code == 201
+    )
+    listed = Api().get("/collections/Api_Meme/prompts", unfilled="true").json()
+    assert listed["count"] == 1 and listed["results"][0]["by"] == "Anonymous"
+    assert listed["results"][0]["claims"] == 1
+    assert (
+        apis[1].send("delete", f"/collections/Api_Meme/prompts/{prompt_id}/claim").status_code
+        == 204
+    )
+    assert (
+        apis[1].send("delete", f"/collections/Api_Meme/prompts/{prompt_id}/claim").status_code
+        == 404
+    )
