@@ -64,7 +64,7 @@ from archive_collections.models import (
     CollectionParticipant,
     approved_q,
 )
-from feedback.models import Bookmark, CommentStatus, NotificationKind
+from feedback.models import ACCOUNT_NOTICES, Bookmark, CommentStatus, NotificationKind
 from feedback.moderators import can_moderate  # moderators, admins and staff
 from news.models import AdminPost
 from people.models import Mute, Pseud, User
@@ -437,12 +437,9 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
             by_creator("comment__user_id") | by_creator("actor_id")
         )
         q &= (~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)) | unnamed
-    # The moderators' messages are about no work, nor is a challenge's assignment.
-    return (
-        q
-        | Q(kind=NotificationKind.MODERATION)
-        | Q(kind=NotificationKind.CHALLENGE, work__isnull=True)
-    )
+    # The moderators' messages and the data export's are about no work, nor is a challenge's
+    # assignment.
+    return q | Q(kind__in=ACCOUNT_NOTICES) | Q(kind=NotificationKind.CHALLENGE, work__isnull=True)
 
 
 def usable_skins_q(viewer: Viewer) -> Q:

@@ -44,7 +44,13 @@ def _bearer_key(request: HttpRequest) -> str | None:
 
 
 class BearerToken(HttpBearer):
-    """A valid token is required: for writes and for `/me`."""
+    """A valid token is required: for writes and for `/me`. A suspended account's writes are
+    refused here, except where `while_suspended` leaves it to the service (a suspended
+    account still keeps private bookmarks)."""
+
+    def __init__(self, *, while_suspended: bool = False) -> None:
+        super().__init__()
+        self.while_suspended = while_suspended
 
     def __call__(self, request: HttpRequest) -> User:
         key = _bearer_key(request)
@@ -56,7 +62,8 @@ class BearerToken(HttpBearer):
         user = user_for_api_key(token)
         if user is None:
             raise TokenError(INVALID_TOKEN, invalid_token=True)
-        if user.is_suspended and request.method not in ("GET", "HEAD", "OPTIONS"):
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        if user.is_suspended and writes and not self.while_suspended:
             # A suspended account reads through the API as on the site, and writes nothing.
             until = user.suspended_until
             raise AccountSuspended(until.isoformat() if until else "")

@@ -39,6 +39,9 @@ router = ApiRouter(tags=["bookmarks"])
 
 READ: dict[str, Any] = {"auth": OptionalBearerToken(), "openapi_extra": OPTIONAL_TOKEN_OPENAPI}
 WRITE: dict[str, Any] = {"auth": BearerToken()}
+# A suspended account keeps bookmarking privately: the service refuses a public bookmark with
+# `public_while_suspended` on `private`.
+BOOKMARK: dict[str, Any] = {"auth": BearerToken(while_suspended=True)}
 READ_ERRORS = {(401, 404): ErrorsOut}
 WRITE_ERRORS = {(400, 401, 403, 404, 413, 415, 422): ErrorsOut}
 
@@ -268,17 +271,18 @@ def get_bookmark(request: HttpRequest, bookmark_id: ObjectId) -> BookmarkOut:
     return BookmarkOut.of(queries.get_bookmark_for_viewer(viewer_of(request), bookmark_id))
 
 
-@router.post("/works/{work_id}/bookmarks", response={201: BookmarkOut, **WRITE_ERRORS}, **WRITE)
+@router.post("/works/{work_id}/bookmarks", response={201: BookmarkOut, **WRITE_ERRORS}, **BOOKMARK)
 def bookmark_work(request: HttpRequest, work_id: ObjectId, payload: NewBookmark) -> Status:
     """Bookmark a work you can read. A second bookmark of the same work is refused with
-    `already_bookmarked` (change the first with PATCH)."""
+    `already_bookmarked` (change the first with PATCH). A suspended account's bookmarks must
+    be private (`public_while_suspended`)."""
     user = user_of(request)
     work = get_work_for_reader(user, work_id)
     bookmark = create_bookmark(user, work, _data(user, payload))
     return Status(201, _reread(user, bookmark))
 
 
-@router.post("/bookmarks", response={201: BookmarkOut, **WRITE_ERRORS}, **WRITE)
+@router.post("/bookmarks", response={201: BookmarkOut, **WRITE_ERRORS}, **BOOKMARK)
 def create_bookmark_of(request: HttpRequest, payload: NewBookmarkOf) -> Status:
     """Bookmark a work (`work_id`) or a series (`series_id`): exactly one of them, else 422
     `one_target`. A series needs a posted work you can read (`not_bookmarkable`); one you
@@ -313,11 +317,12 @@ def create_bookmark_of(request: HttpRequest, payload: NewBookmarkOf) -> Status:
 _TARGET_FIELDS = {"work": "work_id", "series": "series_id"}
 
 
-@router.patch("/bookmarks/{bookmark_id}", response={200: BookmarkOut, **WRITE_ERRORS}, **WRITE)
+@router.patch("/bookmarks/{bookmark_id}", response={200: BookmarkOut, **WRITE_ERRORS}, **BOOKMARK)
 def change_bookmark(
     request: HttpRequest, bookmark_id: ObjectId, payload: BookmarkChanges
 ) -> BookmarkOut:
-    """Change the fields sent (your own bookmarks only)."""
+    """Change the fields sent (your own bookmarks only). While suspended, only into a private
+    bookmark (`public_while_suspended`)."""
     user = user_of(request)
     bookmark = queries.get_bookmark_for_owner(user, bookmark_id)
     changes = payload.model_dump(exclude_unset=True)

@@ -8,7 +8,13 @@ import re
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 from pydantic_core import PydanticCustomError
 
 from access.visibility import is_released, public_byline_pseuds
@@ -419,6 +425,28 @@ class WorkOut(Schema):
         default_factory=list,
         description="The series the work is in (on one work; empty in lists).",
     )
+    hidden: bool = Field(
+        False,
+        description="`true` on a work the moderators have hidden, which only its creators "
+        "and the moderators are given; absent on every other work.",
+    )
+    hidden_reason: str = Field(
+        "",
+        description="With `hidden` only: the moderators' reason, as the creators read it on "
+        "the work's page.",
+    )
+
+    @model_serializer(mode="wrap")
+    # No return annotation: pydantic then documents the fields as declared (an annotated
+    # serializer would make the OpenAPI schema of a work that annotation).
+    def _leave_out_hidden_unless_hidden(self, handler: SerializerFunctionWrapHandler):
+        # The two fields are there for the few who are given a hidden work, and absent
+        # (not false) for everyone else, so a reader's answer looks as it always has.
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("hidden"):
+            data.pop("hidden", None)
+            data.pop("hidden_reason", None)
+        return data
 
     @classmethod
     def of(cls, work: Work, chapters: list[Chapter], gifts: list[Gift]) -> WorkOut:
@@ -471,6 +499,9 @@ class WorkOut(Schema):
             ),
             inspired_by=None,
             children=None,
+            # Only its creators and the moderators are ever given a hidden work.
+            hidden=work.hidden_at is not None,
+            hidden_reason=work.hidden_reason if work.hidden_at is not None else "",
         )
 
 

@@ -108,8 +108,9 @@ class CommentRef(Schema):
 class NoticeOut(Schema):
     id: int
     kind: str = Field(
-        description="`chapter`, `work`, `comment`, `reply`, `kudos`, `cocreator`, `gift` or "
-        "`related`"
+        description="`chapter`, `work`, `comment`, `reply`, `kudos`, `cocreator`, `gift`, "
+        "`related`, `moderation` (a message from the moderators) or `export` (your data "
+        "export is ready, at `/users/LOGIN/export`)"
     )
     created_at: dt.datetime
     read: bool

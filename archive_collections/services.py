@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,8 +20,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from access.visibility import is_creator
-from feedback.models import Bookmark
+from feedback.models import Bookmark, Notification
 from feedback.moderators import can_moderate
+from feedback.notify import schedule_digests
 from lifestream.core.changes import WorkChanged, announce
 from lifestream.core.errors import ErrorList, Forbidden, NotFound
 from lifestream.core.text import one_line, sanitize_html
@@ -509,6 +511,47 @@ def add_bookmark(user: User, collection: Collection, bookmark_id: int) -> Collec
     return item
 
 
+def bookmark_collections(bookmark: Bookmark) -> list[Collection]:
+    """The collections `bookmark` is in from its bookmarker's side: the form's field."""
+    items = CollectionItem.objects.filter(bookmark=bookmark, user_approval=Approval.APPROVED)
+    return list(Collection.objects.filter(pk__in=items.values("collection_id")).order_by("name"))
+
+
+def check_bookmark_collections(
+    user: User, text: str, bookmark: Bookmark | None, private: bool, errors: ErrorList
+) -> list[Collection]:
+    """The bookmark form's "Add to Collections" read and checked (errors on `collections`)."""
+    names = split_names(text)
+    if names and private:
+        errors.add(
+            "collections",
+            "private_bookmark",
+            _("A private bookmark cannot go into a collection."),
+        )
+        return []
+    current = [c.pk for c in bookmark_collections(bookmark)] if bookmark is not None else []
+    return check_collection_names(user, names, errors, current=current)
+
+
+@transaction.atomic
+def set_bookmark_collections(user: User, bookmark: Bookmark, collections: list[Collection]) -> None:
+    """The bookmark (`user`'s own) is in exactly these collections from its bookmarker's side."""
+    if bookmark.user_id != user.pk:
+        raise Forbidden(_("Only the bookmarker can change it."))
+    wanted = {c.pk: c for c in collections}
+    items = {item.collection_id: item for item in CollectionItem.objects.filter(bookmark=bookmark)}
+    for collection_id, item in items.items():
+        if collection_id not in wanted and item.user_approval == Approval.APPROVED:
+            item.delete()
+    for collection_id, collection in wanted.items():
+        found = items.get(collection_id)
+        if found is None:
+            add_bookmark(user, collection, bookmark.pk)
+        elif found.user_approval != Approval.APPROVED:
+            found.user_approval = Approval.APPROVED
+            found.save(update_fields=["user_approval"])
+
+
 def _owner_side(user: User, item: CollectionItem) -> bool:
     if item.work_id is not None:
         assert item.work is not None
@@ -579,6 +622,11 @@ def reveal_collection(user: User | None, collection: Collection) -> int:
         collection.unrevealed = collection.anonymous = False
         collection.save(update_fields=["unrevealed", "anonymous", "updated_at"])
     refresh_works(work_ids)
+    # The notices held back until now (a gift's recipient's): their digests go out.
+    waiting = Notification.objects.filter(work_id__in=work_ids, emailed_at__isnull=True)
+    recipients = sorted(set(waiting.values_list("user_id", flat=True)))
+    if recipients:
+        transaction.on_commit(partial(schedule_digests, recipients), robust=True)
     return len(work_ids)
 
 

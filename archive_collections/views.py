@@ -23,6 +23,7 @@ from access.getters import get_work_for_reader, listed_collections
 from access.visibility import ANONYMOUS, public_byline_pseuds, public_byline_text
 from feedback.moderators import can_moderate
 from feedback.views.bookmarks import _listing as bookmark_listing
+from feedback.views.subscriptions import user_nav
 from lifestream.core.errors import Forbidden, InvalidInput, NotFound
 from lifestream.core.pagination import paginate
 from people import queries as people_queries
@@ -353,7 +354,8 @@ def user_collections(request: HttpRequest, login_name: str) -> HttpResponse:
     """The collections a user owns, moderates or belongs to (AO3's `/users/L/collections`)."""
     owner = people_queries.get_user(login_name)
     rows = list(queries.collections_of_user(owner))
-    return render(request, "collections/user_collections.html", {"owner": owner, "rows": rows})
+    context = {"owner": owner, "nav": user_nav(request, owner), "rows": rows}
+    return render(request, "collections/user_collections.html", context)
 
 
 @login_required

@@ -34,7 +34,8 @@ from access.visibility import (
     visible_comments_q,
     work_access,
 )
-from feedback.models import Bookmark, Comment, Kudos, Reading, Subscription
+from feedback.models import Bookmark, Comment, Kudos, NotificationKind, Reading, Subscription
+from feedback.notify import notify_account
 from lifestream.core.errors import FieldError, InvalidInput
 from people.models import PREFERENCE_FIELDS, DataExport, User
 from works.models import Series, Work
@@ -281,8 +282,8 @@ def mark_failed(export_id: int) -> None:
 
 
 def build(export_id: int) -> None:
-    """Make the zip of export `export_id` and tell its owner by email; expired zips of any
-    account are deleted first."""
+    """Make the zip of export `export_id` and tell its owner in their inbox and by email;
+    expired zips of any account are deleted first."""
     forget_expired()
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()
     if export is None or export.finished_at is not None:
@@ -301,6 +302,8 @@ def build(export_id: int) -> None:
         finished_at=now,
         expires_at=now + dt.timedelta(days=EXPORT_DAYS),
     )
+    # In the inbox too, with its link: the account may have no email address, or miss it.
+    notify_account(user, NotificationKind.DATA_EXPORT)
     if user.email:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             send_mail(

@@ -4,7 +4,6 @@ owner alone."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -17,10 +16,9 @@ from people.owners import own_account
 from . import account_export
 
 
-@login_required
 @never_cache
 def export_page(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     if request.method == "POST":
         try:
             account_export.request_export(user)
@@ -47,10 +45,9 @@ def export_page(request: HttpRequest, login_name: str) -> HttpResponse:
     )
 
 
-@login_required
 @never_cache
 def export_download(request: HttpRequest, login_name: str, export_id: int) -> FileResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     path = account_export.downloadable(user, export_id)
     if path is None:
         raise Http404(gettext("No such download, or it has expired."))

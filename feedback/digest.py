@@ -83,7 +83,13 @@ def collect(user: User, now: dt.datetime) -> Digest:
     digest = Digest(user)
     digest.sent = [n for n in showable if n.kind != NotificationKind.KUDOS or kudos_ready]
     kept = {n.pk for n in showable}
-    digest.dropped_ids = [pk for pk in pending.values_list("pk", flat=True) if pk not in kept]
+    # A notice about a work in an unrevealed collection (a gift before its reveal) is neither
+    # sent nor dropped: it waits for the reveal, which schedules the digest again.
+    digest.dropped_ids = [
+        pk
+        for pk, waiting in pending.values_list("pk", "work__in_unrevealed_collection")
+        if pk not in kept and not waiting
+    ]
     _attach_creators(digest.sent)
     return digest
 

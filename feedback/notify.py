@@ -21,7 +21,7 @@ from people.models import User
 from works.models import Chapter, Series, Work
 from works.orphans import ORPHAN_LOGIN
 
-from .models import Comment, Notification, NotificationKind
+from .models import ACCOUNT_NOTICES, Comment, Notification, NotificationKind
 
 # Which preference lets a notice of each kind reach the mailbox.
 EMAIL_PREFERENCE = {
@@ -107,6 +107,17 @@ def notify(
     return notices
 
 
+def notify_account(user: User, kind: NotificationKind, *, message: str = "") -> Notification:
+    """A notice about `user`'s account itself (one of `ACCOUNT_NOTICES`: a moderators'
+    message, their data export being ready) for their inbox alone. It never waits for a
+    digest: what must reach the mailbox is emailed by its own service, whatever the
+    digest preferences."""
+    assert kind in ACCOUNT_NOTICES, kind
+    return Notification.objects.create(
+        user=user, kind=kind, message=message, emailed_at=timezone.now()
+    )
+
+
 def _schedule_after_commit(user_ids: list[int]) -> None:
     """A few digests are queued at once; a popular author's thousands of subscribers are left
     to the worker, so posting a chapter doesn't wait on them."""
@@ -137,8 +148,11 @@ def next_digest_at(
 ) -> dt.datetime | None:
     """When `user`'s next digest is due, or None when nothing waits for one. Without
     `keep_interval` (a task backend that can't defer) only the daily kudos rule holds."""
+    # A notice about a work in an unrevealed collection waits for the reveal (which schedules
+    # the digest again): it calls for no digest until then.
     pending = set(
         Notification.objects.filter(user=user, emailed_at__isnull=True)
+        .exclude(work__in_unrevealed_collection=True)
         .values_list("kind", flat=True)
         .distinct()
     )

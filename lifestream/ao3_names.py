@@ -26,6 +26,7 @@ BOOKMARK = {
     "bookmark[tag_string]": "tags",
     "bookmark[private]": "private",
     "bookmark[rec]": "rec",
+    "bookmark[collection_names]": "collections",
 }
 # Rails forms post a box as "0" or "1"; Django's checkbox reads any non-empty string as ticked.
 BOOLEANS = {"bookmark[private]", "bookmark[rec]", "user[remember_me]"}

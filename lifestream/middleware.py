@@ -127,7 +127,7 @@ class CoreErrorsMiddleware:
         if isinstance(exception, Forbidden):
             raise PermissionDenied(str(exception)) from exception
         if isinstance(exception, LoginRequired):
-            messages.info(request, LOGIN_REQUIRED_MESSAGE)
+            messages.info(request, exception.message or LOGIN_REQUIRED_MESSAGE)
             return redirect_to_login(request.get_full_path())
         return None
 

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.models import Bookmark, Comment, Notification, NotificationKind
+from feedback.models import Bookmark, Comment, NotificationKind
+from feedback.notify import notify_account
 from feedback.services.bookmarks import delete_bookmark as remove_bookmark
 from feedback.services.comments import delete_comment as remove_comment
 from lifestream.core.changes import WorkChanged, announce
@@ -70,9 +71,7 @@ def audit(
 
 def _message(user: User, text: str) -> None:
     """A moderators' message in `user`'s inbox (not emailed: it waits for them there)."""
-    Notification.objects.create(
-        user=user, kind=NotificationKind.MODERATION, message=text, emailed_at=timezone.now()
-    )
+    notify_account(user, NotificationKind.MODERATION, message=text)
 
 
 # --- works -----------------------------------------------------------------------------------

@@ -35,6 +35,35 @@ def two_factor_required(user: object) -> bool:
     return bool(user.can_moderate or user.is_staff or user.is_tag_wrangler)
 
 
+def why_required(user: User) -> str:
+    """The notice of an account that must set two-factor up, in the words of its strongest
+    role (admin, moderator, staff, tag wrangler); empty for an account that need not."""
+    if user.is_admin:
+        return gettext(
+            "As an admin, you can act on other people's works, comments, bookmarks, accounts "
+            "and reports, and give roles, so your account has to use two-factor "
+            "authentication. Set it up to go on using the archive."
+        )
+    if user.is_moderator:
+        return gettext(
+            "As a moderator, you can act on other people's works, comments, bookmarks, "
+            "accounts and reports, so your account has to use two-factor authentication. Set "
+            "it up to go on using the archive."
+        )
+    if user.is_staff:
+        return gettext(
+            "Your account can act on other people's works, comments, bookmarks, accounts and "
+            "reports, so it has to use two-factor authentication. Set it up to go on using "
+            "the archive."
+        )
+    if user.is_tag_wrangler:
+        return gettext(
+            "As a tag wrangler, you change how everyone's works are filed, so your account "
+            "has to use two-factor authentication. Set it up to go on using the archive."
+        )
+    return ""
+
+
 def setting_of(user: User) -> TwoFactor | None:
     return TwoFactor.objects.filter(user=user).first()
 

@@ -107,9 +107,8 @@ def pseud_page(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
     )
 
 
-@login_required
 def drafts(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     page = paginate(request, work_queries.drafts_of(user))
     return render(
         request, "people/drafts.html", {"owner": user, "nav": user_nav(request, user), "page": page}
@@ -134,9 +133,8 @@ def _pseud_form_errors(form: PseudForm, error: InvalidInput) -> None:
         )
 
 
-@login_required
 def pseud_new(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     form = PseudForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,9 +149,8 @@ def pseud_new(request: HttpRequest, login_name: str) -> HttpResponse:
     return render(request, "people/pseud_form.html", {"form": form, "owner": user})
 
 
-@login_required
 def pseud_edit(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     pseud = queries.get_pseud(user, pseud_name)
     initial = {"name": pseud.name, "description": pseud.description}
     form = PseudForm(request.POST or None, initial=initial)
@@ -170,9 +167,8 @@ def pseud_edit(request: HttpRequest, login_name: str, pseud_name: str) -> HttpRe
     return render(request, "people/pseud_form.html", {"form": form, "owner": user, "pseud": pseud})
 
 
-@login_required
 def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.set_preferences(user, **form.cleaned_data)
@@ -188,9 +184,8 @@ def preferences(request: HttpRequest, login_name: str) -> HttpResponse:
     return render(request, "people/preferences.html", context)
 
 
-@login_required
 def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -209,10 +204,9 @@ def api_tokens(request: HttpRequest, login_name: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, login_name: str, token_id: int) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     if services.revoke_api_token(user, token_id):
         messages.success(request, gettext("The token was revoked; it no longer works."))
     return redirect("people:api_tokens", user.username)

@@ -128,7 +128,7 @@ def _no_such_user(typed: str) -> str:
 
 
 def _relation_list(request: HttpRequest, login_name: str, relation: Relation) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     if request.method != "POST":
         return _render_list(request, owner, relation)
     typed, other = _named_user(request, relation, request.POST)
@@ -149,7 +149,7 @@ def _relation_list(request: HttpRequest, login_name: str, relation: Relation) ->
 
 
 def _confirm_add(request: HttpRequest, login_name: str, relation: Relation) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     typed, other = _named_user(request, relation, request.GET)
     if other is None:
         return _render_list(request, owner, relation, error=_no_such_user(typed), typed=typed)
@@ -162,7 +162,7 @@ def _confirm_add(request: HttpRequest, login_name: str, relation: Relation) -> H
 
 
 def _confirm_remove(request: HttpRequest, login_name: str, relation: Relation) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     typed, other = _named_user(request, relation, request.GET)
     if other is None:
         return _render_list(request, owner, relation, error=_no_such_user(typed), typed=typed)
@@ -178,7 +178,7 @@ def _confirm_remove(request: HttpRequest, login_name: str, relation: Relation) -
 
 
 def _remove(request: HttpRequest, login_name: str, relation: Relation) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     _, other = _named_user(request, relation, request.POST)
     if other is not None and relation.remove(owner, other):
         undone = (

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
@@ -97,18 +96,18 @@ def _setup_context(user: User, setting: Any) -> dict[str, Any]:
     }
 
 
-@login_required
 @never_cache
 def two_factor_page(request: HttpRequest, login_name: str) -> HttpResponse:
     """Off: a button to set it up. Being set up: the QR code and a code to confirm. On: new
     recovery codes, or turning it off."""
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     setting = two_factor.setting_of(user)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     context: dict[str, Any] = {
         "owner": user,
         "nav": user_nav(request, user),
         "required": two_factor.two_factor_required(user),
+        "why_required": two_factor.why_required(user),
         "code_form": TwoFactorCodeForm(),
         "off_form": TwoFactorOffForm(),
     }
@@ -163,9 +162,8 @@ def two_factor_page(request: HttpRequest, login_name: str) -> HttpResponse:
     return render(request, "people/two_factor.html", context)
 
 
-@login_required
 def sessions_page(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     return render(
         request,
         "people/sessions.html",
@@ -178,19 +176,17 @@ def sessions_page(request: HttpRequest, login_name: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def session_end(request: HttpRequest, login_name: str, session_id: int) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     if sessions.end_session(user, session_id):
         messages.success(request, gettext("That session was logged out."))
     return redirect("people:sessions", user.username)
 
 
-@login_required
 @require_POST
 def sessions_end_others(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     count = sessions.end_other_sessions(user, request.session.session_key)
     messages.success(
         request,

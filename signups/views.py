@@ -152,9 +152,8 @@ def invite_request_status(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def user_invitations(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     services.give_member_invitations(owner)
     form = SendInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -187,3 +187,29 @@ def test_the_export_page_is_the_owners(client, author, reader):
     assert client.get(f"/users/{author.username}/export").status_code == 404
     assert client.post(f"/users/{author.username}/export").status_code == 404
     assert not DataExport.objects.exists()
+
+
+def test_the_ready_export_is_told_in_the_inbox_too(
+    author, reader, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from feedback.models import Notification, NotificationKind
+    from people.services import create_api_token
+
+    author.email = ""  # no address: the inbox is then the only way to hear of it
+    author.save(update_fields=["email"])
+    client = Client()
+    client.force_login(author)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/users/{author.username}/export")
+    notice = Notification.objects.get(user=author)
+    assert notice.kind == NotificationKind.DATA_EXPORT and notice.emailed_at is not None
+    assert not mail.outbox  # nothing to email it to, and never in a digest
+    with django_assert_max_num_queries(8):
+        inbox = client.get(f"/users/{author.username}/inbox").content.decode()
+    assert "Your data is ready to download from" in inbox
+    assert f'<a href="/users/{author.username}/export">your export page</a>' in inbox
+    _, key = create_api_token(author, "inbox")
+    listed = Client().get("/api/v1/inbox", headers={"Authorization": f"Bearer {key}"}).json()
+    assert [n["kind"] for n in listed["results"]] == ["export"]
+    # Another account's inbox has none of it.
+    assert not Notification.objects.filter(user=reader).exists()

@@ -200,12 +200,17 @@ OWN_PAGES = [
 
 
 def test_an_accounts_own_pages_are_one_check(author, reader):
-    # The same answer for another account and for a guest, whatever app the page belongs
-    # to; the owner reaches each, whatever the case of the name in the address.
+    # One answer for every other account (404) and one for every guest (to log in), whatever
+    # app the page belongs to; the owner reaches each, whatever the case of the name in the address.
     owner, other = Client(), Client()
     owner.force_login(author)
     other.force_login(reader)
     for page in OWN_PAGES:
         assert owner.get(f"/users/{author.username.upper()}/{page}").status_code == 200, page
         assert other.get(f"/users/{author.username}/{page}").status_code == 404, page
-        assert Client().get(f"/users/{author.username}/{page}").status_code in (302, 404), page
+        guest = Client().get(f"/users/{author.username}/{page}")
+        assert guest.status_code == 302, page
+        assert guest["Location"].startswith("/users/login?next=/users/"), page
+    # The login page says why the guest was sent there.
+    followed = Client().get(f"/users/{author.username}/stats", follow=True).content.decode()
+    assert "Please log in to see the pages of your account." in followed

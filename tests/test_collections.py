@@ -355,3 +355,59 @@ def test_an_anonymous_collection_refuses_a_work_of_a_credited_series(author):
     )
     assert "credited works that would tell who wrote it" in page.content.decode()
     assert not CollectionItem.objects.exists()
+
+
+def test_a_gift_in_an_unrevealed_collection_is_emailed_once_at_the_reveal(
+    author, reader, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    owner = make_user("exchange_owner")
+    exchange = _collection(owner, "Yule_Swap", unrevealed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        work = make_work(author, title="Snowbound Gift", gifts=[reader.username])
+        services.add_work(author, exchange, work)
+        # Another notice for the recipient sends a digest: the gift is not in it, and waits.
+        other = make_work(author, title="Plain Gift", gifts=[reader.username])
+    bodies = "\n".join(str(message.body) for message in mail.outbox)
+    assert "Snowbound Gift" not in bodies
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reveal_collection(owner, exchange)
+    assert len(mail.outbox) == 1 and "Snowbound Gift" in str(mail.outbox[0].body)
+    assert other.title not in str(mail.outbox[0].body)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reveal_collection(owner, exchange)
+    assert len(mail.outbox) == 1  # told once
+
+
+def test_add_a_bookmark_to_collections_from_the_bookmark_form(author, reader):
+    owner = make_user("rec_owner")
+    _collection(owner, "Rec_List")
+    work = make_work(author, title="Worth Reading")
+    client = _client(reader)
+    refused = client.post(
+        f"/works/{work.pk}/bookmarks/new",
+        {"notes": "Lovely", "collections": "Rec_List, Nope_List", "private": "on"},
+    )
+    assert "A private bookmark cannot go into a collection." in refused.content.decode()
+    refused = client.post(
+        f"/works/{work.pk}/bookmarks/new", {"notes": "Lovely", "collections": "Nope_List"}
+    )
+    body = refused.content.decode()
+    assert "There is no collection named “Nope_List”." in body and 'value="Nope_List"' in body
+    assert not work.bookmarks.exists()
+    made = client.post(
+        f"/works/{work.pk}/bookmarks/new", {"notes": "Lovely", "collections": "Rec_List"}
+    )
+    assert made.status_code == 302
+    bookmark = work.bookmarks.get()
+    assert CollectionItem.objects.get(bookmark=bookmark).approved
+    assert "Lovely" in _client().get("/collections/Rec_List/bookmarks").content.decode()
+    edit = client.get(f"/bookmarks/{bookmark.pk}/edit").content.decode()
+    assert 'value="Rec_List"' in edit
+    client.post(
+        f"/bookmarks/{bookmark.pk}/edit",
+        {"pseud": reader.default_pseud.pk, "notes": "Lovely", "collections": ""},
+    )
+    assert not CollectionItem.objects.exists()

@@ -12,7 +12,7 @@ from django.urls.converters import IntConverter
 from django.utils import timezone
 
 from api.api import api
-from feedback.models import Bookmark, Comment, Notification, NotificationKind
+from feedback.models import Bookmark, Comment, Notification, NotificationKind, WorkStats
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from feedback.services.comments import post_comment
 from lifestream.core.errors import Forbidden, InvalidInput
@@ -133,6 +133,38 @@ def test_hide_and_unhide_a_work(moderator, author, reader):
     assert "Reactor Blues" in _client(reader).get("/works").content.decode()
     actions = list(AuditEntry.objects.order_by("id").values_list("action", "object_label"))
     assert actions == [("hide_work", "Reactor Blues"), ("unhide_work", "Reactor Blues")]
+
+
+def test_the_api_gives_a_hidden_work_to_its_creators_with_the_reason(moderator, author, reader):
+    work = make_work(author, title="Reactor Blues")
+    shown = make_work(author, title="Still Shown")
+    services.hide_work(moderator, work.pk, "Copied from elsewhere.")
+
+    def get(user: User | None, path: str):
+        headers = {}
+        if user is not None:
+            headers["Authorization"] = f"Bearer {create_api_token(user, 'api')[1]}"
+        return Client().get(f"/api/v1{path}", headers=headers)
+
+    for viewer in (author, moderator):
+        answer = get(viewer, f"/works/{work.pk}").json()
+        assert answer["hidden"] is True, viewer
+        assert answer["hidden_reason"] == "Copied from elsewhere.", viewer
+    # A work nobody hid has neither field, for its creator as for anyone.
+    for viewer in (author, reader, None):
+        answer = get(viewer, f"/works/{shown.pk}").json()
+        assert "hidden" not in answer and "hidden_reason" not in answer
+    listed = get(reader, "/works").json()["results"]
+    assert [w["title"] for w in listed] == ["Still Shown"]
+    assert all("hidden" not in w for w in listed)
+    # Readers are never given it: the same 404 as for a work that never was.
+    assert get(reader, f"/works/{work.pk}").status_code == 404
+    assert get(None, f"/works/{work.pk}").status_code == 404
+    fields = api.get_openapi_schema(path_prefix="/api/v1")["components"]["schemas"]["WorkOut"]
+    assert {"hidden", "hidden_reason"} <= fields["properties"].keys()
+    assert not {"hidden", "hidden_reason"} & set(fields.get("required", []))
+    services.unhide_work(moderator, work.pk, "Permission shown.")
+    assert "hidden" not in get(reader, f"/works/{work.pk}").json()
 
 
 def test_only_moderators_hide(author, reader):
@@ -348,6 +380,12 @@ ALLOWED = {
     "news:banner_dismiss",
     "signups:accept_terms",
     "people:two_factor",
+    # Bookmarks go on, privately: the bookmark service refuses a public one (tested below).
+    "feedback:bookmark_new",
+    "feedback:work_bookmarks",
+    "feedback:series_bookmark_new",
+    "feedback:series_bookmarks",
+    "feedback:bookmark_edit",
 }
 
 
@@ -410,7 +448,13 @@ def _api_writes() -> list[tuple[str, str]]:
     return writes
 
 
-API_WRITES = _api_writes()
+# The bookmark writes a suspended account may still send, the service keeping them private.
+API_BOOKMARK_WRITES = {
+    ("post", "/api/v1/works/1/bookmarks"),
+    ("post", "/api/v1/bookmarks"),
+    ("patch", "/api/v1/bookmarks/1"),
+}
+API_WRITES = [write for write in _api_writes() if write not in API_BOOKMARK_WRITES]
 
 
 @pytest.mark.parametrize(("method", "path"), API_WRITES, ids=[f"{m} {p}" for m, p in API_WRITES])
@@ -427,6 +471,67 @@ def test_a_suspended_user_still_reads_through_the_api(suspended):
     _, key = create_api_token(suspended, "reader")
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     assert Client().get("/api/v1/works", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_a_suspended_user_still_bookmarks_privately(suspended, author):
+    work = make_work(author, title="Shelf Work")
+    other = make_work(author, title="Other Work")
+    client = _client(suspended)
+    form = client.get(f"/works/{work.pk}/bookmarks/new").content.decode()
+    assert 'name="private" id="id_private" checked' in form  # ticked for them
+    notes = "<p>Keep for the train.</p>"
+    # A public bookmark is refused with the form and what was typed, and nothing is counted.
+    refused = client.post(f"/works/{work.pk}/bookmarks/new", {"notes": notes, "tags": "Later"})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "tick “Private bookmark” to save this one" in page
+    assert "Keep for the train." in page and 'value="Later"' in page
+    assert not Bookmark.objects.filter(user=suspended).exists()
+    # A private one is made, by the form and by AO3's form names on the work's bookmarks.
+    made = client.post(f"/works/{work.pk}/bookmarks/new", {"notes": notes, "private": "on"})
+    assert made.status_code == 302
+    ao3 = client.post(f"/works/{other.pk}/bookmarks", {"bookmark[private]": "1"})
+    assert ao3.status_code == 302
+    bookmark = Bookmark.objects.get(user=suspended, work=work)
+    assert bookmark.private and Bookmark.objects.get(user=suspended, work=other).private
+    assert not WorkStats.objects.filter(bookmarks_count__gt=0).exists()
+    # Turning it public is refused too; edited privately, it changes.
+    edit = f"/bookmarks/{bookmark.pk}/edit"
+    pseud = bookmark.pseud_id
+    turned = client.post(edit, {"pseud": pseud, "notes": "Now public?"}).content.decode()
+    assert "tick “Private bookmark” to save this one" in turned and "Now public?" in turned
+    bookmark.refresh_from_db()
+    assert bookmark.private and "train" in bookmark.notes
+    kept = client.post(edit, {"pseud": pseud, "notes": "Still mine.", "private": "on"})
+    assert kept.status_code == 302
+    bookmark.refresh_from_db()
+    assert "Still mine." in bookmark.notes
+    # Every other write is still refused (deleting a bookmark too).
+    assert client.post(f"/bookmarks/{bookmark.pk}/confirm_delete").status_code == 403
+
+    # The API: the same rule, with a stable code on the field at fault.
+    _, key = create_api_token(suspended, "bot")
+    api_client = Client(headers={"Authorization": f"Bearer {key}"})
+    third = make_work(author, title="Third Work")
+    public = api_client.post(
+        f"/api/v1/works/{third.pk}/bookmarks", {"notes": "x"}, content_type="application/json"
+    )
+    assert public.status_code == 422
+    assert public.json()["errors"][0]["field"] == "private"
+    assert public.json()["errors"][0]["code"] == "public_while_suspended"
+    private = api_client.post(
+        "/api/v1/bookmarks",
+        {"work_id": third.pk, "private": True},
+        content_type="application/json",
+    )
+    assert private.status_code == 201 and private.json()["private"] is True
+    made_public = api_client.patch(
+        f"/api/v1/bookmarks/{bookmark.pk}", {"private": False}, content_type="application/json"
+    )
+    assert made_public.json()["errors"][0]["code"] == "public_while_suspended"
+    deleted = api_client.delete(f"/api/v1/bookmarks/{bookmark.pk}")
+    assert deleted.json()["errors"][0]["code"] == "account_suspended"
+    assert not Bookmark.objects.filter(user=suspended, private=False).exists()
 
 
 def test_there_are_many_write_routes():

@@ -65,6 +65,7 @@ def test_the_header_menus(viewer):
         "Works": "/works",
         "Bookmarks": "/bookmarks",
         "Tags": "/tags",
+        "Collections": "/collections",
     }
     assert _links(_menu(header, "search")) == {
         "Works": "/works/search",

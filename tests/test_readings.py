@@ -198,7 +198,7 @@ def test_history_is_paginated(reader, author, settings):
 
 def test_history_pages_are_their_owners_alone(reader, stranger, admin_user):
     url = f"/users/{reader.username}/readings"
-    assert Client().get(url).status_code == 404
+    assert Client().get(url)["Location"] == f"/users/login?next={url}"
     assert logged_in(stranger).get(url).status_code == 404
     assert logged_in(admin_user).get(url).status_code == 404
     assert logged_in(admin_user).get(url + "?show=to-read").status_code == 404
@@ -239,7 +239,8 @@ def test_stats_page_lists_each_work_and_totals(author, stranger, admin_user):
     assert '<td class="hits">1,234</td>' in row[: row.index("</tr>")]
     assert "Unposted Thing" not in page
     url = f"/users/{author.username}/stats"
-    for client in (Client(), logged_in(stranger), logged_in(admin_user)):
+    assert Client().get(url)["Location"] == f"/users/login?next={url}"
+    for client in (logged_in(stranger), logged_in(admin_user)):
         assert client.get(url).status_code == 404
 
 

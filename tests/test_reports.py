@@ -5,6 +5,7 @@ moderator's words."""
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 
@@ -60,6 +61,33 @@ def test_every_kind_of_page_links_to_the_report_form(author, reader):
     assert (
         "/reports/new?type=user" not in _client(author).get("/users/cloud_author").content.decode()
     )
+    own_work = _client(author).get(f"/works/{work.pk}/chapters/{chapter.pk}").content.decode()
+    assert "/reports/new?type=work" not in own_work
+    assert "/reports/new?type=chapter" not in own_work
+
+
+def test_the_work_and_chapter_report_links_are_at_the_end_with_the_kudos(author, reader):
+    # As AO3 puts its actions under the story: the Report links follow the kudos button in
+    # the feedback block, before the comments, on the work and on each chapter's page.
+    work = make_work(author, chapters=2)
+    second = list(work.chapters.order_by("position"))[1]
+    for path, chapter in (
+        (f"/works/{work.pk}", first_chapter(work)),
+        (f"/works/{work.pk}/chapters/{second.pk}", second),
+        (f"/works/{work.pk}?view_full_work=true", None),
+    ):
+        page = BeautifulSoup(_client(reader).get(path).content, "html.parser")
+        feedback = page.select_one("div#feedback")
+        assert feedback is not None, path
+        links = [a["href"] for a in feedback.select("ul.actions.report a")]
+        expected = [f"/reports/new?type=work&id={work.pk}"]
+        if chapter is not None:
+            expected.append(f"/reports/new?type=chapter&id={chapter.pk}")
+        assert links == expected, path
+        order = [el.get("id") or "report" for el in feedback.select("#kudos, ul.report, #comments")]
+        assert order.index("kudos") < order.index("report"), path
+        # Nowhere else on the page: not above the story any more.
+        assert len(page.select('a[href^="/reports/new?type=work"]')) == 1, path
 
 
 @pytest.mark.parametrize("kind", ["work", "chapter", "comment", "bookmark", "user"])

@@ -10,6 +10,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 import requests
 from django.test import Client
+from shared_world import module_world
 
 from lifestream.testing import make_user, make_work
 from people.services import create_api_token
@@ -44,10 +45,14 @@ def token_header(user: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-@pytest.fixture
-def tagged(author):
+def _tag_every_name() -> None:
+    author = make_user("address_author")
     for name in NAMES:
         make_work(author, title=f"Work in {name}", freeforms=[name])
+
+
+# The works are written once for the module (tests/shared_world.py).
+tagged, _tagged_rows = module_world(_tag_every_name, "tagged")
 
 
 @pytest.fixture

@@ -292,9 +292,13 @@ def test_an_admin_turns_it_off_for_someone_locked_out(client, author, admin_user
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        ({"is_moderator": True}, "works, comments, bookmarks, accounts and reports"),
-        ({"is_archive_admin": True}, "works, comments, bookmarks, accounts and reports"),
-        ({"is_tag_wrangler": True}, "wrangle the archive's tags"),
+        ({"is_moderator": True}, "As a moderator, you can act on other people's works, comments"),
+        ({"is_archive_admin": True}, "As an admin, you can act on other people's works, comments"),
+        ({"is_superuser": True}, "As an admin, you can"),
+        ({"is_moderator": True, "is_archive_admin": True}, "As an admin, you can"),
+        ({"is_moderator": True, "is_tag_wrangler": True}, "As a moderator, you can"),
+        ({"is_staff": True}, "Your account can act on other people's works"),
+        ({"is_tag_wrangler": True}, "As a tag wrangler, you change how everyone's works"),
     ],
 )
 def test_the_notice_says_what_the_role_can_act_on(client, db, extra, says, settings):
@@ -303,3 +307,17 @@ def test_the_notice_says_what_the_role_can_act_on(client, db, extra, says, setti
     client.force_login(user)
     page = client.get(f"/users/{user.username}/two_factor").content.decode().replace("&#x27;", "'")
     assert says in page
+
+
+def test_the_notice_is_worded_by_role_in_french_and_japanese(db):
+    from django.utils import translation
+
+    moderator = make_user("fr_moderator", is_moderator=True)
+    admin = make_user("fr_admin", is_archive_admin=True)
+    with translation.override("fr"):
+        assert two_factor.why_required(moderator).startswith("En tant que modérateur,")
+        assert two_factor.why_required(admin).startswith("En tant qu’administrateur,")
+    with translation.override("ja"):
+        assert two_factor.why_required(moderator).startswith("モデレーターとして")
+        assert two_factor.why_required(admin).startswith("管理者として")
+    assert two_factor.why_required(make_user("fr_reader")) == ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from lifestream.testing import make_admin, make_user, make_work
 from moderation.services import hide_work, suspend_user
@@ -25,8 +26,7 @@ CREATOR_LOGIN = "matrix_creator"
 FANDOM = "Matrix Fandom"
 
 
-@pytest.fixture
-def world(db):
+def _build_world() -> dict:
     creator = make_user("matrix_creator")
     stranger = make_user("matrix_stranger")
     wrangler = make_user("matrix_wrangler", is_tag_wrangler=True)
@@ -60,6 +60,21 @@ def world(db):
         "suspended": suspended,
     }
     return {"users": users, "works": works, "creator": creator, "deleted_ids": deleted_ids}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
+
+
+def _make_canonical(**which: object) -> None:
+    """Make tags canonical as wrangling would, announced so the filter index reads them again
+    (the module's rows are shared, so its index is not rebuilt for each test)."""
+    from lifestream.core.changes import TagsChanged, announce
+    from tags.models import Tag
+
+    tags = Tag.objects.filter(**which)
+    tags.update(canonical=True)
+    announce(TagsChanged(tag_ids=tuple(tags.values_list("pk", flat=True))))
 
 
 def _client(world: dict, viewer: str) -> Client:
@@ -249,10 +264,9 @@ def test_listings(world, viewer, state, listing):
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_counts(world, viewer, state):
     """A canonical tag's listing and tag page count the work only when it is listed."""
-    from tags.models import Tag
 
     fandom = f"{FANDOM} {state.capitalize()}"
-    Tag.objects.filter(name=fandom).update(canonical=True)
+    _make_canonical(name=fandom)
     client = _client(world, viewer)
     listing = client.get(f"/tags/{fandom}/works").content.decode()
     expected = "1 Work in" if LISTED[(state, viewer)] else "0 Works in"
@@ -415,7 +429,7 @@ def test_unwrangled_tag_names_stay_private(world, viewer, state, page):
 def test_tag_feed_shows_only_public_works(world, viewer):
     from tags.models import Tag
 
-    Tag.objects.filter(name__startswith=FANDOM).update(canonical=True)
+    _make_canonical(name__startswith=FANDOM)
     for state in STATES:
         tag = Tag.objects.get(name=f"{FANDOM} {state.capitalize()}")
         for url in (f"/tags/{tag.pk}/feed.atom", f"/tags/{tag.name}/feed.atom"):
@@ -428,9 +442,8 @@ def test_tag_feed_shows_only_public_works(world, viewer):
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_facet_counts(world, viewer, state):
     """The filter sidebar counts a work's fandom only when the viewer could list the work."""
-    from tags.models import Tag
 
-    Tag.objects.filter(name__startswith=FANDOM).update(canonical=True)
+    _make_canonical(name__startswith=FANDOM)
     fandom = f"{FANDOM} {state.capitalize()}"
     page = _client(world, viewer).get("/works").content.decode()
     assert (f"<span>{fandom} (1)</span>" in page) is LISTED[(state, viewer)]
@@ -583,9 +596,8 @@ def test_sidebars_name_a_ticked_tag_only_when_it_is_findable(world, viewer, stat
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_opds_fandoms_list_only_what_the_viewer_can_read(world, viewer, state):
-    from tags.models import Tag
 
-    Tag.objects.filter(name__startswith=FANDOM).update(canonical=True)
+    _make_canonical(name__startswith=FANDOM)
     body = _client(world, viewer).get("/opds/fandoms").content.decode()
     assert (f"{FANDOM} {state.capitalize()}" in body) is LISTED[(state, viewer)]
     assert _client(world, viewer).get("/opds/opensearch.xml").status_code == 200

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from lifestream.testing import make_admin, make_user, make_work
 from works.models import Autosave, AutosaveForm
@@ -36,8 +37,7 @@ EXPECTED = {
 CODES: dict[int, set[str]] = {403: {"forbidden", "login_required"}, 404: {"not_found"}}
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("matrix_creator")
     users = {
         "guest": None,
@@ -57,6 +57,10 @@ def world(db):
     ids = {state: (work.pk, chapters[state].pk) for state, work in works.items()}
     works["deleted"].delete()
     return {"users": users, "ids": ids, "draft_chapter": draft_chapter, "creator": creator}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world: dict, viewer: str) -> Client:

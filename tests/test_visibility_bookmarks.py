@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from feedback.models import Bookmark
 from feedback.services.bookmarks import BookmarkData, create_bookmark
@@ -25,8 +26,7 @@ FANDOM = "Shelf Fandom"
 MARK = "shelf-mark"
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("shelf_creator")
     bookmarker = make_user("shelf_bookmarker")
     muter = make_user("shelf_muter")
@@ -68,6 +68,10 @@ def world(db):
         deleted_ids[privacy] = works[("deleted", privacy)].pk
         works[("deleted", privacy)].delete()
     return {"users": users, "works": works, "bookmarks": bookmarks, "deleted_ids": deleted_ids}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world: dict, viewer: str) -> Client:

@@ -12,6 +12,7 @@ import dataclasses
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from lifestream.testing import first_chapter, make_admin, make_user, make_work
 from people.services import create_api_token
@@ -30,8 +31,7 @@ READERS = {
 EDITORS = {"cocreator", "creator"}
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("matrix_creator")
     invitee = make_user("matrix_invitee")
     cocreator = make_user("matrix_cocreator")
@@ -64,6 +64,10 @@ def world(db):
     chapters = {state: first_chapter(work).pk for state, work in works.items()}
     services.delete_work(works["deleted"])
     return {"users": users, "ids": ids, "chapters": chapters, "recipient": recipient}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world, viewer: str) -> Client:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
+from shared_world import module_world
 
 from feedback.models import Comment, CommentStatus
 from feedback.services.comments import post_comment
@@ -18,8 +19,7 @@ STATES = ("public", "restricted", "draft", "deleted")
 GUEST_EMAIL = "hidden-guest-address@example.org"
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("c_creator")
     stranger = make_user("c_stranger")
     writer = make_user("c_writer")
@@ -54,6 +54,10 @@ def world(db):
         "writer": writer,
         "stranger": stranger,
     }
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(user) -> Client:

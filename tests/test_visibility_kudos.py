@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from feedback.models import HitCount, Kudos, Reading
 from lifestream.testing import make_admin, make_user, make_work
@@ -32,8 +33,7 @@ ACCESS = {
 }
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("matrix_creator")
     users = {
         "guest": None,
@@ -51,6 +51,10 @@ def world(db):
     works["deleted"].delete()
     ids = {state: work.pk for state, work in works.items()} | {"deleted": deleted_id}
     return {"users": users, "ids": ids, "creator": creator}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world: dict, viewer: str) -> Client:
@@ -144,7 +148,9 @@ def test_history_and_mark_for_later(world, viewer, state):
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_history_and_stats_pages_are_the_owners_alone(world, viewer, page):
     response = _client(world, viewer).get(f"/users/matrix_creator/{page}")
-    assert response.status_code == (200 if viewer == "creator" else 404)
+    # A guest is asked to log in, as on every page of an account (people.owners.own_account).
+    expected = {"creator": 200, "guest": 302}.get(viewer, 404)
+    assert response.status_code == expected
 
 
 def test_readings_of_restricted_works_stay_for_their_reader(world):
@@ -274,8 +280,8 @@ def test_clearing_a_history_is_its_owners_alone(world, viewer):
     if viewer == "stranger":  # the history's owner
         assert response.status_code == 302
         assert not Reading.objects.filter(user=stranger).exists()
-    else:  # the history pages are 404 to everyone else, guests included
-        assert response.status_code == 404
+    else:  # another account gets the 404; a guest is sent to log in
+        assert response.status_code == (302 if viewer == "guest" else 404)
         assert Reading.objects.filter(user=stranger).exists()
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.utils import timezone
+from shared_world import module_world
 
 from lifestream.testing import make_admin, make_user, make_work
 from people.services import create_api_token
@@ -32,8 +33,7 @@ TITLES = {state: f"{state.capitalize()} Orphanable" for state in STATES}
 ORPHAN = "orphan_account"
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("orphan_creator")
     co_creator = make_user("orphan_cocreator")
     users = {
@@ -59,6 +59,10 @@ def world(db):
         # Accepted, as a co-creator invitation is once its invitee says yes.
         Creatorship.objects.create(work=work, pseud=co_creator.default_pseud, position=1)
     return {"users": users, "works": works}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world, viewer: str) -> Client:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from lifestream.testing import make_admin, make_user, make_work
@@ -21,8 +22,7 @@ VIEWERS = ("guest", "stranger", "creator", "bookmarker", "muter", "blocked", "ad
 MARK = "vismark"
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("vis_creator")
     bookmarker = make_user("vis_bookmarker")
     muter = make_user("vis_muter")
@@ -62,6 +62,10 @@ def world(db):
     # The draft: a work that is no longer posted keeps its bookmarks, which no one finds.
     Work.objects.filter(pk=draft_later.pk).update(posted=False)
     return users
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _main(html: str) -> str:

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from lifestream.testing import make_admin, make_user, make_work
 from people.services import create_api_token
@@ -27,8 +28,7 @@ def _body(count: int) -> str:
     return "<p>" + " ".join(["word"] * count) + "</p>"
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("saga_creator")
     users = {
         "guest": None,
@@ -68,6 +68,10 @@ def world(db):
     deleted_id = works["deleted"].pk
     delete_work(works["deleted"])
     return {"users": users, "works": works, "saga": saga, "only": only, "deleted_id": deleted_id}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world, viewer) -> Client:

@@ -15,6 +15,7 @@ import re
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from feedback.models import Bookmark
 from feedback.services.bookmarks import BookmarkData, create_series_bookmark
@@ -36,8 +37,7 @@ def _body(count: int) -> str:
     return "<p>" + " ".join(["word"] * count) + "</p>"
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("arc_creator")
     bookmarker = make_user("arc_bookmarker")
     muter = make_user("arc_muter")
@@ -89,6 +89,10 @@ def world(db):
     # went back to being drafts.
     Work.objects.filter(pk__in=drafts).update(posted=False)
     return {"users": users, "series": series, "bookmarks": bookmarks}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world: dict, viewer: str) -> Client:

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from shared_world import module_world
 
 from feedback.models import Comment, Notification, NotificationKind, Subscription
 from feedback.notify import notify
@@ -20,8 +21,7 @@ VIEWERS = ("guest", "stranger", "creator", "admin")
 STATES = ("public", "restricted", "draft", "deleted")
 
 
-@pytest.fixture
-def world(db):
+def _build_world():
     creator = make_user("matrix_creator")
     stranger = make_user("matrix_stranger")
     admin = make_admin("matrix_admin")
@@ -45,6 +45,10 @@ def world(db):
         "owner": owner,
     }
     return {"users": users, "works": works, "creator": creator, "deleted_id": deleted_id}
+
+
+# Built once for the module; each test runs in a savepoint of its own (tests/shared_world.py).
+world, _world_rows = module_world(_build_world)
 
 
 def _client(world, viewer) -> Client:

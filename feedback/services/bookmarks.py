@@ -101,6 +101,17 @@ def _bookmark_tags(names: list[str], errors: ErrorList) -> list[Tag]:
 
 
 def _clean(user: User, data: BookmarkData, errors: ErrorList) -> tuple[Pseud, str, list[Tag]]:
+    if user.is_suspended and not data.private:
+        # A suspension stops what others would see, not the reader's own shelf: private
+        # bookmarks go on (the site's and the API's other writes stop before any service).
+        errors.add(
+            "private",
+            "public_while_suspended",
+            gettext(
+                "Your account is suspended, so for now your bookmarks can only be private: "
+                "tick “Private bookmark” to save this one."
+            ),
+        )
     pseud = data.pseud if data.pseud is not None else ensure_default_pseud(user)
     if pseud.user_id != user.pk:
         errors.add("pseud", "unknown_pseud", gettext("Bookmark as one of your own pseuds."))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -567,6 +567,23 @@ class ImportedComment:
     replies: list[ImportedComment] = field(default_factory=list)
 
 
+def _keep_dates_and_threads(comments: list[Comment]) -> None:
+    """Give just-created comments their old dates (the creation stamp is set on insert) and
+    their threads (a new thread is its first comment's id), in one statement run for every row:
+    an import writes hundreds of thousands, and a CASE expression per batch costs more than
+    the rows."""
+    ops = connection.ops
+    table = ops.quote_name(Comment._meta.db_table)
+    created = ops.quote_name(Comment._meta.get_field("created_at").column)
+    thread = ops.quote_name(Comment._meta.get_field("thread").column)
+    rows = [
+        (ops.adapt_datetimefield_value(comment.created_at), comment.thread_id, comment.pk)
+        for comment in comments
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {created} = %s, {thread} = %s WHERE id = %s", rows)
+
+
 def import_comments(work: Work, threads: list[ImportedComment]) -> int:
     """Write an imported archive's conversations on `work` as they were, in the caller's
     transaction: bodies sanitised as any comment's, dates kept, replies threaded. It is history,
@@ -605,7 +622,7 @@ def import_comments(work: Work, threads: list[ImportedComment]) -> int:
             comment.created_at = imported.created_at
             if comment.parent_id is None:
                 comment.thread_id = comment.pk
-        Comment.objects.bulk_update([c for _, c in made], ["created_at", "thread"])
+        _keep_dates_and_threads([comment for _, comment in made])
         written += len(made)
         level = [(reply, comment) for imported, comment in made for reply in imported.replies]
         depth += 1

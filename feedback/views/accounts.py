@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -60,10 +59,9 @@ class DeleteAccountForm(forms.Form):
         }
 
 
-@login_required
 @never_cache
 def delete_account(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     works = accounts.own_works(user)
     form = DeleteAccountForm(request.POST or None, works=works)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from access.getters import get_series_for_reader, get_work_for_reader
 from access.visibility import has_listable_part
+from archive_collections import services as collection_services
 from lifestream import ao3_names
 from lifestream.ao3_names import with_ao3_names
-from lifestream.core.errors import InvalidInput
+from lifestream.core.errors import ErrorList, InvalidInput
 from lifestream.core.forms import ServiceErrorsForm
 from people import queries as people_queries
 from people.models import Pseud, User
@@ -70,6 +72,11 @@ class BookmarkForm(ServiceErrorsForm):
     )
     private = forms.BooleanField(required=False, label=_("Private bookmark"))
     rec = forms.BooleanField(required=False, label=_("Rec"))
+    collections = forms.CharField(
+        required=False,
+        label=_("Add to Collections"),
+        help_text=_("Collection names, separated by commas (public bookmarks only)."),
+    )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,7 +139,8 @@ def _new_bookmark(
     if existing is not None:
         return _already_bookmarked(request, existing)
     default_pseud = ensure_default_pseud(user)
-    initial = _initial(BookmarkData(pseud=default_pseud))
+    # A suspended account may only bookmark privately: the box comes ticked.
+    initial = _initial(BookmarkData(pseud=default_pseud, private=user.is_suspended))
     posted = with_ao3_names(request.POST, ao3_names.BOOKMARK) if request.method == "POST" else None
     if posted is not None and not posted.get("pseud"):
         # A script that names no pseud bookmarks as the default one, as the form would.
@@ -141,11 +149,19 @@ def _new_bookmark(
     form = BookmarkForm(user, posted, initial=initial)
     if posted is not None and form.is_valid():
         try:
-            if series is not None:
-                bookmark = create_series_bookmark(user, series, form.data_for_service())
-            else:
-                assert work is not None
-                bookmark = create_bookmark(user, work, form.data_for_service())
+            with transaction.atomic():
+                data = form.data_for_service()
+                collections = ErrorList()
+                chosen = collection_services.check_bookmark_collections(
+                    user, form.cleaned_data["collections"], None, data.private, collections
+                )
+                collections.raise_if_any()
+                if series is not None:
+                    bookmark = create_series_bookmark(user, series, data)
+                else:
+                    assert work is not None
+                    bookmark = create_bookmark(user, work, data)
+                collection_services.set_bookmark_collections(user, bookmark, chosen)
         except AlreadyBookmarked as error:
             return _already_bookmarked(request, error.bookmark)
         except InvalidInput as error:
@@ -199,10 +215,22 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     bookmark = queries.get_bookmark_for_owner(request.user, bookmark_id)
     user = request.user
     assert isinstance(user, User)
-    form = BookmarkForm(user, request.POST or None, initial=_initial(bookmark_data_from(bookmark)))
+    initial = _initial(bookmark_data_from(bookmark))
+    initial["collections"] = ", ".join(
+        c.name for c in collection_services.bookmark_collections(bookmark)
+    )
+    form = BookmarkForm(user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            update_bookmark(bookmark, form.data_for_service())
+            with transaction.atomic():
+                data = form.data_for_service()
+                collections = ErrorList()
+                chosen = collection_services.check_bookmark_collections(
+                    user, form.cleaned_data["collections"], bookmark, data.private, collections
+                )
+                collections.raise_if_any()
+                update_bookmark(bookmark, data)
+                collection_services.set_bookmark_collections(user, bookmark, chosen)
         except InvalidInput as error:
             form.add_service_errors(error)
         else:

@@ -4,7 +4,6 @@ work shown only to whoever may see it), with the invitee's and the recipient's a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -21,19 +20,17 @@ from works import queries as work_queries
 from .subscriptions import user_nav
 
 
-@login_required
 def creatorships(request: HttpRequest, login_name: str) -> HttpResponse:
     """AO3's "Co-Creator Requests": the invitations waiting for an answer."""
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     page = paginate(request, work_queries.invitations_of(owner))
     context = {"owner": owner, "nav": user_nav(request, owner), "page": page}
     return render(request, "feedback/creatorships.html", context)
 
 
-@login_required
 @require_POST
 def creatorship_answer(request: HttpRequest, login_name: str, creatorship_id: int) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     if request.POST.get("action") == "accept":
         invitation = credits.accept_invitation(owner, require_id(creatorship_id))
         messages.success(
@@ -64,10 +61,9 @@ def gifts(request: HttpRequest, login_name: str) -> HttpResponse:
     return render(request, "feedback/gifts.html", context)
 
 
-@login_required
 @require_POST
 def gift_refuse(request: HttpRequest, login_name: str, gift_id: int) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     gift = credits.refuse_gift(owner, require_id(gift_id))
     messages.success(
         request, gettext("You have refused the gift “%(title)s”.") % {"title": gift.work}

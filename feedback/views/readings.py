@@ -22,7 +22,7 @@ from .subscriptions import user_nav
 
 
 def readings(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     show = (
         reading_queries.TO_READ
         if request.GET.get("show") == reading_queries.TO_READ
@@ -45,7 +45,7 @@ def readings(request: HttpRequest, login_name: str) -> HttpResponse:
 
 @require_POST
 def reading_delete(request: HttpRequest, login_name: str, reading_id: int) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     if not reading_services.delete_reading(owner, reading_id):
         raise Http404(gettext("No such work in your history."))
     messages.success(request, gettext("The work was deleted from your history."))
@@ -54,7 +54,7 @@ def reading_delete(request: HttpRequest, login_name: str, reading_id: int) -> Ht
 
 @require_POST
 def readings_clear(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     if request.POST.get("confirm") != "yes":
         messages.error(request, gettext("Your history was not cleared: please confirm first."))
         return redirect("feedback:readings", owner.username)

@@ -26,7 +26,7 @@ STATS_COLUMNS = (
 
 
 def stats(request: HttpRequest, login_name: str) -> HttpResponse:
-    owner = own_account(request, login_name)
+    owner = own_account(request.user, login_name)
     sort = request.GET.get("sort_column", "hits")
     if sort not in STATS_SORTS:
         sort = "hits"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -64,9 +63,8 @@ INBOX_FILTER_LABELS = {
 # --- inbox ------------------------------------------------------------------------------------
 
 
-@login_required
 def inbox(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     if request.method == "POST":
         action = request.POST.get("action", "")
         chosen = parse_ids(request.POST.getlist("notices"))
@@ -218,10 +216,9 @@ def _button(
     return render(request, "feedback/_subscribe_button.html", context)
 
 
-@login_required
 def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
     """GET: the user's subscriptions; POST: subscribe to a work or a user (AO3's address)."""
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     if request.method == "POST":
         work, creator, series = _subscribe_target(request, user)
         error = ""
@@ -250,12 +247,11 @@ def subscriptions(request: HttpRequest, login_name: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def subscription_delete(
     request: HttpRequest, login_name: str, subscription_id: int
 ) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     subscription = (
         Subscription.objects.filter(pk=subscription_id, user=user)
         .select_related("work", "creator", "series")

@@ -8,6 +8,7 @@ all of it and a run cut short goes on where it stopped; no half-imported story i
 from __future__ import annotations
 
 import contextlib
+import itertools
 import datetime as dt
 import re
 import unicodedata
@@ -55,6 +56,9 @@ from .source import Archive, Story, flag, ids, text, when
 from .tagmap import NO_WARNING_CHOSEN, NOT_RATED, OriginalTag
 
 # Severity order of AO3's ratings: a story with several eFiction ratings gets the strictest.
+# Stories written per transaction: whole stories only, few enough that an interrupted run
+# redoes little.
+STORIES_PER_COMMIT = 25
 RATING_ORDER = ("Not Rated", "General Audiences", "Teen And Up Audiences", "Mature", "Explicit")
 _BLOCK_MARKUP = re.compile(r"<\s*(p|br|div|blockquote|h[1-6]|ul|ol|table|hr)\b", re.IGNORECASE)
 # eFiction keeps the author's answer to a review inside the review, after this label.
@@ -169,10 +173,19 @@ class Importer:
         self._authors()
         self._categories()
         coauthors = self.archive.coauthors()
-        for done, story in enumerate(self.archive.stories(), start=1):
-            self._story(story, coauthors.get(story.sid, []))
-            if progress is not None and done % 500 == 0:
-                progress("stories", done)
+        stories = iter(self.archive.stories())
+        done = 0
+        while batch := list(itertools.islice(stories, STORIES_PER_COMMIT)):
+            # Whole stories only are committed, a few at a time (each one in a savepoint of its
+            # own, so a story refused is rolled back alone); an interrupted run loses at most
+            # the batch it was in, which the next run imports again.
+            with transaction.atomic():
+                for story in batch:
+                    self._story(story, coauthors.get(story.sid, []))
+            for _ in batch:
+                done += 1
+                if progress is not None and done % 500 == 0:
+                    progress("stories", done)
         self._series()
         self._favourites()
         if not self.report.already["stories"]:

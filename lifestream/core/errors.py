@@ -98,4 +98,9 @@ class AccountSuspended(Forbidden):
 
 class LoginRequired(Exception):
     """The object exists but only logged-in users may read it: the site asks the visitor to
-    log in, the API answers 401."""
+    log in, the API answers 401. The message, when given, is what the login page tells the
+    visitor (by default, that the work is for registered users)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message

@@ -80,9 +80,8 @@ def work_orphan(request: HttpRequest, work_id: int) -> HttpResponse:
     return _confirm(request, user, f"“{work.title}”", posted, drafts)
 
 
-@login_required
 def pseud_orphan(request: HttpRequest, login_name: str, pseud_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     pseud: Pseud = get_pseud(user, pseud_name)
     posted, drafts = works_to_orphan(user, pseud)
     return _confirm(
@@ -90,8 +89,7 @@ def pseud_orphan(request: HttpRequest, login_name: str, pseud_name: str) -> Http
     )
 
 
-@login_required
 def user_orphan(request: HttpRequest, login_name: str) -> HttpResponse:
-    user = own_account(request, login_name)
+    user = own_account(request.user, login_name)
     posted, drafts = works_to_orphan(user)
     return _confirm(request, user, gettext("all your works"), posted, drafts)
