@@ -22,6 +22,7 @@ from archive_collections import matching
 from archive_collections import services as collection_services
 from archive_collections.models import Approval, Collection, CollectionItem
 from feedback.models import Notification, NotificationKind
+from feedback.notify import schedule_digests
 from lifestream.core.changes import WorkGifted, announce
 from lifestream.core.errors import ErrorList, Forbidden, NotFound
 from lifestream.core.text import one_line, sanitize_html
@@ -878,6 +879,11 @@ def reveal_challenge(challenge_id: int, now: dt.datetime | None = None) -> int:
             collection.unrevealed = False
             collection.save(update_fields=["unrevealed", "updated_at"])
         collection_services.refresh_works(work_ids)
+        # The gift notices held back until now: their recipients' digests go out.
+        waiting = Notification.objects.filter(work_id__in=work_ids, emailed_at__isnull=True)
+        recipients = sorted(set(waiting.values_list("user_id", flat=True)))
+        if recipients:
+            transaction.on_commit(partial(schedule_digests, recipients), robust=True)
         challenge.works_revealed_at = now
         done += 1
     if (
