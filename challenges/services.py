@@ -588,7 +588,7 @@ def assignment_problems(challenge: Challenge) -> list[matching.AssignmentProblem
     return matching.check_assignments(signups.values(), pairs)
 
 
-def _tell(user_ids: list[int], message: str, path: str, subject: str) -> None:
+def _tell(user_ids: list[int], message: str, path: str, subject: str, email: bool = True) -> None:
     """A notice in each inbox, and an email (sent once the transaction commits)."""
     now = _now()
     link = f"{settings.SITE_URL}{path}"
@@ -599,7 +599,7 @@ def _tell(user_ids: list[int], message: str, path: str, subject: str) -> None:
         )
         for u in users
     )
-    for u in users:
+    for u in users if email else []:
         if u.email:
             transaction.on_commit(
                 partial(
@@ -614,8 +614,9 @@ def _tell(user_ids: list[int], message: str, path: str, subject: str) -> None:
 
 
 @transaction.atomic
-def send_assignments(user: User, challenge: Challenge) -> int:
-    """Send the proposed assignments: each giver finds theirs in their inbox and email."""
+def send_assignments(user: User, challenge: Challenge, *, email: bool = True) -> int:
+    """Send the proposed assignments: each giver finds theirs in their inbox and email (not
+    the sample archive's made-up accounts: `email` False)."""
     _check_moderator(user, challenge.collection)
     _check_not_sent(challenge)
     proposed = list(challenge.assignments.filter(status=AssignmentStatus.PROPOSED))
@@ -635,6 +636,7 @@ def send_assignments(user: User, challenge: Challenge) -> int:
         _("Your assignment for %(title)s is ready.") % {"title": collection.title},
         reverse("challenges:assignments", args=[collection.name]),
         _("Your gift exchange assignment"),
+        email,
     )
     return len(proposed)
 
