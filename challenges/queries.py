@@ -14,12 +14,12 @@ PER_PAGE = 20
 
 
 def signups(challenge: Challenge) -> QuerySet[Signup]:
-    return challenge.signups.select_related("pseud", "user").prefetch_related("prompts")
+    return challenge.signups.select_related("pseud__user", "user").prefetch_related("prompts")
 
 
 def all_assignments(challenge: Challenge) -> QuerySet[Assignment]:
     return challenge.assignments.select_related(
-        "giver", "giver_pseud", "recipient__pseud", "recipient__user", "work"
+        "giver", "giver_pseud__user", "recipient__pseud__user", "recipient__user", "work"
     ).order_by("recipient_id", "id")
 
 
@@ -38,7 +38,7 @@ def prompts(
 ) -> QuerySet[Prompt]:
     """The meme's prompts, newest first, with their tags, claims and the fills `viewer` may
     list counted. "Unfilled": no fill anyone may list (an unrevealed fill does not count)."""
-    rows = challenge.prompts.select_related("pseud").prefetch_related("tags")
+    rows = challenge.prompts.select_related("pseud__user").prefetch_related("tags")
     if tag:
         rows = rows.filter(tags__name__iexact=tag)
     fills = listable_fills(viewer)
@@ -55,4 +55,4 @@ def prompt_fills(viewer: object, prompt: Prompt) -> list[PromptFill]:
 
 
 def prompt_claims(prompt: Prompt) -> list[Claim]:
-    return list(prompt.claims.select_related("pseud"))
+    return list(prompt.claims.select_related("pseud__user"))

@@ -960,7 +960,7 @@ def get_prompt(challenge: Challenge, prompt_id: object) -> Prompt:
         pk = int(str(prompt_id))
     except ValueError:
         pk = 0
-    prompt = challenge.prompts.select_related("pseud").filter(pk=pk).first()
+    prompt = challenge.prompts.select_related("pseud__user").filter(pk=pk).first()
     if prompt is None:
         raise NotFound(_("No such prompt."))
     return prompt

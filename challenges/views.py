@@ -248,7 +248,7 @@ def assignments(request: HttpRequest, name: str) -> HttpResponse:
         candidates = {a.pk: services.pinch_hit_candidates(current, a) for a in defaulted}
         for a in rows:
             a.candidates = candidates.get(a.pk, [])  # type: ignore[attr-defined]
-        volunteers = list(current.pinch_hitters.select_related("pseud"))
+        volunteers = list(current.pinch_hitters.select_related("pseud__user"))
     else:
         rows = list(queries.own_assignments(actor, current))
         for a in rows:

@@ -446,3 +446,76 @@ def test_the_api_runs_an_exchange_and_a_meme(db):
         apis[1].send("delete", f"/collections/Api_Meme/prompts/{prompt_id}/claim").status_code
         == 404
     )
+
+
+def test_challenge_pages_cost_the_same_for_more_participants(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive_collections import services as collection_services
+    from archive_collections.services import CollectionData
+    from challenges.services import (
+        ChallengeData,
+        KindSettings,
+        PromptData,
+        PromptMemeData,
+        SignupData,
+    )
+
+    mod = make_user("countmod")
+    swap = collection_services.create_collection(
+        mod, CollectionData(name="Count_Swap", title="Count Swap")
+    )
+    challenge = services.save_challenge(
+        mod,
+        swap,
+        ChallengeData(
+            kinds={"fandom": KindSettings(request_min=1, request_max=1, offer_min=1, offer_max=1)}
+        ),
+    )
+    meme = collection_services.create_collection(
+        mod, CollectionData(name="Count_Meme", title="Count Meme")
+    )
+    meme_challenge = services.save_challenge(mod, meme, ChallengeData(kind="prompt_meme"))
+    first = make_user("counter0")
+    pages = {
+        mod: [
+            "/collections/Count_Swap/signups",
+            "/collections/Count_Swap/matching",
+            "/collections/Count_Swap/assignments",
+        ],
+        first: ["/collections/Count_Swap/assignments", "/collections/Count_Swap/signups"],
+        None: ["/collections/Count_Meme/prompts", "/collections/Count_Meme/prompts?unfilled=1"],
+    }
+    costs: dict[str, list[int]] = {}
+    people = [first]
+    for size in (3, 6):
+        while len(people) < size:
+            people.append(make_user(f"counter{len(people)}"))
+        for person in people:
+            services.save_signup(
+                person,
+                challenge,
+                SignupData(
+                    requests=[PromptData(tags={"fandom": "Count"})],
+                    offers=[PromptData(tags={"fandom": "Count"})],
+                ),
+            )
+            if not meme_challenge.prompts.filter(user=person).exists():
+                prompt = services.create_prompt(
+                    person, meme_challenge, PromptMemeData(title=f"P {person.pk}", tags="Counting")
+                )
+                services.claim_prompt(mod, prompt)
+        challenge.assignments.all().delete()
+        challenge.assignments_sent_at = None
+        challenge.save()
+        services.run_matching(mod, challenge)
+        services.send_assignments(mod, challenge)
+        for user, urls in pages.items():
+            client = _client(user) if user else Client()
+            for url in urls:
+                client.get(url)
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+                costs.setdefault(f"{user} {url}", []).append(len(queries))
+    assert all(small == large for small, large in costs.values()), costs
