@@ -23,7 +23,7 @@ from archive_collections import services as collection_services
 from archive_collections.models import Approval, Collection, CollectionItem
 from feedback.models import Notification, NotificationKind
 from feedback.notify import schedule_digests
-from lifestream.core.changes import WorkGifted, announce
+from lifestream.core.changes import WorkChanged, WorkGifted, announce
 from lifestream.core.errors import ErrorList, Forbidden, NotFound
 from lifestream.core.text import one_line, sanitize_html
 from people.models import Pseud, User
@@ -221,6 +221,11 @@ def save_challenge(user: User, collection: Collection, data: ChallengeData) -> C
     challenge.assignments_due_at = data.assignments_due_at
     challenge.works_reveal_at, challenge.creators_reveal_at = works_at, creators_at
     challenge.save()
+    # The collection's unrevealed works hear of the reveal date (`keep_reveal_moment`).
+    for work_id in CollectionItem.objects.filter(
+        collection=collection, unrevealed=True, work__isnull=False
+    ).values_list("work_id", flat=True):
+        announce(WorkChanged(work_id))
     for moment in (works_at, creators_at):
         if moment is not None:
             transaction.on_commit(partial(_enqueue_reveal, moment, challenge.pk))
@@ -840,6 +845,23 @@ def fulfil_from_form(user: User, work: Work, value: str) -> None:
 
 
 # --- the reveal ----------------------------------------------------------------------------------
+
+
+def keep_reveal_moment(change: WorkChanged) -> None:
+    """A consumer of the change feed: the work's `unrevealed_until`, the latest works reveal
+    date of the unrevealed collections it is in (None when one has none), so the visibility
+    rules let it out at that moment exactly, before the reveal task does the bookkeeping."""
+    moments = list(
+        CollectionItem.objects.filter(
+            work_id=change.work_id, unrevealed=True, user_approval=Approval.APPROVED
+        )
+        .exclude(collection_approval=Approval.REJECTED)
+        .values_list("collection__challenge__works_reveal_at", flat=True)
+    )
+    if not moments:
+        return  # in no unrevealed collection: the moment is never read
+    until = None if any(m is None for m in moments) else max(m for m in moments if m)
+    Work.objects.filter(pk=change.work_id).update(unrevealed_until=until)
 
 
 @transaction.atomic

@@ -254,6 +254,14 @@ def test_a_whole_gift_exchange_from_sign_up_to_reveal(
 
     # The reveal at its moment: works first, then creators; each recipient told once.
     clock.advance(dt.timedelta(days=5, hours=1))  # past the works reveal date
+    # Out at its moment, before any task has run (as a scheduled work is): listed, counted,
+    # on the gifts page, its notice in the recipient's inbox.
+    gift_work.refresh_from_db()
+    assert gift_work.in_unrevealed_collection
+    assert gift_work.title in Client().get("/collections/Yuletide/works").content.decode()
+    assert gift_work.title in Client().get(f"/users/{recipient.username}/gifts").content.decode()
+    assert gift_work.title in Client().get(f"/works/{gift_work.pk}").content.decode()
+    assert _visible_notices(recipient, NotificationKind.GIFT).count() == 1
     reveal_challenge.call(challenge.pk)
     reveal_challenge.call(challenge.pk)  # a second run changes nothing
     gift_work.refresh_from_db()
