@@ -35,6 +35,8 @@ The rules:
   count, facet, search, feed, OPDS catalogue, file, bookmark listing, series part, gifts page,
   notice and API answer, and its own address shows only that it is part of the collection
   (`is_mystery`, `mystery_collections`), never its title, summary, creators, tags or recipients;
+  it comes out at its collections' reveal moment (`Work.unrevealed_until`, a challenge's works
+  reveal date) exactly, the rules reading the clock (`revealed_q`), as for a scheduled work;
 - a work in an anonymous collection not yet revealed is an anonymous work (above):
   `Work.anonymous` is what its creators chose or that, and is cleared again at the reveal;
 - a collection lists an item (its works and bookmarks pages, its counts, the collection facet,
