@@ -157,6 +157,12 @@ def test_a_whole_gift_exchange_from_sign_up_to_reveal(
     owner.post("/collections/Yuletide/matching", {"action": "run"})
     assert Assignment.objects.get(pk=first.pk).recipient_id == second.recipient_id
     assert Assignment.objects.filter(challenge=challenge).count() == 12
+    # A pair ruled out is never made again; the matching still covers everyone.
+    loose = Assignment.objects.filter(challenge=challenge, kept=False).first()
+    pair = (loose.giver_id, loose.recipient_id)
+    owner.post("/collections/Yuletide/matching", {"action": "forbid", "assignment_id": loose.pk})
+    rows = Assignment.objects.filter(challenge=challenge)
+    assert rows.count() == 12 and pair not in {(a.giver_id, a.recipient_id) for a in rows}
     # Not yet sent: participants see nothing.
     assert (
         "No assignments yet."
