@@ -143,7 +143,26 @@ def signups(request: HttpRequest, name: str) -> HttpResponse:
     if context["is_moderator"]:
         summary = services.signup_summary(actor, current)
         context["summary"] = [(KIND_LABELS[k], rows) for k, rows in summary.items() if rows]
-        context["all_signups"] = list(queries.signups(current))
+        every = list(queries.signups(current))
+        names = services.tag_names_of(every)
+        for signup in every:
+            signup.lines = [  # type: ignore[attr-defined]
+                (
+                    prompt.get_side_display(),
+                    "; ".join(
+                        f"{KIND_LABELS[kind]}: "
+                        + (
+                            _("Any")
+                            if value == services.ANY
+                            else ", ".join(names.get(t, "") for t in value)
+                        )
+                        for kind, value in prompt.tags.items()
+                        if value and kind in KIND_LABELS
+                    ),
+                )
+                for prompt in signup.prompts.all()
+            ]
+        context["all_signups"] = every
     return render(request, "challenges/signups.html", context, status=status)
 
 

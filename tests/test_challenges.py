@@ -118,6 +118,7 @@ def test_a_whole_gift_exchange_from_sign_up_to_reveal(
     assert "Update sign-up" in own and "elf05" not in own
     summary = owner.get("/collections/Yuletide/signups").content.decode()
     assert "12 sign-ups" in summary and "Star Trek" in summary
+    assert "Request — Fandom: Star Trek; Additional Tags: Fluff" in summary
     assert _client(people[0]).get("/collections/Yuletide/matching").status_code == 403
 
     # Matching: everyone gives one and receives one, every pair fitting.
