@@ -134,8 +134,8 @@ def test_a_whole_gift_exchange_from_sign_up_to_reveal(
     assert {a.giver_id for a in proposed} == {p.pk for p in people}
     assert {a.recipient.user_id for a in proposed} == {p.pk for p in people}
     assert all(a.giver_id != a.recipient.user_id for a in proposed)
-    page = owner.get("/collections/Yuletide/matching").content.decode()
-    assert "12 of 12 recipients" in page
+    matching_page = owner.get("/collections/Yuletide/matching").content.decode()
+    assert "12 of 12 recipients" in matching_page
     # A swap (two that stay fitting: same requested fandom), then a re-run keeps it.
     first, second = sorted(proposed, key=lambda a: a.recipient_id)[0], None
     for other in proposed:
@@ -160,6 +160,7 @@ def test_a_whole_gift_exchange_from_sign_up_to_reveal(
     assert Assignment.objects.filter(challenge=challenge).count() == 12
     # A pair ruled out is never made again; the matching still covers everyone.
     loose = Assignment.objects.filter(challenge=challenge, kept=False).first()
+    assert loose is not None
     pair = (loose.giver_id, loose.recipient_id)
     owner.post("/collections/Yuletide/matching", {"action": "forbid", "assignment_id": loose.pk})
     rows = Assignment.objects.filter(challenge=challenge)
@@ -251,6 +252,7 @@ def test_a_whole_gift_exchange_from_sign_up_to_reveal(
     # Before the reveal nothing tells who got what, or who wrote it.
     recipient = fillers[0].recipient.user
     gift_work = fillers[0].work
+    assert gift_work is not None
     gifts_page = Client().get(f"/users/{recipient.username}/gifts").content.decode()
     assert gift_work.title not in gifts_page
     assert _visible_notices(recipient, NotificationKind.GIFT).count() == 0
