@@ -35,6 +35,8 @@ The rules:
   count, facet, search, feed, OPDS catalogue, file, bookmark listing, series part, gifts page,
   notice and API answer, and its own address shows only that it is part of the collection
   (`is_mystery`, `mystery_collections`), never its title, summary, creators, tags or recipients;
+  it comes out at its collections' reveal moment (`Work.unrevealed_until`, a challenge's works
+  reveal date) exactly, the rules reading the clock (`revealed_q`), as for a scheduled work;
 - a work in an anonymous collection not yet revealed is an anonymous work (above):
   `Work.anonymous` is what its creators chose or that, and is cleared again at the reveal;
 - a collection lists an item (its works and bookmarks pages, its counts, the collection facet,
@@ -114,13 +116,26 @@ def is_released(item: Work | Chapter) -> bool:
     return item.scheduled_for is not None and item.scheduled_for <= timezone.now()
 
 
+def revealed_q(prefix: str = "") -> Q:
+    """Works not (or no longer) Mystery Works: in no unrevealed collection, or past the moment
+    their collections reveal them (as a scheduled work is out at its moment, never late)."""
+    return Q(**{f"{prefix}in_unrevealed_collection": False}) | Q(
+        **{f"{prefix}unrevealed_until__lte": timezone.now()}
+    )
+
+
+def is_unrevealed(work: Work) -> bool:
+    """The same rule for one loaded work: still a Mystery Work now."""
+    if not work.in_unrevealed_collection:
+        return False
+    return work.unrevealed_until is None or work.unrevealed_until > timezone.now()
+
+
 def listable_works_q(viewer: Viewer, prefix: str = "") -> Q:
     """The filter for works that appear in listings and counts for `viewer`. Drafts never do,
     not even the viewer's own: they have their own page. `prefix` ("work__") applies the same
     rule to rows that point at a work (bookmarks, readings, subscriptions)."""
-    q = released_q(prefix) & Q(
-        **{f"{prefix}hidden_at__isnull": True, f"{prefix}in_unrevealed_collection": False}
-    )
+    q = released_q(prefix) & Q(**{f"{prefix}hidden_at__isnull": True}) & revealed_q(prefix)
     if not viewer.is_authenticated:
         q &= Q(**{f"{prefix}restricted": False})
     muted = muted_user_ids(viewer)
@@ -240,7 +255,7 @@ def bookmark_access(viewer: Viewer, bookmark: Bookmark) -> Access:
         return Access.HIDDEN
     work = bookmark.work
     assert work is not None  # a bookmark is of a work or of a series
-    if not is_released(work) or work.hidden_at is not None or work.in_unrevealed_collection:
+    if not is_released(work) or work.hidden_at is not None or is_unrevealed(work):
         return Access.HIDDEN
     if work.restricted and not viewer.is_authenticated:
         return Access.LOGIN_REQUIRED
@@ -318,7 +333,7 @@ def is_mystery(viewer: Viewer, work: Work) -> bool:
     """Whether `work`'s address shows `viewer` a "Mystery Work" page: it is out, not hidden by
     a moderator, in an unrevealed collection, and `viewer` is not one who sees it as it is."""
     return (
-        work.in_unrevealed_collection
+        is_unrevealed(work)
         and is_released(work)
         and work.hidden_at is None
         and not sees_unrevealed(viewer, work)
@@ -348,7 +363,7 @@ def work_access(viewer: Viewer, work: Work) -> Access:
     """What `viewer` may do with one work they asked for by id."""
     if work.hidden_at is not None and not (is_creator(viewer, work) or can_moderate(viewer)):
         return Access.HIDDEN
-    if work.in_unrevealed_collection and not sees_unrevealed(viewer, work):
+    if is_unrevealed(work) and not sees_unrevealed(viewer, work):
         return Access.HIDDEN
     if not is_released(work):
         return Access.READ if is_creator(viewer, work) else Access.HIDDEN
@@ -379,12 +394,7 @@ def news_audience(user_ids: set[int], work: Work) -> set[int]:
     not anyone who muted one of its creators (the work is hidden from them)."""
     creators = creator_user_ids(work)
     candidates = set(user_ids) - creators
-    if (
-        not candidates
-        or not is_released(work)
-        or work.hidden_at is not None
-        or work.in_unrevealed_collection
-    ):
+    if not candidates or not is_released(work) or work.hidden_at is not None or is_unrevealed(work):
         return set()
     muting = Mute.objects.filter(muter_id__in=candidates, muted_id__in=creators)
     readers = User.objects.filter(pk__in=candidates, is_active=True).exclude(
@@ -410,7 +420,7 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
     news = Q(work__isnull=True, comment__admin_post__isnull=False)
     # A notice about a work in an unrevealed collection (a gift to the viewer) waits for the
     # reveal: it would tell the recipient of the work before the reveal does.
-    listed = Q(work__hidden_at__isnull=True, work__in_unrevealed_collection=False)
+    listed = Q(work__hidden_at__isnull=True) & revealed_q("work__")
     q = (released_q("work__") & listed) | own | news
     q &= Q(chapter__isnull=True) | released_q("chapter__") | own
     q &= Q(comment__isnull=True) | Q(
@@ -437,8 +447,9 @@ def visible_notices_q(viewer: User, *, mutes_inline: bool = False) -> Q:
             by_creator("comment__user_id") | by_creator("actor_id")
         )
         q &= (~Q(actor_id__in=muted) & ~Q(comment__user_id__in=muted)) | unnamed
-    # The moderators' messages and the data export's are about no work.
-    return q | Q(kind__in=ACCOUNT_NOTICES)
+    # The moderators' messages and the data export's are about no work, nor is a challenge's
+    # assignment.
+    return q | Q(kind__in=ACCOUNT_NOTICES) | Q(kind=NotificationKind.CHALLENGE, work__isnull=True)
 
 
 def usable_skins_q(viewer: Viewer) -> Q:

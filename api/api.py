@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from . import (
     blocks,
     bookmarks,
+    challenges,
     collections,
     comments,
     credits,
@@ -48,3 +49,4 @@ api.add_router("", credits.router)
 api.add_router("", related.router)
 api.add_router("", news.router)
 api.add_router("", collections.router)
+api.add_router("", challenges.router)

@@ -463,6 +463,8 @@ class NotificationKind(models.TextChoices):
     RELATED = "related", _("Related work")
     MODERATION = "moderation", _("Message from the moderators")
     DATA_EXPORT = "export", _("Your data is ready")
+    # A gift exchange's or prompt meme's news (an assignment, a fill of one's prompt).
+    CHALLENGE = "challenge", _("Challenge")
 
 
 # Notices about the account itself, about no work: in the inbox only (never in a digest).

@@ -6,6 +6,7 @@ one of the changes below; a new consumer is added here, for each kind it must he
 
 from __future__ import annotations
 
+from challenges import services as challenges
 from downloads import cache as downloads_cache
 from feedback.services import comments, credits, related, subscriptions
 from lifestream.core.changes import (
@@ -47,6 +48,8 @@ def register_consumers() -> None:
     """Called once at start-up; a second call changes nothing."""
     # The filter index (tag filters, facets, sorting) replays the change log, so its rows
     # commit or roll back with the write.
+    # A work's reveal moment (its challenges' works reveal dates) follows its collections.
+    register(WorkChanged, challenges.keep_reveal_moment, after_commit=False)
     register(WorkChanged, _log_work, after_commit=False)
     register(WorkStatsChanged, _log_work, after_commit=False)
     register(WorkDeleted, _log_work, after_commit=False)

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "news",
     "feedback",
     "archive_collections",
+    "challenges",
     "downloads",
     "imports",
     "signups",

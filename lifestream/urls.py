@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("news.urls")),
     path("", include("archive_collections.urls")),
+    path("", include("challenges.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     # The API's root without its slash is the API's too (JSON, not a redirect to an HTML 404).

@@ -13,6 +13,8 @@ import test_browser
 from django.db import connection
 
 from archive_collections.services import CollectionData, add_work, create_collection
+from challenges import services as challenge_services
+from challenges.services import ChallengeData, KindSettings, PromptData, SignupData
 from feedback.services.bookmarks import BookmarkData, create_bookmark
 from feedback.services.comments import post_comment
 from feedback.services.kudos import leave_kudos
@@ -103,6 +105,29 @@ def _world() -> dict[str, Any]:
         ),
     )
     add_work(author, fest, single)
+    # A gift exchange with two sign-ups, matched (the moderators' pages have rows to show).
+    swap = create_collection(author, CollectionData(name="midgar_swap", title="Midgar Swap"))
+    exchange = challenge_services.save_challenge(
+        author,
+        swap,
+        ChallengeData(
+            kinds={
+                "fandom": KindSettings(
+                    request_min=1, request_max=1, offer_min=1, offer_max=1, match=1
+                )
+            }
+        ),
+    )
+    for participant in (reader, moderator):
+        challenge_services.save_signup(
+            participant,
+            exchange,
+            SignupData(
+                requests=[PromptData(tags={"fandom": "Final Fantasy VII"}, description="Cosy.")],
+                offers=[PromptData(tags={"fandom": "Final Fantasy VII"})],
+            ),
+        )
+    challenge_services.run_matching(author, exchange)
     # The site banner, shown on every page below.
     set_banner(moderator, "<p>Maintenance on <strong>Sunday</strong>.</p>", "alert", True)
     return {
@@ -204,6 +229,12 @@ def _pages(world: dict[str, Any]) -> list[tuple[str, str]]:
         ("guest", "/collections/midgar_fest/works"),
         ("author", "/collections/midgar_fest/items"),
         ("author", "/collections/new"),
+        # A gift exchange: its settings, sign-ups, matching and assignments.
+        ("author", "/collections/midgar_swap/challenge"),
+        ("reader", "/collections/midgar_swap/signups"),
+        ("author", "/collections/midgar_swap/signups"),
+        ("author", "/collections/midgar_swap/matching"),
+        ("author", "/collections/midgar_swap/assignments"),
         # Joining the archive.
         ("guest", "/tos"),
         ("guest", "/invite_requests"),

@@ -738,6 +738,14 @@ def test_openapi_describes_the_api(anonymous_api):
         f"{API}/collections/{{name}}/works",
         f"{API}/collections/{{name}}/reveal",
         f"{API}/works/{{work_id}}/collections",
+        # Challenges.
+        f"{API}/collections/{{name}}/signup",
+        f"{API}/collections/{{name}}/assignments",
+        f"{API}/collections/{{name}}/matching",
+        f"{API}/collections/{{name}}/assignments/send",
+        f"{API}/collections/{{name}}/prompts",
+        f"{API}/collections/{{name}}/prompts/{{prompt_id}}/claim",
+        f"{API}/works/{{work_id}}/fills",
     }
     assert set(schema["paths"][f"{API}/works/{{work_id}}"]) == {"get", "patch", "delete"}
     assert "BearerToken" in schema["components"]["securitySchemes"]

@@ -120,6 +120,18 @@ def test_fills_an_empty_archive(db, settings):
     assert "1 Bookmark" in Client().get("/collections/Small_Hours_Fest/bookmarks").content.decode()
     drabbles = Client().get("/collections/Small_Hours_Drabbles/works").content.decode()
     assert "1 Work in" in drabbles
+    # A gift exchange run to its end (every assignment filled with a gift, revealed) and an
+    # open prompt meme with a claim and a fill.
+    from challenges.models import Assignment, Prompt
+
+    done = Assignment.objects.filter(challenge__collection__name="Lantern_Exchange")
+    assert done.count() == 4 and all(a.status == "completed" for a in done)
+    assert all(Gift.objects.filter(work=a.work, pseud=a.recipient.pseud).exists() for a in done)
+    exchange = Client().get("/collections/Lantern_Exchange/works").content.decode()
+    assert "4 Works in" in exchange
+    prompts = Client().get("/collections/Midnight_Prompts/prompts").content.decode()
+    assert "Snowed in at the station" in prompts and "by Anonymous" in prompts
+    assert Prompt.objects.filter(fills__isnull=False).count() == 1
     # A work posted anonymously (a secret gift), by "Anonymous" on its page.
     anonymous = Work.objects.get(anonymous=True)
     page = Client().get(f"/works/{anonymous.pk}").content.decode()

@@ -785,6 +785,12 @@ ROUTE_INVENTORY: dict[str, str] = {
     **dict.fromkeys(["collections:work_collections"], "work"),
     **dict.fromkeys(["collections:user_items", "collections:user_item_action"], "owner"),
     **dict.fromkeys(["collections:edit", "collections:delete", "collections:items"], "collection"),
+    # A collection's challenge (tests/test_challenges_visibility.py, tests/test_challenges.py):
+    # its settings and matching are its moderators' (the settings readable by all once set up),
+    # sign-ups and assignments each participant's own, a prompt meme's prompts everyone's.
+    **dict.fromkeys(["challenges:challenge", "challenges:matching"], "collection"),
+    **dict.fromkeys(["challenges:signups", "challenges:assignments"], "login"),
+    **dict.fromkeys(["challenges:prompts", "challenges:prompt"], PUBLIC),
     **dict.fromkeys(
         [
             "works:work",

@@ -93,6 +93,10 @@ class Work(models.Model):
     # collection, in an unrevealed one (a "Mystery Work", `access.visibility`), not yet revealed.
     in_anonymous_collection = models.BooleanField(default=False, editable=False)
     in_unrevealed_collection = models.BooleanField(default=False, editable=False)
+    # The moment its unrevealed collections reveal it (a challenge's works reveal date; kept by
+    # `challenges.services`), null while any has none: from then on the visibility rules treat
+    # it as revealed, whether or not the reveal task has run yet.
+    unrevealed_until = models.DateTimeField(null=True, blank=True, editable=False)
     skin = models.ForeignKey(
         Skin, on_delete=models.SET_NULL, null=True, blank=True, related_name="works"
     )

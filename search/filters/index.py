@@ -55,6 +55,7 @@ WORK_FIELDS = (
     "scheduled_for",
     "hidden_at",
     "in_unrevealed_collection",
+    "unrevealed_until",
 )
 KIND_INDEX = {kind: index for index, kind in enumerate(TagKind.values)}
 # The facets' key for collections (the others are tag kinds).
@@ -307,10 +308,25 @@ class FilterIndex:
             due,
             hidden,
             unrevealed,
+            reveal,
         ) = zip(*rows, strict=True)
         # A work hidden by a moderator, or in an unrevealed collection, is out of every
-        # listing, as a draft is.
-        out = tuple(bool(at) or mystery for at, mystery in zip(hidden, unrevealed, strict=True))
+        # listing, as a draft is; one whose collections reveal it at a known moment comes in
+        # then, as a scheduled work does.
+        out = tuple(
+            bool(at) or (mystery and until is None)
+            for at, mystery, until in zip(hidden, unrevealed, reveal, strict=True)
+        )
+        due = tuple(
+            max(moment or until, until)
+            if mystery and until is not None and (live or moment)
+            else moment
+            for moment, mystery, until, live in zip(due, unrevealed, reveal, posted, strict=True)
+        )
+        posted = tuple(
+            live and not (mystery and until is not None)
+            for live, mystery, until in zip(posted, unrevealed, reveal, strict=True)
+        )
         posted = tuple(is_posted and not gone for is_posted, gone in zip(posted, out, strict=True))
         due = tuple(None if gone else moment for moment, gone in zip(due, out, strict=True))
         ids = np.array(pk, dtype=np.int64)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from access.getters import get_work_for_editor
 from archive_collections import services as collection_services
+from challenges import services as challenge_services
 from imports.queries import pending_suggestions
-from lifestream.core.errors import ErrorList, InvalidInput
+from lifestream.core.errors import ErrorList, FieldError, Forbidden, InvalidInput, NotFound
 from people.models import User
 from people.services import ensure_default_pseud
 
@@ -76,6 +77,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
                     raise InvalidInput(error.errors + collections.errors) from error
                 collections.raise_if_any()
                 collection_services.set_work_collections(user, work, chosen)
+                _fulfil(request, user, work)
                 _join_series(user, work, series_form)
                 _add_parent(request, work, parent_form)
         except InvalidInput as error:
@@ -98,6 +100,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
         "parent_form": parent_form,
         "new": True,
         "with_chapter": True,
+        **_fill_context(request, user),
         **autosaved,
     }
     return render(request, "works/form.html", context)
@@ -114,6 +117,21 @@ def _add_errors(
     for part, errors in ((series_form, series), (parent_form, parent), (form, others)):
         if errors:
             part.add_service_errors(InvalidInput(errors))
+
+
+def _fulfil(request: HttpRequest, user: User, work: Work) -> None:
+    """The form's "This fulfils": a gift exchange assignment or a claimed prompt."""
+    try:
+        challenge_services.fulfil_from_form(user, work, request.POST.get("fulfils", ""))
+    except (NotFound, Forbidden) as refused:
+        raise InvalidInput([FieldError("fulfils", "unknown", str(refused))]) from refused
+
+
+def _fill_context(request: HttpRequest, user: User) -> dict[str, object]:
+    return {
+        "fill_choices": challenge_services.fill_choices(user),
+        "fulfils": request.POST.get("fulfils") or request.GET.get("fulfils", ""),
+    }
 
 
 def _join_series(user: User, work: Work, series_form: AddToSeriesForm) -> None:
@@ -183,6 +201,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
                     raise InvalidInput(error.errors + collections.errors) from error
                 collections.raise_if_any()
                 collection_services.set_work_collections(user, work, chosen)
+                _fulfil(request, user, work)
                 _join_series(user, work, series_form)
                 _add_parent(request, work, parent_form)
                 if action == "post":
@@ -213,6 +232,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         "parent_links": work.parent_links.select_related("parent"),
         # An imported draft lists the tags its text suggested, for the creator to add.
         "suggestions": pending_suggestions(user, work),
+        **_fill_context(request, user),
         **autosaved,
     }
     return render(request, "works/form.html", context)

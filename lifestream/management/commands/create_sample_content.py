@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lifestream import sample_text
+from lifestream.sample_challenges import add_sample_challenges
 from lifestream.sample_collections import add_sample_collections
 from lifestream.sample_credits import add_sample_anonymous_work, add_sample_credits
 from lifestream.sample_feedback import add_sample_feedback
@@ -133,6 +134,7 @@ def create_sample_archive(generated: int = GENERATED_WORKS, seed: int = SEED) ->
     add_sample_skins(users)
     add_sample_news(users)
     add_sample_collections(users)
+    add_sample_challenges(users)
     return summary
 
 
