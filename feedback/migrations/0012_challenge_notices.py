@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0011_export_notice'),
+        ("feedback", "0011_export_notice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('chapter', 'New chapter'), ('work', 'New work'), ('comment', 'Comment'), ('reply', 'Reply'), ('kudos', 'Kudos'), ('cocreator', 'Co-creator invitation'), ('gift', 'Gift'), ('related', 'Related work'), ('moderation', 'Message from the moderators'), ('export', 'Your data is ready'), ('challenge', 'Challenge')], max_length=10),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("chapter", "New chapter"),
+                    ("work", "New work"),
+                    ("comment", "Comment"),
+                    ("reply", "Reply"),
+                    ("kudos", "Kudos"),
+                    ("cocreator", "Co-creator invitation"),
+                    ("gift", "Gift"),
+                    ("related", "Related work"),
+                    ("moderation", "Message from the moderators"),
+                    ("export", "Your data is ready"),
+                    ("challenge", "Challenge"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('works', '0012_collections'),
+        ("works", "0012_collections"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='work',
-            name='unrevealed_until',
+            model_name="work",
+            name="unrevealed_until",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]
