@@ -88,3 +88,22 @@ def spam_checks(settings):
     """The spam check on, with its defaults."""
     settings.SPAM_CHECKS = True
     return settings
+
+
+def pytest_collection_modifyitems(config, items):
+    # What does not depend on the database — the pages in a browser, the pages read by outside
+    # clients over a live server, the built package — runs with the SQLite suite; the PostgreSQL
+    # run of the same suite (`.ci/run`) leaves it to that one, which keeps CI within its time.
+    # LIFESTREAM_ALL_ON_POSTGRES=1 runs them there too.
+    import os
+
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return
+    if os.environ.get("LIFESTREAM_ALL_ON_POSTGRES") == "1":
+        return
+    skip = pytest.mark.skip(reason="the same on both databases: run with the SQLite suite")
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("database_independent"):
+            item.add_marker(skip)

@@ -27,7 +27,7 @@ from works.services import ChapterData, WorkData, add_chapter, create_work
 
 AO3 = pytest.importorskip("AO3")
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database_independent]
 
 
 @pytest.fixture(autouse=True, params=["en", "fr", "ja"])

@@ -34,6 +34,7 @@ from contrib.fanficfare.adapter_lifestream import domains_from, register  # noqa
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.database_independent,
     # FanFicFare's own parsing calls a BeautifulSoup method renamed in bs4 4.0.
     pytest.mark.filterwarnings("ignore:Call to deprecated method findNext:DeprecationWarning"),
 ]

@@ -21,6 +21,8 @@ APPS = (
 )
 NOT_SHIPPED = ("bench", "docs", "tests")
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

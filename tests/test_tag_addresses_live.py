@@ -10,6 +10,8 @@ from test_tag_addresses import NAMES, PAGES, encoded, shown, token_header
 
 from lifestream.testing import make_user, make_work
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.django_db(transaction=True)
 def test_requests_against_a_live_server(live_server):
