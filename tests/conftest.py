@@ -45,6 +45,13 @@ def _fixed_tags(request):
 
 
 @pytest.fixture(autouse=True)
+def _downloads_of_this_test_process(settings, tmp_path_factory):
+    # The downloads cache is named by work id and version; the test processes' databases give
+    # the same ids to different works, so each process keeps its files in a data dir of its own.
+    settings.DATA_DIR = tmp_path_factory.getbasetemp() / "data"
+
+
+@pytest.fixture(autouse=True)
 def _no_banner_kept_from_another_test():
     # Every test's database starts with no banner; the per-process copy (news.banner) is told
     # so, and is forgotten afterwards, so no page's query count depends on an earlier test.
