@@ -10,12 +10,12 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from scratch_databases import scratch_names, server_address
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,20 +53,9 @@ def databases() -> Iterator[tuple[str, str]]:
     if connection.vendor != "postgresql":
         yield "", ""
         return
-    import psycopg
-
-    settings = connection.settings_dict
-    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}"
-    names = [f"lifestream_backup_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with scratch_names(2) as names:
+        server = server_address()
         yield f"{server}/{names[0]}", f"{server}/{names[1]}"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _env(data_dir: Path, database_url: str) -> dict[str, str]:

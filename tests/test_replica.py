@@ -14,12 +14,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from scratch_databases import admin_execute, scratch_names, server_address
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,19 +82,9 @@ def addresses(tmp_path) -> Iterator[tuple[str, str, str]]:
             "sqlite",
         )
         return
-    import psycopg
-
-    settings = connection.settings_dict
-    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}"
-    names = [f"lifestream_replica_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{names[0]}"')
-    try:
+    with scratch_names(2, create=1) as names:
+        server = server_address()
         yield f"{server}/{names[0]}", f"{server}/{names[1]}", "postgresql"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _manage(tmp_path: Path, primary: str, replica: str, *args: str) -> str:
@@ -117,11 +107,8 @@ def _copy(primary: str, replica: str, engine: str) -> None:
         source.close()
         target.close()
         return
-    import psycopg
-
-    server, source_name = primary.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{replica.rsplit("/", 1)[1]}" TEMPLATE "{source_name}"')
+    source_name, replica_name = primary.rsplit("/", 1)[1], replica.rsplit("/", 1)[1]
+    admin_execute(f'CREATE DATABASE "{replica_name}" TEMPLATE "{source_name}"')
 
 
 def test_reads_go_to_the_replica_and_a_writer_reads_its_own_writes(tmp_path, addresses):
@@ -152,10 +139,6 @@ def test_reads_go_to_the_replica_and_a_writer_reads_its_own_writes(tmp_path, add
     if engine == "sqlite":
         Path(replica.removeprefix("sqlite:///")).write_bytes(b"")
     else:
-        import psycopg
-
-        server, name = replica.rsplit("/", 1)
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin_execute(f'DROP DATABASE "{replica.rsplit("/", 1)[1]}" WITH (FORCE)')
     broken = json.loads(_manage(tmp_path, primary, replica, *shell, BROKEN.format(after=after)))
     assert broken == {"found": True, "page": 200}
